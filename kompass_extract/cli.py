@@ -1,0 +1,41 @@
+"""Command-line interface: a thin layer over the library.
+
+Sub-commands live in their own modules and are imported only when invoked, so ``--help`` and
+process start stay fast (no pandas, pyarrow or pdfium at import time).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from . import __version__
+
+COMMANDS: dict[str, str] = {
+    "extract": "kompass_extract.cli_extract:extract",
+    "validate": "kompass_extract.cli_validate:validate",
+    "catalog": "kompass_extract.cli_catalog:catalog",
+    "review": "kompass_extract.cli_review:review",
+    "chart": "kompass_extract.cli_review:chart",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kompass-extract")
+def main() -> None:
+    """Turn Kommunkompassen evaluation reports (PDF) into tidy, documented tables."""

@@ -1,0 +1,186 @@
+"""Typed results of an extraction.
+
+These dataclasses are the library's contract: every stage fills them in, the validator reads them,
+and :mod:`kompass_extract.tables` flattens them into the output tables. They hold no behaviour
+beyond small derived properties, so that a cached report can be rebuilt from its JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+BBox = tuple[float, float, float, float]
+"""(x0, top, x1, bottom) in PDF points, origin at the top-left corner of the page."""
+
+
+@dataclass
+class Question:
+    """One printed sub-question row of an overview table."""
+
+    area_no: int
+    question_no: str
+    text: str
+    achieved: float | None
+    max: float | None
+    percent: float | None
+    page: int
+    bbox: BBox | None = None
+    catalog_id: str | None = None
+    catalog_text: str | None = None
+    match_score: float | None = None
+    score_low: float | None = None
+    score_high: float | None = None
+    confidence: float | None = None
+    """Lowest OCR word confidence (0-100) of the row's numbers; None for a born-digital layer."""
+
+
+@dataclass
+class Finding:
+    """One bullet of the Styrkor / Förbättrings list of an area."""
+
+    kind: str  # "strength" or "improvement"
+    position: int
+    text: str
+    page: int
+    bbox: BBox | None = None
+    confidence: float | None = None
+
+
+@dataclass
+class Section:
+    """One narrative sub-heading of an area with its paragraphs."""
+
+    heading: str
+    paragraphs: list[str]
+    page: int
+    bbox: BBox | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class Area:
+    """One "Område N" of a report: the section in chapter 3 and its overview table."""
+
+    area_no: int
+    name: str | None = None
+    name_canonical: str | None = None
+    page: int | None = None
+    bbox: BBox | None = None
+    rubriker: list[str] = field(default_factory=list)
+    header_score: float | None = None
+    header_page: int | None = None
+    header_bbox: BBox | None = None
+    header_confidence: float | None = None
+    overview_title: str | None = None
+    score: float | None = None
+    max: float | None = None
+    percent: float | None = None
+    total_page: int | None = None
+    total_bbox: BBox | None = None
+    total_confidence: float | None = None
+    questions: list[Question] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    authoritative: dict[str, str] = field(default_factory=dict)
+    """Which printed number the tool takes as the area's score, and why (filled by validation)."""
+
+    @property
+    def strengths(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "strength"]
+
+    @property
+    def improvements(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind == "improvement"]
+
+
+@dataclass
+class Check:
+    """One finding of the consistency rules, reported as data."""
+
+    severity: str  # "error", "warning" or "info"
+    code: str
+    message: str
+    area_no: int | None = None
+    question_no: str | None = None
+
+
+@dataclass
+class Report:
+    """Everything extracted from one report PDF."""
+
+    source_file: str
+    sha256: str
+    pages: int
+    report_id: str | None = None
+    municipality: str | None = None
+    kommun: str | None = None
+    kommunkod: str | None = None
+    year: int | None = None
+    month: str | None = None
+    edition: str | None = None
+    edition_confidence: float | None = None
+    template: str | None = None
+    evaluators: list[str] = field(default_factory=list)
+    ocr: bool = False
+    areas: list[Area] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Where each metadata value was read: field -> {"page": n, "bbox": [...], "rule": name}."""
+    extractor_version: str = ""
+
+    @property
+    def total_score(self) -> float | None:
+        """Sum of the overview totals; empty unless every area printed one."""
+        scores = [a.score for a in self.areas]
+        if len(scores) != 8 or any(s is None for s in scores):
+            return None
+        return float(sum(scores))  # type: ignore[arg-type]
+
+    @property
+    def total_max(self) -> float | None:
+        maxima = [a.max for a in self.areas]
+        if len(maxima) != 8 or any(m is None for m in maxima):
+            return None
+        return float(sum(maxima))  # type: ignore[arg-type]
+
+    def area(self, area_no: int) -> Area | None:
+        return next((a for a in self.areas if a.area_no == area_no), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["total_score"] = self.total_score
+        data["total_max"] = self.total_max
+        for area, area_data in zip(self.areas, data["areas"]):
+            for section, section_data in zip(area.sections, area_data["sections"]):
+                section_data["text"] = section.text
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild a report from :meth:`to_dict` output (the cache and the report JSON)."""
+        known = {f.name for f in fields(cls)}
+        report = cls(**{k: v for k, v in data.items() if k in known and k not in ("areas", "checks")})
+        report.checks = [Check(**c) for c in data.get("checks", [])]
+        for a in data.get("areas", []):
+            area = Area(**{k: v for k, v in a.items() if k not in ("questions", "findings", "sections")})
+            area.questions = [Question(**_tuple_bbox(q)) for q in a.get("questions", [])]
+            area.findings = [Finding(**_tuple_bbox(f)) for f in a.get("findings", [])]
+            area.sections = [
+                Section(**_tuple_bbox({k: v for k, v in s.items() if k != "text"}))
+                for s in a.get("sections", [])
+            ]
+            for key in ("bbox", "header_bbox", "total_bbox"):
+                if area.__dict__.get(key) is not None:
+                    setattr(area, key, tuple(getattr(area, key)))
+            report.areas.append(area)
+        return report
+
+
+def _tuple_bbox(d: dict[str, Any]) -> dict[str, Any]:
+    if d.get("bbox") is not None:
+        d = {**d, "bbox": tuple(d["bbox"])}
+    return d

@@ -1,0 +1,240 @@
+"""Stage 1: read a PDF into pages, lines and words with positions and font hints.
+
+The text of every page is read cheaply with pypdfium2 (a few milliseconds for a whole report) so
+that later stages can find the pages that matter by their text alone. Word geometry is built from
+pdfium's character boxes only when a stage asks for a page's ``lines``, and is then cached on the
+page. OCR'd pages (see :mod:`kompass_extract.ocr`) provide their words directly; they carry a
+confidence and no font information, so nothing downstream may depend on fonts being present.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from statistics import median
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError
+
+BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
+SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
+
+
+@dataclass
+class Word:
+    """A run of non-space characters on one baseline."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool | None = None
+    conf: float | None = None
+    """OCR confidence 0-100; None for a born-digital text layer."""
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class Line:
+    """Words that share a baseline, left to right. May span several table columns."""
+
+    words: list[Word]
+    page: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def size(self) -> float:
+        return max(w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool | None:
+        """True when every word is bold, None when the layer has no font information (OCR)."""
+        flags = [w.bold for w in self.words if any(c.isalnum() for c in w.text)]
+        if not flags or any(f is None for f in flags):
+            return None
+        return all(flags)
+
+    @property
+    def conf(self) -> float | None:
+        confs = [w.conf for w in self.words if w.conf is not None]
+        return min(confs) if confs else None
+
+    def slice(self, x_from: float, x_to: float) -> Line | None:
+        """The words whose centre lies in [x_from, x_to), or None."""
+        words = [w for w in self.words if x_from <= w.xc < x_to]
+        return Line(words, self.page) if words else None
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    text: str
+    """Plain text of the page in the order pdfium reads it (cheap; used to locate content)."""
+    loader: Callable[[], list[Word]] | None = field(default=None, repr=False)
+    words_given: list[Word] | None = field(default=None, repr=False)
+    ocr: bool = False
+
+    @cached_property
+    def words(self) -> list[Word]:
+        if self.words_given is not None:
+            return self.words_given
+        return self.loader() if self.loader else []
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        return group_lines(self.words, self.number)
+
+
+@dataclass
+class Document:
+    path: str
+    pages: list[Page]
+    _pdf: object = field(default=None, repr=False)
+
+    def close(self) -> None:
+        pdf = self._pdf
+        if pdf is not None:
+            pdf.close()  # type: ignore[attr-defined]
+            self._pdf = None
+
+
+def open_pdf(path: str, data: bytes | None = None) -> Document:
+    """Open a PDF and read each page's text; raise a typed error for inputs that are not usable."""
+    if data is None:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    if not data:
+        raise EmptyFileError("the file is empty")
+    if b"%PDF-" not in data[:1024]:
+        raise NotPdfError("the file does not start with a PDF header")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise EncryptedPdfError("the PDF is encrypted and needs a password") from exc
+        raise CorruptPdfError(f"pdfium cannot read the file: {message}") from exc
+    pages: list[Page] = []
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            pages.append(
+                Page(index + 1, width, height, text, loader=_char_loader(textpage, height))
+            )
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"pdfium cannot read page {len(pages) + 1}: {exc}") from exc
+    return Document(path, pages, pdf)
+
+
+def _char_loader(textpage: pdfium.PdfTextPage, page_height: float) -> Callable[[], list[Word]]:
+    def load() -> list[Word]:
+        return read_words(textpage, page_height)
+
+    return load
+
+
+def _font(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[str, int]:
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage, index, buf, len(buf), ctypes.byref(flags))
+    name = buf.value.decode("latin-1", "replace")
+    return name, pdfium_c.FPDFText_GetFontWeight(textpage, index)
+
+
+def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
+    """Build words from pdfium's characters: split at spaces, gaps and baseline jumps."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # characters outside the BMP: fall back to one lookup per char
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count))
+    buf = ctypes.create_string_buffer(128)
+    words: list[Word] = []
+    chars: list[str] = []
+    box = [0.0, 0.0, 0.0, 0.0]
+    size = 0.0
+    bold: bool | None = None
+
+    def flush() -> None:
+        if chars:
+            words.append(Word("".join(chars), box[0], page_height - box[3], box[2], page_height - box[1], size, bold))
+            chars.clear()
+
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "\x00\ufeff" or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1 and not ch.strip():
+            flush()
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        if right - left <= 0 and top - bottom <= 0:
+            continue
+        char_size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top - bottom)
+        if chars:
+            gap = left - box[2]
+            same_line = abs(bottom - box[1]) < 0.5 * max(size, 1.0)
+            if not same_line or gap > 0.25 * max(size, char_size) or left < box[0] - 0.5:
+                flush()
+        if not chars:
+            name, weight = _font(textpage, i, buf)
+            bold = weight >= 600 or any(m in name.lower().split("+")[-1] for m in BOLD_MARKERS)
+            box[:] = [left, bottom, right, top]
+            size = char_size
+        else:
+            box[0] = min(box[0], left)
+            box[1] = min(box[1], bottom)
+            box[2] = max(box[2], right)
+            box[3] = max(box[3], top)
+        chars.append(ch)
+    flush()
+    return words
+
+
+def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
+    """Group words into lines by vertical overlap, top to bottom, left to right."""
+    ordered = sorted(words, key=lambda w: (w.top + w.bottom) / 2)
+    lines: list[list[Word]] = []
+    centres: list[float] = []
+    for w in ordered:
+        centre = (w.top + w.bottom) / 2
+        height = max(w.bottom - w.top, 1.0)
+        if lines and abs(centre - centres[-1]) < 0.45 * height:
+            lines[-1].append(w)
+            centres[-1] = median((x.top + x.bottom) / 2 for x in lines[-1])
+        else:
+            lines.append([w])
+            centres.append(centre)
+    return [Line(sorted(ws, key=lambda w: w.x0), page_number) for ws in lines]

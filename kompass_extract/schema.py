@@ -1,0 +1,172 @@
+"""The one definition of every output table.
+
+Writers (CSV, Parquet, SQLite, XLSX), the data dictionary (``datapackage.json``) and the docs are
+all generated from :data:`TABLES`, so a column cannot exist in one place and not in another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # frictionless types: string, integer, number, boolean
+    description: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...] = ()
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def _f(name: str, type_: str, description: str, unit: str | None = None) -> Field:
+    return Field(name, type_, description, unit)
+
+
+REPORT_ID = _f("report_id", "string", "Stable id of the report: '<kommunkod>-<year>' (suffix -2, -3 for a second report).")
+AREA_NO = _f("area_no", "integer", "Area number 1-8 as printed.")
+PAGE = _f("page", "integer", "1-based page of the PDF where the value is printed.")
+BBOX = _f("bbox", "string", "Position on the page as 'x0,top,x1,bottom' in PDF points from the top-left corner.", "pt")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "reports",
+            "One row per converted report.",
+            (
+                REPORT_ID,
+                _f("source_file", "string", "Path of the PDF as given on the command line."),
+                _f("sha256", "string", "SHA-256 of the PDF bytes."),
+                _f("municipality", "string", "Municipality as printed in the report (e.g. 'Luleå kommun')."),
+                _f("kommun", "string", "Official municipality name from SCB's list."),
+                _f("kommunkod", "string", "SCB kommunkod, 4 characters with leading zero; empty when unresolved."),
+                _f("year", "integer", "Year of the evaluation."),
+                _f("month", "string", "Month of the evaluation in Swedish, lower case, when printed."),
+                _f("edition", "string", "Edition of the criteria: pre2010, 2010, 2016 or 2020; empty when unknown."),
+                _f("edition_confidence", "number", "Confidence 0-1 of the edition detection (1 when given by --edition)."),
+                _f("template", "string", "Template family recognised from the cover and labels."),
+                _f("evaluators", "string", "Evaluators as printed, separated by '; '."),
+                _f("pages", "integer", "Number of pages of the PDF."),
+                _f("ocr", "boolean", "True when the text was read by OCR."),
+                _f("total_score", "number", "Sum of the eight overview area totals; empty unless all eight are printed.", "points"),
+                _f("total_max", "number", "Sum of the eight area maxima.", "points"),
+                _f("extractor_version", "string", "Version of kompass-extract that wrote the row."),
+            ),
+            ("report_id",),
+        ),
+        Table(
+            "areas",
+            "One row per area of a report.",
+            (
+                REPORT_ID,
+                AREA_NO,
+                _f("area_name", "string", "Area name as printed in the section heading (or the overview table)."),
+                _f("area_name_canonical", "string", "Area name of the catalog edition."),
+                _f("score", "number", "Area total of the overview table (rounded sum of unrounded scores).", "points"),
+                _f("max", "number", "Maximum of the area from the overview total row.", "points"),
+                _f("percent", "number", "Percent printed on the overview total row.", "percent"),
+                _f("header_score", "number", "Score printed in the area's 'Poäng' box (sum of rounded scores).", "points"),
+                _f("authoritative", "string", "Which printed number the tool takes as the area score: 'score' or 'header_score'."),
+                _f("rubriker", "string", "Sub-area headings listed in the 'Rubriker' box, separated by '; '."),
+                PAGE,
+                _f("total_page", "integer", "Page of the overview total row."),
+                _f("header_page", "integer", "Page of the 'Poäng' box."),
+            ),
+            ("report_id", "area_no"),
+        ),
+        Table(
+            "questions",
+            "One row per printed sub-question of the overview tables.",
+            (
+                REPORT_ID,
+                AREA_NO,
+                _f("question_no", "string", "Question number as printed, e.g. '1.1'."),
+                _f("question_text", "string", "Question text as printed, wrapped lines joined."),
+                _f("catalog_id", "string", "Matched catalog criterion '<edition>:<question_no>'; empty when unmatched."),
+                _f("catalog_text", "string", "Catalog wording of the matched criterion."),
+                _f("match_score", "number", "Similarity 0-100 of the printed text to the catalog text."),
+                _f("achieved", "number", "'Uppnått' as printed (rounded score).", "points"),
+                _f("max", "number", "'Max' as printed.", "points"),
+                _f("percent", "number", "'Procent' as printed (from the unrounded score); empty when not printed.", "percent"),
+                _f("score_low", "number", "Lower bound (inclusive) of the unrounded score implied by the printed numbers.", "points"),
+                _f("score_high", "number", "Upper bound (exclusive) of the unrounded score implied by the printed numbers.", "points"),
+                _f("confidence", "number", "Lowest OCR confidence 0-100 of the row's numbers; empty for text layers."),
+                PAGE,
+                BBOX,
+            ),
+            ("report_id", "question_no"),
+        ),
+        Table(
+            "findings",
+            "Strengths and improvement items of each area, in printed order.",
+            (
+                REPORT_ID,
+                AREA_NO,
+                _f("kind", "string", "'strength' (Styrkor) or 'improvement' (Förbättringsmöjligheter/-områden)."),
+                _f("position", "integer", "1-based position in its column."),
+                _f("text", "string", "Item text, wrapped lines joined, bullet removed."),
+                PAGE,
+                BBOX,
+            ),
+            ("report_id", "area_no", "kind", "position"),
+        ),
+        Table(
+            "sections",
+            "Narrative text of each area under its sub-headings.",
+            (
+                REPORT_ID,
+                AREA_NO,
+                _f("position", "integer", "1-based position of the sub-heading in the area."),
+                _f("heading", "string", "Sub-heading as printed ('Allmänt' or a sub-area)."),
+                _f("text", "string", "Paragraphs under the heading, separated by a blank line."),
+                PAGE,
+            ),
+            ("report_id", "area_no", "position"),
+        ),
+        Table(
+            "checks",
+            "Findings of the consistency rules.",
+            (
+                REPORT_ID,
+                _f("severity", "string", "'error', 'warning' or 'info'."),
+                _f("code", "string", "Stable code of the rule."),
+                AREA_NO,
+                _f("question_no", "string", "Question the check concerns, if any."),
+                _f("message", "string", "What was found, with the numbers."),
+            ),
+        ),
+        Table(
+            "failures",
+            "Inputs that could not be converted.",
+            (
+                _f("source_file", "string", "Path of the input."),
+                _f("sha256", "string", "SHA-256 of the input bytes, when readable."),
+                _f("error_code", "string", "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, timeout, ocr-unavailable, internal-error)."),
+                _f("message", "string", "Human-readable reason."),
+            ),
+        ),
+        Table(
+            "area_crosswalk",
+            "Which areas of different editions measure comparable things.",
+            (
+                _f("edition", "string", "Edition of the area."),
+                AREA_NO,
+                _f("area_name", "string", "Canonical area name in that edition."),
+                _f("concept", "string", "Edition-independent concept id shared by comparable areas."),
+                _f("comparability", "string", "'same', 'revised' or 'different' relative to the concept."),
+                _f("note", "string", "Why the areas are (not) comparable."),
+            ),
+        ),
+    )
+}
