@@ -13,7 +13,6 @@ import ctypes
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from statistics import median
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -188,24 +187,30 @@ def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
     chars: list[str] = []
     box = [0.0, 0.0, 0.0, 0.0]
     size = 0.0
+    baseline = 0.0
     bold: bool | None = None
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
 
     def flush() -> None:
+        # Vertical extent from the baseline and the font size, not from the glyphs: words of one
+        # line then share top and bottom exactly, whatever their ascenders and descenders.
         if chars:
-            words.append(Word("".join(chars), box[0], page_height - box[3], box[2], page_height - box[1], size, bold))
+            top = page_height - (baseline + 0.8 * size)
+            words.append(Word("".join(chars), box[0], top, box[2], top + size, size, bold))
             chars.clear()
 
     for i, ch in enumerate(text):
         if ch.isspace() or ch in "\x00\ufeff" or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1 and not ch.strip():
             flush()
             continue
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        left, bottom, right, top = textpage.get_charbox(i)
         if right - left <= 0 and top - bottom <= 0:
             continue
         char_size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top - bottom)
         if chars:
             gap = left - box[2]
-            same_line = abs(bottom - box[1]) < 0.5 * max(size, 1.0)
+            pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+            same_line = abs(origin_y.value - baseline) < 0.3 * max(size, 1.0)
             if not same_line or gap > 0.25 * max(size, char_size) or left < box[0] - 0.5:
                 flush()
         if not chars:
@@ -213,6 +218,8 @@ def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
             bold = weight >= 600 or any(m in name.lower().split("+")[-1] for m in BOLD_MARKERS)
             box[:] = [left, bottom, right, top]
             size = char_size
+            pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+            baseline = origin_y.value
         else:
             box[0] = min(box[0], left)
             box[1] = min(box[1], bottom)
@@ -225,16 +232,18 @@ def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
 
 def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
     """Group words into lines by vertical overlap, top to bottom, left to right."""
-    ordered = sorted(words, key=lambda w: (w.top + w.bottom) / 2)
+    ordered = sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0))
     lines: list[list[Word]] = []
-    centres: list[float] = []
     for w in ordered:
         centre = (w.top + w.bottom) / 2
         height = max(w.bottom - w.top, 1.0)
-        if lines and abs(centre - centres[-1]) < 0.45 * height:
-            lines[-1].append(w)
-            centres[-1] = median((x.top + x.bottom) / 2 for x in lines[-1])
+        for candidate in reversed(lines[-3:]):
+            anchor = candidate[0]
+            anchor_height = max(anchor.bottom - anchor.top, 1.0)
+            if abs(centre - (anchor.top + anchor.bottom) / 2) < 0.3 * min(height, anchor_height):
+                candidate.append(w)
+                break
         else:
             lines.append([w])
-            centres.append(centre)
+    lines.sort(key=lambda ws: min(w.top for w in ws))
     return [Line(sorted(ws, key=lambda w: w.x0), page_number) for ws in lines]

@@ -1,0 +1,72 @@
+"""Turn the command line's INPUTS (files, directories, glob patterns) into a list of files to convert.
+
+Directories are searched recursively for ``*.pdf`` in any letter case; a file named explicitly (or matched
+by a pattern) is tried whatever its extension, so a mislabelled report still gets a verdict. Entries whose
+name starts with a dot are skipped inside directories: archives copied from a Mac are full of
+``._report.pdf`` resource forks that are not PDFs, and ``.cache`` folders hold nothing to convert.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+
+class InputNotFoundError(ValueError):
+    """An input is neither an existing path nor a pattern that matches something (a usage error)."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    """The path as the user reached it (normalised), written to ``source_file``."""
+    real: str
+    """The resolved absolute path, to notice the same file reached twice."""
+
+
+@dataclass
+class Discovery:
+    files: list[InputFile] = field(default_factory=list)
+    repeated: list[str] = field(default_factory=list)
+    """Paths reached more than once (through two inputs, a pattern and a directory, or a symlink)."""
+
+
+def discover(inputs: Iterable[str]) -> Discovery:
+    """Expand the inputs into distinct files, in the order given; raise :class:`InputNotFoundError` for misses."""
+    found = Discovery()
+    seen: set[str] = set()
+    missing = []
+    for item in inputs:
+        paths = list(_expand(item))
+        if not paths and not os.path.isdir(item):
+            missing.append(item)
+        for path in paths:
+            real = os.path.realpath(path)
+            if real in seen:
+                found.repeated.append(path)
+                continue
+            seen.add(real)
+            found.files.append(InputFile(path, real))
+    if missing:
+        raise InputNotFoundError("no such file, or no match for pattern: " + ", ".join(missing))
+    return found
+
+
+def _expand(item: str) -> Iterator[str]:
+    if os.path.isdir(item):
+        yield from _walk(item)
+    elif os.path.exists(item):
+        yield os.path.normpath(item)
+    elif glob.has_magic(item):
+        for match in sorted(glob.glob(item, recursive=True)):
+            yield from _walk(match) if os.path.isdir(match) else [os.path.normpath(match)]
+
+
+def _walk(directory: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(".pdf") and not name.startswith("."):
+                yield os.path.normpath(os.path.join(root, name))

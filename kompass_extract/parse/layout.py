@@ -1,0 +1,53 @@
+"""Document-wide layout facts that the parsers share: the body text size and what a heading looks like.
+
+Headings are recognised by relative size and weight when the text layer has fonts, and by shape
+(short, unpunctuated, set apart by space) when it has none (OCR). No font name is ever consulted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+
+from ..pdf.document import Line
+
+
+@dataclass(frozen=True)
+class Layout:
+    body_size: float
+    pitch: float
+    has_fonts: bool
+
+    def is_heading(self, line: Line) -> bool:
+        """Bold or larger than the body text; on font-less layers a short unpunctuated line."""
+        text = line.text.strip()
+        if not text or len(text) > 130 or text[-1] in ".,;":
+            return False
+        if line.size > self.body_size * 1.12:
+            return True
+        if line.bold is None:
+            return False
+        return line.bold
+
+    def gap(self, prev: Line, line: Line) -> float:
+        """Vertical distance between two lines in units of the usual line pitch (inf across pages)."""
+        if prev.page != line.page:
+            return float("inf")
+        return (line.top - prev.top) / self.pitch
+
+
+def measure(lines: list[Line]) -> Layout:
+    """Body size = the size most characters are set in; pitch = median distance of body lines."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size, 1)] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 12.0
+    steps = [
+        b.top - a.top
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6 and 0 < b.top - a.top < 2.2 * body
+    ]
+    pitch = median(steps) if steps else body * 1.25
+    has_fonts = any(line.bold is not None for line in lines[:200])
+    return Layout(body, pitch, has_fonts)

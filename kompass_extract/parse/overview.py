@@ -1,0 +1,222 @@
+"""Stage 2b: the overview tables ("Översikt av poängfördelning", older "Poängsammanställning").
+
+Columns are found by position: the header labels (Uppnått / Max / Procent) give the centres of the
+numeric columns and the left edge of the first one bounds the question text. A row starts at its
+question number "N.M"; lines without a number continue the text; the numbers may sit on the first
+or the last line of the row; a numbers-only line after a complete row is the area's total. Column
+positions carry over page breaks and to areas whose header row omits the labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Area, BBox, Question
+from ..pdf.document import Line, Word
+from .text import clean_heading, fold, join_lines, labels, number_decimals, parse_number, starts_with_label
+
+QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
+AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
+COLUMNS = ("achieved", "max", "percent")
+
+
+@dataclass
+class Columns:
+    centres: dict[str, float]
+    text_right: float
+
+
+@dataclass
+class RowBuilder:
+    area_no: int
+    question_no: str
+    texts: list[str]
+    page: int
+    boxes: list[BBox]
+    numbers: dict[str, tuple[float, str, Word]] = field(default_factory=dict)
+
+    def add_box(self, words: list[Word]) -> None:
+        if words:
+            self.boxes.append((min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)))
+
+
+def find_overview_start(lines: list[Line], is_heading) -> int | None:
+    """Index of the overview chapter heading (not a TOC entry, not a mention in running text)."""
+    for i, line in enumerate(lines):
+        text = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", line.text.strip())
+        if starts_with_label(text, "overview_headings") and not re.search(r"(\.{3,}|\s)\d{1,3}$", line.text.strip()):
+            if is_heading(line) or len(text) <= len(fold(text)) + 2 and len(text.split()) <= 5:
+                return i
+    return None
+
+
+def _column_of(label_words: list[Word]) -> dict[str, float]:
+    centres: dict[str, float] = {}
+    folded_labels = {key: [fold(x) for x in labels()[f"column_{key}"]] for key in COLUMNS}
+    for w in label_words:
+        f = fold(w.text).strip(":")
+        for key in COLUMNS:
+            if key not in centres and f in folded_labels[key]:
+                centres[key] = w.xc
+                break
+    return centres
+
+
+def _header_columns(line: Line) -> Columns | None:
+    """Column centres from a header row with at least the 'Uppnått'/'Max' labels right of some text."""
+    candidates = [w for w in line.words if w.x0 > line.x0 + 20]
+    centres = _column_of(candidates)
+    if "achieved" in centres and "max" in centres and centres["max"] > centres["achieved"]:
+        label_words = [w for w in candidates if abs(w.xc - min(centres.values())) < 1]
+        right = min(w.x0 for w in label_words) - 4 if label_words else min(centres.values()) - 30
+        return Columns(centres, right)
+    return None
+
+
+def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str, Word]]:
+    """Numeric words right of the text column, assigned to the nearest column centre."""
+    merged: list[Word] = []
+    for w in words:
+        if w.text == "%" and merged:
+            prev = merged[-1]
+            merged[-1] = Word(prev.text + "%", prev.x0, prev.top, w.x1, prev.bottom, prev.size, prev.bold, _min_conf(prev, w))
+        else:
+            merged.append(w)
+    found: dict[str, tuple[float, str, Word]] = {}
+    for w in merged:
+        if w.xc < columns.text_right:
+            continue
+        parsed = parse_number(w.text)
+        if parsed is None:
+            continue
+        value, has_percent = parsed
+        if has_percent and "percent" in columns.centres:
+            key = "percent"
+        else:
+            key = min(columns.centres, key=lambda k: abs(columns.centres[k] - w.xc))
+        found.setdefault(key, (value, w.text, w))
+    return found
+
+
+def _min_conf(a: Word, b: Word) -> float | None:
+    confs = [c for c in (a.conf, b.conf) if c is not None]
+    return min(confs) if confs else None
+
+
+def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
+    """Fill ``areas`` (created on demand) with question rows and totals. Returns notes on anomalies."""
+    notes: list[str] = []
+    columns: Columns | None = None
+    current: Area | None = None
+    row: RowBuilder | None = None
+    title_open = False
+
+    def finish_row() -> None:
+        nonlocal row
+        if row is not None and current is not None:
+            current.questions.append(_to_question(row))
+        row = None
+
+    for line in lines:
+        header = _header_columns(line)
+        if header is not None:
+            columns = header
+        text_words = [w for w in line.words if columns is None or w.xc < columns.text_right]
+        nums = _numbers(line.words, columns) if columns else {}
+        first = text_words[0].text if text_words else ""
+        qmatch = QUESTION_NO_RE.match(first)
+        amatch = AREA_TITLE_RE.match(first)
+        if qmatch and 1 <= int(qmatch.group(1)) <= 8:
+            finish_row()
+            area_no = int(qmatch.group(1))
+            if current is None or current.area_no != area_no:
+                current = areas.setdefault(area_no, Area(area_no))
+            title_open = False
+            qno = f"{int(qmatch.group(1))}.{int(qmatch.group(2))}"
+            row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [])
+            row.add_box(text_words)
+            _take_numbers(row, nums)
+            continue
+        if amatch and 1 <= int(amatch.group(1)) <= 8 and len(text_words) > 1 and not starts_with_label(line.text, "total_row"):
+            finish_row()
+            current = areas.setdefault(int(amatch.group(1)), Area(int(amatch.group(1))))
+            current.overview_title = clean_heading(" ".join(w.text for w in text_words[1:]))
+            title_open = header is None
+            if nums and "max" in nums:
+                _set_total(current, nums, line)
+            continue
+        if current is None:
+            continue
+        text = " ".join(w.text for w in text_words)
+        if title_open and text and not nums:
+            current.overview_title = join_lines([current.overview_title or "", text])
+            continue
+        if title_open and header is not None:
+            if text:
+                current.overview_title = join_lines([current.overview_title or "", text])
+            title_open = False
+            continue
+        title_open = False
+        is_total_label = bool(text) and starts_with_label(text, "total_row") is not None
+        if row is not None and not is_total_label:
+            if text:
+                row.texts.append(text)
+                row.add_box(text_words)
+            if nums and not row.numbers:
+                _take_numbers(row, nums)
+                continue
+            if not nums:
+                continue
+        if nums and "max" in nums:
+            finish_row()
+            _set_total(current, nums, line)
+            continue
+        if nums:
+            notes.append(f"page {line.page}: numbers outside a row ignored: {line.text}")
+    finish_row()
+    return notes
+
+
+def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]]) -> None:
+    row.numbers.update(nums)
+    row.add_box([n[2] for n in nums.values()])
+
+
+def _set_total(area: Area, nums: dict[str, tuple[float, str, Word]], line: Line) -> None:
+    area.score = nums["achieved"][0] if "achieved" in nums else None
+    area.max = nums["max"][0]
+    area.percent = nums["percent"][0] if "percent" in nums else None
+    area.total_page = line.page
+    area.total_bbox = line.bbox
+    confs = [n[2].conf for n in nums.values() if n[2].conf is not None]
+    area.total_confidence = min(confs) if confs else None
+
+
+def _to_question(row: RowBuilder) -> Question:
+    nums = row.numbers
+    boxes = row.boxes
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+    confs = [n[2].conf for n in nums.values() if n[2].conf is not None]
+    return Question(
+        area_no=row.area_no,
+        question_no=row.question_no,
+        text=join_lines(row.texts),
+        achieved=nums["achieved"][0] if "achieved" in nums else None,
+        max=nums["max"][0] if "max" in nums else None,
+        percent=nums["percent"][0] if "percent" in nums else None,
+        page=row.page,
+        bbox=bbox,
+        confidence=min(confs) if confs else None,
+    )
+
+
+def printed_decimals(areas: list[Area]) -> int:
+    """The largest number of decimals the report prints in its scores (0 for integer reports)."""
+    best = 0
+    for area in areas:
+        for q in area.questions:
+            for value in (q.achieved, q.max):
+                if value is not None and value != int(value):
+                    best = max(best, number_decimals(f"{value}"))
+    return best

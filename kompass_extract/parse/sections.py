@@ -1,0 +1,325 @@
+"""Stage 2a: the area sections of chapter 3 ("Område N <name>").
+
+Each section is cut into its parts by labels and position: the box ("Rubriker" bullets, "Poäng"
+and the score below or beside it), the narrative (sub-headings recognised by weight/size, or by
+shape on font-less layers), and the Styrkor / Förbättrings list, whose two columns are separated at
+the x position of the second label so that they never mix, even across a page break.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Area, BBox, Finding, Section
+from ..pdf.document import Line, Word
+from .layout import Layout
+from .text import clean_heading, fold, is_label, join_lines, labels, parse_number, starts_with_label, strip_bullet
+
+
+def _area_heading_re() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in labels()["area_heading_words"])
+    return re.compile(rf"^(?:{words})\s*(\d{{1,2}})\s*[:.\-–—]?\s*(.*)$", re.I)
+
+
+TOC_RE = re.compile(r"(\.{3,}|…+)\s*\d{1,3}\s*$|\s{2,}\d{1,3}\s*$")
+
+
+@dataclass
+class AreaHeading:
+    index: int
+    area_no: int
+    name: str
+    line: Line
+
+
+def find_area_headings(lines: list[Line], layout: Layout, end: int) -> list[AreaHeading]:
+    """The first heading-like 'Område N ...' line for each N, in document order, before ``end``."""
+    pattern = _area_heading_re()
+    found: dict[int, AreaHeading] = {}
+    last_index = -1
+    for i, line in enumerate(lines[:end]):
+        text = line.text.strip()
+        m = pattern.match(text)
+        if not m or TOC_RE.search(text):
+            continue
+        no = int(m.group(1))
+        if not 1 <= no <= 8 or no in found or i <= last_index:
+            continue
+        if not (layout.is_heading(line) or not layout.has_fonts and _looks_like_heading(lines, i, layout)):
+            continue
+        name = m.group(2).strip()
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (
+            nxt is not None
+            and layout.is_heading(nxt)
+            and abs(nxt.size - line.size) < 0.5
+            and layout.gap(line, nxt) < 1.6
+            and not pattern.match(nxt.text.strip())
+            and not starts_with_label(nxt.text, "box_rubriker")
+        ):
+            name = join_lines([name, nxt.text])
+        found[no] = AreaHeading(i, no, clean_heading(name), line)
+        last_index = i
+    return sorted(found.values(), key=lambda h: h.index)
+
+
+def _looks_like_heading(lines: list[Line], i: int, layout: Layout) -> bool:
+    """Font-less layers: the line stands apart from the previous one and is short."""
+    line = lines[i]
+    prev = lines[i - 1] if i else None
+    return len(line.text) < 90 and (prev is None or layout.gap(prev, line) > 1.3)
+
+
+def parse_area(lines: list[Line], heading: AreaHeading, layout: Layout, area: Area) -> None:
+    """Fill ``area`` from the lines of its section (heading excluded)."""
+    area.name = heading.name or area.name
+    area.page = heading.line.page
+    area.bbox = heading.line.bbox
+    body_start = _parse_box(lines, area)
+    findings_at = _find_findings_header(lines, body_start)
+    narrative_end = findings_at if findings_at is not None else len(lines)
+    area.sections = _parse_narrative(lines[body_start:narrative_end], layout, area.rubriker)
+    if findings_at is not None:
+        area.findings = _parse_findings(lines[findings_at:], layout)
+
+
+# --- the Rubriker / Poäng box -------------------------------------------------------------------
+
+
+def _parse_box(lines: list[Line], area: Area) -> int:
+    """Read the box at the top of the section; return the index where the narrative starts."""
+    window = lines[:40]
+    rub_i = next((i for i, ln in enumerate(window) if starts_with_label(ln.text, "box_rubriker")), None)
+    score_label: Word | None = None
+    score_i = None
+    for i, ln in enumerate(window):
+        for w in ln.words:
+            if is_label(w.text, "box_score") and len(ln.words) <= 4:
+                score_label, score_i = w, i
+                break
+        if score_label:
+            break
+    if rub_i is None and score_label is None:
+        return 0
+    limit_x = score_label.x0 - 6 if score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40) else None
+    start = (rub_i if rub_i is not None else score_i) or 0
+    items: list[list[str]] = []
+    item_x: float | None = None
+    bullet_style = False
+    end = start + 1
+    first_words = [w for w in window[start].words[1:] if limit_x is None or w.x1 <= limit_x]
+    if rub_i is not None and first_words and not is_label(first_words[0].text, "box_score"):
+        items.append([" ".join(w.text for w in first_words)])
+    for i in range(start + 1, len(window)):
+        ln = window[i]
+        words = [w for w in ln.words if limit_x is None or w.x1 <= limit_x]
+        words = [w for w in words if not is_label(w.text, "box_score")]
+        if not words:
+            end = i + 1
+            continue
+        had_bullet, rest = strip_bullet(words)
+        if had_bullet and rest:
+            bullet_style = True
+            items.append([" ".join(w.text for w in rest)])
+            item_x = rest[0].x0
+        elif items and bullet_style and item_x is not None and words[0].x0 >= item_x - 2 and layout_gap_ok(window[i - 1], ln):
+            items[-1].append(" ".join(w.text for w in words))
+        elif not bullet_style and not starts_with_label(ln.text, "general_heading") and (ln.bold is not True) and len(items) < 12 and ln.x0 > window[start].x0 - 2 and _short(ln):
+            items.append([" ".join(w.text for w in words)])
+        else:
+            break
+        end = i + 1
+    area.rubriker = [join_lines(parts) for parts in items if join_lines(parts)]
+    if score_label is not None:
+        _read_box_score(window, score_i or 0, score_label, area)
+        score_line = area.header_bbox
+        if score_line is not None:
+            while end < len(window) and window[end].top <= score_line[3] and window[end].page == area.header_page:
+                end += 1
+    return end
+
+
+def layout_gap_ok(prev: Line, line: Line) -> bool:
+    return prev.page != line.page or line.top - prev.bottom < 2.5 * max(line.size, 1.0)
+
+
+def _short(line: Line) -> bool:
+    return len(line.text) < 100 and not line.text.rstrip().endswith(".")
+
+
+def _read_box_score(window: list[Line], label_i: int, label: Word, area: Area) -> None:
+    best: tuple[float, Word, Line] | None = None
+    for ln in window[label_i:]:
+        if ln.page != window[label_i].page:
+            break
+        for w in ln.words:
+            parsed = parse_number(w.text)
+            if parsed is None or parsed[1] or w is label:
+                continue
+            same_line = ln is window[label_i] and w.x0 > label.x1
+            below = w.top >= label.top and (w.x0 < label.x1 + 40 and w.x1 > label.x0 - 40)
+            if same_line or below:
+                distance = abs(w.top - label.top) + abs(w.xc - label.xc) * 0.2
+                if best is None or distance < best[0]:
+                    best = (distance, w, ln)
+    if best is not None:
+        _, word, ln = best
+        area.header_score = parse_number(word.text)[0]  # type: ignore[index]
+        area.header_page = ln.page
+        area.header_bbox = (word.x0, word.top, word.x1, word.bottom)
+        area.header_confidence = word.conf
+
+
+# --- narrative ----------------------------------------------------------------------------------
+
+
+def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> list[Section]:
+    sections: list[Section] = []
+    known = {fold(r) for r in rubriker} | {fold(x) for x in labels()["general_heading"]}
+    paragraphs: list[list[str]] = []
+    current: Section | None = None
+    prev: Line | None = None
+    item_x: float | None = None  # text indent of the bullet item being read, if any
+    for line in lines:
+        text = line.text.strip()
+        if not text:
+            continue
+        heading = layout.is_heading(line) or (
+            not layout.has_fonts and (fold(text) in known or _looks_like_subheading(prev, line, layout))
+        )
+        if heading and not text.endswith((".", ",", ";")):
+            if current is not None and current.paragraphs == [] and paragraphs == [] and prev is not None and layout.gap(prev, line) < 1.6 and layout.is_heading(prev):
+                current.heading = join_lines([current.heading, text])
+                prev = line
+                continue
+            _close(current, paragraphs, sections)
+            current = Section(clean_heading(text), [], line.page, line.bbox)
+            paragraphs = []
+            prev = line
+            continue
+        if current is None:
+            current = Section("", [], line.page, line.bbox)
+        had_bullet, rest = strip_bullet(line.words)
+        if had_bullet and rest:
+            text = "• " + " ".join(w.text for w in rest)
+        leaves_item = item_x is not None and line.x0 < item_x - 2
+        if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout):
+            paragraphs.append([])
+            item_x = rest[0].x0 if had_bullet and rest else None
+        paragraphs[-1].append(text)
+        prev = line
+    _close(current, paragraphs, sections)
+    return sections
+
+
+def _looks_like_subheading(prev: Line | None, line: Line, layout: Layout) -> bool:
+    text = line.text.strip()
+    return (
+        len(text) < 90
+        and text[:1].isupper()
+        and not text.endswith((".", ",", ";", ":"))
+        and (prev is None or layout.gap(prev, line) > 1.3)
+    )
+
+
+def _new_paragraph(prev: Line | None, line: Line, layout: Layout) -> bool:
+    """A vertical gap starts a paragraph; at a page break, only a finished sentence does."""
+    if prev is None:
+        return True
+    if prev.page != line.page:
+        return prev.text.rstrip().endswith((".", "!", "?", ":"))
+    return layout.gap(prev, line) > 1.3
+
+
+def _close(section: Section | None, paragraphs: list[list[str]], sections: list[Section]) -> None:
+    if section is None:
+        return
+    section.paragraphs = [join_lines(p) for p in paragraphs if p]
+    if section.heading or section.paragraphs:
+        sections.append(section)
+
+
+# --- Styrkor / Förbättrings list ----------------------------------------------------------------
+
+
+def _find_findings_header(lines: list[Line], start: int) -> int | None:
+    for i in range(start, len(lines)):
+        words = lines[i].words
+        if any(is_label(w.text, "strengths") for w in words[:2]) and len(words) <= 6:
+            return i
+    return None
+
+
+@dataclass
+class _Item:
+    kind: str
+    parts: list[str]
+    page: int
+    boxes: list[BBox] = field(default_factory=list)
+    confs: list[float] = field(default_factory=list)
+    last: Line | None = None
+    text_x: float = 0.0
+
+
+def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
+    header = lines[0]
+    strength_w = next(w for w in header.words if is_label(w.text, "strengths"))
+    improvement_w = next((w for w in header.words if is_label(w.text, "improvements")), None)
+    boundary = improvement_w.x0 - 4 if improvement_w is not None else None
+    columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
+    stacked_kind = "strength"
+    bullets_seen = False
+    for line in lines[1:]:
+        if layout.is_heading(line) and not strip_bullet(line.words)[0]:
+            label_words = [w for w in line.words if is_label(w.text, "improvements")]
+            if boundary is None and label_words:
+                stacked_kind = "improvement"
+                continue
+            break
+        if boundary is None and any(is_label(w.text, "improvements") for w in line.words[:1]):
+            stacked_kind = "improvement"
+            continue
+        sides = (
+            [("strength", [w for w in line.words if w.xc < boundary]), ("improvement", [w for w in line.words if w.xc >= boundary])]
+            if boundary is not None
+            else [(stacked_kind, line.words)]
+        )
+        for kind, words in sides:
+            if not words:
+                continue
+            had_bullet, rest = strip_bullet(words)
+            items = columns[kind]
+            if had_bullet:
+                bullets_seen = True
+            if had_bullet or not items or (not bullets_seen and _gap_lines(items[-1].last, line) > 1.5 * layout.pitch):
+                if not rest:
+                    continue
+                items.append(_Item(kind, [], line.page, text_x=rest[0].x0))
+            elif bullets_seen and words[0].x0 < items[-1].text_x - 3 and boundary is None:
+                return _to_findings(columns)
+            item = items[-1]
+            item.parts.append(" ".join(w.text for w in rest))
+            if rest and line.page == item.page:
+                item.boxes.append((min(w.x0 for w in rest), min(w.top for w in rest), max(w.x1 for w in rest), max(w.bottom for w in rest)))
+            item.confs.extend(w.conf for w in rest if w.conf is not None)
+            item.last = line
+    return _to_findings(columns)
+
+
+def _gap_lines(prev: Line | None, line: Line) -> float:
+    if prev is None or prev.page != line.page:
+        return 0.0
+    return line.top - prev.top
+
+
+def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
+    findings: list[Finding] = []
+    for kind in ("strength", "improvement"):
+        for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
+            boxes = item.boxes
+            bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+            findings.append(
+                Finding(kind, pos, join_lines(item.parts), item.page, bbox, min(item.confs) if item.confs else None)
+            )
+    return findings

@@ -1,0 +1,146 @@
+"""The extraction pipeline: read, locate, parse, match, validate. One plain function per stage.
+
+``extract`` is the library's entry point. It reads the whole text layer cheaply, decides which
+lines belong to the area sections and to the overview, and only then builds word geometry for
+those pages. It returns a :class:`~kompass_extract.model.Report` and never prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from . import __version__
+from .catalog import load_catalog
+from .catalog.edition import detect_edition
+from .errors import NoTextLayerError, NotKommunkompassError, TooManyPagesError
+from .model import Area, Report
+from .municipality import resolve_municipality
+from .parse.cover import FRONT_PAGES, read_metadata
+from .parse.furniture import body_lines
+from .parse.layout import measure
+from .parse.overview import find_overview_start, parse_overview
+from .parse.sections import find_area_headings, parse_area
+from .parse.text import fold, labels
+from .pdf.document import Document, Line, open_pdf
+from .validate import validate_report
+
+OCR_SHARE = 0.25
+"""Share of pages without a text layer from which a file counts as a scan (a chart page alone does not)."""
+
+
+def extract(
+    path: str | os.PathLike[str],
+    *,
+    edition: str | None = None,
+    ocr: str = "auto",
+    max_pages: int = 500,
+    ocr_cache: str | None = None,
+) -> Report:
+    """Extract one Kommunkompass report.
+
+    ``edition`` overrides edition detection; ``ocr`` is "auto" (OCR pages without a text layer),
+    "never" (such files fail with ``no-text-layer``) or "always". Raises
+    :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
+    """
+    path = str(path)
+    data = Path(path).read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    doc = open_pdf(path, data)
+    try:
+        if len(doc.pages) > max_pages:
+            raise TooManyPagesError(f"{len(doc.pages)} pages exceed the limit of {max_pages}")
+        used_ocr = _ensure_text(doc, ocr, ocr_cache)
+        report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
+        parse_document(doc, report)
+    finally:
+        doc.close()
+    finish_report(report, edition)
+    return report
+
+
+def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
+    """Replace pages without a usable text layer by OCR'd pages when asked; True if OCR was used."""
+    from .ocr import ocr_document, page_needs_ocr
+
+    wanted = [p.number for p in doc.pages if mode == "always" or page_needs_ocr(p)]
+    if not wanted or mode != "always" and len(wanted) < OCR_SHARE * len(doc.pages):
+        return False
+    if mode == "never":
+        raise NoTextLayerError(f"{len(wanted)} of {len(doc.pages)} pages have no text layer (use --ocr auto to OCR them)")
+    replaced = {p.number: p for p in ocr_document(doc.path, wanted, cache_dir=cache_dir)}
+    doc.pages = [replaced.get(p.number, p) for p in doc.pages]
+    return True
+
+
+def parse_document(doc: Document, report: Report) -> None:
+    """Locate the parts of the report and fill ``report`` with metadata and areas."""
+    all_text = "\n".join(p.text for p in doc.pages)
+    if not _mentions_kommunkompass(all_text):
+        raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
+    bodies = body_lines(doc.pages)
+    lines: list[Line] = [ln for p in doc.pages for ln in bodies[p.number]]
+    layout = measure(lines)
+    overview_at = find_overview_start(lines, layout.is_heading)
+    headings = find_area_headings(lines, layout, overview_at if overview_at is not None else len(lines))
+    if overview_at is None and not headings:
+        raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
+    areas: dict[int, Area] = {}
+    section_end = overview_at if overview_at is not None else len(lines)
+    for n, heading in enumerate(headings):
+        end = headings[n + 1].index if n + 1 < len(headings) else section_end
+        area = areas.setdefault(heading.area_no, Area(heading.area_no))
+        parse_area(lines[heading.index + 1 : end], heading, layout, area)
+    if overview_at is not None:
+        parse_overview(lines[overview_at + 1 :], areas)
+    report.areas = [areas[k] for k in sorted(areas)]
+    front = [ln for p in doc.pages[:FRONT_PAGES] for ln in bodies[p.number]]
+    meta = read_metadata(front, "\n".join(p.text for p in doc.pages[:FRONT_PAGES]))
+    report.year, report.month, report.evaluators, report.template = meta.year, meta.month, meta.evaluators, meta.template
+    report.provenance.update(meta.provenance)
+    for printed, where in meta.municipality_candidates:
+        resolved = resolve_municipality(printed, meta.year)
+        if resolved.kommunkod:
+            report.municipality, report.kommun, report.kommunkod = printed, resolved.kommun, resolved.kommunkod
+            report.provenance["municipality"] = {**where, "method": resolved.method}
+            break
+    else:
+        if meta.municipality_candidates:
+            report.municipality = meta.municipality_candidates[0][0]
+            report.provenance["municipality"] = meta.municipality_candidates[0][1]
+
+
+def _mentions_kommunkompass(text: str) -> bool:
+    folded = fold(text)
+    cues = [fold(x) for x in labels()["overview_headings"] + labels()["area_heading_words"]]
+    return "kommunkompass" in folded.replace(" ", "") or sum(c in folded for c in cues) >= 2
+
+
+def finish_report(report: Report, edition: str | None) -> None:
+    """Catalog matching, edition detection and validation: the stages after parsing."""
+    catalog = load_catalog()
+    if edition is not None:
+        report.edition, report.edition_confidence = edition, 1.0
+    else:
+        guess = detect_edition(
+            {a.area_no: a.name or a.overview_title or "" for a in report.areas},
+            {q.question_no: q.text for a in report.areas for q in a.questions},
+            report.year,
+            _labels_seen(report),
+            catalog,
+        )
+        report.edition, report.edition_confidence = guess.edition, guess.confidence
+        report.provenance["edition"] = {"evidence": guess.evidence}
+    for area in report.areas:
+        area.name_canonical = catalog.area_canonical(report.edition, area.area_no, area.name or area.overview_title)
+        for q in area.questions:
+            match = catalog.match_question(report.edition, area.area_no, q.question_no, q.text)
+            if match is not None:
+                q.catalog_id, q.catalog_text, q.match_score = match.catalog_id, match.catalog_text, match.score
+    report.report_id = f"{report.kommunkod or 'unknown'}-{report.year or 'unknown'}"
+    report.checks = validate_report(report, catalog)
+
+
+def _labels_seen(report: Report) -> set[str]:
+    return {report.template} if report.template else set()

@@ -1,0 +1,134 @@
+"""Read an output folder written by ``kompass-extract extract --out DIR`` back into typed rows.
+
+The review site and the charts show exactly what was published, so they read the CSV tables (not
+the cache or the PDF) and type each column by its declaration in :data:`kompass_extract.schema.TABLES`:
+a kommunkod such as "0115" stays a string, an empty cell becomes ``None``.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..schema import TABLES
+
+Row = dict[str, Any]
+
+TABLE_NAMES = ("reports", "areas", "questions", "findings", "checks")
+SEVERITIES = ("error", "warning", "info")
+
+
+class ReviewInputError(ValueError):
+    """The folder is not an extract output folder, or a lookup in it found nothing."""
+
+
+@dataclass
+class ReportView:
+    """One report's rows from every table, in the order the tables list them (the printed order)."""
+
+    report: Row
+    areas: list[Row] = field(default_factory=list)
+    questions: list[Row] = field(default_factory=list)
+    findings: list[Row] = field(default_factory=list)
+    checks: list[Row] = field(default_factory=list)
+
+    @property
+    def report_id(self) -> str:
+        return str(self.report["report_id"])
+
+    @property
+    def name(self) -> str:
+        """The municipality: SCB's name when resolved, else as printed."""
+        return str(self.report.get("kommun") or self.report.get("municipality") or self.report_id)
+
+    @property
+    def label(self) -> str:
+        """Municipality and year as a person would name the report."""
+        year = self.report.get("year")
+        return f"{self.name} {year}" if year is not None else self.name
+
+    def check_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for check in self.checks:
+            counts[check["severity"]] = counts.get(check["severity"], 0) + 1
+        return counts
+
+    def area_score(self, area: Row) -> float | None:
+        """The score the validator took as the area's (overview total unless it chose the box)."""
+        first = "header_score" if area.get("authoritative") == "header_score" else "score"
+        second = "score" if first == "header_score" else "header_score"
+        return area.get(first) if area.get(first) is not None else area.get(second)
+
+
+def parse_value(text: str, type_: str) -> Any:
+    """One CSV cell typed by its frictionless type; empty cells are missing values."""
+    if text is None or text == "":
+        return None
+    if type_ == "integer":
+        return int(float(text))
+    if type_ == "number":
+        return float(text)
+    if type_ == "boolean":
+        return text.strip().lower() in ("true", "1", "yes")
+    return text
+
+
+def read_table(path: Path, table: str) -> list[Row]:
+    """Rows of one output table; columns the schema does not know are kept as strings."""
+    types = {f.name: f.type for f in TABLES[table].fields}
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [{k: parse_value(v, types.get(k, "string")) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def load_output(out_dir: str | Path) -> list[ReportView]:
+    """Every report of an output folder with its rows, sorted by municipality, year and id."""
+    out_dir = Path(out_dir)
+    if not (out_dir / "reports.csv").is_file():
+        raise ReviewInputError(f"{out_dir} has no reports.csv; is it a folder written by 'kompass-extract extract --out'?")
+    tables = {name: read_table(out_dir / f"{name}.csv", name) if (out_dir / f"{name}.csv").is_file() else [] for name in TABLE_NAMES}
+    views = {row["report_id"]: ReportView(row) for row in tables["reports"]}
+    for name in TABLE_NAMES[1:]:
+        for row in tables[name]:
+            view = views.get(row["report_id"])
+            if view is not None:
+                getattr(view, name).append(row)
+    return sorted(views.values(), key=lambda v: (v.name.casefold(), v.report.get("year") or 0, v.report_id))
+
+
+def _names(name: str) -> set[str]:
+    """Case-insensitive forms of a municipality name without 'kommun'/'stad' and the genitive 's'.
+
+    "Helsingborgs stad" as printed must match "Helsingborg" from SCB's list.
+    """
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    for suffix in (" kommun", " stad"):
+        text = text.removesuffix(suffix)
+    return {text, text.removesuffix("s")} if text else set()
+
+
+def find_reports(views: Iterable[ReportView], kommun: str) -> list[ReportView]:
+    """Reports of one municipality given by kommunkod ('2580') or name ('Luleå', 'Luleå kommun'), oldest first."""
+    key = kommun.strip()
+    wanted = _names(key)
+    matches = [
+        v
+        for v in views
+        if key == (v.report.get("kommunkod") or "")
+        or wanted & (_names(v.report.get("kommun") or "") | _names(v.report.get("municipality") or ""))
+    ]
+    if not matches:
+        raise ReviewInputError(f"no report of {kommun!r} in the output folder (give a kommunkod or a name)")
+    return sorted(matches, key=lambda v: (v.report.get("year") or 0, v.report_id))
+
+
+def group_by(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
+    """Rows grouped by one column, keeping their order."""
+    groups: dict[Any, list[Row]] = defaultdict(list)
+    for row in rows:
+        groups[row.get(key)].append(row)
+    return dict(groups)

@@ -1,0 +1,55 @@
+"""Make an image-only PDF ("a scan") from a born-digital PDF, for the OCR tests.
+
+Each page is rendered in grey at ``dpi`` and alternate pages are rotated by a small angle, like a sheet fed a little
+crooked through a scanner. PIL writes the pages as JPEG images into a new PDF of the same page size, so the result has
+no text layer at all. The file is cached under ``tests/.cache/`` keyed by the source's hash and the parameters, so a
+test session (and the next one) builds it only once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+CACHE_DIR = Path(__file__).parent / ".cache"
+SKEWS = (1.0, -1.2)
+"""Degrees (counter-clockwise) applied in turn to the 2nd, 4th, 6th ... page; odd pages stay straight."""
+
+
+def skew_for(index: int) -> float:
+    """The rotation given to the page at 0-based ``index``."""
+    return 0.0 if index % 2 == 0 else SKEWS[(index // 2) % len(SKEWS)]
+
+
+def make_scan_pdf(src: str | Path, dest: str | Path, *, dpi: int = 200) -> Path:
+    """Render every page of ``src`` to a grey image (alternate pages skewed) and save them as an image-only PDF."""
+    pdf = pdfium.PdfDocument(str(src))
+    images: list[Image.Image] = []
+    try:
+        for index in range(len(pdf)):
+            image = pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            angle = skew_for(index)
+            if angle:
+                image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+            images.append(image)
+    finally:
+        pdf.close()
+    dest = Path(dest)
+    tmp = dest.with_suffix(".tmp")
+    images[0].save(tmp, format="PDF", save_all=True, append_images=images[1:], resolution=float(dpi))
+    os.replace(tmp, dest)
+    return dest
+
+
+def cached_scan_pdf(src: str | Path, *, dpi: int = 200) -> Path:
+    """The scan of ``src``, built once and reused while the source and parameters are unchanged."""
+    digest = hashlib.sha256(Path(src).read_bytes()).hexdigest()[:16]
+    dest = CACHE_DIR / f"scan-{digest}-{dpi}dpi-{'_'.join(map(str, SKEWS))}.pdf"
+    if not dest.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        make_scan_pdf(src, dest, dpi=dpi)
+    return dest

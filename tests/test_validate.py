@@ -1,0 +1,337 @@
+"""Rounding-aware validation on hand-built reports (no PDFs): the clean Luleå numbers and injected errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kompass_extract import validate as validate_module
+from kompass_extract.cli import main
+from kompass_extract.model import Area, Check, Question, Report
+from kompass_extract.validate import RULES, SEVERITIES, validate_report
+
+TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018" / "truth.json"
+
+
+@dataclass
+class FakeCriterion:
+    catalog_id: str
+    max: float
+
+
+class FakeCatalog:
+    """The catalog API the validator uses: ``has_questions(edition)`` and ``criteria(edition)``."""
+
+    def __init__(self, edition: str, criteria: list[FakeCriterion]) -> None:
+        self.edition, self._criteria = edition, criteria
+
+    def has_questions(self, edition: str) -> bool:
+        return edition == self.edition
+
+    def criteria(self, edition: str) -> list[FakeCriterion]:
+        return self._criteria if edition == self.edition else []
+
+
+@pytest.fixture(autouse=True)
+def no_packaged_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests say which catalog they use; the packaged one (another module) must not leak in."""
+    monkeypatch.setattr(validate_module, "_default_catalog", lambda: None)
+
+
+def truth_report(*, catalogued: bool = False) -> Report:
+    """The Luleå 2018 golden answer as a Report: overview totals, Poäng boxes and question rows."""
+    data = json.loads(TRUTH.read_text(encoding="utf-8"))
+    report = Report(source_file="report.pdf", sha256="0" * 64, pages=1, report_id="x-2018", edition=data["edition"])
+    for a in data["areas"]:
+        total = a["overview_total"]
+        area = Area(
+            a["no"],
+            name=a["title"],
+            header_score=a["header_score"],
+            score=total["achieved"],
+            max=total["max"],
+            percent=total["percent"],
+        )
+        for q in a["questions"]:
+            cid = f"{data['edition']}:{q['id']}" if catalogued else None
+            area.questions.append(
+                Question(a["no"], q["id"], q["text"], q["achieved"], q["max"], q["percent"], 1, catalog_id=cid)
+            )
+        report.areas.append(area)
+    return report
+
+
+def truth_catalog() -> FakeCatalog:
+    report = truth_report()
+    return FakeCatalog(
+        report.edition, [FakeCriterion(f"2016:{q.question_no}", q.max) for a in report.areas for q in a.questions]
+    )
+
+
+def question(report: Report, question_no: str) -> Question:
+    area = report.area(int(question_no.split(".")[0]))
+    return next(q for q in area.questions if q.question_no == question_no)
+
+
+def codes(checks: list[Check], severity: str) -> list[str]:
+    return [c.code for c in checks if c.severity == severity]
+
+
+def assert_clean(checks: list[Check]) -> None:
+    assert [c for c in checks if c.severity != "info"] == []
+
+
+# --- the clean report ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("catalogued", [False, True])
+def test_lulea_is_clean_and_rounding_is_explained_on_areas_3_6_7(catalogued: bool) -> None:
+    report = truth_report(catalogued=catalogued)
+    checks = validate_report(report, truth_catalog() if catalogued else None)
+    assert_clean(checks)
+    differ = [c for c in checks if c.code == "box-overview-differ"]
+    assert [(c.area_no, c.severity) for c in differ] == [(3, "info"), (6, "info"), (7, "info")]
+    assert "box 71" in differ[1].message and "69" in differ[1].message and "rounding" in differ[1].message
+    if catalogued:
+        assert "uncatalogued-question" not in [c.code for c in checks]
+    else:
+        assert [c.code for c in checks if c.code == "uncatalogued-question"] == ["uncatalogued-question"]
+
+
+def test_question_intervals_are_set_from_achieved_and_percent() -> None:
+    report = truth_report()
+    validate_report(report)
+    q = question(report, "1.5")  # 10 of 10 printed as 95 %: underlying 9.5
+    assert (q.score_low, q.score_high) == pytest.approx((9.5, 9.55))
+    q = question(report, "1.1")  # 11 of 15 at 75 %
+    assert (q.score_low, q.score_high) == pytest.approx((11.175, 11.325))
+
+
+def test_authoritative_is_the_feasible_overview_with_the_reason() -> None:
+    report = truth_report()
+    validate_report(report)
+    area6 = report.area(6)
+    assert area6.authoritative["field"] == "score"
+    assert "box 71" in area6.authoritative["reason"] and "rounding" in area6.authoritative["reason"]
+    assert all(a.authoritative["field"] == "score" for a in report.areas)
+
+
+def test_checks_are_deterministic_and_use_documented_codes() -> None:
+    first, second = validate_report(truth_report()), validate_report(truth_report())
+    assert first == second
+    assert all(c.code in RULES and c.severity in SEVERITIES for c in first)
+
+
+# --- one injected inconsistency each ---------------------------------------------------------------
+
+
+def only_error(checks: list[Check]) -> str:
+    errors = codes(checks, "error")
+    assert len(errors) == 1, checks
+    return errors[0]
+
+
+def test_typo_in_overview_total_is_infeasible() -> None:
+    report = truth_report()
+    report.area(1).score = 78  # questions add up to 78.7..79.575
+    checks = validate_report(report)
+    assert only_error(checks) == "area-total-infeasible"
+    assert report.area(1).authoritative["field"] == "header_score"
+
+
+def test_achieved_above_max() -> None:
+    report = truth_report()
+    question(report, "1.1").achieved = 16  # max 15
+    checks = validate_report(report)
+    assert only_error(checks) == "question-above-max"
+    assert question(report, "1.1").score_low is None
+
+
+def test_percent_contradicting_achieved() -> None:
+    report = truth_report()
+    question(report, "2.2").percent = 75  # 14 of 25 cannot be 75 %
+    checks = validate_report(report)
+    assert only_error(checks) == "question-interval-empty"
+    msg = next(c.message for c in checks if c.code == "question-interval-empty")
+    assert "14" in msg and "75%" in msg
+
+
+def test_missing_row() -> None:
+    report = truth_report()
+    report.area(4).questions.pop(2)  # 4.3
+    checks = validate_report(report)
+    assert only_error(checks) == "question-missing"
+    assert next(c for c in checks if c.code == "question-missing").question_no == "4.3"
+
+
+def test_missing_last_row_is_found_through_the_catalog() -> None:
+    report = truth_report(catalogued=True)
+    report.area(8).questions.pop()  # 8.7: no gap in the numbering
+    checks = validate_report(report, truth_catalog())
+    assert only_error(checks) == "question-missing"
+    assert next(c for c in checks if c.code == "question-missing").question_no == "8.7"
+
+
+def test_duplicated_row() -> None:
+    report = truth_report()
+    area = report.area(5)
+    area.questions.insert(2, Question(**area.questions[1].__dict__))
+    checks = validate_report(report)
+    assert only_error(checks) == "question-duplicate"
+
+
+def test_typo_in_box() -> None:
+    report = truth_report()
+    report.area(8).header_score = 58
+    checks = validate_report(report)
+    assert only_error(checks) == "box-sum-mismatch"
+    assert [c.severity for c in checks if c.code == "box-overview-differ" and c.area_no == 8] == ["warning"]
+
+
+def test_missing_area_and_total_over_800() -> None:
+    report = truth_report()
+    report.areas.pop()
+    assert only_error(validate_report(report)) == "area-missing"
+    report = truth_report()
+    for area in report.areas:  # every overview total misread as 100 or more
+        area.score += 40
+    checks = validate_report(report)
+    assert "report-total-over-800" in codes(checks, "error")
+    assert "report-total-over-800" not in [c.code for c in validate_report(truth_report())]
+
+
+def test_catalog_max_differs_and_uncatalogued_question_warn() -> None:
+    report = truth_report(catalogued=True)
+    catalog = truth_catalog()
+    catalog._criteria[0] = FakeCriterion("2016:1.1", 20)
+    question(report, "2.1").catalog_id = None
+    checks = validate_report(report, catalog)
+    assert codes(checks, "error") == []
+    assert codes(checks, "warning") == ["catalog-max-differs", "uncatalogued-question"]
+
+
+def test_area_maxima_not_adding_up_warn() -> None:
+    report = truth_report()
+    report.area(2).max = 90
+    checks = validate_report(report)
+    assert "area-max-not-100" in codes(checks, "warning")
+
+
+# --- precision and layouts -------------------------------------------------------------------------
+
+
+def small_area(area_no: int, rows: list[tuple[float, float, float | None]], box: float, total: float) -> Area:
+    area = Area(area_no, header_score=box, score=total, max=sum(m for _, m, _ in rows))
+    area.questions = [Question(area_no, f"{area_no}.{k}", "q", a, m, p, 1) for k, (a, m, p) in enumerate(rows, 1)]
+    return area
+
+
+def eight_areas(first: Area) -> Report:
+    """A report whose area 1 is ``first`` and areas 2-8 are trivially consistent 50-of-100 areas."""
+    report = Report(source_file="r.pdf", sha256="0", pages=1, edition="2010")
+    report.areas = [first] + [small_area(n, [(25, 50, 50), (25, 50, 50)], 50, 50) for n in range(2, 9)]
+    return report
+
+
+def test_half_points_are_clean_and_use_quarter_point_intervals() -> None:
+    area = small_area(1, [(12.5, 50, 25), (30, 50, 60)], 42.5, 42.5)
+    report = eight_areas(area)
+    assert_clean(validate_report(report))
+    q = area.questions[0]
+    assert (q.score_low, q.score_high) == pytest.approx((12.25, 12.75))
+
+
+def test_half_point_typo_is_caught() -> None:
+    area = small_area(1, [(12.5, 50, None), (30, 50, None)], 42.5, 43.5)
+    assert only_error(validate_report(eight_areas(area))) == "area-total-infeasible"
+
+
+def test_no_percent_column_is_clean() -> None:
+    # 10 + 21 + 33 rounded: the unrounded sum can lie in [62.5, 65.5), so 65 in the overview is feasible
+    area = small_area(1, [(10, 20, None), (21, 30, None), (33, 50, None)], 64, 65)
+    report = eight_areas(area)
+    checks = validate_report(report)
+    assert_clean(checks)
+    assert codes(checks, "info").count("box-overview-differ") == 1
+    q = area.questions[1]
+    assert (q.score_low, q.score_high) == (20.5, 21.5)
+
+
+def test_no_percent_column_infeasible_total() -> None:
+    area = small_area(1, [(10, 20, None), (21, 30, None), (33, 50, None)], 64, 67)
+    assert only_error(validate_report(eight_areas(area))) == "area-total-infeasible"
+
+
+def test_boundary_values_are_tolerated() -> None:
+    # 13 of 20 at 62 %: only 12.5 prints as both (half up for the score, half to even for the percent);
+    # the total 93 needs the sum 92.5 too. Mixed rounding conventions must not raise an alarm.
+    area = small_area(1, [(13, 20, 62), (80, 80, 100)], 93, 93)
+    checks = validate_report(eight_areas(area))
+    assert_clean(checks)
+    q = area.questions[0]
+    assert (q.score_low, q.score_high) == pytest.approx((12.5, 12.5))
+
+
+# --- OCR -------------------------------------------------------------------------------------------
+
+
+def test_low_confidence_and_failing_ocr_rows_are_flagged() -> None:
+    report = truth_report()
+    question(report, "3.2").confidence = 55.0
+    checks = validate_report(report)
+    assert [(c.code, c.question_no) for c in checks if c.severity == "warning"] == [("ocr-low-confidence", "3.2")]
+    report = truth_report()
+    q = question(report, "3.2")
+    q.confidence, q.percent = 95.0, 98  # sure-looking but contradicts 17 of 25
+    checks = validate_report(report)
+    assert only_error(checks) == "question-interval-empty"
+    ocr = [c for c in checks if c.code == "ocr-low-confidence"]
+    assert [(c.question_no, c.severity) for c in ocr] == [("3.2", "warning")]
+    assert "question-interval-empty" in ocr[0].message
+
+
+def test_confident_ocr_numbers_raise_nothing() -> None:
+    report = truth_report()
+    for area in report.areas:
+        area.header_confidence = area.total_confidence = 96.0
+        for q in area.questions:
+            q.confidence = 91.0
+    assert_clean(validate_report(report))
+
+
+# --- CLI -------------------------------------------------------------------------------------------
+
+
+def write_folder(tmp_path: Path, report: Report) -> Path:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "x-2018.json").write_text(json.dumps(report.to_dict()), encoding="utf-8")
+    return tmp_path
+
+
+def test_cli_clean_folder_exits_0_even_strict(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path, truth_report())
+    result = CliRunner().invoke(main, ["validate", str(folder), "--strict", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data[0]["report_id"] == "x-2018"
+    assert data[0]["counts"] == {"error": 0, "warning": 0, "info": 4}
+
+
+def test_cli_strict_fails_on_an_error(tmp_path: Path) -> None:
+    report = truth_report()
+    report.area(1).score = 97
+    folder = write_folder(tmp_path, report)
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate", str(folder)]).exit_code == 0
+    result = runner.invoke(main, ["validate", str(folder), "--strict"], env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    assert "area-total-infeasible" in result.stdout
+
+
+def test_cli_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
