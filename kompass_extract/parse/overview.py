@@ -10,10 +10,12 @@ positions carry over page breaks and to areas whose header row omits the labels.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Area, BBox, Question
 from ..pdf.document import Line, Word
+from .sections import is_toc_entry
 from .text import clean_heading, fold, join_lines, labels, number_decimals, parse_number, starts_with_label
 
 QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
@@ -41,12 +43,12 @@ class RowBuilder:
             self.boxes.append((min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)))
 
 
-def find_overview_start(lines: list[Line], is_heading) -> int | None:
+def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -> int | None:
     """Index of the overview chapter heading (not a TOC entry, not a mention in running text)."""
     for i, line in enumerate(lines):
         text = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", line.text.strip())
-        if starts_with_label(text, "overview_headings") and not re.search(r"(\.{3,}|\s)\d{1,3}$", line.text.strip()):
-            if is_heading(line) or len(text) <= len(fold(text)) + 2 and len(text.split()) <= 5:
+        if starts_with_label(text, "overview_headings") and not is_toc_entry(line):
+            if is_heading(line) or len(text.split()) <= 5:
                 return i
     return None
 
@@ -99,6 +101,20 @@ def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str,
     return found
 
 
+GLUED_NO_RE = re.compile(r"^(\d{1,2}[.,]\d{1,2}\.?)(?=[^\d.,%])(.+)$")
+
+
+def _split_glued_number(words: list[Word]) -> list[Word]:
+    """'1.1Finns' (no space after the number) -> '1.1', 'Finns'."""
+    if words and (m := GLUED_NO_RE.match(words[0].text)):
+        w = words[0]
+        cut = w.x0 + (w.x1 - w.x0) * len(m.group(1)) / len(w.text)
+        head = Word(m.group(1), w.x0, w.top, cut, w.bottom, w.size, w.bold, w.conf)
+        tail = Word(m.group(2), cut, w.top, w.x1, w.bottom, w.size, w.bold, w.conf)
+        return [head, tail, *words[1:]]
+    return words
+
+
 def _min_conf(a: Word, b: Word) -> float | None:
     confs = [c for c in (a.conf, b.conf) if c is not None]
     return min(confs) if confs else None
@@ -122,7 +138,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
         header = _header_columns(line)
         if header is not None:
             columns = header
-        text_words = [w for w in line.words if columns is None or w.xc < columns.text_right]
+        text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
         nums = _numbers(line.words, columns) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = QUESTION_NO_RE.match(first)

@@ -22,7 +22,15 @@ def _area_heading_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{words})\s*(\d{{1,2}})\s*[:.\-–—]?\s*(.*)$", re.I)
 
 
-TOC_RE = re.compile(r"(\.{3,}|…+)\s*\d{1,3}\s*$|\s{2,}\d{1,3}\s*$")
+TOC_RE = re.compile(r"(\.{3,}|…+)\s*\d{1,3}\s*$")
+
+
+def is_toc_entry(line: Line) -> bool:
+    """A table-of-contents (or summary table) row: dot leaders, or a number far right of the text."""
+    if TOC_RE.search(line.text):
+        return True
+    words = line.words
+    return len(words) >= 2 and parse_number(words[-1].text) is not None and words[-1].x0 - words[-2].x1 > 3 * line.size
 
 
 @dataclass
@@ -41,7 +49,7 @@ def find_area_headings(lines: list[Line], layout: Layout, end: int) -> list[Area
     for i, line in enumerate(lines[:end]):
         text = line.text.strip()
         m = pattern.match(text)
-        if not m or TOC_RE.search(text):
+        if not m or is_toc_entry(line):
             continue
         no = int(m.group(1))
         if not 1 <= no <= 8 or no in found or i <= last_index:

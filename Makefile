@@ -1,0 +1,45 @@
+# kompass-extract: `make demo` sets everything up and converts the fixtures; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint fixtures bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# System packages for OCR (Tesseract + Swedish), page rendering and the browser test; installed only when missing.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing" >&2; \
+	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing; OCR and browser tests will be skipped" >&2; \
+	fi
+
+demo: $(STAMP) system-deps
+	$(BIN)/kompass-extract extract fixtures --out output
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check kompass_extract tests
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kompass_extract tests
+	$(BIN)/ruff format --check kompass_extract tests
+
+# Regenerate the generated report PDFs and their truth files under fixtures/generated/.
+fixtures: $(STAMP)
+	$(BIN)/python -m kompass_extract.testing.generate --out fixtures/generated
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) output/*.csv output/*.parquet output/reports output/.cache

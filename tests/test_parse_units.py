@@ -1,0 +1,141 @@
+"""Unit tests of the parsing stages on hand-made words: each names the layout trap it guards against."""
+
+from __future__ import annotations
+
+from kompass_extract.model import Area
+from kompass_extract.parse.furniture import body_lines
+from kompass_extract.parse.layout import Layout
+from kompass_extract.parse.overview import parse_overview
+from kompass_extract.parse.sections import AreaHeading, is_toc_entry, parse_area
+from kompass_extract.parse.text import join_lines, parse_number
+from kompass_extract.pdf.document import Line, Page, Word, group_lines
+
+SIZE = 11.0
+
+
+def words(text: str, x: float, top: float, *, bold: bool = False, gap: float = 4.0) -> list[Word]:
+    """Lay out space-separated tokens from x at the given top, 6 pt per character."""
+    out = []
+    for token in text.split(" "):
+        width = 6.0 * len(token)
+        out.append(Word(token, x, top, x + width, top + SIZE, SIZE, bold))
+        x += width + gap
+    return out
+
+
+def line(text: str, x: float, top: float, page: int = 1, bold: bool = False) -> Line:
+    return Line(words(text, x, top, bold=bold), page)
+
+
+LAYOUT = Layout(body_size=SIZE, pitch=14.0, has_fonts=True)
+
+
+def test_two_columns_at_slightly_different_baselines_are_separate_lines() -> None:
+    left = words("Medborgarbudget i", 80, 100)
+    right = words("Uppföljning av", 320, 104.5)
+    lines = group_lines(left + right, 1)
+    assert [ln.text for ln in lines] == ["Medborgarbudget i", "Uppföljning av"]
+
+
+def test_words_of_one_baseline_share_a_line_in_x_order() -> None:
+    ws = words("fångas upp på nämndnivå", 80, 200)
+    assert [ln.text for ln in group_lines(list(reversed(ws)), 1)] == ["fångas upp på nämndnivå"]
+
+
+def test_numbers_with_decimal_comma_and_percent_parse() -> None:
+    assert parse_number("12,5") == (12.5, False)
+    assert parse_number("75%") == (75.0, True)
+    assert parse_number("abc") is None
+
+
+def test_join_lines_keeps_printed_hyphens_and_conjunction_gaps() -> None:
+    assert join_lines(["infört e-", "petitioner"]) == "infört e-petitioner"
+    assert join_lines(["medborgar-", "respektive brukare"]) == "medborgar- respektive brukare"
+    assert join_lines(["arbetsgivare -", "personalpolitik"]) == "arbetsgivare - personalpolitik"
+    assert join_lines(["kund-", "/brukare"]) == "kund-/brukare"
+
+
+def test_running_header_and_page_numbers_are_dropped() -> None:
+    pages = []
+    for n in range(1, 6):
+        ws = words(f"Sveriges Kommuner och Landsting 2018-10-{n:02d}", 70, 20) + words(f"{n} (31)", 500, 800)
+        ws += words(f"Brödtext på sidan nummer {n} här", 70, 300)
+        pages.append(Page(n, 595, 842, "", words_given=ws))
+    bodies = body_lines(pages)
+    assert all([ln.text for ln in bodies[p.number]] == [f"Brödtext på sidan nummer {p.number} här"] for p in pages)
+
+
+def test_toc_entry_with_far_page_number_is_not_a_heading() -> None:
+    toc = Line(words("Område 3 Politisk styrning och kontroll", 70, 100) + words("11", 500, 100), 1)
+    assert is_toc_entry(toc)
+    assert not is_toc_entry(line("Område 3 Politisk styrning och kontroll", 70, 100))
+
+
+def overview_lines(rows: list[tuple[str, str]], top: float = 100.0) -> list[Line]:
+    out = []
+    for text, numbers in rows:
+        ws = words(text, 70, top) if text else []
+        ws += [w for n, x in zip(numbers.split(), (420, 460, 500)) if n for w in words(n, x, top)]
+        out.append(Line(ws, 1))
+        top += 14
+    return out
+
+
+def test_overview_numbers_on_last_line_and_total_row() -> None:
+    lines = overview_lines(
+        [
+            ("1. Offentlighet och demokrati", ""),
+            ("", ""),
+            ("1.1 Finns en plan for", ""),
+            ("demokratiutveckling?", "11 15 75%"),
+            ("1.2 Hur informeras invånarna?", "12,5 85 15 %"),
+            ("", "23,5 100 24%"),
+        ]
+    )
+    header = Line(words("1. Offentlighet och demokrati", 70, 100) + [Word("Uppnått", 405, 100, 447, 111, SIZE), Word("Max", 452, 100, 470, 111, SIZE), Word("Procent", 480, 100, 520, 111, SIZE)], 1)
+    lines[0] = header
+    lines[4] = Line(words("1.2 Hur informeras invånarna?", 70, 156) + words("12,5", 420, 156) + words("85", 460, 156) + words("15 %", 500, 156, gap=1), 1)
+    areas: dict[int, Area] = {}
+    parse_overview([ln for ln in lines if ln.words], areas)
+    area = areas[1]
+    assert area.overview_title == "Offentlighet och demokrati"
+    assert [(q.question_no, q.text, q.achieved, q.max, q.percent) for q in area.questions] == [
+        ("1.1", "Finns en plan for demokratiutveckling?", 11.0, 15.0, 75.0),
+        ("1.2", "Hur informeras invånarna?", 12.5, 85.0, 15.0),
+    ]
+    assert (area.score, area.max, area.percent) == (23.5, 100.0, 24.0)
+
+
+def test_overview_without_percent_column() -> None:
+    header = Line(words("2. Tillgänglighet", 70, 100) + [Word("Uppnått", 405, 100, 447, 111, SIZE), Word("Max", 452, 100, 470, 111, SIZE)], 1)
+    rows = [Line(words("2.1 Strategi?", 70, 114) + words("9", 425, 114) + words("15", 458, 114), 1)]
+    rows.append(Line(words("9", 425, 128) + words("15", 458, 128), 1))
+    areas: dict[int, Area] = {}
+    parse_overview([header, *rows], areas)
+    q = areas[2].questions[0]
+    assert (q.achieved, q.max, q.percent) == (9.0, 15.0, None)
+    assert (areas[2].score, areas[2].percent) == (9.0, None)
+
+
+def test_findings_columns_never_mix_and_continue_across_pages() -> None:
+    lines = [
+        line("Rubriker", 70, 60, bold=True),
+        line("• Strategi", 70, 74),
+        Line(words("Poäng", 420, 60, bold=True), 1),
+        Line(words("79", 425, 80, bold=True), 1),
+        line("Allmänt", 70, 110, bold=True),
+        line("Text om kommunen.", 70, 124),
+        Line(words("Styrkor", 70, 160, bold=True) + words("Förbättringsmöjligheter", 300, 160, bold=True), 1),
+        Line(words("• Första styrkan som", 70, 174) + words("• Första förbättringen", 300, 178), 1),
+        line("radbryts", 82, 188),
+        Line(words("• Andra förbättringen som", 300, 800), 1),
+        Line(words("fortsätter", 312, 60), 2),
+        Line(words("• Andra styrkan", 70, 74), 2),
+    ]
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
+    assert area.header_score == 79
+    assert area.rubriker == ["Strategi"]
+    assert [s.heading for s in area.sections] == ["Allmänt"]
+    assert [f.text for f in area.strengths] == ["Första styrkan som radbryts", "Andra styrkan"]
+    assert [f.text for f in area.improvements] == ["Första förbättringen", "Andra förbättringen som fortsätter"]
