@@ -154,8 +154,8 @@ class Report:
         data = asdict(self)
         data["total_score"] = self.total_score
         data["total_max"] = self.total_max
-        for area, area_data in zip(self.areas, data["areas"]):
-            for section, section_data in zip(area.sections, area_data["sections"]):
+        for area, area_data in zip(self.areas, data["areas"], strict=False):
+            for section, section_data in zip(area.sections, area_data["sections"], strict=False):
                 section_data["text"] = section.text
         return data
 
@@ -170,8 +170,7 @@ class Report:
             area.questions = [Question(**_tuple_bbox(q)) for q in a.get("questions", [])]
             area.findings = [Finding(**_tuple_bbox(f)) for f in a.get("findings", [])]
             area.sections = [
-                Section(**_tuple_bbox({k: v for k, v in s.items() if k != "text"}))
-                for s in a.get("sections", [])
+                Section(**_tuple_bbox({k: v for k, v in s.items() if k != "text"})) for s in a.get("sections", [])
             ]
             for key in ("bbox", "header_bbox", "total_bbox"):
                 if area.__dict__.get(key) is not None:

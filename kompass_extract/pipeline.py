@@ -68,7 +68,9 @@ def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
     if not wanted or mode != "always" and len(wanted) < OCR_SHARE * len(doc.pages):
         return False
     if mode == "never":
-        raise NoTextLayerError(f"{len(wanted)} of {len(doc.pages)} pages have no text layer (use --ocr auto to OCR them)")
+        raise NoTextLayerError(
+            f"{len(wanted)} of {len(doc.pages)} pages have no text layer (use --ocr auto to OCR them)"
+        )
     replaced = {p.number: p for p in ocr_document(doc.path, wanted, cache_dir=cache_dir)}
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]
     return True
@@ -97,7 +99,12 @@ def parse_document(doc: Document, report: Report) -> None:
     report.areas = [areas[k] for k in sorted(areas)]
     front = [ln for p in doc.pages[:FRONT_PAGES] for ln in bodies[p.number]]
     meta = read_metadata(front, "\n".join(p.text for p in doc.pages[:FRONT_PAGES]))
-    report.year, report.month, report.evaluators, report.template = meta.year, meta.month, meta.evaluators, meta.template
+    report.year, report.month, report.evaluators, report.template = (
+        meta.year,
+        meta.month,
+        meta.evaluators,
+        meta.template,
+    )
     report.provenance.update(meta.provenance)
     for printed, where in meta.municipality_candidates:
         resolved = resolve_municipality(printed, meta.year)

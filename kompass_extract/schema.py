@@ -33,7 +33,9 @@ def _f(name: str, type_: str, description: str, unit: str | None = None) -> Fiel
     return Field(name, type_, description, unit)
 
 
-REPORT_ID = _f("report_id", "string", "Stable id of the report: '<kommunkod>-<year>' (suffix -2, -3 for a second report).")
+REPORT_ID = _f(
+    "report_id", "string", "Stable id of the report: '<kommunkod>-<year>' (suffix -2, -3 for a second report)."
+)
 AREA_NO = _f("area_no", "integer", "Area number 1-8 as printed.")
 PAGE = _f("page", "integer", "1-based page of the PDF where the value is printed.")
 BBOX = _f("bbox", "string", "Position on the page as 'x0,top,x1,bottom' in PDF points from the top-left corner.", "pt")
@@ -54,12 +56,21 @@ TABLES: dict[str, Table] = {
                 _f("year", "integer", "Year of the evaluation."),
                 _f("month", "string", "Month of the evaluation in Swedish, lower case, when printed."),
                 _f("edition", "string", "Edition of the criteria: pre2010, 2010, 2016 or 2020; empty when unknown."),
-                _f("edition_confidence", "number", "Confidence 0-1 of the edition detection (1 when given by --edition)."),
+                _f(
+                    "edition_confidence",
+                    "number",
+                    "Confidence 0-1 of the edition detection (1 when given by --edition).",
+                ),
                 _f("template", "string", "Template family recognised from the cover and labels."),
                 _f("evaluators", "string", "Evaluators as printed, separated by '; '."),
                 _f("pages", "integer", "Number of pages of the PDF."),
                 _f("ocr", "boolean", "True when the text was read by OCR."),
-                _f("total_score", "number", "Sum of the eight overview area totals; empty unless all eight are printed.", "points"),
+                _f(
+                    "total_score",
+                    "number",
+                    "Sum of the eight overview area totals; empty unless all eight are printed.",
+                    "points",
+                ),
                 _f("total_max", "number", "Sum of the eight area maxima.", "points"),
                 _f("extractor_version", "string", "Version of kompass-extract that wrote the row."),
             ),
@@ -76,8 +87,17 @@ TABLES: dict[str, Table] = {
                 _f("score", "number", "Area total of the overview table (rounded sum of unrounded scores).", "points"),
                 _f("max", "number", "Maximum of the area from the overview total row.", "points"),
                 _f("percent", "number", "Percent printed on the overview total row.", "percent"),
-                _f("header_score", "number", "Score printed in the area's 'Poäng' box (sum of rounded scores).", "points"),
-                _f("authoritative", "string", "Which printed number the tool takes as the area score: 'score' or 'header_score'."),
+                _f(
+                    "header_score",
+                    "number",
+                    "Score printed in the area's 'Poäng' box (sum of rounded scores).",
+                    "points",
+                ),
+                _f(
+                    "authoritative",
+                    "string",
+                    "Which printed number the tool takes as the area score: 'score' or 'header_score'.",
+                ),
                 _f("rubriker", "string", "Sub-area headings listed in the 'Rubriker' box, separated by '; '."),
                 PAGE,
                 _f("total_page", "integer", "Page of the overview total row."),
@@ -93,14 +113,31 @@ TABLES: dict[str, Table] = {
                 AREA_NO,
                 _f("question_no", "string", "Question number as printed, e.g. '1.1'."),
                 _f("question_text", "string", "Question text as printed, wrapped lines joined."),
-                _f("catalog_id", "string", "Matched catalog criterion '<edition>:<question_no>'; empty when unmatched."),
+                _f(
+                    "catalog_id", "string", "Matched catalog criterion '<edition>:<question_no>'; empty when unmatched."
+                ),
                 _f("catalog_text", "string", "Catalog wording of the matched criterion."),
                 _f("match_score", "number", "Similarity 0-100 of the printed text to the catalog text."),
                 _f("achieved", "number", "'Uppnått' as printed (rounded score).", "points"),
                 _f("max", "number", "'Max' as printed.", "points"),
-                _f("percent", "number", "'Procent' as printed (from the unrounded score); empty when not printed.", "percent"),
-                _f("score_low", "number", "Lower bound (inclusive) of the unrounded score implied by the printed numbers.", "points"),
-                _f("score_high", "number", "Upper bound (exclusive) of the unrounded score implied by the printed numbers.", "points"),
+                _f(
+                    "percent",
+                    "number",
+                    "'Procent' as printed (from the unrounded score); empty when not printed.",
+                    "percent",
+                ),
+                _f(
+                    "score_low",
+                    "number",
+                    "Lower bound (inclusive) of the unrounded score implied by the printed numbers.",
+                    "points",
+                ),
+                _f(
+                    "score_high",
+                    "number",
+                    "Upper bound (exclusive) of the unrounded score implied by the printed numbers.",
+                    "points",
+                ),
                 _f("confidence", "number", "Lowest OCR confidence 0-100 of the row's numbers; empty for text layers."),
                 PAGE,
                 BBOX,
@@ -152,7 +189,11 @@ TABLES: dict[str, Table] = {
             (
                 _f("source_file", "string", "Path of the input."),
                 _f("sha256", "string", "SHA-256 of the input bytes, when readable."),
-                _f("error_code", "string", "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, timeout, ocr-unavailable, internal-error)."),
+                _f(
+                    "error_code",
+                    "string",
+                    "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, timeout, ocr-unavailable, internal-error).",
+                ),
                 _f("message", "string", "Human-readable reason."),
             ),
         ),

@@ -18,7 +18,9 @@ def format_bbox(bbox: BBox | None) -> str | None:
 def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
     """Rows of every per-report table for one report, in a stable order."""
     rid = report.report_id
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ("reports", "areas", "questions", "findings", "sections", "checks")}
+    rows: dict[str, list[dict[str, Any]]] = {
+        name: [] for name in ("reports", "areas", "questions", "findings", "sections", "checks")
+    }
     rows["reports"].append(
         {
             "report_id": rid,
@@ -93,11 +95,25 @@ def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
                 )
         for pos, s in enumerate(area.sections, 1):
             rows["sections"].append(
-                {"report_id": rid, "area_no": area.area_no, "position": pos, "heading": s.heading, "text": s.text, "page": s.page}
+                {
+                    "report_id": rid,
+                    "area_no": area.area_no,
+                    "position": pos,
+                    "heading": s.heading,
+                    "text": s.text,
+                    "page": s.page,
+                }
             )
     for c in report.checks:
         rows["checks"].append(
-            {"report_id": rid, "severity": c.severity, "code": c.code, "area_no": c.area_no, "question_no": c.question_no, "message": c.message}
+            {
+                "report_id": rid,
+                "severity": c.severity,
+                "code": c.code,
+                "area_no": c.area_no,
+                "question_no": c.question_no,
+                "message": c.message,
+            }
         )
     for name, table_rows in rows.items():
         names = TABLES[name].field_names

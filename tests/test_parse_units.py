@@ -75,7 +75,7 @@ def overview_lines(rows: list[tuple[str, str]], top: float = 100.0) -> list[Line
     out = []
     for text, numbers in rows:
         ws = words(text, 70, top) if text else []
-        ws += [w for n, x in zip(numbers.split(), (420, 460, 500)) if n for w in words(n, x, top)]
+        ws += [w for n, x in zip(numbers.split(), (420, 460, 500), strict=False) if n for w in words(n, x, top)]
         out.append(Line(ws, 1))
         top += 14
     return out
@@ -92,9 +92,23 @@ def test_overview_numbers_on_last_line_and_total_row() -> None:
             ("", "23,5 100 24%"),
         ]
     )
-    header = Line(words("1. Offentlighet och demokrati", 70, 100) + [Word("Uppnått", 405, 100, 447, 111, SIZE), Word("Max", 452, 100, 470, 111, SIZE), Word("Procent", 480, 100, 520, 111, SIZE)], 1)
+    header = Line(
+        words("1. Offentlighet och demokrati", 70, 100)
+        + [
+            Word("Uppnått", 405, 100, 447, 111, SIZE),
+            Word("Max", 452, 100, 470, 111, SIZE),
+            Word("Procent", 480, 100, 520, 111, SIZE),
+        ],
+        1,
+    )
     lines[0] = header
-    lines[4] = Line(words("1.2 Hur informeras invånarna?", 70, 156) + words("12,5", 420, 156) + words("85", 460, 156) + words("15 %", 500, 156, gap=1), 1)
+    lines[4] = Line(
+        words("1.2 Hur informeras invånarna?", 70, 156)
+        + words("12,5", 420, 156)
+        + words("85", 460, 156)
+        + words("15 %", 500, 156, gap=1),
+        1,
+    )
     areas: dict[int, Area] = {}
     parse_overview([ln for ln in lines if ln.words], areas)
     area = areas[1]
@@ -107,7 +121,11 @@ def test_overview_numbers_on_last_line_and_total_row() -> None:
 
 
 def test_overview_without_percent_column() -> None:
-    header = Line(words("2. Tillgänglighet", 70, 100) + [Word("Uppnått", 405, 100, 447, 111, SIZE), Word("Max", 452, 100, 470, 111, SIZE)], 1)
+    header = Line(
+        words("2. Tillgänglighet", 70, 100)
+        + [Word("Uppnått", 405, 100, 447, 111, SIZE), Word("Max", 452, 100, 470, 111, SIZE)],
+        1,
+    )
     rows = [Line(words("2.1 Strategi?", 70, 114) + words("9", 425, 114) + words("15", 458, 114), 1)]
     rows.append(Line(words("9", 425, 128) + words("15", 458, 128), 1))
     areas: dict[int, Area] = {}

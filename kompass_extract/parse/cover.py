@@ -34,7 +34,7 @@ def _where(line: Line, rule: str) -> dict[str, Any]:
 def _joined_heading_lines(lines: list[Line]) -> list[Line]:
     """Lines plus each heading line joined with the next (names wrap: 'X kommun i förhållande till' / 'Kommunkompassen')."""
     out = list(lines)
-    for a, b in zip(lines, lines[1:]):
+    for a, b in zip(lines, lines[1:], strict=False):
         if a.page == b.page and b.top - a.bottom < a.size * 1.2:
             out.append(type(a)(a.words + b.words, a.page))
     return out

@@ -13,7 +13,9 @@ from collections import Counter
 from ..pdf.document import Line, Page
 
 BAND = 0.12
-PAGE_NUMBER_RE = re.compile(r"^(?:sida\s+)?[-–(]?\s*\d{1,3}\s*[-–)]?(?:\s*(?:\(\s*\S{1,4}\s*\)|av\s+\d{1,3}|/\s*\d{1,3}))?$", re.I)
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:sida\s+)?[-–(]?\s*\d{1,3}\s*[-–)]?(?:\s*(?:\(\s*\S{1,4}\s*\)|av\s+\d{1,3}|/\s*\d{1,3}))?$", re.I
+)
 
 
 def _mask(text: str) -> str:

@@ -45,7 +45,7 @@ def measure(lines: list[Line]) -> Layout:
     body = sizes.most_common(1)[0][0] if sizes else 12.0
     steps = [
         b.top - a.top
-        for a, b in zip(lines, lines[1:])
+        for a, b in zip(lines, lines[1:], strict=False)
         if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6 and 0 < b.top - a.top < 2.2 * body
     ]
     pitch = median(steps) if steps else body * 1.25

@@ -40,7 +40,14 @@ class RowBuilder:
 
     def add_box(self, words: list[Word]) -> None:
         if words:
-            self.boxes.append((min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)))
+            self.boxes.append(
+                (
+                    min(w.x0 for w in words),
+                    min(w.top for w in words),
+                    max(w.x1 for w in words),
+                    max(w.bottom for w in words),
+                )
+            )
 
 
 def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -> int | None:
@@ -82,7 +89,9 @@ def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str,
     for w in words:
         if w.text == "%" and merged:
             prev = merged[-1]
-            merged[-1] = Word(prev.text + "%", prev.x0, prev.top, w.x1, prev.bottom, prev.size, prev.bold, _min_conf(prev, w))
+            merged[-1] = Word(
+                prev.text + "%", prev.x0, prev.top, w.x1, prev.bottom, prev.size, prev.bold, _min_conf(prev, w)
+            )
         else:
             merged.append(w)
     found: dict[str, tuple[float, str, Word]] = {}
@@ -154,7 +163,12 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             row.add_box(text_words)
             _take_numbers(row, nums)
             continue
-        if amatch and 1 <= int(amatch.group(1)) <= 8 and len(text_words) > 1 and not starts_with_label(line.text, "total_row"):
+        if (
+            amatch
+            and 1 <= int(amatch.group(1)) <= 8
+            and len(text_words) > 1
+            and not starts_with_label(line.text, "total_row")
+        ):
             finish_row()
             current = areas.setdefault(int(amatch.group(1)), Area(int(amatch.group(1))))
             current.overview_title = clean_heading(" ".join(w.text for w in text_words[1:]))
@@ -212,7 +226,11 @@ def _set_total(area: Area, nums: dict[str, tuple[float, str, Word]], line: Line)
 def _to_question(row: RowBuilder) -> Question:
     nums = row.numbers
     boxes = row.boxes
-    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+    bbox = (
+        (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        if boxes
+        else None
+    )
     confs = [n[2].conf for n in nums.values() if n[2].conf is not None]
     return Question(
         area_no=row.area_no,

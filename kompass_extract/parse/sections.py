@@ -110,7 +110,11 @@ def _parse_box(lines: list[Line], area: Area) -> int:
             break
     if rub_i is None and score_label is None:
         return 0
-    limit_x = score_label.x0 - 6 if score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40) else None
+    limit_x = (
+        score_label.x0 - 6
+        if score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40)
+        else None
+    )
     start = (rub_i if rub_i is not None else score_i) or 0
     items: list[list[str]] = []
     item_x: float | None = None
@@ -131,9 +135,22 @@ def _parse_box(lines: list[Line], area: Area) -> int:
             bullet_style = True
             items.append([" ".join(w.text for w in rest)])
             item_x = rest[0].x0
-        elif items and bullet_style and item_x is not None and words[0].x0 >= item_x - 2 and layout_gap_ok(window[i - 1], ln):
+        elif (
+            items
+            and bullet_style
+            and item_x is not None
+            and words[0].x0 >= item_x - 2
+            and layout_gap_ok(window[i - 1], ln)
+        ):
             items[-1].append(" ".join(w.text for w in words))
-        elif not bullet_style and not starts_with_label(ln.text, "general_heading") and (ln.bold is not True) and len(items) < 12 and ln.x0 > window[start].x0 - 2 and _short(ln):
+        elif (
+            not bullet_style
+            and not starts_with_label(ln.text, "general_heading")
+            and (ln.bold is not True)
+            and len(items) < 12
+            and ln.x0 > window[start].x0 - 2
+            and _short(ln)
+        ):
             items.append([" ".join(w.text for w in words)])
         else:
             break
@@ -197,7 +214,14 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
             not layout.has_fonts and (fold(text) in known or _looks_like_subheading(prev, line, layout))
         )
         if heading and not text.endswith((".", ",", ";")):
-            if current is not None and current.paragraphs == [] and paragraphs == [] and prev is not None and layout.gap(prev, line) < 1.6 and layout.is_heading(prev):
+            if (
+                current is not None
+                and current.paragraphs == []
+                and paragraphs == []
+                and prev is not None
+                and layout.gap(prev, line) < 1.6
+                and layout.is_heading(prev)
+            ):
                 current.heading = join_lines([current.heading, text])
                 prev = line
                 continue
@@ -272,7 +296,7 @@ class _Item:
 
 def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
     header = lines[0]
-    strength_w = next(w for w in header.words if is_label(w.text, "strengths"))
+    next(w for w in header.words if is_label(w.text, "strengths"))
     improvement_w = next((w for w in header.words if is_label(w.text, "improvements")), None)
     boundary = improvement_w.x0 - 4 if improvement_w is not None else None
     columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
@@ -289,7 +313,10 @@ def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
             stacked_kind = "improvement"
             continue
         sides = (
-            [("strength", [w for w in line.words if w.xc < boundary]), ("improvement", [w for w in line.words if w.xc >= boundary])]
+            [
+                ("strength", [w for w in line.words if w.xc < boundary]),
+                ("improvement", [w for w in line.words if w.xc >= boundary]),
+            ]
             if boundary is not None
             else [(stacked_kind, line.words)]
         )
@@ -309,7 +336,14 @@ def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
             item = items[-1]
             item.parts.append(" ".join(w.text for w in rest))
             if rest and line.page == item.page:
-                item.boxes.append((min(w.x0 for w in rest), min(w.top for w in rest), max(w.x1 for w in rest), max(w.bottom for w in rest)))
+                item.boxes.append(
+                    (
+                        min(w.x0 for w in rest),
+                        min(w.top for w in rest),
+                        max(w.x1 for w in rest),
+                        max(w.bottom for w in rest),
+                    )
+                )
             item.confs.extend(w.conf for w in rest if w.conf is not None)
             item.last = line
     return _to_findings(columns)
@@ -326,7 +360,11 @@ def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
     for kind in ("strength", "improvement"):
         for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
             boxes = item.boxes
-            bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+            bbox = (
+                (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+                if boxes
+                else None
+            )
             findings.append(
                 Finding(kind, pos, join_lines(item.parts), item.page, bbox, min(item.confs) if item.confs else None)
             )

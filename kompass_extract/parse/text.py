@@ -86,7 +86,9 @@ def strip_bullet(words: list[Word]) -> tuple[bool, list[Word]]:
         return True, words[1:]
     head = first.text[0]
     if (head in _bullet_chars() and head not in "o-–—*" or 0xE000 <= ord(head) <= 0xF8FF) and len(first.text) > 1:
-        rest = Word(first.text[1:].lstrip(), first.x0, first.top, first.x1, first.bottom, first.size, first.bold, first.conf)
+        rest = Word(
+            first.text[1:].lstrip(), first.x0, first.top, first.x1, first.bottom, first.size, first.bold, first.conf
+        )
         return True, [rest, *words[1:]]
     return False, words
 

@@ -154,9 +154,7 @@ def open_pdf(path: str, data: bytes | None = None) -> Document:
             width, height = page.get_size()
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            pages.append(
-                Page(index + 1, width, height, text, loader=_char_loader(textpage, height))
-            )
+            pages.append(Page(index + 1, width, height, text, loader=_char_loader(textpage, height)))
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(f"pdfium cannot read page {len(pages) + 1}: {exc}") from exc
     return Document(path, pages, pdf)
