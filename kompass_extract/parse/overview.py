@@ -54,9 +54,9 @@ def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -
     """Index of the overview chapter heading (not a TOC entry, not a mention in running text)."""
     for i, line in enumerate(lines):
         text = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", line.text.strip())
-        if starts_with_label(text, "overview_headings") and not is_toc_entry(line):
-            if is_heading(line) or len(text.split()) <= 5:
-                return i
+        is_label_line = starts_with_label(text, "overview_headings") and not is_toc_entry(line)
+        if is_label_line and (is_heading(line) or len(text.split()) <= 5):
+            return i
     return None
 
 
