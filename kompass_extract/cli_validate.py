@@ -38,13 +38,13 @@ def _result(path: Path) -> dict[str, Any]:
     }
 
 
-def _print_tables(results: list[dict[str, Any]], show_info: bool) -> None:
+def _print_summary(results: list[dict[str, Any]], show_info: bool) -> None:
+    """A table of counts per report and severity, then one grep-able line per finding."""
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
     summary = Table(title="Checks per report")
-    summary.add_column("report")
+    summary.add_column("report", no_wrap=True)
     for severity in SEVERITIES:
         summary.add_column(severity, justify="right")
     for r in results:
@@ -53,19 +53,13 @@ def _print_tables(results: list[dict[str, Any]], show_info: bool) -> None:
             summary.add_row(name, "unreadable", "", "")
         else:
             summary.add_row(name, *(str(r["counts"][s]) for s in SEVERITIES))
-    console.print(summary)
-    shown = {"error", "warning"} | ({"info"} if show_info else set())
-    detail = Table(title="Findings" + ("" if show_info else " (errors and warnings; --info for all)"))
-    for column in ("report", "severity", "code", "area", "question", "message"):
-        detail.add_column(column, overflow="fold")
+    Console().print(summary)
+    shown = set(SEVERITIES) if show_info else {"error", "warning"}
     for r in results:
         for c in (Check(**c) for c in r["checks"]):
             if c.severity in shown:
-                detail.add_row(
-                    r["report_id"] or "", c.severity, c.code, str(c.area_no or ""), c.question_no or "", c.message
-                )
-    if detail.row_count:
-        console.print(detail)
+                where = c.question_no or (f"area {c.area_no}" if c.area_no is not None else "report")
+                click.echo(f"{r['report_id']}\t{c.severity}\t{c.code}\t{where}\t{c.message}")
 
 
 @click.command()
@@ -74,7 +68,9 @@ def _print_tables(results: list[dict[str, Any]], show_info: bool) -> None:
     "--strict", is_flag=True, help="Exit with status 1 when any check is an error (or a report is unreadable)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the checks of every report as JSON instead of tables.")
-@click.option("--info", "show_info", is_flag=True, help="List info-level checks too (tables only).")
+@click.option(
+    "--info", "show_info", is_flag=True, help="List info-level findings too (not with --json, which has them all)."
+)
 def validate(directory: Path, strict: bool, as_json: bool, show_info: bool) -> None:
     """Re-check the reports of an output folder (DIRECTORY/reports/*.json) and summarise the findings.
 
@@ -90,7 +86,7 @@ def validate(directory: Path, strict: bool, as_json: bool, show_info: bool) -> N
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
-        _print_tables(results, show_info)
+        _print_summary(results, show_info)
     failed = any(r["read_error"] or r["counts"]["error"] for r in results)
     totals = severity_counts(Check(**c) for r in results for c in r["checks"])
     click.echo(

@@ -105,7 +105,8 @@ _EPS = 1e-9
 _STEPS = (1.0, 0.5, 0.1, 0.01)
 _QUESTION_NO = re.compile(r"^\s*(\d+)\s*[.,]\s*(\d+)\s*$")
 _ROW_ERROR_CODES = {"question-above-max", "question-interval-empty", "question-missing", "question-duplicate"}
-_AREA_SUM_CODES = {"area-total-infeasible", "box-sum-mismatch"}
+_OCR_VERIFY_CODES = _ROW_ERROR_CODES | {"area-total-infeasible", "box-sum-mismatch", "box-overview-differ"}
+"""Checks that, when not info, send a person to the page if the numbers were read by OCR."""
 
 Interval = tuple[float, float]
 
@@ -199,12 +200,26 @@ def _printing_step(values: Iterable[float | None]) -> float:
 # --- context ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Precision:
+    """Printing precision of scores and percents: 1 for integers, 0.5 for half points, ..."""
+
+    score: float
+    percent: float
+
+    @classmethod
+    def of(cls, scores: Iterable[float | None], percents: Iterable[float | None]) -> _Precision:
+        return cls(_printing_step(scores), _printing_step(percents))
+
+
 @dataclass
 class _Context:
     """What every area's checks need to know about the whole report."""
 
-    score_step: float
-    percent_step: float
+    rows: _Precision
+    """Precision of the question rows, judged from all rows of the report."""
+    totals: _Precision
+    """Precision of the overview totals, judged separately: a report may print them finer or coarser."""
     edition: str | None
     catalog: Any | None
     catalog_active: bool
@@ -214,10 +229,10 @@ class _Context:
     @classmethod
     def of(cls, report: Report, catalog: Any | None) -> _Context:
         questions = [q for a in report.areas for q in a.questions]
-        scores = [q.achieved for q in questions] + [v for a in report.areas for v in (a.score, a.header_score)]
-        percents = [q.percent for q in questions] + [a.percent for a in report.areas]
+        rows = _Precision.of((q.achieved for q in questions), (q.percent for q in questions))
+        totals = _Precision.of((a.score for a in report.areas), (a.percent for a in report.areas))
         active = catalog is not None and report.edition is not None and bool(catalog.has_questions(report.edition))
-        return cls(_printing_step(scores), _printing_step(percents), report.edition, catalog, active)
+        return cls(rows, totals, report.edition, catalog, active)
 
     def criterion(self, catalog_id: str) -> Any | None:
         """The catalog criterion of an id '<edition>:<question_no>' (the edition of the id, not of the report)."""
@@ -318,16 +333,11 @@ class _AreaValidator:
         self.area = area
         self.ctx = ctx
         self.rows = [self._row(q) for q in area.questions]
-        self.question_checks: list[Check] = []
 
     def run(self) -> list[Check]:
-        for row in self.rows:
-            self.question_checks += self._question_checks(row)
-        self.question_checks += self._numbering_checks()
-        rows_flagged = any(c.code in _ROW_ERROR_CODES for c in self.question_checks)
-        area_checks = self._area_checks(rows_flagged)
-        ocr = self._ocr_checks(self.question_checks + area_checks)
-        return self.question_checks + area_checks + ocr
+        checks = [c for row in self.rows for c in self._question_checks(row)] + self._numbering_checks()
+        checks += self._area_checks(rows_flagged=any(c.code in _ROW_ERROR_CODES for c in checks))
+        return checks + self._ocr_checks(checks)
 
     # rows ---------------------------------------------------------------------------------------
 
@@ -335,9 +345,9 @@ class _AreaValidator:
         """Interval of one question's unrounded score; sets ``score_low``/``score_high``."""
         evidence: list[Interval] = []
         if q.achieved is not None:
-            evidence.append(_rounded(q.achieved, self.ctx.score_step))
+            evidence.append(_rounded(q.achieved, self.ctx.rows.score))
         if q.percent is not None and q.max is not None:
-            evidence.append(_percent_interval(q.percent, q.max, self.ctx.percent_step))
+            evidence.append(_percent_interval(q.percent, q.max, self.ctx.rows.percent))
         limits: Interval = (0.0, q.max if q.max is not None else math.inf)
         interval = _intersect(*evidence, limits)
         bound = interval or _intersect(_hull(*evidence), limits) or _hull(*evidence)
@@ -375,8 +385,8 @@ class _AreaValidator:
                 )
             )
         elif row.interval is None and q.achieved is not None and q.percent is not None and q.max is not None:
-            achieved_iv = _rounded(q.achieved, self.ctx.score_step)
-            percent_iv = _percent_interval(q.percent, q.max, self.ctx.percent_step)
+            achieved_iv = _rounded(q.achieved, self.ctx.rows.score)
+            percent_iv = _percent_interval(q.percent, q.max, self.ctx.rows.percent)
             checks.append(
                 _check(
                     "question-interval-empty",
@@ -479,17 +489,16 @@ class _AreaValidator:
     def _total_evidence(self) -> list[tuple[str, Interval]]:
         """Named intervals the overview total row implies for the unrounded sum."""
         area, maximum = self.area, self._max()
-        evidence = [(f"overview total {_fmt(area.score)}", _rounded(area.score, self.ctx.score_step))]  # type: ignore[arg-type]
+        evidence = [(f"overview total {_fmt(area.score)}", _rounded(area.score, self.ctx.totals.score))]  # type: ignore[arg-type]
         if area.percent is not None and maximum is not None:
-            iv = _percent_interval(area.percent, maximum, self.ctx.percent_step)
-            evidence.append((f"its {_fmt(area.percent)}% of {_fmt(maximum)}", iv))
+            iv = _percent_interval(area.percent, maximum, self.ctx.totals.percent)
+            evidence.append((f"percent {_fmt(area.percent)}% of {_fmt(maximum)}", iv))
         if maximum is not None:
-            evidence.append(("the max", (0.0, maximum)))
+            evidence.append((f"max {_fmt(maximum)}", (0.0, maximum)))
         return evidence
 
     def _area_checks(self, rows_flagged: bool) -> list[Check]:
         area, a = self.area, self.area.area_no
-        demoted = "warning" if rows_flagged else None
         note = (
             " (a question row of this area is flagged: the rows, not the total, may be wrong)" if rows_flagged else ""
         )
@@ -501,44 +510,56 @@ class _AreaValidator:
             checks.append(_check("area-score-missing", f"area {a}: no {' and no '.join(missing)} read", a))
         checks += self._max_checks()
         sum_iv = self._sum_interval()
-        total_ok = box_ok = None
+        total_ok = None
         if area.score is not None:
-            evidence = [*self._total_evidence(), ("the question rows", sum_iv)]
+            evidence = [*self._total_evidence(), ("question rows", sum_iv)]
             total_ok = _intersect(*(iv for _, iv in evidence)) is not None
             if not total_ok:
-                detail = "; ".join(f"{name} means {_fmt_iv(iv)}" for name, iv in evidence)
-                checks.append(
-                    _check(
-                        "area-total-infeasible", f"area {a}: no unrounded sum fits: {detail}{note}", a, severity=demoted
-                    )
-                )
-        achieved = [r.question.achieved for r in self.rows]
-        if area.header_score is not None and self.rows and None not in achieved:
-            box, printed_sum = area.header_score, float(sum(achieved))  # type: ignore[arg-type]
-            rounded_sum_ok = _intersect(_rounded(box, self.ctx.score_step), sum_iv) is not None
-            box_ok = abs(box - printed_sum) <= _EPS or rounded_sum_ok
-            if not box_ok:
-                checks.append(
-                    _check(
-                        "box-sum-mismatch",
-                        f"area {a}: box {_fmt(box)} but the printed question scores add up to {_fmt(printed_sum)} "
-                        f"and their unrounded sum lies in {_fmt_iv(sum_iv)}{note}",
-                        a,
-                        severity=demoted,
-                    )
-                )
-            elif abs(box - printed_sum) > _EPS:
-                checks.append(
-                    _check(
-                        "box-is-rounded-sum",
-                        f"area {a}: box {_fmt(box)} is not the sum of the printed question scores ({_fmt(printed_sum)}) "
-                        f"but a rounding of their unrounded sum {_fmt_iv(sum_iv)}",
-                        a,
-                    )
-                )
+                detail = "; ".join(f"{name}: {_fmt_iv(iv)}" for name, iv in evidence)
+                severity = "warning" if rows_flagged else None
+                message = f"area {a}: no unrounded sum fits: {detail}{note}"
+                checks.append(_check("area-total-infeasible", message, a, severity=severity))
+        box_checks, box_ok = self._box_checks(sum_iv, rows_flagged, note)
+        checks += box_checks
         checks += self._box_overview_checks(total_ok, box_ok, sum_iv)
         self._set_authoritative(total_ok, box_ok, sum_iv)
         return checks
+
+    def _printed_sum(self) -> float | None:
+        """Sum of the printed achieved values, None when a row lacks one (or there are no rows)."""
+        achieved = [r.question.achieved for r in self.rows]
+        return float(sum(achieved)) if achieved and None not in achieved else None  # type: ignore[arg-type]
+
+    def _box_checks(self, sum_iv: Interval, rows_flagged: bool, note: str) -> tuple[list[Check], bool | None]:
+        """Check the 'Poäng' box against the rows; also say whether it is consistent (None: cannot tell).
+
+        The box is meant to be the sum of the printed scores; a box that instead is a feasible rounding of
+        the unrounded sum (the overview's convention) is accepted as info, unless a row is flagged, since
+        then the sum interval is only a tolerant bound.
+        """
+        area, a, printed_sum = self.area, self.area.area_no, self._printed_sum()
+        if area.header_score is None or printed_sum is None:
+            return [], None
+        box = area.header_score
+        if abs(box - printed_sum) <= _EPS:
+            return [], True
+        if not rows_flagged and _intersect(_rounded(box, self.ctx.totals.score), sum_iv) is not None:
+            message = (
+                f"area {a}: box {_fmt(box)} is not the sum of the printed question scores ({_fmt(printed_sum)}) "
+                f"but a rounding of their unrounded sum {_fmt_iv(sum_iv)}"
+            )
+            return [_check("box-is-rounded-sum", message, a)], True
+        message = (
+            f"area {a}: box {_fmt(box)} but the printed question scores add up to {_fmt(printed_sum)} "
+            f"and their unrounded sum lies in {_fmt_iv(sum_iv)}{note}"
+        )
+        return [_check("box-sum-mismatch", message, a, severity="warning" if rows_flagged else None)], False
+
+    def _box_role(self) -> str:
+        """What a consistent box that differs from the overview total stands for."""
+        if self._printed_sum() == self.area.header_score:
+            return "the sum of the rounded question scores"
+        return "another rounding of the unrounded sum"
 
     def _max_checks(self) -> list[Check]:
         area, a = self.area, self.area.area_no
@@ -560,8 +581,8 @@ class _AreaValidator:
             return [
                 _check(
                     "box-overview-differ",
-                    f"area {a}: box {box} is the sum of the rounded question scores, overview total {total} the rounded "
-                    f"sum of the unrounded scores {_fmt_iv(sum_iv)}; the difference is rounding",
+                    f"area {a}: overview total {total} is the rounded sum of the unrounded scores {_fmt_iv(sum_iv)}, "
+                    f"box {box} is {self._box_role()}; the difference is rounding",
                     a,
                     severity="info",
                 )
@@ -586,7 +607,8 @@ class _AreaValidator:
                 f"overview total {total} is a rounding of the unrounded sum of the question scores {_fmt_iv(sum_iv)}"
             )
             if box is not None and box != total:
-                reason += f"; box {box} is the sum of the rounded question scores; difference explained by rounding"
+                role = f"is {self._box_role()}; difference explained by rounding" if box_ok else "fails the checks"
+                reason += f"; box {box} {role}"
             area.authoritative = {"field": "score", "reason": reason}
         elif total is not None and total_ok:
             area.authoritative = {
@@ -620,17 +642,13 @@ class _AreaValidator:
         a = self.area.area_no
         failing = list(
             dict.fromkeys(
-                (c.question_no, c.code)
-                for c in checks
-                if c.severity != "info" and c.code in _ROW_ERROR_CODES | _AREA_SUM_CODES | {"box-overview-differ"}
+                (c.question_no, c.code) for c in checks if c.severity != "info" and c.code in _OCR_VERIFY_CODES
             )
         )
         out = []
         for q in self.area.questions:
             reasons = _confidence_reasons([("row", q.confidence)])
-            reasons += [
-                f"fails {code}" for no, code in failing if no == q.question_no and q.confidence is not None
-            ]
+            reasons += [f"fails {code}" for no, code in failing if no == q.question_no and q.confidence is not None]
             if reasons:
                 numbers = f"achieved {_opt(q.achieved)}, max {_opt(q.max)}, percent {_opt(q.percent)}"
                 out.append(

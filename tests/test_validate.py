@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +43,11 @@ def no_packaged_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(validate_module, "_default_catalog", lambda: None)
 
 
-def truth_report(*, catalogued: bool = False) -> Report:
-    """The Luleå 2018 golden answer as a Report: overview totals, Poäng boxes and question rows."""
-    data = json.loads(TRUTH.read_text(encoding="utf-8"))
-    report = Report(source_file="report.pdf", sha256="0" * 64, pages=1, report_id="x-2018", edition=data["edition"])
-    for a in data["areas"]:
+def report_from_truth(truth: dict, *, catalogued: bool = False) -> Report:
+    """A truth document (fixture or generated) as a Report: overview totals, Poäng boxes and question rows."""
+    edition = truth["edition"]
+    report = Report(source_file="report.pdf", sha256="0" * 64, pages=1, report_id="x-2018", edition=edition)
+    for a in truth["areas"]:
         total = a["overview_total"]
         area = Area(
             a["no"],
@@ -57,12 +58,16 @@ def truth_report(*, catalogued: bool = False) -> Report:
             percent=total["percent"],
         )
         for q in a["questions"]:
-            cid = f"{data['edition']}:{q['id']}" if catalogued else None
-            area.questions.append(
-                Question(a["no"], q["id"], q["text"], q["achieved"], q["max"], q["percent"], 1, catalog_id=cid)
-            )
+            cid = f"{edition}:{q['id']}" if catalogued else None
+            row = Question(a["no"], q["id"], q["text"], q["achieved"], q["max"], q["percent"], 1, catalog_id=cid)
+            area.questions.append(row)
         report.areas.append(area)
     return report
+
+
+def truth_report(*, catalogued: bool = False) -> Report:
+    """The Luleå 2018 golden answer as a Report."""
+    return report_from_truth(json.loads(TRUTH.read_text(encoding="utf-8")), catalogued=catalogued)
 
 
 def truth_catalog() -> FakeCatalog:
@@ -102,6 +107,37 @@ def test_lulea_is_clean_and_rounding_is_explained_on_areas_3_6_7(catalogued: boo
         assert [c.code for c in checks if c.code == "uncatalogued-question"] == ["uncatalogued-question"]
 
 
+def test_lulea_is_clean_with_the_packaged_catalog() -> None:
+    catalog_module = pytest.importorskip("kompass_extract.catalog")
+    catalog = catalog_module.load_catalog()
+    report = truth_report()
+    for area in report.areas:
+        for q in area.questions:
+            match = catalog.match_question(report.edition, area.area_no, q.question_no, q.text)
+            q.catalog_id = match.catalog_id if match else None
+    checks = validate_report(report, catalog)
+    assert_clean(checks)
+    assert [c.area_no for c in checks] == [3, 6, 7]
+
+
+@pytest.mark.parametrize("edition", ["pre2010", "2010", "2016", "2020"])
+def test_generated_clean_reports_raise_nothing(edition: str) -> None:
+    """Truths drawn by the test generator with every rounding knob: no false alarm, every box/total gap explained."""
+    from kompass_extract.testing.truth_builder import build_truth
+
+    for half_points, percent_format, score_step, seed in itertools.product(
+        (False, True), ("75%", "none"), (0.25, 0.5, 1.0), range(4)
+    ):
+        spec = {"name": "v", "seed": seed, "edition": edition, "template": "skl2016", "half_points": half_points}
+        spec |= {"percent_format": percent_format, "score_step": score_step}
+        report = report_from_truth(build_truth(spec))
+        checks = validate_report(report)
+        assert_clean(checks)
+        differ = {c.area_no for c in checks if c.code == "box-overview-differ"}
+        assert differ == {a.area_no for a in report.areas if a.score != a.header_score}
+        assert all(q.score_low <= q.score_high for a in report.areas for q in a.questions)
+
+
 def test_question_intervals_are_set_from_achieved_and_percent() -> None:
     report = truth_report()
     validate_report(report)
@@ -124,6 +160,19 @@ def test_checks_are_deterministic_and_use_documented_codes() -> None:
     first, second = validate_report(truth_report()), validate_report(truth_report())
     assert first == second
     assert all(c.code in RULES and c.severity in SEVERITIES for c in first)
+
+
+def test_authoritative_falls_back_to_the_box_then_to_nothing() -> None:
+    report = truth_report()
+    report.area(2).score = None
+    report.area(5).score = report.area(5).header_score = None
+    checks = validate_report(report)
+    assert report.area(2).authoritative["field"] == "header_score"
+    assert "field" not in report.area(5).authoritative and report.area(5).authoritative["reason"]
+    assert [(c.code, c.area_no) for c in checks if c.severity == "warning"] == [
+        ("area-score-missing", 2),
+        ("area-score-missing", 5),
+    ]
 
 
 # --- one injected inconsistency each ---------------------------------------------------------------
@@ -190,6 +239,8 @@ def test_typo_in_box() -> None:
     checks = validate_report(report)
     assert only_error(checks) == "box-sum-mismatch"
     assert [c.severity for c in checks if c.code == "box-overview-differ" and c.area_no == 8] == ["warning"]
+    assert report.area(8).authoritative["field"] == "score"
+    assert "box 58 fails" in report.area(8).authoritative["reason"]
 
 
 def test_missing_area_and_total_over_800() -> None:
