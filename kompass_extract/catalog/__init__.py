@@ -10,6 +10,7 @@ time series while an empty one is flagged and can be reviewed.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +32,17 @@ above 95), and for a question printed under another area number."""
 AREA_NAME_THRESHOLD = 88.0
 """Lowest similarity for a printed area name to count as one of an edition's names or aliases."""
 
-CRITERIA_FIELDS = ("edition", "area_no", "area_name", "question_no", "question_text", "max", "rubrik", "certainty", "source")
+CRITERIA_FIELDS = (
+    "edition",
+    "area_no",
+    "area_name",
+    "question_no",
+    "question_text",
+    "max",
+    "rubrik",
+    "certainty",
+    "source",
+)
 
 
 class CatalogError(KompassError):
@@ -88,8 +99,8 @@ class Catalog:
         edition_cues: list[tuple[str, str, float]],
     ) -> None:
         self._criteria = list(criteria)
-        ids = [c.catalog_id for c in self._criteria]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        counts = Counter(c.catalog_id for c in self._criteria)
+        duplicates = sorted(i for i, n in counts.items() if n > 1)
         if duplicates:
             raise CatalogError(f"duplicate catalog ids in criteria.csv: {', '.join(duplicates)}")
         self._areas = {(a.edition, a.area_no): a for a in areas}
@@ -109,14 +120,13 @@ class Catalog:
     def match_question(self, edition: str | None, area_no: int, question_no: str, text: str) -> Match | None:
         """The catalog criterion a printed question is, or None when no criterion is clearly it.
 
-        Candidates are the edition's questions (every edition with known wording when ``edition`` is
-        None, at the strict threshold) of the same area; only when none qualifies, those of other
-        areas at the strict threshold. The best candidate must reach the threshold and lead the runner-up by the margin; a
-        tie is broken only by the printed question number. A text is never matched to another
-        edition than the one given.
+        Candidates are the edition's questions of the same area (every edition with known wording
+        when ``edition`` is None, at the strict threshold); only when none qualifies, those of other
+        areas at the strict threshold. The best candidate must reach the threshold and lead the
+        runner-up by the margin; a near tie is broken only by the printed question number. A text
+        is never matched to another edition than the one given.
         """
-        editions = [edition] if edition else [e for e in self.editions if self.has_questions(e)]
-        pool = [c for c in self._criteria if c.edition in editions and c.question_text]
+        pool = [c for c in self._criteria if c.question_text and (edition is None or c.edition == edition)]
         same_area = [c for c in pool if c.area_no == area_no]
         threshold = QUESTION_THRESHOLD if edition else STRICT_THRESHOLD
         match = self._best(same_area, question_no, text, threshold)
@@ -221,7 +231,10 @@ def _load(directory: Path | None) -> Catalog:
         aliases.setdefault((r["edition"], int(r["area_no"])), []).append(r["alias"])
     areas = [
         _AreaName(
-            r["edition"], int(r["area_no"]), r["area_name"], (r["area_name"], *aliases.get((r["edition"], int(r["area_no"])), ()))
+            r["edition"],
+            int(r["area_no"]),
+            r["area_name"],
+            (r["area_name"], *aliases.get((r["edition"], int(r["area_no"])), ())),
         )
         for r in _read(directory, "areas.csv", ("edition", "area_no", "area_name"))
     ]

@@ -27,7 +27,7 @@ YEAR_NEAR_RANGE = 0.5
 YEAR_BEFORE_EDITION = -6.0
 """An edition cannot be used two or more years before it existed."""
 YEAR_AFTER_EDITION = -1.0
-MIN_PROBABILITY = 0.6
+MIN_PROBABILITY = 0.8
 """Lowest share of the evidence (softmax over editions) for the best edition to be reported."""
 
 
@@ -40,14 +40,14 @@ class EditionGuess:
     evidence: list[str] = field(default_factory=list)
 
 
-def _area_points(catalog: Catalog, area_names: dict[int, str], points: dict[str, float], evidence: list[str]) -> set[str]:
+def _area_points(
+    catalog: Catalog, area_names: dict[int, str], points: dict[str, float], evidence: list[str]
+) -> set[str]:
     supported: set[str] = set()
     for area_no, name in sorted(area_names.items()):
         if not name:
             continue
-        matching = sorted(
-            e for e, s in catalog.area_name_scores(area_no, name).items() if s >= AREA_NAME_THRESHOLD
-        )
+        matching = sorted(e for e, s in catalog.area_name_scores(area_no, name).items() if s >= AREA_NAME_THRESHOLD)
         if not matching:
             evidence.append(f"area {area_no} '{name}' matches no known area name")
             continue
@@ -62,7 +62,7 @@ def _question_points(
     catalog: Catalog, question_texts: dict[str, str], points: dict[str, float], evidence: list[str]
 ) -> set[str]:
     supported: set[str] = set()
-    questions = [(no, text) for no, text in question_texts.items() if text and "." in no]
+    questions = [(no, text) for no, text in question_texts.items() if text and no.split(".")[0].isdigit()]
     if not questions:
         return supported
     strength = min(1.0, len(questions) / QUESTIONS_FOR_FULL_WEIGHT)
@@ -70,9 +70,7 @@ def _question_points(
         if not catalog.has_questions(edition):
             continue
         matched = sum(
-            catalog.match_question(edition, int(no.split(".")[0]), no, text) is not None
-            for no, text in questions
-            if no.split(".")[0].isdigit()
+            catalog.match_question(edition, int(no.split(".")[0]), no, text) is not None for no, text in questions
         )
         share = matched / len(questions)
         points[edition] += QUESTION_WEIGHT * strength * (2 * share - 1)
