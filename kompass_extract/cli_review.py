@@ -12,6 +12,7 @@ from .review.data import ReviewInputError, find_reports, load_output
 from .review.format import slug
 from .review.site import build_site
 
+CHART_FORMATS = (".png", ".svg", ".pdf")
 OUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
@@ -37,11 +38,15 @@ def review(out_dir: Path, open_: bool, scale: float) -> None:
 @click.argument("out_dir", type=OUT_DIR)
 @click.option("--kommun", help="Time series of one municipality: kommunkod (2580) or name (Luleå).")
 @click.option("--compare", help="Area profiles of several municipalities, comma-separated (2580,1482).")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Output file; .png, .svg or .pdf.")
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Output file; .png, .svg or .pdf."
+)
 def chart(out_dir: Path, kommun: str | None, compare: str | None, out_file: Path | None) -> None:
     """Chart area scores: one municipality over time (--kommun) or several side by side (--compare)."""
     if (kommun is None) == (compare is None):
         raise click.UsageError("give exactly one of --kommun and --compare")
+    if out_file is not None and out_file.suffix.lower() not in CHART_FORMATS:
+        raise click.UsageError(f"--out must end in one of {', '.join(CHART_FORMATS)}")
     from .review.charts import compare_chart, time_series_chart
 
     try:

@@ -83,20 +83,27 @@ def time_series_chart(views: list[ReportView], out: str | Path) -> Path:
         for run in runs:
             points = [(xs[i], _scores(views[i])[area_no]) for i in run if area_no in _scores(views[i])]
             if points:
-                ax.plot(*zip(*points), marker="o", color=colors(k % 10), label=label)
+                ax.plot(*zip(*points, strict=True), marker="o", color=colors(k % 10), label=label)
                 label = None  # one legend entry per area
     for run in runs[1:]:
         x = (xs[run[0] - 1] + xs[run[0]]) / 2
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
-        ax.annotate(f"edition {editions[run[0]]}", (x, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -14),
-                    textcoords="offset points", fontsize=9, color="0.3")
-    ax.set_xticks(xs, [f"{fmt_num(v.report.get('year'))}\n{e}" for v, e in zip(views, editions)])
+        ax.annotate(
+            f"edition {editions[run[0]]}",
+            (x, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -14),
+            textcoords="offset points",
+            fontsize=9,
+            color="0.3",
+        )
+    ax.set_xticks(xs, [f"{fmt_num(v.report.get('year'))}\n{e}" for v, e in zip(views, editions, strict=True)])
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
     ax.set_ylim(0, max([100.0, *(a.get("max") or 0 for v in views for a in v.areas)]))
     ax.set_ylabel("area score (points)")
     ax.set_title(f"{views[-1].name}: Kommunkompassen area scores by report (edition below the year)")
     ax.grid(axis="y", color="0.9")
-    ax.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     return _save(fig, Path(out))
 
 
@@ -113,10 +120,17 @@ def compare_chart(views: list[ReportView], out: str | Path) -> Path:
         scores = _scores(view)
         xs = [n + (k - (len(views) - 1) / 2) * width for n in area_nos if n in scores]
         edition = view.report.get("edition") or "unknown"
-        ax.bar(xs, [scores[n] for n in area_nos if n in scores], width=width * 0.95, color=colors(k % 10),
-               label=f"{view.label} (edition {edition})")
+        ax.bar(
+            xs,
+            [scores[n] for n in area_nos if n in scores],
+            width=width * 0.95,
+            color=colors(k % 10),
+            label=f"{view.label} (edition {edition})",
+        )
     names = _area_names(views[0])
-    ax.set_xticks(area_nos, [f"{n}\n" + textwrap.fill(names.get(n, ""), 16) for n in area_nos], fontsize=8)
+    ax.set_xticks(
+        area_nos, [f"{n}\n" + textwrap.fill(names.get(n, ""), 16, break_long_words=False) for n in area_nos], fontsize=8
+    )
     ax.set_ylim(0, max([100.0, *(a.get("max") or 0 for v in views for a in v.areas)]))
     ax.set_ylabel("area score (points)")
     editions = {v.report.get("edition") for v in views}
@@ -124,5 +138,5 @@ def compare_chart(views: list[ReportView], out: str | Path) -> Path:
     ax.set_title(f"Area profiles, latest report of each municipality{caveat}")
     ax.grid(axis="y", color="0.9")
     ax.set_axisbelow(True)
-    ax.legend(loc="outside lower center", ncols=min(len(views), 3), fontsize=9, frameon=False)
+    fig.legend(loc="outside lower center", ncols=min(len(views), 3), fontsize=9, frameon=False)
     return _save(fig, Path(out))

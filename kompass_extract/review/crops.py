@@ -17,8 +17,9 @@ from ..model import BBox
 
 DEFAULT_SCALE = 2.0
 """Pixels per PDF point; 2 keeps 9-point table text sharp on a high-density screen."""
-DEFAULT_MARGIN = 6.0
-"""Points of context around a bbox, so the crop shows the row's edges and not only its ink."""
+DEFAULT_MARGIN = (6.0, 2.0)
+"""Points of context (horizontal, vertical) around a bbox: enough to show the row's edges, too little
+to show half of the next row (table rows are often only 4-5 points apart)."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,12 @@ def parse_bbox(text: str | None) -> BBox | None:
 
 
 def crop_pixels(
-    bbox: BBox, image_width: int, image_height: int, *, scale: float = DEFAULT_SCALE, margin: float = DEFAULT_MARGIN
+    bbox: BBox,
+    image_width: int,
+    image_height: int,
+    *,
+    scale: float = DEFAULT_SCALE,
+    margin: tuple[float, float] = DEFAULT_MARGIN,
 ) -> tuple[int, int, int, int]:
     """Pixel box (left, top, right, bottom) of ``bbox`` plus ``margin`` on a page image rendered at ``scale``.
 
@@ -59,10 +65,11 @@ def crop_pixels(
     edge still gives a valid, non-empty crop.
     """
     x0, top, x1, bottom = bbox
-    left = min(max(math.floor((x0 - margin) * scale), 0), image_width - 1)
-    upper = min(max(math.floor((top - margin) * scale), 0), image_height - 1)
-    right = max(min(math.ceil((x1 + margin) * scale), image_width), left + 1)
-    lower = max(min(math.ceil((bottom + margin) * scale), image_height), upper + 1)
+    mx, my = margin
+    left = min(max(math.floor((x0 - mx) * scale), 0), image_width - 1)
+    upper = min(max(math.floor((top - my) * scale), 0), image_height - 1)
+    right = max(min(math.ceil((x1 + mx) * scale), image_width), left + 1)
+    lower = max(min(math.ceil((bottom + my) * scale), image_height), upper + 1)
     return left, upper, right, lower
 
 
@@ -98,7 +105,7 @@ def render_crops(
     out_dir: Path,
     *,
     scale: float = DEFAULT_SCALE,
-    margin: float = DEFAULT_MARGIN,
+    margin: tuple[float, float] = DEFAULT_MARGIN,
 ) -> dict[str, Crop]:
     """Write one PNG per request into ``out_dir``; requests on pages the PDF lacks are left out."""
     import pypdfium2 as pdfium

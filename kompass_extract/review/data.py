@@ -65,32 +65,43 @@ class ReportView:
         return area.get(first) if area.get(first) is not None else area.get(second)
 
 
-def parse_value(text: str, type_: str) -> Any:
+def parse_value(text: str | None, type_: str, decimal: str = ".") -> Any:
     """One CSV cell typed by its frictionless type; empty cells are missing values."""
     if text is None or text == "":
         return None
-    if type_ == "integer":
-        return int(float(text))
-    if type_ == "number":
-        return float(text)
+    if type_ in ("integer", "number"):
+        number = float(text.replace(decimal, ".")) if decimal != "." else float(text)
+        return int(number) if type_ == "integer" else number
     if type_ == "boolean":
         return text.strip().lower() in ("true", "1", "yes")
     return text
 
 
 def read_table(path: Path, table: str) -> list[Row]:
-    """Rows of one output table; columns the schema does not know are kept as strings."""
+    """Rows of one output table in either CSV dialect of ``extract`` (',' and '.', or Excel's ';' and ',').
+
+    Columns the schema does not know are kept as strings.
+    """
     types = {f.name: f.type for f in TABLES[table].fields}
-    with path.open(newline="", encoding="utf-8") as fh:
-        return [{k: parse_value(v, types.get(k, "string")) for k, v in row.items()} for row in csv.DictReader(fh)]
+    with path.open(newline="", encoding="utf-8-sig") as fh:  # utf-8-sig: the Excel dialect starts with a BOM
+        header = fh.readline()
+        fh.seek(0)
+        delimiter, decimal = (";", ",") if header.count(";") > header.count(",") else (",", ".")
+        reader = csv.DictReader(fh, delimiter=delimiter)
+        return [{k: parse_value(v, types.get(k, "string"), decimal) for k, v in row.items()} for row in reader]
 
 
 def load_output(out_dir: str | Path) -> list[ReportView]:
     """Every report of an output folder with its rows, sorted by municipality, year and id."""
     out_dir = Path(out_dir)
     if not (out_dir / "reports.csv").is_file():
-        raise ReviewInputError(f"{out_dir} has no reports.csv; is it a folder written by 'kompass-extract extract --out'?")
-    tables = {name: read_table(out_dir / f"{name}.csv", name) if (out_dir / f"{name}.csv").is_file() else [] for name in TABLE_NAMES}
+        raise ReviewInputError(
+            f"{out_dir} has no reports.csv; is it a folder written by 'kompass-extract extract --out'?"
+        )
+    tables = {
+        name: read_table(out_dir / f"{name}.csv", name) if (out_dir / f"{name}.csv").is_file() else []
+        for name in TABLE_NAMES
+    }
     views = {row["report_id"]: ReportView(row) for row in tables["reports"]}
     for name in TABLE_NAMES[1:]:
         for row in tables[name]:

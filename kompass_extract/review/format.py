@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 
@@ -15,5 +16,6 @@ def fmt_num(value: Any) -> str:
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of an id ('2580-2018', '1.1'); other characters become '_'."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text).lstrip(".") or "_"
+    """A file-name-safe form of an id or name ('2580-2018', '1.1', 'Luleå' -> 'Lulea'); other characters become '_'."""
+    ascii_text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9._-]", "_", ascii_text).lstrip(".") or "_"

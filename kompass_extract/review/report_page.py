@@ -50,7 +50,7 @@ def check_list(checks: list[Row], css: str = "checks") -> str:
         return ""
     items = "".join(
         f'<li class="sev-{escape(c["severity"])}"><span class="sev">{escape(c["severity"])}</span> '
-        f'<code>{escape(c.get("code") or "")}</code> {escape(c.get("message") or "")}</li>'
+        f"<code>{escape(c.get('code') or '')}</code> {escape(c.get('message') or '')}</li>"
         for c in checks
     )
     return f'<ul class="{css}">{items}</ul>'
@@ -93,7 +93,10 @@ def metadata(view: ReportView, page: PageInput) -> str:
         source = f'<a href="{escape(page.pdf_href)}">{source}</a>'
     rows = [
         ("Municipality (printed)", escape(r.get("municipality") or "")),
-        ("Kommun (SCB)", escape(" ".join(filter(None, [r.get("kommun"), f"({r['kommunkod']})" if r.get("kommunkod") else None])))),
+        (
+            "Kommun (SCB)",
+            escape(" ".join(filter(None, [r.get("kommun"), f"({r['kommunkod']})" if r.get("kommunkod") else None]))),
+        ),
         ("Evaluated", escape(" ".join(filter(None, [r.get("month"), fmt_num(r.get("year"))])))),
         ("Edition of the criteria", escape(edition)),
         ("Template", escape(r.get("template") or "")),
@@ -102,7 +105,8 @@ def metadata(view: ReportView, page: PageInput) -> str:
         ("Source PDF", source + escape(f" ({fmt_num(r.get('pages'))} pages{', OCR' if r.get('ocr') else ''})")),
         ("SHA-256", f"<code>{escape(r.get('sha256') or '')}</code>"),
     ]
-    return '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+    missing = '<span class="note">not found</span>'
+    return '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v or missing}</dd>" for k, v in rows) + "</dl>"
 
 
 def question_row(index: int, q: Row, checks: list[Row], page: PageInput) -> str:
@@ -159,7 +163,11 @@ def findings_block(findings: list[Row]) -> str:
             f'<li>{escape(f.get("text") or "")} <span class="page-ref">p.&nbsp;{fmt_num(f.get("page"))}</span></li>'
             for f in items
         )
-        columns.append(f'<div class="{kind}"><h3>{title}</h3>' + (f"<ol>{body}</ol>" if body else "<p class='note'>none extracted</p>") + "</div>")
+        columns.append(
+            f'<div class="{kind}"><h3>{title}</h3>'
+            + (f"<ol>{body}</ol>" if body else "<p class='note'>none extracted</p>")
+            + "</div>"
+        )
     return '<div class="findings">' + "".join(columns) + "</div>"
 
 
@@ -204,7 +212,9 @@ def report_page(page: PageInput, footer: str) -> str:
     view = page.view
     on_question, on_area, rest = place_checks(view)
     counts = view.check_counts()
-    questions_by_area = group_by(({"i": i, **q} for i, q in enumerate(view.questions)), "area_no")
+    questions_by_area: dict[int, list[tuple[int, Row]]] = {}
+    for index, q in enumerate(view.questions):  # the index keys the question's crop and checks
+        questions_by_area.setdefault(q["area_no"], []).append((index, q))
     findings_by_area = group_by(view.findings, "area_no")
     areas = list(view.areas)
     known = {a["area_no"] for a in areas}
@@ -212,7 +222,9 @@ def report_page(page: PageInput, footer: str) -> str:
     areas += [{"area_no": n} for n in sorted(k for k in questions_by_area if k not in known and k is not None)]
     flagged = {no for no, checks in on_area.items() if worst(checks) == "error"}
     flagged |= {view.questions[i]["area_no"] for i, checks in on_question.items() if worst(checks) == "error"}
-    notice = f'<p class="notice">No PDF crops on this page: {escape(page.crop_problem)}.</p>' if page.crop_problem else ""
+    notice = (
+        f'<p class="notice">No PDF crops on this page: {escape(page.crop_problem)}.</p>' if page.crop_problem else ""
+    )
     toc = "".join(
         f'<li><a href="#area-{a["area_no"]}">{a["area_no"]}. {escape(a.get("area_name") or "")}</a></li>' for a in areas
     )
@@ -220,7 +232,7 @@ def report_page(page: PageInput, footer: str) -> str:
     sections = "".join(
         area_section(
             a,
-            [(q["i"], q) for q in questions_by_area.get(a["area_no"], [])],
+            questions_by_area.get(a["area_no"], []),
             findings_by_area.get(a["area_no"], []),
             on_question,
             on_area.get(a["area_no"], []),

@@ -42,7 +42,7 @@ def _href(path: Path, start: Path) -> str:
     return quote(Path(os.path.relpath(path, start)).as_posix())
 
 
-def _crops_for(view: ReportView, out_dir: Path, site: Path, scale: float, margin: float) -> PageInput:
+def _crops_for(view: ReportView, out_dir: Path, site: Path, scale: float, margin: tuple[float, float]) -> PageInput:
     """Render the crops of one report's questions and describe them for its page."""
     pdf, problem = locate_pdf(view.report.get("source_file"), out_dir, view.report.get("sha256"))
     page = PageInput(view, crop_problem=problem)
@@ -73,7 +73,11 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
     for view in views:
         r = view.report
         counts = view.check_counts()
-        total = f"{fmt_num(r.get('total_score'))} / {fmt_num(r.get('total_max'))}" if r.get("total_score") is not None else "–"
+        total = (
+            f"{fmt_num(r.get('total_score'))} / {fmt_num(r.get('total_max'))}"
+            if r.get("total_score") is not None
+            else "–"
+        )
         cells = [
             f'<td><a class="report-link" href="{escape(report_href(view))}">{escape(r.get("municipality") or view.label)}</a></td>',
             f"<td>{escape(r.get('kommunkod') or '')}</td>",
@@ -104,7 +108,9 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
     return shell("Kommunkompassen review", body, footer)
 
 
-def build_site(out_dir: str | Path, *, scale: float = DEFAULT_SCALE, margin: float = DEFAULT_MARGIN) -> SiteResult:
+def build_site(
+    out_dir: str | Path, *, scale: float = DEFAULT_SCALE, margin: tuple[float, float] = DEFAULT_MARGIN
+) -> SiteResult:
     """Write ``<out_dir>/review/`` for every report of an extract output folder; stale crops are removed."""
     out_dir = Path(out_dir)
     views = load_output(out_dir)

@@ -12,7 +12,7 @@ from html import escape
 from .data import Row
 from .format import fmt_num
 
-WIDTH = 760
+WIDTH = 960
 LABEL_H = 18
 BAR_H = 14
 GAP = 12
@@ -58,7 +58,9 @@ def area_chart(areas: list[Row], flagged: set[int]) -> str:
     for i in range(5):
         x = LEFT + plot_w * i / 4
         grid.append(f'<line class="grid" x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{y}"/>')
-        grid.append(f'<text class="tick" x="{x:.1f}" y="{y + 14}" text-anchor="middle">{fmt_num(scale_max * i / 4)}</text>')
+        grid.append(
+            f'<text class="tick" x="{x:.1f}" y="{y + 14}" text-anchor="middle">{fmt_num(scale_max * i / 4)}</text>'
+        )
     height = y + AXIS_H
     legend = (
         f'<rect class="overview" x="{LEFT}" y="8" width="14" height="12"/>'

@@ -1,0 +1,417 @@
+"""Review site and charts, on an output folder built from hand-made reports.
+
+The Luleå report is built from the golden answer (truth.json) with question bboxes read from the
+fixture PDF's words, so the crops show real rows. Two more reports (no PDF) give the charts a time
+series with an edition change and a second municipality.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from kompass_extract.cli import main
+from kompass_extract.model import Area, Check, Finding, Question, Report
+from kompass_extract.pdf.document import open_pdf
+from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
+from kompass_extract.review.crops import locate_pdf, sha256_file
+from kompass_extract.review.data import ReviewInputError
+from kompass_extract.schema import TABLES
+from kompass_extract.tables import report_rows
+from kompass_extract.writers import write_outputs
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "fixtures" / "lulea-2018"
+PDF_REL = "fixtures/lulea-2018/report.pdf"
+QUESTION_NO = re.compile(r"^\d+\.\d+$")
+
+
+def question_bboxes(pdf: Path) -> dict[str, tuple[int, tuple[float, float, float, float]]]:
+    """Page and row bbox of every numbered overview row: its first line plus its wrapped lines."""
+    rows: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
+    pages = open_pdf(str(pdf)).pages
+    first = next(i for i, page in enumerate(pages) if "Uppnått" in page.text)
+    for page in pages[first:]:  # the overview runs from its first table to the end
+        current = None
+        for line in page.lines:
+            first = line.words[0].text
+            if QUESTION_NO.match(first):
+                current = first
+                rows[current] = (page.number, line.bbox)
+            elif current and line.x0 < 300 and not first.endswith("."):
+                page_no, (x0, top, x1, _) = rows[current]
+                rows[current] = (page_no, (x0, top, max(x1, line.x1), line.bottom))
+            else:
+                current = None
+    return rows
+
+
+def lulea_report(pdf: Path) -> Report:
+    truth = json.loads((FIXTURE / "truth.json").read_text(encoding="utf-8"))
+    bboxes = question_bboxes(pdf)
+    areas = []
+    for a in truth["areas"]:
+        total = a["overview_total"]
+        area = Area(
+            a["no"],
+            name=a["title"],
+            overview_title=a["overview_title"],
+            header_score=a["header_score"],
+            score=total["achieved"],
+            max=total["max"],
+            percent=total["percent"],
+            rubriker=a["rubriker"],
+        )
+        area.authoritative = {"field": "score"}
+        for q in a["questions"]:
+            page, bbox = bboxes[q["id"]]
+            area.questions.append(
+                Question(
+                    a["no"],
+                    q["id"],
+                    q["text"],
+                    q["achieved"],
+                    q["max"],
+                    q["percent"],
+                    page,
+                    bbox,
+                    catalog_id=f"2016:{q['id']}",
+                    catalog_text=q["text"],
+                    match_score=100.0,
+                )
+            )
+        for kind, items in (("strength", a["strengths"]), ("improvement", a["improvements"])):
+            area.findings += [Finding(kind, i, text, 20) for i, text in enumerate(items, 1)]
+        areas.append(area)
+    report = Report(
+        PDF_REL,
+        sha256_file(pdf),
+        31,
+        report_id="2580-2018",
+        municipality=truth["municipality"],
+        kommun=truth["kommun"],
+        kommunkod=truth["kommunkod"],
+        year=truth["year"],
+        month=truth["month"],
+        edition=truth["edition"],
+        edition_confidence=1.0,
+        areas=areas,
+    )
+    report.checks = [
+        Check("warning", "percent-rounding", "1.5 prints 10 of 10 but 95% <b>", 1, "1.5"),
+        Check("error", "row-sum", "made-up error for the test", 6, "6.2"),
+        Check("info", "box-differs", "box 71, overview 72: consistent with rounding", 3),
+        Check("info", "edition", "edition read from the cover"),
+    ]
+    return report
+
+
+def score_only_report(report_id: str, kommun: str, kod: str, year: int, edition: str, shift: float) -> Report:
+    areas = [
+        Area(n, name=f"Område {n}", score=60 + n + shift, max=100, header_score=60 + n + shift) for n in range(1, 9)
+    ]
+    return Report(
+        f"missing/{report_id}.pdf",
+        "0" * 64,
+        30,
+        report_id=report_id,
+        municipality=f"{kommun} kommun",
+        kommun=kommun,
+        kommunkod=kod,
+        year=year,
+        edition=edition,
+        areas=areas,
+    )
+
+
+def write_output(out: Path, reports: list[Report], csv_dialect: str = "default") -> None:
+    """The CSV tables of ``extract --out`` for the given reports, written by the extractor's own writer."""
+    tables: dict[str, list[dict]] = {name: [] for name in TABLES}
+    for report in reports:
+        for name, rows in report_rows(report).items():
+            tables[name].extend(rows)
+    write_outputs(out, tables, formats=("csv",), csv_dialect=csv_dialect)
+
+
+@pytest.fixture(scope="module")
+def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder beside a copy of the fixture PDF at the path extract recorded (relative)."""
+    base = tmp_path_factory.mktemp("review")
+    pdf = base / PDF_REL
+    pdf.parent.mkdir(parents=True)
+    shutil.copyfile(FIXTURE / "report.pdf", pdf)
+    reports = [
+        lulea_report(pdf),
+        score_only_report("2580-2014", "Luleå", "2580", 2014, "2010", -8),
+        score_only_report("1482-2017", "Kungälv", "1482", 2017, "2016", 5),
+    ]
+    write_output(base / "out", reports)
+    return base / "out"
+
+
+@pytest.fixture(scope="module")
+def site(output_dir: Path):
+    return build_site(output_dir)
+
+
+# --- crop geometry ---------------------------------------------------------------------------
+
+
+def test_crop_pixels_scales_adds_margin_and_rounds_outwards():
+    assert crop_pixels((100.2, 50.0, 300.0, 60.6), 1200, 1700, scale=2.0, margin=(5.0, 2.0)) == (190, 96, 610, 126)
+
+
+def test_crop_pixels_clamps_to_the_page_and_never_empty():
+    assert crop_pixels((-20.0, 0.0, 700.0, 3.0), 1190, 1684, scale=2.0, margin=(6.0, 6.0)) == (0, 0, 1190, 18)
+    left, top, right, bottom = crop_pixels((900.0, 900.0, 950.0, 950.0), 1190, 1684, scale=2.0, margin=(0.0, 0.0))
+    assert right > left and bottom > top and right <= 1190 and bottom <= 1684
+
+
+def test_parse_bbox_accepts_table_strings_and_rejects_garbage():
+    assert parse_bbox("77.8,166.1,517.8,188.5") == (77.8, 166.1, 517.8, 188.5)
+    assert parse_bbox("") is None
+    assert parse_bbox("1,2,3") is None
+    assert parse_bbox("10,10,5,20") is None
+
+
+def test_locate_pdf_tries_cwd_then_the_output_folders_parent(output_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(output_dir)
+    sha = sha256_file(output_dir.parent / PDF_REL)
+    found, problem = locate_pdf(PDF_REL, output_dir, sha)
+    assert problem is None and found == output_dir.parent / PDF_REL
+    assert locate_pdf(PDF_REL, output_dir, "f" * 64)[0] is None  # another file at that path is refused
+    assert "not found" in (locate_pdf("nowhere.pdf", output_dir, sha)[1] or "")
+
+
+# --- loading and the site ------------------------------------------------------------------------
+
+
+def test_load_output_types_columns_and_finds_municipalities(output_dir: Path):
+    views = load_output(output_dir)
+    assert [v.report_id for v in views] == ["1482-2017", "2580-2014", "2580-2018"]
+    lulea = views[-1]
+    assert lulea.report["kommunkod"] == "2580" and lulea.report["year"] == 2018
+    assert len(lulea.questions) == 45 and lulea.questions[0]["achieved"] == 11.0
+    assert [v.report_id for v in find_reports(views, "luleå kommun")] == ["2580-2014", "2580-2018"]
+    assert [v.report_id for v in find_reports(views, "1482")] == ["1482-2017"]
+    with pytest.raises(ReviewInputError):
+        find_reports(views, "Gotland")
+
+
+def test_load_output_reads_the_excel_dialect(tmp_path: Path):
+    write_output(tmp_path, [score_only_report("0180-2012", "Stockholm", "0180", 2012, "2010", 0.5)], "excel-sv")
+    assert ";" in (tmp_path / "areas.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    (view,) = load_output(tmp_path)
+    assert view.report["kommunkod"] == "0180" and view.report["ocr"] is False
+    assert [a["score"] for a in view.areas][:2] == [61.5, 62.5]
+
+
+def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
+    assert site.index.is_file() and len(site.pages) == 3
+    assert site.crops == 45
+    assert set(site.problems) == {"2580-2014", "1482-2017"}
+    page = (output_dir / "review" / "2580-2018.html").read_text(encoding="utf-8")
+    assert page.count('<tr class="question') == 45
+    assert "95% &lt;b&gt;" in page and "<b>" not in page
+    assert 'class="question has-error" id="q-6-6.2"' in page
+    assert page.count('<rect class="box"') == 4  # areas 3, 6, 7 differ, plus the legend
+    crop = Image.open(output_dir / "review" / "crops" / "2580-2018" / "001-q1.1.png")
+    assert crop.width > 800 and 50 < crop.height < 70  # a two-line row (~26 pt) at 2x, with margins
+    missing = (output_dir / "review" / "1482-2017.html").read_text(encoding="utf-8")
+    assert "No PDF crops on this page: the source PDF missing/1482-2017.pdf was not found" in missing
+
+
+def test_site_is_deterministic(output_dir: Path, site):
+    before = {p.name: p.read_bytes() for p in site.pages}
+    crop = (output_dir / "review" / "crops" / "2580-2018" / "045-q8.7.png").read_bytes()
+    again = build_site(output_dir)
+    assert {p.name: p.read_bytes() for p in again.pages} == before
+    assert (output_dir / "review" / "crops" / "2580-2018" / "045-q8.7.png").read_bytes() == crop
+
+
+def test_review_command_prints_the_index(output_dir: Path, site):
+    result = CliRunner().invoke(main, ["review", str(output_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("review/index.html")
+    assert "1482-2017: no crops" in result.stderr
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def test_chart_time_series_png_has_the_expected_size(output_dir: Path, tmp_path: Path):
+    out = tmp_path / "lulea.png"
+    result = CliRunner().invoke(main, ["chart", str(output_dir), "--kommun", "2580", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size == (1000, 600)
+
+
+def test_chart_compare_svg_and_errors(output_dir: Path, tmp_path: Path):
+    out = tmp_path / "compare.svg"
+    result = CliRunner().invoke(main, ["chart", str(output_dir), "--compare", "Luleå,1482", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "Kungälv 2017" in svg and "Luleå 2018" in svg
+    bad = CliRunner().invoke(main, ["chart", str(output_dir), "--kommun", "Gotland"])
+    assert bad.exit_code != 0 and "no report of 'Gotland'" in bad.output
+    both = CliRunner().invoke(main, ["chart", str(output_dir), "--kommun", "2580", "--compare", "1482"])
+    assert both.exit_code == 2
+
+
+# --- a real browser -----------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars", "--remote-debugging-pipe",
+]  # fmt: skip
+
+
+class Cdp:
+    """A minimal Chrome DevTools Protocol client over ``--remote-debugging-pipe`` (fd 3 in, fd 4 out).
+
+    The pipe needs no websocket library and no port; messages are JSON separated by NUL bytes.
+    """
+
+    def __init__(self, profile: Path):
+        to_child, self._write = os.pipe()
+        self._read, from_child = os.pipe()
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_child, from_child)]
+
+        def wire_pipes() -> None:
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.proc = subprocess.Popen(
+            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            preexec_fn=wire_pipes,
+            close_fds=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for fd in (to_child, from_child, *high):
+            os.close(fd)
+        self._buffer = b""
+        self._id = 0
+        self.events: list[dict] = []
+        self.session: str | None = None
+
+    def _next_message(self, timeout: float) -> dict:
+        while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._read], [], [], timeout)
+            if not ready:
+                raise TimeoutError("chromium did not answer")
+            chunk = os.read(self._read, 1 << 20)
+            if not chunk:
+                raise ConnectionError("chromium closed the pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method: str, timeout: float = 30, **params) -> dict:
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params}
+        if self.session and not method.startswith("Target."):
+            message["sessionId"] = self.session
+        os.write(self._write, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._next_message(timeout)
+            if reply.get("id") == self._id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+            self.events.append(reply)
+
+    def wait_for(self, event: str, timeout: float = 30) -> dict:
+        while True:
+            for i, message in enumerate(self.events):
+                if message.get("method") == event:
+                    return self.events.pop(i)
+            self.events.append(self._next_message(timeout))
+
+    def evaluate(self, expression: str):
+        reply = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in reply:
+            raise RuntimeError(f"{expression}: {reply['exceptionDetails']}")
+        return reply["result"].get("value")
+
+    def close(self) -> None:
+        with contextlib.suppress(ConnectionError, TimeoutError, RuntimeError):
+            self.send("Browser.close", timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        os.close(self._read)
+        os.close(self._write)
+
+
+def screenshot(cdp: Cdp, path: Path, height: int) -> None:
+    clip = {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}
+    data = cdp.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
+    path.write_bytes(base64.b64decode(data))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed (apt-get install chromium)")
+def test_browser_clicks_to_a_report_and_every_crop_loads(output_dir: Path, site, tmp_path: Path):
+    cdp = Cdp(tmp_path / "profile")
+    try:
+        target = cdp.send("Target.createTarget", url="about:blank")["targetId"]
+        cdp.session = cdp.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        cdp.send("Page.enable")
+        cdp.send("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+        cdp.send("Page.navigate", url=site.index.resolve().as_uri())
+        cdp.wait_for("Page.loadEventFired")
+        assert cdp.evaluate("document.querySelectorAll('a.report-link').length") == 3
+        screenshot(cdp, ROOT / "output" / "review-index-screenshot.png", 420)
+
+        link = "a.report-link[href='2580-2018.html']"
+        box = cdp.evaluate(
+            f'(() => {{ const r = document.querySelector("{link}").getBoundingClientRect();'
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+        )
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            cdp.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
+        cdp.wait_for("Page.loadEventFired")
+        assert cdp.evaluate("location.pathname").endswith("/review/2580-2018.html")
+
+        rows = cdp.evaluate(
+            "[...document.querySelectorAll('table.questions tr.question')].map(tr => {"
+            " const img = tr.querySelector('img.crop');"
+            " return [tr.id, img ? img.complete && img.naturalWidth : 0]; })"
+        )
+        assert len(rows) == 45
+        assert [row_id for row_id, width in rows if not width] == []
+        assert cdp.evaluate("document.querySelector('svg.area-chart').getBBox().height") > 300
+        screenshot(cdp, ROOT / "output" / "review-screenshot.png", 1700)
+    finally:
+        cdp.close()
+    with Image.open(ROOT / "output" / "review-screenshot.png") as image:
+        assert image.size == (1280, 1700)
+
+
+def test_review_of_a_real_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """End to end: ``extract`` the fixture, then every question row of the site has its crop."""
+    monkeypatch.chdir(ROOT)  # extract records the PDF path as given; the site resolves it from here
+    out = tmp_path / "out"
+    extracted = CliRunner().invoke(main, ["extract", PDF_REL, "--out", str(out), "--format", "csv", "--jobs", "1"])
+    assert extracted.exit_code == 0, extracted.output
+    result = build_site(out)
+    questions = load_output(out)[0].questions
+    assert result.problems == {} and result.crops == len(questions) > 0
+    page = result.pages[0].read_text(encoding="utf-8")
+    assert page.count('<img class="crop"') == len(questions)
