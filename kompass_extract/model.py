@@ -14,6 +14,13 @@ BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left corner of the page."""
 
 
+def union(boxes: list[BBox]) -> BBox | None:
+    """The smallest box around ``boxes`` (None for none)."""
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 @dataclass
 class Question:
     """One printed sub-question row of an overview table."""

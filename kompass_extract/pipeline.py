@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .catalog import load_catalog
-from .catalog.edition import detect_edition
+from .catalog.edition import detect_edition, labels_in_text
 from .errors import NoTextLayerError, NotKommunkompassError, TooManyPagesError
 from .model import Area, Report
 from .municipality import resolve_municipality
@@ -106,16 +106,24 @@ def parse_document(doc: Document, report: Report) -> None:
         meta.template,
     )
     report.provenance.update(meta.provenance)
-    for printed, where in meta.municipality_candidates:
-        resolved = resolve_municipality(printed, meta.year)
+    report.provenance["labels"] = {"seen": sorted(labels_in_text(all_text))}
+    resolve_report_municipality(report, meta.municipality_candidates)
+
+
+def resolve_report_municipality(report: Report, candidates: list[tuple[str, dict]]) -> None:
+    """The first printed name that resolves to a kommunkod wins; unresolved names are kept as printed."""
+    for printed, where in candidates:
+        resolved = resolve_municipality(printed, report.year)
         if resolved.kommunkod:
             report.municipality, report.kommun, report.kommunkod = printed, resolved.kommun, resolved.kommunkod
             report.provenance["municipality"] = {**where, "method": resolved.method}
-            break
-    else:
-        if meta.municipality_candidates:
-            report.municipality = meta.municipality_candidates[0][0]
-            report.provenance["municipality"] = meta.municipality_candidates[0][1]
+            if resolved.code_in_force:
+                report.provenance["municipality"]["code_in_force"] = resolved.code_in_force
+            return
+    if candidates:
+        report.municipality = candidates[0][0]
+        proposals = resolve_municipality(candidates[0][0], report.year).candidates
+        report.provenance["municipality"] = {**candidates[0][1], "method": "unresolved", "candidates": proposals[:3]}
 
 
 def _mentions_kommunkompass(text: str) -> bool:
@@ -134,7 +142,7 @@ def finish_report(report: Report, edition: str | None) -> None:
             {a.area_no: a.name or a.overview_title or "" for a in report.areas},
             {q.question_no: q.text for a in report.areas for q in a.questions},
             report.year,
-            _labels_seen(report),
+            set(report.provenance.get("labels", {}).get("seen", [])) | ({report.template} if report.template else set()),
             catalog,
         )
         report.edition, report.edition_confidence = guess.edition, guess.confidence
@@ -147,7 +155,3 @@ def finish_report(report: Report, edition: str | None) -> None:
                 q.catalog_id, q.catalog_text, q.match_score = match.catalog_id, match.catalog_text, match.score
     report.report_id = f"{report.kommunkod or 'unknown'}-{report.year or 'unknown'}"
     report.checks = validate_report(report, catalog)
-
-
-def _labels_seen(report: Report) -> set[str]:
-    return {report.template} if report.template else set()

@@ -31,12 +31,13 @@ def _where(line: Line, rule: str) -> dict[str, Any]:
     return {"page": line.page, "bbox": [round(v, 1) for v in line.bbox], "rule": rule}
 
 
-def _joined_heading_lines(lines: list[Line]) -> list[Line]:
-    """Lines plus each heading line joined with the next (names wrap: 'X kommun i förhållande till' / 'Kommunkompassen')."""
-    out = list(lines)
-    for a, b in zip(lines, lines[1:], strict=False):
-        if a.page == b.page and b.top - a.bottom < a.size * 1.2:
+def _with_wrapped(lines: list[Line]) -> list[Line]:
+    """Each line preceded by itself joined with the next close line: names wrap ('analys av X' / 'kommun')."""
+    out = []
+    for a, b in zip(lines, [*lines[1:], None], strict=True):
+        if b is not None and a.page == b.page and b.top - a.bottom < a.size * 1.2:
             out.append(type(a)(a.words + b.words, a.page))
+        out.append(a)
     return out
 
 
@@ -49,7 +50,7 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
             meta.template = t["template"]
             break
     months = cues["months"]
-    for line in _joined_heading_lines(front):
+    for line in _with_wrapped(front):
         text = clean_heading(collapse_letter_spacing(line.text))
         for n, pattern in enumerate(cues["municipality_cues"]):
             m = re.search(pattern, text)
@@ -79,9 +80,11 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
                 meta.month = found_month
                 meta.provenance["month"] = _where(line, f"date_cues[{n}]")
         for n, pattern in enumerate(cues["evaluator_cues"]):
-            m = re.search(pattern, text)
+            m = re.search(pattern, text) if line in front else None  # a single line: names end where it ends
             if m and not meta.evaluators:
                 names = re.split(r"\s*(?:,|;|\boch\b|&)\s*", m.group("names"))
                 meta.evaluators = [x.strip(" .") for x in names if x.strip(" .")]
                 meta.provenance["evaluators"] = _where(line, f"evaluator_cues[{n}]")
+    # Upper-case covers ("ANALYS AV LULEÅ KOMMUN") come last: the running text prints the name as people write it.
+    meta.municipality_candidates.sort(key=lambda c: c[0].isupper())
     return meta

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..model import Area, BBox, Question
+from ..model import Area, BBox, Question, union
 from ..pdf.document import Line, Word
 from .sections import is_toc_entry
 from .text import clean_heading, fold, join_lines, labels, number_decimals, parse_number, starts_with_label
@@ -21,6 +21,7 @@ from .text import clean_heading, fold, join_lines, labels, number_decimals, pars
 QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
 COLUMNS = ("achieved", "max", "percent")
+LAST_AREA = 8
 
 
 @dataclass
@@ -38,16 +39,10 @@ class RowBuilder:
     boxes: list[BBox]
     numbers: dict[str, tuple[float, str, Word]] = field(default_factory=dict)
 
-    def add_box(self, words: list[Word]) -> None:
-        if words:
-            self.boxes.append(
-                (
-                    min(w.x0 for w in words),
-                    min(w.top for w in words),
-                    max(w.x1 for w in words),
-                    max(w.bottom for w in words),
-                )
-            )
+    def add_box(self, words: list[Word], page: int) -> None:
+        """Provenance: the row's box on its first page (a row continued on the next page keeps that one)."""
+        if words and page == self.page:
+            self.boxes.append(Line(words, page).bbox)
 
 
 def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -> int | None:
@@ -160,8 +155,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             title_open = False
             qno = f"{int(qmatch.group(1))}.{int(qmatch.group(2))}"
             row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [])
-            row.add_box(text_words)
-            _take_numbers(row, nums)
+            row.add_box(text_words, line.page)
+            _take_numbers(row, nums, line.page)
             continue
         if (
             amatch
@@ -170,9 +165,13 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             and not starts_with_label(line.text, "total_row")
         ):
             finish_row()
-            current = areas.setdefault(int(amatch.group(1)), Area(int(amatch.group(1))))
-            current.overview_title = clean_heading(" ".join(w.text for w in text_words[1:]))
-            title_open = header is None
+            area_no = int(amatch.group(1))
+            if current is not None and area_no < current.area_no and current.questions:
+                break  # numbering went backwards after the tables: a later chapter ("5. Revideringen ...")
+            current = areas.setdefault(area_no, Area(area_no))
+            if current.overview_title is None or not current.questions:  # not a "(forts.)" repeat
+                current.overview_title = clean_heading(" ".join(w.text for w in text_words[1:]))
+                title_open = header is None
             if nums and "max" in nums:
                 _set_total(current, nums, line)
             continue
@@ -192,15 +191,17 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
         if row is not None and not is_total_label:
             if text:
                 row.texts.append(text)
-                row.add_box(text_words)
+                row.add_box(text_words, line.page)
             if nums and not row.numbers:
-                _take_numbers(row, nums)
+                _take_numbers(row, nums, line.page)
                 continue
             if not nums:
                 continue
         if nums and "max" in nums:
             finish_row()
             _set_total(current, nums, line)
+            if current.area_no == LAST_AREA:
+                break  # what follows the last area's total is not part of the tables
             continue
         if nums:
             notes.append(f"page {line.page}: numbers outside a row ignored: {line.text}")
@@ -208,9 +209,9 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
     return notes
 
 
-def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]]) -> None:
+def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]], page: int) -> None:
     row.numbers.update(nums)
-    row.add_box([n[2] for n in nums.values()])
+    row.add_box([n[2] for n in nums.values()], page)
 
 
 def _set_total(area: Area, nums: dict[str, tuple[float, str, Word]], line: Line) -> None:
@@ -225,12 +226,6 @@ def _set_total(area: Area, nums: dict[str, tuple[float, str, Word]], line: Line)
 
 def _to_question(row: RowBuilder) -> Question:
     nums = row.numbers
-    boxes = row.boxes
-    bbox = (
-        (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        if boxes
-        else None
-    )
     confs = [n[2].conf for n in nums.values() if n[2].conf is not None]
     return Question(
         area_no=row.area_no,
@@ -240,7 +235,7 @@ def _to_question(row: RowBuilder) -> Question:
         max=nums["max"][0] if "max" in nums else None,
         percent=nums["percent"][0] if "percent" in nums else None,
         page=row.page,
-        bbox=bbox,
+        bbox=union(row.boxes),
         confidence=min(confs) if confs else None,
     )
 

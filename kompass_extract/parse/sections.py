@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Area, BBox, Finding, Section
-from ..pdf.document import Line, Word
+from ..model import Area, BBox, Finding, Section, union
+from ..pdf.document import Line, Word, group_lines
 from .layout import Layout
 from .text import clean_heading, fold, is_label, join_lines, labels, parse_number, starts_with_label, strip_bullet
 
@@ -248,7 +248,8 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
 def _looks_like_subheading(prev: Line | None, line: Line, layout: Layout) -> bool:
     text = line.text.strip()
     return (
-        len(text) < 90
+        not strip_bullet(line.words)[0]
+        and len(text) < 90
         and text[:1].isupper()
         and not text.endswith((".", ",", ";", ":"))
         and (prev is None or layout.gap(prev, line) > 1.3)
@@ -285,68 +286,63 @@ def _find_findings_header(lines: list[Line], start: int) -> int | None:
 
 @dataclass
 class _Item:
-    kind: str
     parts: list[str]
     page: int
     boxes: list[BBox] = field(default_factory=list)
     confs: list[float] = field(default_factory=list)
     last: Line | None = None
-    text_x: float = 0.0
+
+
+def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:
+    """The words of one column, regrouped into lines on their own.
+
+    Grouping a whole page row at once lets a cell of one column borrow a bullet or a word from a
+    line of the other column printed a point higher or lower; regrouping per column cannot.
+    """
+    by_page: dict[int, list[Word]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).extend(w for w in line.words if x_from <= w.xc < x_to)
+    return [ln for page, words in by_page.items() for ln in group_lines(words, page)]
 
 
 def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
+    """Two columns split at the second label; or one column whose kind switches at that label."""
     header = lines[0]
-    next(w for w in header.words if is_label(w.text, "strengths"))
     improvement_w = next((w for w in header.words if is_label(w.text, "improvements")), None)
-    boundary = improvement_w.x0 - 4 if improvement_w is not None else None
-    columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
-    stacked_kind = "strength"
-    bullets_seen = False
+    body: list[Line] = []
     for line in lines[1:]:
-        if layout.is_heading(line) and not strip_bullet(line.words)[0]:
-            label_words = [w for w in line.words if is_label(w.text, "improvements")]
-            if boundary is None and label_words:
-                stacked_kind = "improvement"
-                continue
+        is_improvement_label = improvement_w is None and any(is_label(w.text, "improvements") for w in line.words[:1])
+        if layout.is_heading(line) and not strip_bullet(line.words)[0] and not is_improvement_label:
             break
-        if boundary is None and any(is_label(w.text, "improvements") for w in line.words[:1]):
-            stacked_kind = "improvement"
-            continue
-        sides = (
-            [
-                ("strength", [w for w in line.words if w.xc < boundary]),
-                ("improvement", [w for w in line.words if w.xc >= boundary]),
-            ]
-            if boundary is not None
-            else [(stacked_kind, line.words)]
-        )
-        for kind, words in sides:
-            if not words:
-                continue
-            had_bullet, rest = strip_bullet(words)
-            items = columns[kind]
-            if had_bullet:
-                bullets_seen = True
-            if had_bullet or not items or (not bullets_seen and _gap_lines(items[-1].last, line) > 1.5 * layout.pitch):
-                if not rest:
-                    continue
-                items.append(_Item(kind, [], line.page, text_x=rest[0].x0))
-            elif bullets_seen and words[0].x0 < items[-1].text_x - 3 and boundary is None:
-                return _to_findings(columns)
-            item = items[-1]
-            item.parts.append(" ".join(w.text for w in rest))
-            if rest and line.page == item.page:
-                item.boxes.append(
-                    (
-                        min(w.x0 for w in rest),
-                        min(w.top for w in rest),
-                        max(w.x1 for w in rest),
-                        max(w.bottom for w in rest),
-                    )
-                )
-            item.confs.extend(w.conf for w in rest if w.conf is not None)
-            item.last = line
+        body.append(line)
+    columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
+    if improvement_w is not None:
+        boundary = improvement_w.x0 - 4
+        _read_items(column_lines(body, -1e9, boundary), columns["strength"], layout)
+        _read_items(column_lines(body, boundary, 1e9), columns["improvement"], layout)
+    else:
+        split = next((i for i, ln in enumerate(body) if is_label(ln.words[0].text, "improvements")), len(body))
+        _read_items(body[:split], columns["strength"], layout)
+        _read_items(body[split + 1 :], columns["improvement"], layout)
     return _to_findings(columns)
+
+
+def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
+    """Bulleted items (wrapped lines joined); without bullets, a vertical gap separates items."""
+    bullets_seen = False
+    for line in lines:
+        had_bullet, rest = strip_bullet(line.words)
+        bullets_seen = bullets_seen or had_bullet
+        if not rest:
+            continue
+        if had_bullet or not items or (not bullets_seen and _gap_lines(items[-1].last, line) > 1.5 * layout.pitch):
+            items.append(_Item([], line.page))
+        item = items[-1]
+        item.parts.append(" ".join(w.text for w in rest))
+        if line.page == item.page:
+            item.boxes.append(Line(rest, line.page).bbox)
+        item.confs.extend(w.conf for w in rest if w.conf is not None)
+        item.last = line
 
 
 def _gap_lines(prev: Line | None, line: Line) -> float:
@@ -359,13 +355,6 @@ def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
     findings: list[Finding] = []
     for kind in ("strength", "improvement"):
         for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
-            boxes = item.boxes
-            bbox = (
-                (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-                if boxes
-                else None
-            )
-            findings.append(
-                Finding(kind, pos, join_lines(item.parts), item.page, bbox, min(item.confs) if item.confs else None)
-            )
+            confidence = min(item.confs) if item.confs else None
+            findings.append(Finding(kind, pos, join_lines(item.parts), item.page, union(item.boxes), confidence))
     return findings

@@ -74,7 +74,11 @@ def _bullet_chars() -> frozenset[str]:
 
 
 def is_bullet(word: Word) -> bool:
-    return word.text in _bullet_chars() or (len(word.text) == 1 and 0xE000 <= ord(word.text) <= 0xF8FF)
+    """A bullet glyph: listed in labels.json, a private-use symbol, or (OCR) a lone mark that is no word."""
+    text = word.text
+    if text in _bullet_chars():
+        return True
+    return len(text) == 1 and (0xE000 <= ord(text) <= 0xF8FF or not text.isalnum() and text not in "([\"”'§")
 
 
 def strip_bullet(words: list[Word]) -> tuple[bool, list[Word]]:

@@ -209,7 +209,7 @@ def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
             gap = left - box[2]
             pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
             same_line = abs(origin_y.value - baseline) < 0.3 * max(size, 1.0)
-            if not same_line or gap > 0.25 * max(size, char_size) or left < box[0] - 0.5:
+            if not same_line or gap > 0.5 * max(size, char_size) or left < box[0] - 0.5:
                 flush()
         if not chars:
             name, weight = _font(textpage, i, buf)
