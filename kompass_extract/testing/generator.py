@@ -24,13 +24,24 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .truth_builder import load_json
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 70.0, 60.0, 72.0, 66.0
 WIDTH = PAGE_W - LEFT - RIGHT
+OVERVIEW_TEXT_WIDTH = 250.0
+"""Narrow enough that long question texts wrap, as in the Word tables."""
 PUA_BULLET = "\uf0b7"
 PUA_FONT = "KompassSymbol"
 """A font whose cmap maps U+F0B7 to a bullet, as Word's Symbol bullets come out of PDF exports."""
@@ -98,15 +109,22 @@ def render(truth: dict[str, Any]) -> bytes:
 def _register_fonts() -> None:
     """Register DejaVu (shipped with matplotlib, a project dependency) and the U+F0B7 bullet font."""
     import matplotlib
+    from fontTools.subset import Subsetter
     from fontTools.ttLib import TTFont as FtFont
 
     ttf_dir = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     for name in ("DejaVuSans", "DejaVuSans-Bold", "DejaVuSerif", "DejaVuSerif-Bold"):
         pdfmetrics.registerFont(TTFont(name, str(ttf_dir / f"{name}.ttf")))
-    font = FtFont(str(ttf_dir / "DejaVuSans.ttf"))
+    font = FtFont(str(ttf_dir / "DejaVuSans.ttf"), recalcTimestamp=False)  # reproducible bytes
+    subsetter = Subsetter()
+    subsetter.populate(unicodes=[ord(" "), ord("•")])
+    subsetter.subset(font)  # a bullet is all it needs; keeps every PDF using it small
     for table in font["cmap"].tables:
         if table.isUnicode():
             table.cmap[ord(PUA_BULLET)] = table.cmap[ord("•")]
+    for record in font["name"].names:  # reportlab shares faces by PostScript name: give this one its own
+        if record.nameID in (1, 3, 4, 6):
+            record.string = PUA_FONT
     data = io.BytesIO()
     font.save(data)
     data.seek(0)
@@ -200,7 +218,7 @@ def _canvas_class(draw: Callable[[Any, int, int], None]) -> type[canvas.Canvas]:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+        def showPage(self) -> None:  # reportlab calls this name
             self._held.append(dict(self.__dict__))
             self._startPage()
 
@@ -362,7 +380,8 @@ def _findings(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> list[
             style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
         if i:
             out.append(PageBreak())
-        out.append(Table(rows, colWidths=[WIDTH / 2] * 2, style=style))
+        # Keep the "Styrkor" header with its items rather than alone at the foot of a page.
+        out.append(KeepTogether([Table(rows, colWidths=[WIDTH / 2] * 2, style=style)]))
     return out
 
 
@@ -415,7 +434,7 @@ def _break_row(group: list[Row], area_no: int | None) -> int:
 
 def _overview_table(rows: list[Row], layout: dict[str, Any], st: Styles) -> Table:
     ncols = len(rows[0][2])
-    widths = [50.0, 36.0, 50.0][: ncols - 1]
+    widths = [55.0, 40.0, 55.0][: ncols - 1]
     valign = "BOTTOM" if layout["number_valign"] == "last" else "TOP"
     style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), st.regular),
@@ -431,4 +450,5 @@ def _overview_table(rows: list[Row], layout: dict[str, Any], st: Styles) -> Tabl
             style.append(("FONTNAME", (0, i), (-1, i), st.bold))
         if layout["table_rules"] and kind != "gap":
             style.append(("GRID", (0, i), (-1, i), 0.5, colors.black))
-    return Table([cells for _, _, cells in rows], colWidths=[WIDTH - sum(widths), *widths], style=TableStyle(style))
+    data = [cells for _, _, cells in rows]
+    return Table(data, colWidths=[OVERVIEW_TEXT_WIDTH, *widths], style=TableStyle(style), hAlign="LEFT")

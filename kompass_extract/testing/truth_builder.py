@@ -93,7 +93,9 @@ def score_area(
         share = rng.uniform(0.3, 1.0)
         unrounded.append(min(mx, round_half_up(share * mx, step)))
     achieved = [_num(round_half_up(u, precision)) for u in unrounded]
-    percent = [int(round_half_up(100 * u / mx)) if with_percent else None for u, mx in zip(unrounded, maxima)]
+    percent = [
+        int(round_half_up(100 * u / mx)) if with_percent else None for u, mx in zip(unrounded, maxima, strict=True)
+    ]
     raw_total = sum(unrounded)
     return AreaScores(
         unrounded=unrounded,
@@ -196,7 +198,7 @@ def build_truth(spec: dict[str, Any]) -> dict[str, Any]:
                         "percent": pct,
                     }
                     for i, ((text, mx), achieved, pct) in enumerate(
-                        zip(area["questions"], scores.achieved, scores.percent), start=1
+                        zip(area["questions"], scores.achieved, scores.percent, strict=True), start=1
                     )
                 ],
                 "overview_total": {"achieved": scores.total, "max": 100, "percent": scores.total_percent},

@@ -1,0 +1,158 @@
+"""Generated reports with known answers: every committed variant must convert exactly.
+
+The PDFs under fixtures/generated/ are committed, so these tests do not need reportlab; regenerate them
+with ``python -m kompass_extract.testing.generate --out fixtures/generated`` (``make fixtures``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from kompass_extract import extract
+from kompass_extract.model import Area, Finding, Question, Report, Section
+from kompass_extract.testing.compare import compare, summary
+from kompass_extract.testing.truth_builder import LAYOUT_DEFAULTS, build_truth, round_half_up, score_area
+
+GENERATED = Path(__file__).resolve().parent.parent / "fixtures" / "generated"
+FOLDERS = sorted(p for p in GENERATED.iterdir() if (p / "truth.json").is_file())
+
+
+def _truth(folder: Path) -> dict:
+    return json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+
+
+def _variants() -> list[dict]:
+    from kompass_extract.testing.generate import variants
+
+    return variants()
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_generated_variant_converts_exactly(folder: Path) -> None:
+    truth = _truth(folder)
+    mismatches = compare(extract(folder / "report.pdf"), truth)
+    exact, total = summary(mismatches, truth)
+    listing = "\n".join(str(m) for m in mismatches[:60])
+    assert mismatches == [], f"{folder.name}: {exact}/{total} fields exact; layout {truth['layout']}\n{listing}"
+
+
+def test_committed_fixtures_are_the_variants() -> None:
+    """fixtures/generated/ holds exactly the variants of variants.json, with truths the builder still makes."""
+    specs = {s["name"]: s for s in _variants()}
+    assert {f.name for f in FOLDERS} == set(specs)
+    for folder in FOLDERS:
+        assert _truth(folder) == json.loads(json.dumps(build_truth(specs[folder.name]))), folder.name
+
+
+def test_variants_cover_every_edition_template_and_knob() -> None:
+    truths = [_truth(f) for f in FOLDERS]
+    assert len(truths) >= 24
+    assert {t["edition"] for t in truths} == {"pre2010", "2010", "2016", "2020"}
+    assert {t["template"] for t in truths} == {"skl2016", "analys_upper", "letterhead", "skr2020"}
+    for knob in LAYOUT_DEFAULTS:
+        values = {json.dumps(t["layout"][knob]) for t in truths}
+        assert len(values) >= 2, f"knob {knob} is never varied"
+    layouts = [t["layout"] for t in truths]
+    assert {lay["percent_format"] for lay in layouts} == {"75%", "75 %", "none"}
+    assert {lay["bullet"] for lay in layouts} == {"pua", "•", "–"}
+    assert {lay["page_numbers"] for lay in layouts} == {"plain", "sida", "skl_date", "rapport"}
+    assert {lay["name_form"] for lay in layouts} == {"kommun", "genitive", "stad", "region"}
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_truth_is_consistent(folder: Path) -> None:
+    """The printed numbers of each committed truth obey the reports' rounding rules."""
+    truth = _truth(folder)
+    precision = 0.5 if truth["layout"]["half_points"] else 1.0
+    for area in truth["areas"]:
+        questions = area["questions"]
+        assert sum(q["max"] for q in questions) == area["overview_total"]["max"] == 100
+        assert area["header_score"] == sum(q["achieved"] for q in questions)
+        lowest = sum(q["achieved"] - precision / 2 for q in questions)
+        highest = sum(q["achieved"] + precision / 2 for q in questions)
+        assert lowest - precision / 2 <= area["overview_total"]["achieved"] <= highest + precision / 2
+        for q in questions:
+            assert round(q["achieved"] / precision) * precision == q["achieved"]
+            if q["percent"] is not None:
+                slack = 0.5 + 100 * (precision / 2) / q["max"]
+                assert abs(q["percent"] - 100 * q["achieved"] / q["max"]) <= slack
+
+
+def test_round_half_up() -> None:
+    assert [round_half_up(x) for x in (0.5, 1.5, 2.5, 9.49)] == [1, 2, 3, 9]
+    assert [round_half_up(x, 0.5) for x in (12.25, 12.75, 12.2)] == [12.5, 13.0, 12.0]
+
+
+@pytest.mark.parametrize(("step", "precision"), [(0.25, 1.0), (0.5, 1.0), (1.0, 1.0), (0.25, 0.5)])
+def test_score_area_rounding_invariants(step: float, precision: float) -> None:
+    maxima = [15, 20, 25, 30, 10]
+    for seed in range(200):
+        s = score_area(random.Random(seed), maxima, step, precision, with_percent=True)
+        assert s.header_score == sum(s.achieved)
+        assert s.total == round_half_up(sum(s.unrounded), precision)
+        assert s.total_percent == round_half_up(sum(s.unrounded))
+        for u, a, p, mx in zip(s.unrounded, s.achieved, s.percent, maxima, strict=True):
+            assert 0 <= u <= mx and u / step == int(u / step)
+            assert a == round_half_up(u, precision) and abs(a - u) <= precision / 2
+            assert p == round_half_up(100 * u / mx)
+            assert abs(p - 100 * a / mx) <= 0.5 + 100 * (precision / 2) / mx
+
+
+def test_generation_is_deterministic() -> None:
+    pytest.importorskip("reportlab")
+    from kompass_extract.testing.generate import generate_variant
+
+    spec = next(s for s in _variants() if s["name"] == "rapport2007-sans-single")
+    first, truth = generate_variant(spec)
+    second, _ = generate_variant(dict(spec))
+    assert first == second
+    assert first.startswith(b"%PDF") and len(first) < 150_000
+    assert truth["variant"] == spec["name"]
+
+
+def _report_from_truth(truth: dict) -> Report:
+    """A Report that states exactly what the truth says, built by hand (no extraction)."""
+    report = Report(
+        source_file="x.pdf",
+        sha256="0",
+        pages=1,
+        municipality=truth["municipality"],
+        kommunkod=truth["kommunkod"],
+        year=truth["year"],
+        edition=truth["edition"],
+    )
+    for a in truth["areas"]:
+        total = a["overview_total"]
+        area = Area(a["no"], name=a["title"], header_score=a["header_score"])
+        area.score, area.max, area.percent = total["achieved"], total["max"], total["percent"]
+        area.rubriker = list(a["rubriker"])
+        area.sections = [Section(n["heading"], n["paragraphs"], 1) for n in a["narrative"]]
+        area.findings = [Finding("strength", i, t, 1) for i, t in enumerate(a["strengths"])]
+        area.findings += [Finding("improvement", i, t, 1) for i, t in enumerate(a["improvements"])]
+        area.questions = [
+            Question(a["no"], q["id"], q["text"], q["achieved"], q["max"], q["percent"], 1) for q in a["questions"]
+        ]
+        report.areas.append(area)
+    return report
+
+
+def test_compare_names_each_wrong_field() -> None:
+    truth = _truth(FOLDERS[0])
+    report = _report_from_truth(truth)
+    assert compare(report, truth) == []
+    area = report.area(2)
+    area.questions[1].percent = (area.questions[1].percent or 0) + 1
+    area.questions[0].text = "  " + area.questions[0].text.replace(" ", "\n")  # whitespace only: still exact
+    area.findings = [f for f in area.findings if not (f.kind == "improvement" and f.position == 0)]
+    report.kommunkod = "9999"
+    report.areas = [a for a in report.areas if a.area_no != 8]
+    mismatches = compare(report, truth)
+    paths = {m.path for m in mismatches}
+    assert {"kommunkod", "areas[2].questions[1].percent", "areas[2].improvements[0]", "areas[8].title"} <= paths
+    assert "areas[2].questions[0].text" not in paths
+    exact, total = summary(mismatches, truth)
+    assert total - exact == len(mismatches) and 0 < exact < total
