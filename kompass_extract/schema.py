@@ -211,3 +211,4 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
