@@ -157,3 +157,54 @@ def test_findings_columns_never_mix_and_continue_across_pages() -> None:
     assert [s.heading for s in area.sections] == ["Allmänt"]
     assert [f.text for f in area.strengths] == ["Första styrkan som radbryts", "Andra styrkan"]
     assert [f.text for f in area.improvements] == ["Första förbättringen", "Andra förbättringen som fortsätter"]
+
+
+def test_overview_without_header_row_takes_columns_from_the_first_row() -> None:
+    title = line("3. Politisk styrning och kontroll", 70, 100, bold=True)
+    rows = [
+        Line(
+            words("3.1 Genomsyras hela organisationen?", 70, 114)
+            + words("13", 420, 114)
+            + words("15", 460, 114)
+            + words("89%", 500, 114),
+            1,
+        ),
+        Line(
+            words("3.2 Styrs kommunen av mål?", 70, 128)
+            + words("17", 420, 128)
+            + words("25", 460, 128)
+            + words("68%", 500, 128),
+            1,
+        ),
+        Line(words("30", 420, 142) + words("40", 460, 142) + words("75%", 500, 142), 1),
+    ]
+    areas: dict[int, Area] = {}
+    parse_overview([title, *rows], areas)
+    assert [(q.question_no, q.text, q.achieved, q.max, q.percent) for q in areas[3].questions] == [
+        ("3.1", "Genomsyras hela organisationen?", 13.0, 15.0, 89.0),
+        ("3.2", "Styrs kommunen av mål?", 17.0, 25.0, 68.0),
+    ]
+    assert (areas[3].score, areas[3].max, areas[3].percent) == (30.0, 40.0, 75.0)
+
+
+def test_overview_title_wrapped_onto_the_header_line() -> None:
+    labels = [
+        Word("Uppnått", 405, 114, 447, 125, SIZE),
+        Word("Max", 452, 114, 470, 125, SIZE),
+        Word("Procent", 480, 114, 520, 125, SIZE),
+    ]
+    lines = [
+        line("6. Kommunen som arbetsgivare -", 70, 100, bold=True),
+        Line(words("personalpolitik", 70, 114, bold=True) + labels, 1),
+        Line(
+            words("6.1 Finns en personalstrategi?", 70, 128)
+            + words("11", 420, 128)
+            + words("15", 460, 128)
+            + words("70%", 500, 128),
+            1,
+        ),
+    ]
+    areas: dict[int, Area] = {}
+    parse_overview(lines, areas)
+    assert areas[6].overview_title == "Kommunen som arbetsgivare - personalpolitik"
+    assert [(q.question_no, q.achieved) for q in areas[6].questions] == [("6.1", 11.0)]

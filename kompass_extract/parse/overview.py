@@ -78,6 +78,23 @@ def _header_columns(line: Line) -> Columns | None:
     return None
 
 
+def _columns_from_numbers(line: Line) -> Columns | None:
+    """Tables printed without a header row: a question row ending in 2-3 numbers fixes the columns by order."""
+    words = _split_glued_number(line.words)
+    if not words or not QUESTION_NO_RE.match(words[0].text):
+        return None
+    tail: list[Word] = []
+    for w in reversed(words[1:]):
+        if w.text == "%" or parse_number(w.text) is not None:
+            tail.insert(0, w)
+        else:
+            break
+    numbers = [w for w in tail if w.text != "%"]
+    if not 2 <= len(numbers) <= 3 or len(tail) == len(words) - 1:
+        return None
+    return Columns({key: w.xc for key, w in zip(COLUMNS, numbers, strict=False)}, tail[0].x0 - 4)
+
+
 def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str, Word]]:
     """Numeric words right of the text column, assigned to the nearest column centre."""
     merged: list[Word] = []
@@ -142,6 +159,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
         header = _header_columns(line)
         if header is not None:
             columns = header
+        elif columns is None:
+            columns = _columns_from_numbers(line)
         text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
         nums = _numbers(line.words, columns) if columns else {}
         first = text_words[0].text if text_words else ""
