@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 
@@ -29,14 +29,14 @@ class InputFile:
 @dataclass
 class Discovery:
     files: list[InputFile] = field(default_factory=list)
-    repeated: list[str] = field(default_factory=list)
-    """Paths reached more than once (through two inputs, a pattern and a directory, or a symlink)."""
+    repeated: list[tuple[str, str]] = field(default_factory=list)
+    """(path, first path) for files reached more than once: through two inputs, a pattern and a directory, a link."""
 
 
-def discover(inputs: Iterable[str]) -> Discovery:
+def discover(inputs: Sequence[str]) -> Discovery:
     """Expand the inputs into distinct files, in the order given; raise :class:`InputNotFoundError` for misses."""
     found = Discovery()
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     missing = []
     for item in inputs:
         paths = list(_expand(item))
@@ -45,12 +45,14 @@ def discover(inputs: Iterable[str]) -> Discovery:
         for path in paths:
             real = os.path.realpath(path)
             if real in seen:
-                found.repeated.append(path)
+                found.repeated.append((path, seen[real]))
                 continue
-            seen.add(real)
+            seen[real] = path
             found.files.append(InputFile(path, real))
     if missing:
         raise InputNotFoundError("no such file, or no match for pattern: " + ", ".join(missing))
+    if not found.files:
+        raise InputNotFoundError("no PDF files found in: " + ", ".join(inputs))
     return found
 
 

@@ -1,0 +1,494 @@
+"""Convert an archive: many inputs, a process pool with per-file timeouts, a cache, and the output tables.
+
+Every input ends as exactly one report or one failure row. Files are hashed first: the same bytes under two
+names are converted once (and the duplicate is noted in the run summary). Results come from the cache when
+the file, the extractor and the result-changing options are unchanged; the rest go to worker processes. A
+worker that overruns its deadline is killed (it may be stuck in native code, where no Python-level timeout
+reaches) and replaced. The output tables are always rebuilt from the results of *all* of this run's inputs,
+then published together (see :func:`kompass_extract.writers.write_outputs`).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import multiprocessing.connection
+import os
+import re
+import signal
+import time
+import traceback
+import unicodedata
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import extract as library_extract
+from .cache import Cache, file_sha256
+from .errors import ExtractionTimeoutError, KompassError, OcrUnavailableError
+from .inputs import discover
+from .model import Report
+from .schema import TABLES
+from .tables import report_rows
+from .writers import (
+    CSV_DIALECTS,
+    DEFAULT_FORMATS,
+    FORMATS,
+    atomic_path,
+    safe_file_name,
+    staged_paths,
+    write_json,
+    write_outputs,
+)
+
+ExtractFn = Callable[..., Report]
+INTERNAL_ERROR = KompassError.code
+UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.code, INTERNAL_ERROR})
+"""Failures that depend on the machine or the moment rather than the file: tried again on the next run."""
+MAX_TASKS_PER_WORKER = 25
+"""A worker is replaced after this many files, so that memory leaked by native libraries is returned."""
+SWEDISH_MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+# --- results --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for progress displays, sent after every change."""
+
+    total: int
+    done: int
+    failed: int
+    cached: int
+    running: tuple[str, ...]
+    event: str  # "start", "ok" or "failed"
+    path: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one distinct input."""
+
+    path: str
+    sha256: str | None
+    report: Report | None = None
+    data: dict[str, Any] | None = field(default=None, repr=False)
+    """The report as :meth:`Report.to_dict` gave it (from the worker or the cache), for the report JSON."""
+    error_code: str | None = None
+    message: str | None = None
+    seconds: float | None = None
+    cached: bool = False
+    traceback: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """The run's record: counts, per-file results, duplicates, timing. Not a data table; see ``runs/``."""
+
+    out_dir: str
+    started_at: str
+    extractor_version: str
+    options: dict[str, Any]
+    seconds: float = 0.0
+    inputs: int = 0
+    converted: int = 0
+    failed: int = 0
+    from_cache: int = 0
+    checks: dict[str, int] = field(default_factory=dict)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tracebacks: dict[str, str] = field(default_factory=dict, repr=False)
+    """Tracebacks of internal errors by input, for ``--debug``; kept out of :meth:`to_dict`."""
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any input failed, or with ``strict`` when any report has an error-level check; else 0."""
+        strict_error = self.options.get("strict") and self.checks.get("error", 0) > 0
+        return 1 if self.failed or strict_error else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["tracebacks"]
+        data["exit_code"] = self.exit_code
+        return data
+
+
+# --- worker processes -----------------------------------------------------------------------------------------
+
+
+def _failure(code: str, message: str, trace: str | None = None) -> dict[str, Any]:
+    return {"status": "failed", "error_code": code, "message": message, "traceback": trace}
+
+
+def run_one(extract_fn: ExtractFn, path: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Extract one file into a cache entry; never raises (an unexpected exception becomes ``internal-error``)."""
+    start = time.perf_counter()
+    try:
+        entry = {"status": "ok", "report": extract_fn(path, **options).to_dict()}
+    except KompassError as exc:
+        entry = _failure(exc.code, str(exc) or exc.code)
+    except Exception as exc:
+        entry = _failure(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+    entry["seconds"] = round(time.perf_counter() - start, 3)
+    return entry
+
+
+def _worker_main(conn: multiprocessing.connection.Connection, extract_fn: ExtractFn, options: dict[str, Any]) -> None:
+    """Serve paths from the pipe until told to stop or the parent goes away. Top-level, so spawn can start it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it kills the workers
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        try:
+            conn.send(run_one(extract_fn, path, options))
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx: Any, extract_fn: ExtractFn, options: dict[str, Any]) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, extract_fn, options), daemon=True)
+        self.process.start()
+        child.close()
+        self.path: str | None = None
+        self.deadline = math.inf
+        self.tasks = 0
+
+    def assign(self, path: str, timeout: float) -> None:
+        self.conn.send(path)
+        self.path, self.deadline = path, time.monotonic() + timeout
+        self.tasks += 1
+
+    def collect(self) -> dict[str, Any]:
+        """The result the worker sent, or an ``internal-error`` when it died without one."""
+        try:
+            if self.conn.poll():
+                return self.conn.recv()
+        except (EOFError, OSError):
+            pass
+        self.process.join(5)
+        code = self.process.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        return _failure(INTERNAL_ERROR, f"WorkerDied: the worker process ended without a result ({how})")
+
+    def stop(self, graceful: bool) -> None:
+        """Ask an idle worker to exit, or kill one that is busy, stuck or timed out."""
+        if graceful and self.process.is_alive():
+            try:
+                self.conn.send(None)
+                self.process.join(2)
+            except OSError:
+                pass
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def run_pool(
+    paths: Sequence[str],
+    extract_fn: ExtractFn,
+    options: dict[str, Any],
+    *,
+    jobs: int,
+    timeout: float,
+    on_start: Callable[[str], None] = lambda path: None,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (path, cache entry) as files finish, using up to ``jobs`` spawned worker processes.
+
+    Each worker handles one file at a time; one that passes its deadline is killed and replaced, and its
+    file becomes a ``timeout`` failure. Leaving the generator early (an exception, Ctrl-C) kills every worker.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    pending = deque(paths)
+    workers: list[_Worker] = []
+    try:
+        while pending or any(w.path for w in workers):
+            for worker in [w for w in workers if w.path is None and not w.process.is_alive()]:
+                worker.stop(graceful=False)  # an idle worker that died (OOM killer, ...) is replaced
+                workers.remove(worker)
+            idle = [w for w in workers if w.path is None]
+            while pending and (idle or len(workers) < jobs):
+                if idle:
+                    worker = idle.pop()
+                else:
+                    worker = _Worker(ctx, extract_fn, options)
+                    workers.append(worker)
+                path = pending.popleft()
+                worker.assign(path, timeout)
+                on_start(path)
+            busy = [w for w in workers if w.path]
+            wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(
+                multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait)
+            )
+            for worker in busy:
+                timed_out = False
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    entry = worker.collect()
+                elif time.monotonic() >= worker.deadline:
+                    timed_out = True
+                    entry = _failure(
+                        ExtractionTimeoutError.code, f"no result within {timeout:g} s; the extraction was stopped"
+                    )
+                else:
+                    continue
+                path, worker.path = worker.path or "", None
+                if timed_out or not worker.process.is_alive() or worker.tasks >= MAX_TASKS_PER_WORKER:
+                    worker.stop(graceful=not timed_out)
+                    workers.remove(worker)
+                yield path, entry
+    finally:
+        for worker in workers:
+            worker.stop(graceful=worker.path is None)
+
+
+# --- report ids -----------------------------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by '-': 'Luleå kommun' -> 'lulea-kommun'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def base_report_id(report: Report) -> str:
+    """'<kommunkod>-<year>'; a slug of the printed municipality (or 'unknown') stands in for a missing code."""
+    place = report.kommunkod or slug(report.municipality or report.kommun or "") or "unknown"
+    return f"{place}-{report.year or 'unknown'}"
+
+
+def _month_index(month: str | None) -> int:
+    name = (month or "").strip().lower()
+    return SWEDISH_MONTHS.index(name) if name in SWEDISH_MONTHS else len(SWEDISH_MONTHS)
+
+
+def assign_report_ids(reports: Sequence[Report]) -> None:
+    """Set every report's final id; reports sharing a base id get '-2', '-3' by month, then by content hash.
+
+    The order depends only on what the reports contain, never on file names or the order of the inputs, so
+    an id stays the same when the archive is converted again with other files around it.
+    """
+    groups: dict[str, list[Report]] = defaultdict(list)
+    for report in reports:
+        groups[base_report_id(report)].append(report)
+    for base, group in groups.items():
+        group.sort(key=lambda r: (_month_index(r.month), r.sha256))
+        for number, report in enumerate(group, 1):
+            report.report_id = base if number == 1 else f"{base}-{number}"
+
+
+# --- the batch ------------------------------------------------------------------------------------------------
+
+
+def crosswalk_rows() -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of ``area_crosswalk`` from the catalog; empty (with a warning) while the catalog is missing."""
+    try:
+        from .catalog import load_catalog  # type: ignore[attr-defined]
+    except ImportError:
+        return [], ["the catalog is not available: area_crosswalk is empty"]
+    return list(load_catalog().crosswalk_rows()), []
+
+
+def _hash_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> list[tuple[str, list[str]]]:
+    """Group readable inputs by content as (sha256, paths). Empty files stay apart: each is its own broken input."""
+    by_sha: dict[str, list[str]] = defaultdict(list)
+    empty: list[tuple[str, list[str]]] = []
+    for path in paths:
+        try:
+            sha = file_sha256(path)
+            size = os.path.getsize(path)
+        except OSError as exc:
+            outcomes[path] = Outcome(
+                path, None, error_code="corrupt", message=f"cannot read the file: {exc.strerror or exc}"
+            )
+            continue
+        if size:
+            by_sha[sha].append(path)
+        else:
+            empty.append((sha, [path]))
+    return list(by_sha.items()) + empty
+
+
+def _outcome(path: str, sha: str, entry: dict[str, Any], cached: bool) -> Outcome:
+    if entry["status"] == "ok":
+        report = Report.from_dict(entry["report"])
+        report.source_file, report.sha256 = path, sha  # the cache may have seen these bytes under another name
+        return Outcome(path, sha, report=report, data=entry["report"], seconds=entry.get("seconds"), cached=cached)
+    return Outcome(
+        path, sha, error_code=entry["error_code"], message=entry["message"], seconds=entry.get("seconds"),
+        cached=cached, traceback=entry.get("traceback"),
+    )  # fmt: skip
+
+
+def convert(
+    inputs: Sequence[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    timeout: float = 300.0,
+    force: bool = False,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    csv_dialect: str = "default",
+    edition: str | None = None,
+    ocr: str = "auto",
+    max_pages: int = 500,
+    strict: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+    extract_fn: ExtractFn = library_extract,
+) -> RunSummary:
+    """Convert ``inputs`` (files, directories, glob patterns) into the output tables in ``out_dir``.
+
+    Raises :class:`kompass_extract.inputs.InputNotFoundError` for an input that names nothing; every problem
+    with a file's content becomes a failure row instead. ``extract_fn`` must be a module-level function
+    (worker processes are spawned and import it by name); tests inject stubs through it.
+    """
+    started, clock = datetime.now(UTC), time.perf_counter()
+    if set(formats) - set(FORMATS) or csv_dialect not in CSV_DIALECTS:  # fail before the work, not after it
+        raise ValueError(f"unknown format in {list(formats)} or CSV dialect {csv_dialect!r}")
+    discovery = discover(inputs)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result_options = {"edition": edition, "ocr": ocr, "max_pages": max_pages}
+    cache = Cache(out)
+    summary = RunSummary(
+        out_dir=str(out),
+        started_at=started.isoformat(timespec="seconds"),
+        extractor_version=cache.fingerprint,
+        options={**result_options, "jobs": jobs, "timeout": timeout, "force": force, "formats": list(formats),
+                 "csv_dialect": csv_dialect, "strict": strict},
+        inputs=len(discovery.files),
+    )  # fmt: skip
+    summary.duplicates += [{"source_file": p, "duplicate_of": q, "reason": "same-file"} for p, q in discovery.repeated]
+
+    outcomes: dict[str, Outcome] = {}
+    sha_of: dict[str, str] = {}
+    for sha, paths in _hash_inputs([f.path for f in discovery.files], outcomes):
+        first, *others = sorted(paths)
+        sha_of[first] = sha
+        summary.duplicates += [{"source_file": p, "duplicate_of": first, "reason": "same-content"} for p in others]
+    total = len(sha_of) + len(outcomes)
+    running: list[str] = []
+
+    def report_progress(event: str, path: str) -> None:
+        if progress:
+            failed = sum(1 for o in outcomes.values() if o.report is None)
+            cached = sum(1 for o in outcomes.values() if o.cached)
+            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path))
+
+    def record(outcome: Outcome) -> None:
+        outcomes[outcome.path] = outcome
+        report_progress("ok" if outcome.report else "failed", outcome.path)
+
+    todo = []
+    for path, sha in sorted(sha_of.items()):
+        entry = None if force else cache.get(sha, result_options)
+        if entry is None:
+            todo.append(path)
+        else:
+            record(_outcome(path, sha, entry, cached=True))
+
+    def on_start(path: str) -> None:
+        running.append(path)
+        report_progress("start", path)
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    worker_options = {**result_options, "ocr_cache": str(cache.root)}  # OCR'd pages survive a timeout or a kill
+    for path, entry in run_pool(todo, extract_fn, worker_options, jobs=workers, timeout=timeout, on_start=on_start):
+        running.remove(path)
+        if entry["status"] == "ok" or entry["error_code"] not in UNCACHED_CODES:
+            cache.put(sha_of[path], result_options, entry)
+        record(_outcome(path, sha_of[path], entry, cached=False))
+
+    _publish(out, [outcomes[p] for p in sorted(outcomes)], summary, formats=formats, csv_dialect=csv_dialect)
+    summary.seconds = round(time.perf_counter() - clock, 3)
+    runs_dir = out / "runs"
+    with atomic_path(runs_dir / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
+        write_json(tmp, summary.to_dict())
+    return summary
+
+
+def _publish(
+    out: Path, outcomes: list[Outcome], summary: RunSummary, *, formats: Sequence[str], csv_dialect: str
+) -> None:
+    """Assign report ids, fill the summary, and write the report JSONs and every table."""
+    reports = [o.report for o in outcomes if o.report is not None]
+    assign_report_ids(reports)
+    reports.sort(key=lambda r: r.report_id or "")
+    failures = [o for o in outcomes if o.report is None]
+
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for report in reports:
+        for name, rows in report_rows(report).items():
+            tables[name] += rows
+    tables["failures"] = [
+        {"source_file": o.path, "sha256": o.sha256, "error_code": o.error_code, "message": o.message} for o in failures
+    ]
+    tables["area_crosswalk"], warnings = crosswalk_rows()
+    summary.warnings += warnings
+
+    seconds = {o.report.sha256: (o.seconds, o.cached) for o in outcomes if o.report is not None}
+    for report in reports:
+        severities = Counter(c.severity for c in report.checks)
+        summary.reports.append(
+            {
+                "report_id": report.report_id,
+                "source_file": report.source_file,
+                "sha256": report.sha256,
+                "municipality": report.municipality,
+                "year": report.year,
+                "edition": report.edition,
+                "areas": len(report.areas),
+                "questions": sum(len(a.questions) for a in report.areas),
+                "findings": sum(len(a.findings) for a in report.areas),
+                "sections": sum(len(a.sections) for a in report.areas),
+                "checks": dict(sorted(severities.items())),
+                "seconds": seconds[report.sha256][0],
+                "cached": seconds[report.sha256][1],
+            }
+        )
+    summary.failures = [
+        {
+            "source_file": o.path,
+            "sha256": o.sha256,
+            "error_code": o.error_code,
+            "message": o.message,
+            "cached": o.cached,
+        }
+        for o in failures
+    ]
+    summary.tracebacks = {o.path: o.traceback for o in failures if o.traceback}
+    summary.converted, summary.failed = len(reports), len(failures)
+    summary.from_cache = sum(1 for o in outcomes if o.cached)
+    summary.checks = dict(sorted(Counter(c.severity for r in reports for c in r.checks).items()))
+
+    report_dir = out / "reports"
+    names = set()
+    with staged_paths() as stage:
+        for o in outcomes:
+            if o.report is not None and o.data is not None:
+                name = f"{safe_file_name(o.report.report_id or '')}.json"
+                names.add(name)
+                data = {**o.data, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256}
+                write_json(stage(report_dir / name), data, indent=None)
+    written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect)
+    summary.warnings += warnings
+    for stale in report_dir.glob("*.json") if report_dir.exists() else []:
+        if stale.name not in names:
+            stale.unlink()
+    summary.files = written + [f"reports/{name}" for name in sorted(names)]

@@ -1,0 +1,147 @@
+"""Writers: every format follows the schema, keeps text as text and empties as empty, and publishes atomically."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from kompass_extract import writers
+from kompass_extract.schema import TABLES
+from kompass_extract.writers import atomic_path, coerce, datapackage, format_csv_value, write_outputs
+
+
+def sample_tables() -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    tables["reports"] = [
+        {"report_id": "0114-2016", "kommunkod": "0114", "year": 2016, "pages": 30, "ocr": False, "total_score": 426.5,
+         "municipality": "Upplands Väsby kommun", "edition_confidence": None},
+        {"report_id": "unknown-2005", "kommunkod": None, "year": 2005.0, "pages": 12, "ocr": True, "total_score": None},
+    ]  # fmt: skip
+    tables["findings"] = [
+        {"report_id": "0114-2016", "area_no": 1, "kind": "improvement", "position": 1, "text": "=SUM(A1)\x02 ok",
+         "page": 4},
+        {"report_id": "0114-2016", "area_no": 1, "kind": "strength", "position": 1, "text": "Rad ett\nrad två", "page": 4},
+    ]  # fmt: skip
+    return tables
+
+
+def test_coerce_keeps_empty_empty_and_refuses_wrong_kinds() -> None:
+    assert coerce(None, "number") is None
+    assert coerce(math.nan, "number") is None
+    assert coerce(2018.0, "integer") == 2018 and isinstance(coerce(2018.0, "integer"), int)
+    assert coerce(12, "number") == 12.0
+    with pytest.raises(TypeError):
+        coerce(12.5, "integer")
+    with pytest.raises(TypeError):
+        coerce(True, "number")
+    with pytest.raises(TypeError):
+        coerce("75%", "number")
+
+
+def test_csv_numbers_are_plain_and_decimal_char_follows_dialect() -> None:
+    assert [format_csv_value(v) for v in (79.0, 12.5, None, True, 3)] == ["79", "12.5", "", "true", "3"]
+    assert format_csv_value(12.5, ",") == "12,5"
+
+
+def test_all_formats_follow_the_schema_and_keep_text(tmp_path: Path) -> None:
+    written, warnings = write_outputs(tmp_path, sample_tables(), formats=writers.FORMATS)
+    assert warnings == []
+    assert set(written) == {f"{n}.{ext}" for n in TABLES for ext in ("csv", "parquet")} | {
+        "kompass.sqlite", "kompass.xlsx", "datapackage.json"}  # fmt: skip
+
+    csv_text = (tmp_path / "reports.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0] == ",".join(TABLES["reports"].field_names)
+    assert csv_text.splitlines()[1].startswith("0114-2016,,,Upplands Väsby kommun,,0114,2016,")
+    assert ",426.5," in csv_text and ",false," in csv_text
+    assert "unknown-2005,,,,,,2005,,,,,,12,true,,," in csv_text  # not printed -> empty, never 0
+
+    frame = pd.read_parquet(tmp_path / "reports.parquet")
+    assert list(frame.columns) == TABLES["reports"].field_names
+    assert str(frame["year"].dtype) == "Int64" and str(frame["total_score"].dtype) == "float64"
+    assert str(frame["ocr"].dtype) == "boolean"
+    assert frame["kommunkod"].tolist()[0] == "0114" and pd.isna(frame["kommunkod"][1])
+    assert pd.isna(frame["total_score"][1])
+
+    db = sqlite3.connect(tmp_path / "kompass.sqlite")
+    assert db.execute("SELECT kommunkod, typeof(kommunkod), year FROM reports ORDER BY report_id").fetchall()[0] == (
+        "0114", "text", 2016)  # fmt: skip
+    primary = [row[1] for row in db.execute("PRAGMA table_info(findings)") if row[5]]
+    assert primary == list(TABLES["findings"].primary_key)
+    db.close()
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "kompass.xlsx")
+    assert book.sheetnames == list(TABLES)
+    assert book["reports"]["F2"].value == "0114"
+    assert book["findings"]["E2"].value == "=SUM(A1) ok" and book["findings"]["E2"].data_type == "s"
+
+
+def test_datapackage_is_generated_from_the_schema() -> None:
+    package = datapackage(("csv", "parquet"))
+    assert [r["name"] for r in package["resources"]] == list(TABLES)
+    questions = next(r for r in package["resources"] if r["name"] == "questions")
+    assert questions["path"] == "questions.csv"
+    assert questions["schema"]["primaryKey"] == ["report_id", "question_no"]
+    achieved = next(f for f in questions["schema"]["fields"] if f["name"] == "achieved")
+    assert (achieved["type"], achieved["unit"]) == ("number", "points") and achieved["description"]
+    assert questions["schema"]["foreignKeys"][0]["reference"]["resource"] == "reports"
+    assert datapackage(("parquet",))["resources"][0]["path"] == "reports.parquet"
+    swedish = datapackage(("csv",), "excel-sv")["resources"][0]
+    assert swedish["dialect"]["delimiter"] == ";"
+    assert next(f for f in swedish["schema"]["fields"] if f["name"] == "total_score")["decimalChar"] == ","
+
+
+def test_excel_sv_dialect(tmp_path: Path) -> None:
+    write_outputs(tmp_path, sample_tables(), formats=("csv",), csv_dialect="excel-sv")
+    raw = (tmp_path / "reports.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    text = raw.decode("utf-8-sig")
+    assert text.startswith("report_id;source_file;") and ";426,5;" in text
+    assert json.loads((tmp_path / "datapackage.json").read_text())["resources"][0]["encoding"] == "utf-8-sig"
+
+
+def test_writing_twice_gives_identical_bytes(tmp_path: Path) -> None:
+    write_outputs(tmp_path / "a", sample_tables())
+    write_outputs(tmp_path / "b", sample_tables())
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_a_failing_write_keeps_the_previous_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_outputs(tmp_path, sample_tables())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    changed = sample_tables()
+    changed["reports"][0]["year"] = 2017
+
+    def broken_parquet(path: Any, table: Any, rows: Any) -> None:
+        if table.name == "questions":
+            raise OSError("disk full")
+        return real_parquet(path, table, rows)
+
+    real_parquet = writers.write_parquet
+    monkeypatch.setattr(writers, "write_parquet", broken_parquet)
+    with pytest.raises(OSError):
+        write_outputs(tmp_path, changed)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # old set intact, no temp files
+
+    with pytest.raises(RuntimeError), atomic_path(tmp_path / "reports.csv") as tmp:
+        tmp.write_text("half a table")
+        raise RuntimeError("killed")
+    assert (tmp_path / "reports.csv").read_bytes() == before["reports.csv"]
+
+
+def test_repeated_primary_key_keeps_every_row_in_sqlite(tmp_path: Path) -> None:
+    tables = sample_tables()
+    tables["findings"][1]["kind"] = "improvement"  # same (report, area, kind, position) twice
+    _, warnings = write_outputs(tmp_path, tables, formats=("sqlite",))
+    assert len(warnings) == 1 and "findings" in warnings[0]
+    db = sqlite3.connect(tmp_path / "kompass.sqlite")
+    assert db.execute("SELECT count(*) FROM findings").fetchone() == (2,)
+    db.close()
