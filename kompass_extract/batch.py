@@ -31,6 +31,7 @@ from .cache import Cache, file_sha256
 from .errors import ExtractionTimeoutError, KompassError, OcrUnavailableError
 from .inputs import discover
 from .model import Report
+from .parse.text import labels
 from .schema import TABLES
 from .tables import report_rows
 from .writers import (
@@ -50,10 +51,6 @@ UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.cod
 """Failures that depend on the machine or the moment rather than the file: tried again on the next run."""
 MAX_TASKS_PER_WORKER = 25
 """A worker is replaced after this many files, so that memory leaked by native libraries is returned."""
-SWEDISH_MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
 
 
 # --- results --------------------------------------------------------------------------------------------------
@@ -275,7 +272,8 @@ def base_report_id(report: Report) -> str:
 
 def _month_index(month: str | None) -> int:
     name = (month or "").strip().lower()
-    return SWEDISH_MONTHS.index(name) if name in SWEDISH_MONTHS else len(SWEDISH_MONTHS)
+    months = labels()["months"]
+    return months.index(name) if name in months else len(months)
 
 
 def assign_report_ids(reports: Sequence[Report]) -> None:
