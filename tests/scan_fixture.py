@@ -1,6 +1,6 @@
 """Make an image-only PDF ("a scan") from a born-digital PDF, for the OCR tests.
 
-Each page is rendered in grey at ``dpi`` and alternate pages are rotated by a small angle, like a sheet fed a little
+Each page (or each of the chosen pages) is rendered in grey at ``dpi`` and alternate pages are rotated by a small angle, like a sheet fed a little
 crooked through a scanner. PIL writes the pages as JPEG images into a new PDF of the same page size, so the result has
 no text layer at all. The file is cached under ``tests/.cache/`` keyed by the source's hash and the parameters, so a
 test session (and the next one) builds it only once.
@@ -21,17 +21,17 @@ SKEWS = (1.0, -1.2)
 
 
 def skew_for(index: int) -> float:
-    """The rotation given to the page at 0-based ``index``."""
+    """The rotation given to the page at 0-based ``index`` of the scan."""
     return 0.0 if index % 2 == 0 else SKEWS[(index // 2) % len(SKEWS)]
 
 
-def make_scan_pdf(src: str | Path, dest: str | Path, *, dpi: int = 200) -> Path:
-    """Render every page of ``src`` to a grey image (alternate pages skewed) and save them as an image-only PDF."""
+def make_scan_pdf(src: str | Path, dest: str | Path, *, pages: list[int] | None = None, dpi: int = 200) -> Path:
+    """Render the 1-based ``pages`` of ``src`` (all when None) to grey images, every other one skewed, into a PDF."""
     pdf = pdfium.PdfDocument(str(src))
     images: list[Image.Image] = []
     try:
-        for index in range(len(pdf)):
-            image = pdf[index].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        for index, number in enumerate(pages or range(1, len(pdf) + 1)):
+            image = pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
             angle = skew_for(index)
             if angle:
                 image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
@@ -45,11 +45,12 @@ def make_scan_pdf(src: str | Path, dest: str | Path, *, dpi: int = 200) -> Path:
     return dest
 
 
-def cached_scan_pdf(src: str | Path, *, dpi: int = 200) -> Path:
-    """The scan of ``src``, built once and reused while the source and parameters are unchanged."""
+def cached_scan_pdf(src: str | Path, *, pages: list[int] | None = None, dpi: int = 200) -> Path:
+    """The scan of ``src`` (or of some of its pages), built once and reused while source and parameters are unchanged."""
     digest = hashlib.sha256(Path(src).read_bytes()).hexdigest()[:16]
-    dest = CACHE_DIR / f"scan-{digest}-{dpi}dpi-{'_'.join(map(str, SKEWS))}.pdf"
+    variant = hashlib.sha256(repr((pages, dpi, SKEWS)).encode()).hexdigest()[:8]
+    dest = CACHE_DIR / f"scan-{digest}-{variant}.pdf"
     if not dest.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        make_scan_pdf(src, dest, dpi=dpi)
+        make_scan_pdf(src, dest, pages=pages, dpi=dpi)
     return dest
