@@ -71,7 +71,7 @@ def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
         raise NoTextLayerError(
             f"{len(wanted)} of {len(doc.pages)} pages have no text layer (use --ocr auto to OCR them)"
         )
-    replaced = {p.number: p for p in ocr_document(doc.path, wanted, cache_dir=cache_dir)}
+    replaced = {p.number: p for p in ocr_document(doc.path, wanted, cache_dir=cache_dir, jobs=os.cpu_count() or 1)}
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]
     return True
 

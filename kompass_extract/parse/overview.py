@@ -110,16 +110,22 @@ def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str,
     for w in merged:
         if w.xc < columns.text_right:
             continue
-        parsed = parse_number(w.text)
+        nearest = min(columns.centres, key=lambda k: abs(columns.centres[k] - w.xc))
+        text = w.text if w.conf is None else _ocr_number(w.text, nearest == "percent")
+        parsed = parse_number(text)
         if parsed is None:
             continue
         value, has_percent = parsed
-        if has_percent and "percent" in columns.centres:
-            key = "percent"
-        else:
-            key = min(columns.centres, key=lambda k: abs(columns.centres[k] - w.xc))
-        found.setdefault(key, (value, w.text, w))
+        key = "percent" if has_percent and "percent" in columns.centres else nearest
+        found.setdefault(key, (value, text, w))
     return found
+
+
+def _ocr_number(text: str, percent: bool) -> str:
+    """OCR'd cells: look-alike letters to digits, a misread per-cent sign undone (see kompass_extract.ocr)."""
+    from ..ocr_numbers import normalise_ocr_number
+
+    return normalise_ocr_number(text, percent=percent)
 
 
 GLUED_NO_RE = re.compile(r"^(\d{1,2}[.,]\d{1,2}\.?)(?=[^\d.,%])(.+)$")
