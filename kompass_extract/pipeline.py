@@ -142,7 +142,8 @@ def finish_report(report: Report, edition: str | None) -> None:
             {a.area_no: a.name or a.overview_title or "" for a in report.areas},
             {q.question_no: q.text for a in report.areas for q in a.questions},
             report.year,
-            set(report.provenance.get("labels", {}).get("seen", [])) | ({report.template} if report.template else set()),
+            set(report.provenance.get("labels", {}).get("seen", []))
+            | ({report.template} if report.template else set()),
             catalog,
         )
         report.edition, report.edition_confidence = guess.edition, guess.confidence

@@ -211,4 +211,3 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
-

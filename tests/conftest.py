@@ -6,6 +6,7 @@ a module-level function and this module must import nothing heavy at the top.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import time
@@ -115,3 +116,9 @@ def copy_with_extra_byte(source: Path, target: Path, extra: bytes) -> Path:
 def broken_inputs(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     directory = tmp_path / "broken"
     return directory, make_broken_inputs(directory)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """An output CSV as rows of strings, the way a user's csv module would read it."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))

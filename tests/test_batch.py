@@ -6,7 +6,6 @@ completeness; ``test_cli_extract.py`` runs the real one.
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import signal
@@ -16,17 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_broken_inputs, make_stub_report, stub_extract
+from conftest import make_broken_inputs, make_stub_report, read_csv, stub_extract
 
 from kompass_extract.batch import assign_report_ids, base_report_id, convert
 from kompass_extract.cache import Cache
 from kompass_extract.model import Report
 from kompass_extract.schema import TABLES
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def test_mixed_batch_converts_good_reports_and_reports_each_bad_one(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import time
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import LULEA_PDF, copy_with_extra_byte, make_broken_inputs
+from conftest import LULEA_PDF, copy_with_extra_byte, make_broken_inputs, read_csv
 
 from kompass_extract.cli import main
 
@@ -19,11 +18,6 @@ pytest.importorskip("kompass_extract.pipeline")
 
 def run(*args: str) -> object:
     return CliRunner().invoke(main, ["extract", *args], catch_exceptions=True)
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def test_archive_with_broken_inputs(tmp_path: Path) -> None:
@@ -39,10 +33,10 @@ def test_archive_with_broken_inputs(tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert summary["converted"] == 1 and summary["failed"] == len(expected)
     assert [d["reason"] for d in summary["duplicates"]] == ["same-content"]
-    assert {Path(r["source_file"]).name: r["error_code"] for r in rows(out / "failures.csv")} == expected
-    (report,) = rows(out / "reports.csv")
+    assert {Path(r["source_file"]).name: r["error_code"] for r in read_csv(out / "failures.csv")} == expected
+    (report,) = read_csv(out / "reports.csv")
     assert (report["report_id"], report["kommunkod"], report["year"]) == ("2580-2018", "2580", "2018")
-    assert len(rows(out / "areas.csv")) == 8 and len(rows(out / "questions.csv")) == 45
+    assert len(read_csv(out / "areas.csv")) == 8 and len(read_csv(out / "questions.csv")) == 45
     saved = json.loads((out / "reports" / "2580-2018.json").read_text(encoding="utf-8"))
     assert saved["report_id"] == "2580-2018" and len(saved["areas"]) == 8
     assert "2580-2018" in result.stderr and "1 converted, 5 failed" in result.stderr
@@ -71,7 +65,7 @@ def test_cached_rerun_is_fast_and_byte_identical(tmp_path: Path) -> None:
     assert json.loads(second.stdout)["from_cache"] == 3
     assert t1 - t0 >= 20 * min(cached_times), f"first {t1 - t0:.2f} s, cached {cached_times}"
     assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == csvs
-    assert [r["report_id"] for r in rows(out / "reports.csv")] == ["2580-2018", "2580-2018-2", "2580-2018-3"]
+    assert [r["report_id"] for r in read_csv(out / "reports.csv")] == ["2580-2018", "2580-2018-2", "2580-2018-3"]
 
     forced = run(str(inputs), "--out", str(out), "--quiet", "--force", "--json", "--format", "csv,sqlite,xlsx")
     assert json.loads(forced.stdout)["from_cache"] == 0

@@ -23,13 +23,14 @@ from click.testing import CliRunner
 from PIL import Image
 
 from kompass_extract.cli import main
-from kompass_extract.model import Area, Check, Finding, Question, Report
+from kompass_extract.model import Area, Check, Report
 from kompass_extract.pdf.document import open_pdf
 from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
 from kompass_extract.review.crops import locate_pdf, sha256_file
 from kompass_extract.review.data import ReviewInputError
 from kompass_extract.schema import TABLES
 from kompass_extract.tables import report_rows
+from kompass_extract.testing.truth_report import report_from_truth
 from kompass_extract.writers import write_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,55 +61,13 @@ def question_bboxes(pdf: Path) -> dict[str, tuple[int, tuple[float, float, float
 
 def lulea_report(pdf: Path) -> Report:
     truth = json.loads((FIXTURE / "truth.json").read_text(encoding="utf-8"))
+    report = report_from_truth(truth, catalogued=True, page=31)
+    report.source_file, report.sha256, report.edition_confidence = PDF_REL, sha256_file(pdf), 1.0
     bboxes = question_bboxes(pdf)
-    areas = []
-    for a in truth["areas"]:
-        total = a["overview_total"]
-        area = Area(
-            a["no"],
-            name=a["title"],
-            overview_title=a["overview_title"],
-            header_score=a["header_score"],
-            score=total["achieved"],
-            max=total["max"],
-            percent=total["percent"],
-            rubriker=a["rubriker"],
-        )
+    for area in report.areas:
         area.authoritative = {"field": "score"}
-        for q in a["questions"]:
-            page, bbox = bboxes[q["id"]]
-            area.questions.append(
-                Question(
-                    a["no"],
-                    q["id"],
-                    q["text"],
-                    q["achieved"],
-                    q["max"],
-                    q["percent"],
-                    page,
-                    bbox,
-                    catalog_id=f"2016:{q['id']}",
-                    catalog_text=q["text"],
-                    match_score=100.0,
-                )
-            )
-        for kind, items in (("strength", a["strengths"]), ("improvement", a["improvements"])):
-            area.findings += [Finding(kind, i, text, 20) for i, text in enumerate(items, 1)]
-        areas.append(area)
-    report = Report(
-        PDF_REL,
-        sha256_file(pdf),
-        31,
-        report_id="2580-2018",
-        municipality=truth["municipality"],
-        kommun=truth["kommun"],
-        kommunkod=truth["kommunkod"],
-        year=truth["year"],
-        month=truth["month"],
-        edition=truth["edition"],
-        edition_confidence=1.0,
-        areas=areas,
-    )
+        for q in area.questions:
+            q.page, q.bbox = bboxes[q.question_no]
     report.checks = [
         Check("warning", "percent-rounding", "1.5 prints 10 of 10 but 95% <b>", 1, "1.5"),
         Check("error", "row-sum", "made-up error for the test", 6, "6.2"),

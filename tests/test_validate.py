@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from kompass_extract import validate as validate_module
 from kompass_extract.cli import main
 from kompass_extract.model import Area, Check, Question, Report
+from kompass_extract.testing.truth_report import report_from_truth
 from kompass_extract.validate import RULES, SEVERITIES, validate_report
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018" / "truth.json"
@@ -41,28 +42,6 @@ class FakeCatalog:
 def no_packaged_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests say which catalog they use; the packaged one (another module) must not leak in."""
     monkeypatch.setattr(validate_module, "_default_catalog", lambda: None)
-
-
-def report_from_truth(truth: dict, *, catalogued: bool = False) -> Report:
-    """A truth document (fixture or generated) as a Report: overview totals, Poäng boxes and question rows."""
-    edition = truth["edition"]
-    report = Report(source_file="report.pdf", sha256="0" * 64, pages=1, report_id="x-2018", edition=edition)
-    for a in truth["areas"]:
-        total = a["overview_total"]
-        area = Area(
-            a["no"],
-            name=a["title"],
-            header_score=a["header_score"],
-            score=total["achieved"],
-            max=total["max"],
-            percent=total["percent"],
-        )
-        for q in a["questions"]:
-            cid = f"{edition}:{q['id']}" if catalogued else None
-            row = Question(a["no"], q["id"], q["text"], q["achieved"], q["max"], q["percent"], 1, catalog_id=cid)
-            area.questions.append(row)
-        report.areas.append(area)
-    return report
 
 
 def truth_report(*, catalogued: bool = False) -> Report:
@@ -368,7 +347,7 @@ def test_cli_clean_folder_exits_0_even_strict(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(folder), "--strict", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data[0]["report_id"] == "x-2018"
+    assert data[0]["report_id"] == "2580-2018"
     assert data[0]["counts"] == {"error": 0, "warning": 0, "info": 4}
 
 
