@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -56,7 +56,12 @@ MIN_LETTERS = 40
 MAX_BAD_SHARE = 0.3
 MIN_VOWEL_SHARE = 0.2
 """Swedish prose has ~35-40% vowels; a text layer far below that is mis-encoded (e.g. glyph ids shifted)."""
-VOWELS = set("aeiouyåäöéAEIOUYÅÄÖÉ")
+_VOWEL = re.compile("[aeiouyåäöéAEIOUYÅÄÖÉ]")
+_LATIN = re.compile("[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+"""Digits and letters of the Latin script (Basic Latin, Latin-1, Latin Extended-A/B)."""
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_GARBAGE = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
+"""Replacement and control characters and private-use glyphs."""
 
 _RENDER_LOCK = threading.Lock()
 """pdfium is not thread-safe: rendering is serialised, deskewing and OCR run in parallel."""
@@ -69,16 +74,10 @@ def page_needs_ocr(page: Page) -> bool:
     glyphs and letters outside the Latin script; a long text whose vowel share is far below Swedish prose is also
     garbage (a font without a usable character map yields consistent but meaningless letters).
     """
-    good = bad = vowels = 0
-    for ch in page.text:
-        if ch.isspace():
-            continue
-        category = unicodedata.category(ch)
-        if ch.isdigit() or category.startswith("L") and "LATIN" in unicodedata.name(ch, ""):
-            good += 1
-            vowels += ch in VOWELS
-        elif ch == "\ufffd" or category in ("Cc", "Co", "Cn") or category.startswith("L"):
-            bad += 1
+    text = page.text
+    good = len(_LATIN.findall(text))
+    bad = len(_GARBAGE.findall(text)) + len(_LETTER_OR_DIGIT.findall(text)) - good
+    vowels = len(_VOWEL.findall(text))
     if good < MIN_LETTERS or bad > MAX_BAD_SHARE * (good + bad):
         return True
     return good >= 4 * MIN_LETTERS and vowels < MIN_VOWEL_SHARE * good

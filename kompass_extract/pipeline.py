@@ -127,6 +127,9 @@ def resolve_report_municipality(report: Report, candidates: list[tuple[str, dict
 
 
 def _mentions_kommunkompass(text: str) -> bool:
+    """The name of the tool, or (spelled otherwise, or OCR'd) at least two of its section labels."""
+    if "kommunkompass" in text.lower().replace(" ", ""):
+        return True
     folded = fold(text)
     cues = [fold(x) for x in labels()["overview_headings"] + labels()["area_heading_words"]]
     return "kommunkompass" in folded.replace(" ", "") or sum(c in folded for c in cues) >= 2

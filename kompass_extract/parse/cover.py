@@ -31,13 +31,14 @@ def _where(line: Line, rule: str) -> dict[str, Any]:
     return {"page": line.page, "bbox": [round(v, 1) for v in line.bbox], "rule": rule}
 
 
-def _with_wrapped(lines: list[Line]) -> list[Line]:
-    """Each line preceded by itself joined with the next close line: names wrap ('analys av X' / 'kommun')."""
+def _with_wrapped(lines: list[Line]) -> list[tuple[Line, bool]]:
+    """(line, is_single): each line preceded by itself joined with the next close line, since names
+    wrap ('analys av X' / 'kommun')."""
     out = []
     for a, b in zip(lines, [*lines[1:], None], strict=True):
         if b is not None and a.page == b.page and b.top - a.bottom < a.size * 1.2:
-            out.append(type(a)(a.words + b.words, a.page))
-        out.append(a)
+            out.append((type(a)(a.words + b.words, a.page), False))
+        out.append((a, True))
     return out
 
 
@@ -50,7 +51,7 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
             meta.template = t["template"]
             break
     months = cues["months"]
-    for line in _with_wrapped(front):
+    for line, single in _with_wrapped(front):
         text = clean_heading(collapse_letter_spacing(line.text))
         for n, pattern in enumerate(cues["municipality_cues"]):
             m = re.search(pattern, text)
@@ -80,7 +81,7 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
                 meta.month = found_month
                 meta.provenance["month"] = _where(line, f"date_cues[{n}]")
         for n, pattern in enumerate(cues["evaluator_cues"]):
-            m = re.search(pattern, text) if line in front else None  # a single line: names end where it ends
+            m = re.search(pattern, text) if single else None  # a single line: the names end where it ends
             if m and not meta.evaluators:
                 names = re.split(r"\s*(?:,|;|\boch\b|&)\s*", m.group("names"))
                 meta.evaluators = [x.strip(" .") for x in names if x.strip(" .")]

@@ -10,6 +10,7 @@ confidence and no font information, so nothing downstream may depend on fonts be
 from __future__ import annotations
 
 import ctypes
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -49,7 +50,7 @@ class Line:
     words: list[Word]
     page: int
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
@@ -167,64 +168,84 @@ def _char_loader(textpage: pdfium.PdfTextPage, page_height: float) -> Callable[[
     return load
 
 
-def _font(textpage: pdfium.PdfTextPage, index: int, buf: ctypes.Array) -> tuple[str, int]:
-    flags = ctypes.c_int()
-    pdfium_c.FPDFText_GetFontInfo(textpage, index, buf, len(buf), ctypes.byref(flags))
-    name = buf.value.decode("latin-1", "replace")
-    return name, pdfium_c.FPDFText_GetFontWeight(textpage, index)
+WORD_RE = re.compile(r"[^\s\x00\ufeff]+")
+
+
+class _WordReader:
+    """pdfium calls for one text page, with their ctypes buffers allocated once."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage, page_height: float) -> None:
+        self.textpage = textpage
+        self.page_height = page_height
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int()
+        self.d = [ctypes.c_double() for _ in range(4)]
+        self.bold_names: dict[bytes, bool] = {}
+
+    def word(self, text: str, index: int, x0: float, x1: float) -> Word:
+        """A word from its first character's font and baseline.
+
+        The vertical extent comes from the baseline and the font size, not from the glyphs: words of
+        one line then share top and bottom exactly, whatever their ascenders and descenders.
+        """
+        tp, d = self.textpage, self.d
+        size = pdfium_c.FPDFText_GetFontSize(tp, index) or 1.0
+        pdfium_c.FPDFText_GetFontInfo(tp, index, self.name, len(self.name), ctypes.byref(self.flags))
+        bold = self.bold_names.get(self.name.value)
+        if bold is None:
+            name = self.name.value.decode("latin-1", "replace").lower().split("+")[-1]
+            bold = self.bold_names[self.name.value] = any(m in name for m in BOLD_MARKERS)
+        bold = bold or pdfium_c.FPDFText_GetFontWeight(tp, index) >= 600
+        pdfium_c.FPDFText_GetCharOrigin(tp, index, d[0], d[1])
+        top = self.page_height - (d[1].value + 0.8 * size)
+        return Word(text, x0, top, x1, top + size, size, bold)
+
+    def rect_of(self, start: int, end: int) -> tuple[float, float] | None:
+        """(x0, x1) of a run of characters that pdfium sets as one rectangle, else None."""
+        if pdfium_c.FPDFText_CountRects(self.textpage, start, end - start) != 1:
+            return None
+        left, top, right, bottom = self.d
+        pdfium_c.FPDFText_GetRect(self.textpage, 0, left, top, right, bottom)
+        return left.value, right.value
+
+    def split(self, text: str, start: int, end: int) -> list[Word]:
+        """Character by character: a new word at a gap wider than half the font size or a new line."""
+        tp, (left, right, bottom, top) = self.textpage, self.d
+        pieces: list[list[float]] = []  # [first index, last index, x0, x1, bottom, top]
+        for i in range(start, end):
+            pdfium_c.FPDFText_GetCharBox(tp, i, left, right, bottom, top)
+            x0, x1, b, t = left.value, right.value, bottom.value, top.value
+            if x1 <= x0 and t <= b:
+                continue
+            if pieces:
+                p = pieces[-1]
+                size = pdfium_c.FPDFText_GetFontSize(tp, int(p[0])) or 1.0
+                if x0 - p[3] <= 0.5 * size and x0 >= p[2] - 0.5 and b < p[5] and t > p[4]:
+                    p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], b), max(p[5], t)
+                    continue
+            pieces.append([i, i, x0, x1, b, t])
+        return [self.word(text[int(p[0]) : int(p[1]) + 1], int(p[0]), p[2], p[3]) for p in pieces]
 
 
 def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
-    """Build words from pdfium's characters: split at spaces, gaps and baseline jumps."""
+    """Words of a page: pdfium's text split at white space, each word one call for its box.
+
+    A word that pdfium does not set as one rectangle (a gap, a change of line or font inside it) is
+    read character by character instead.
+    """
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
-    if len(text) != count:  # characters outside the BMP: fall back to one lookup per char
+    if len(text) != count:  # characters outside the BMP: indices would not line up with the text
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count))
-    buf = ctypes.create_string_buffer(128)
+    reader = _WordReader(textpage, page_height)
     words: list[Word] = []
-    chars: list[str] = []
-    box = [0.0, 0.0, 0.0, 0.0]
-    size = 0.0
-    baseline = 0.0
-    bold: bool | None = None
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-
-    def flush() -> None:
-        # Vertical extent from the baseline and the font size, not from the glyphs: words of one
-        # line then share top and bottom exactly, whatever their ascenders and descenders.
-        if chars:
-            top = page_height - (baseline + 0.8 * size)
-            words.append(Word("".join(chars), box[0], top, box[2], top + size, size, bold))
-            chars.clear()
-
-    for i, ch in enumerate(text):
-        if ch.isspace() or ch in "\x00\ufeff" or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1 and not ch.strip():
-            flush()
-            continue
-        left, bottom, right, top = textpage.get_charbox(i)
-        if right - left <= 0 and top - bottom <= 0:
-            continue
-        char_size = pdfium_c.FPDFText_GetFontSize(textpage, i) or (top - bottom)
-        if chars:
-            gap = left - box[2]
-            pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
-            same_line = abs(origin_y.value - baseline) < 0.3 * max(size, 1.0)
-            if not same_line or gap > 0.5 * max(size, char_size) or left < box[0] - 0.5:
-                flush()
-        if not chars:
-            name, weight = _font(textpage, i, buf)
-            bold = weight >= 600 or any(m in name.lower().split("+")[-1] for m in BOLD_MARKERS)
-            box[:] = [left, bottom, right, top]
-            size = char_size
-            pdfium_c.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
-            baseline = origin_y.value
+    for m in WORD_RE.finditer(text):
+        start, end = m.span()
+        span = reader.rect_of(start, end)
+        if span is not None:
+            words.append(reader.word(m.group(), start, *span))
         else:
-            box[0] = min(box[0], left)
-            box[1] = min(box[1], bottom)
-            box[2] = max(box[2], right)
-            box[3] = max(box[3], top)
-        chars.append(ch)
-    flush()
+            words.extend(reader.split(text, start, end))
     return words
 
 
