@@ -39,6 +39,7 @@ fixtures: $(STAMP)
 	$(BIN)/python -m kompass_extract.testing.generate --out fixtures/generated
 
 bench: $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 clean:
