@@ -208,3 +208,18 @@ def test_overview_title_wrapped_onto_the_header_line() -> None:
     parse_overview(lines, areas)
     assert areas[6].overview_title == "Kommunen som arbetsgivare - personalpolitik"
     assert [(q.question_no, q.achieved) for q in areas[6].questions] == [("6.1", 11.0)]
+
+
+def test_findings_header_at_the_top_of_many_pages_is_not_a_running_header() -> None:
+    """Regression: a layout that starts every Styrkor list on a new page made its header 'furniture'."""
+    pages = []
+    for n in range(1, 6):
+        ws = (
+            words("Sveriges Kommuner och Landsting", 70, 20)
+            + words("Styrkor", 70, 83)
+            + words("Förbättringsområden", 300, 83)
+        )
+        ws += words(f"– Punkt {n}", 70, 98)
+        pages.append(Page(n, 595, 842, "", words_given=ws))
+    bodies = body_lines(pages)
+    assert [ln.text for ln in bodies[3]] == ["Styrkor Förbättringsområden", "– Punkt 3"]

@@ -2,7 +2,8 @@
 
 A line belongs to the page furniture when it sits in the top or bottom band of the page and its
 text, with digits masked, recurs on many pages at about the same height, or when it is only a page
-number ("7", "7 (31)", "Sida 7 av 31", "- 7 -"). Nothing here knows what a particular template prints.
+number ("7", "7 (31)", "Sida 7 av 31", "- 7 -"). Nothing here knows what a particular template prints;
+the labels that start the report's parts are exempt.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections import Counter
 
 from ..pdf.document import Line, Page
+from .text import starts_with_label
 
 BAND = 0.12
 PAGE_NUMBER_RE = re.compile(
@@ -22,8 +24,15 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text.lower()))
 
 
+STRUCTURE_LABELS = ("strengths", "area_heading_words", "overview_headings", "box_rubriker", "box_score")
+"""Labels that start parts of the report: never furniture, even when (as with a Styrkor list that always
+starts a new page) they recur at the top of many pages."""
+
+
 def _in_band(line: Line, page: Page) -> bool:
-    return line.bottom < page.height * BAND or line.top > page.height * (1 - BAND)
+    if line.bottom >= page.height * BAND and line.top <= page.height * (1 - BAND):
+        return False
+    return not any(starts_with_label(line.text, key) for key in STRUCTURE_LABELS)
 
 
 def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
