@@ -10,6 +10,8 @@ then published together (see :func:`kompass_extract.writers.write_outputs`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import multiprocessing
 import multiprocessing.connection
@@ -413,7 +415,9 @@ def convert(
             cache.put(sha_of[path], result_options, entry)
         record(_outcome(path, sha_of[path], entry, cached=False))
 
-    _publish(out, [outcomes[p] for p in sorted(outcomes)], summary, formats=formats, csv_dialect=csv_dialect)
+    ordered = [outcomes[p] for p in sorted(outcomes)]
+    publish_key = None if force else _publish_key(ordered, cache.fingerprint, result_options, formats, csv_dialect)
+    _publish(out, ordered, summary, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key)
     summary.seconds = round(time.perf_counter() - clock, 3)
     runs_dir = out / "runs"
     with atomic_path(runs_dir / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
@@ -421,10 +425,32 @@ def convert(
     return summary
 
 
+def _publish_key(
+    outcomes: list[Outcome], fingerprint: str, options: dict[str, Any], formats: Sequence[str], csv_dialect: str
+) -> str:
+    """What the published outputs are a function of: the inputs' bytes and paths, the extractor and the options.
+
+    Extraction is deterministic, so equal keys mean byte-identical outputs and a rerun need not write them.
+    """
+    basis = [[o.path, o.sha256, o.error_code] for o in outcomes]
+    text = json.dumps([basis, fingerprint, options, list(formats), csv_dialect], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _publish(
-    out: Path, outcomes: list[Outcome], summary: RunSummary, *, formats: Sequence[str], csv_dialect: str
+    out: Path,
+    outcomes: list[Outcome],
+    summary: RunSummary,
+    *,
+    formats: Sequence[str],
+    csv_dialect: str,
+    publish_key: str | None = None,
 ) -> None:
-    """Assign report ids, fill the summary, and write the report JSONs and every table."""
+    """Assign report ids, fill the summary, and write the report JSONs and every table.
+
+    With a ``publish_key`` equal to that of the last complete publication, whose files all still exist,
+    the outputs are already what this run would write, and are left as they are.
+    """
     reports = [o.report for o in outcomes if o.report is not None]
     assign_report_ids(reports)
     reports.sort(key=lambda r: r.report_id or "")
@@ -475,6 +501,11 @@ def _publish(
     summary.from_cache = sum(1 for o in outcomes if o.cached)
     summary.checks = dict(sorted(Counter(c.severity for r in reports for c in r.checks).items()))
 
+    marker = out / ".cache" / "last-publication"
+    previous = json.loads(marker.read_text(encoding="utf-8")) if publish_key and marker.is_file() else {}
+    if publish_key and previous.get("key") == publish_key and all((out / f).is_file() for f in previous["files"]):
+        summary.files = previous["files"]
+        return
     report_dir = out / "reports"
     names = set()
     with staged_paths() as stage:
@@ -490,3 +521,6 @@ def _publish(
         if stale.name not in names:
             stale.unlink()
     summary.files = written + [f"reports/{name}" for name in sorted(names)]
+    if publish_key:  # written last: a run killed before this point is published again by the next one
+        with atomic_path(marker) as tmp:
+            write_json(tmp, {"key": publish_key, "files": summary.files})
