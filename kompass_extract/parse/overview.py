@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..model import Area, BBox, Question, union
 from ..pdf.document import Line, Word
 from .sections import is_toc_entry
-from .text import clean_heading, fold, join_lines, labels, number_decimals, parse_number, starts_with_label
+from .text import clean_heading, fold, join_lines, labels, parse_number, starts_with_label
 
 QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
@@ -263,14 +263,3 @@ def _to_question(row: RowBuilder) -> Question:
         bbox=union(row.boxes),
         confidence=min(confs) if confs else None,
     )
-
-
-def printed_decimals(areas: list[Area]) -> int:
-    """The largest number of decimals the report prints in its scores (0 for integer reports)."""
-    best = 0
-    for area in areas:
-        for q in area.questions:
-            for value in (q.achieved, q.max):
-                if value is not None and value != int(value):
-                    best = max(best, number_decimals(f"{value}"))
-    return best

@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..pdf.document import SOFT_HYPHENS, Line, Word
+from ..pdf.document import SOFT_HYPHENS, Word
 
 
 @cache
@@ -60,12 +60,6 @@ def parse_number(token: str) -> tuple[float, bool] | None:
     if not m:
         return None
     return float(m.group(1).replace(",", ".")), bool(m.group(2))
-
-
-def number_decimals(token: str) -> int:
-    """How many decimals a printed number shows (the printing precision of the value)."""
-    m = re.search(r"[.,](\d+)", token)
-    return len(m.group(1)) if m else 0
 
 
 @cache
@@ -123,10 +117,6 @@ def join_lines(parts: list[str]) -> str:
         else:
             out += " " + text
     return out.replace("\ufffe", "-").replace("\u00ad", "-")
-
-
-def line_text(line: Line | None) -> str:
-    return line.text if line is not None else ""
 
 
 def clean_heading(text: str) -> str:
