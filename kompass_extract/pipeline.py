@@ -85,7 +85,13 @@ def parse_document(doc: Document, report: Report) -> None:
     lines: list[Line] = [ln for p in doc.pages for ln in bodies[p.number]]
     layout = measure(lines)
     overview_at = find_overview_start(lines, layout.is_heading)
-    headings = find_area_headings(lines, layout, overview_at if overview_at is not None else len(lines))
+    catalog = load_catalog()
+    headings = find_area_headings(
+        lines,
+        layout,
+        overview_at if overview_at is not None else len(lines),
+        lambda no, name: max(catalog.area_name_scores(no, name).values(), default=0.0),
+    )
     if overview_at is None and not headings:
         raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
     areas: dict[int, Area] = {}

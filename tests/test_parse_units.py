@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz
+
 from kompass_extract.model import Area
 from kompass_extract.parse.furniture import body_lines
 from kompass_extract.parse.layout import Layout
 from kompass_extract.parse.overview import parse_overview
-from kompass_extract.parse.sections import AreaHeading, is_toc_entry, parse_area
+from kompass_extract.parse.sections import AreaHeading, find_area_headings, is_toc_entry, parse_area
 from kompass_extract.parse.text import join_lines, parse_number
 from kompass_extract.pdf.document import Line, Page, Word, group_lines
 
@@ -223,3 +225,16 @@ def test_findings_header_at_the_top_of_many_pages_is_not_a_running_header() -> N
         pages.append(Page(n, 595, 842, "", words_given=ws))
     bodies = body_lines(pages)
     assert [ln.text for ln in bodies[3]] == ["Styrkor Förbättringsområden", "– Punkt 3"]
+
+
+def test_area_sections_numbered_without_the_word_omrade() -> None:
+    """Sections headed '3.1 Offentlighet och ...' are found when no 'Område N' heading exists, by their names."""
+    names = {1: "Offentlighet och demokratisk kontroll", 2: "Tillgänglighet och brukarorientering"}
+    lines = [
+        line("3.1 Offentlighet och demokratisk kontroll", 70, 100, bold=True),
+        line("Text om området.", 70, 120),
+        line("3.2 Tillgänglighet och brukarorientering", 70, 160, bold=True),
+        line("3.3 Andra saker i kapitlet", 70, 200, bold=True),
+    ]
+    found = find_area_headings(lines, LAYOUT, len(lines), lambda no, name: fuzz.ratio(names.get(no, ""), name))
+    assert [(h.area_no, h.name) for h in found] == [(1, names[1]), (2, names[2])]

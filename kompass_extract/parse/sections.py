@@ -9,6 +9,7 @@ the x position of the second label so that they never mix, even across a page br
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import Area, BBox, Finding, Section, union
@@ -41,14 +42,37 @@ class AreaHeading:
     line: Line
 
 
-def find_area_headings(lines: list[Line], layout: Layout, end: int) -> list[AreaHeading]:
-    """The first heading-like 'Område N ...' line for each N, in document order, before ``end``."""
+NUMBERED_HEADING_RE = re.compile(r"^(?:\d+\.)?([1-8])\s*[.:)]?\s+(\D.*)$")
+NAME_SCORE_MIN = 85.0
+
+
+def find_area_headings(
+    lines: list[Line], layout: Layout, end: int, name_score: Callable[[int, str], float] | None = None
+) -> list[AreaHeading]:
+    """The first heading-like 'Område N ...' line for each N, in document order, before ``end``.
+
+    Reports that number their area sections without the word ("3.1 Offentlighet och ...", "1. ...") are
+    read when no 'Område' heading exists at all: then a numbered heading counts when ``name_score`` (the
+    catalog's similarity of the name to the known names of area N, 0-100) is high.
+    """
     pattern = _area_heading_re()
+    found = _headings(lines[:end], layout, lambda text: pattern.match(text))
+    if not found and name_score is not None:
+
+        def numbered(text: str) -> re.Match[str] | None:
+            m = NUMBERED_HEADING_RE.match(text)
+            return m if m and name_score(int(m.group(1)), clean_heading(m.group(2))) >= NAME_SCORE_MIN else None
+
+        found = _headings(lines[:end], layout, numbered)
+    return found
+
+
+def _headings(lines: list[Line], layout: Layout, match: Callable[[str], re.Match[str] | None]) -> list[AreaHeading]:
     found: dict[int, AreaHeading] = {}
     last_index = -1
-    for i, line in enumerate(lines[:end]):
+    for i, line in enumerate(lines):
         text = line.text.strip()
-        m = pattern.match(text)
+        m = match(text)
         if not m or is_toc_entry(line):
             continue
         no = int(m.group(1))
@@ -63,7 +87,7 @@ def find_area_headings(lines: list[Line], layout: Layout, end: int) -> list[Area
             and layout.is_heading(nxt)
             and abs(nxt.size - line.size) < 0.5
             and layout.gap(line, nxt) < 1.6
-            and not pattern.match(nxt.text.strip())
+            and not match(nxt.text.strip())
             and not starts_with_label(nxt.text, "box_rubriker")
         ):
             name = join_lines([name, nxt.text])
