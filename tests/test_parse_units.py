@@ -238,3 +238,16 @@ def test_area_sections_numbered_without_the_word_omrade() -> None:
     ]
     found = find_area_headings(lines, LAYOUT, len(lines), lambda no, name: fuzz.ratio(names.get(no, ""), name))
     assert [(h.area_no, h.name) for h in found] == [(1, names[1]), (2, names[2])]
+
+
+def test_small_running_header_naming_the_area_is_dropped_even_on_two_pages() -> None:
+    """A header that names the current area recurs on that area's pages only, in a smaller font."""
+    pages = []
+    for n in range(1, 8):
+        header = "Område 3 Politisk styrning och kontroll" if n in (4, 5) else f"Avsnitt {'ABCDEFG'[n - 1]}"
+        ws = [Word(t.text, t.x0, t.top, t.x1, t.bottom, 8.0) for t in words(header, 70, 20)]
+        ws += words(f"Brödtext på sidan {n} med fler ord än rubriken har", 70, 300)
+        pages.append(Page(n, 595, 842, "", words_given=ws))
+    bodies = body_lines(pages)
+    assert [ln.text for ln in bodies[4]] == ["Brödtext på sidan 4 med fler ord än rubriken har"]
+    assert [ln.text for ln in bodies[1]][0] == "Avsnitt A"  # a one-off small line is kept

@@ -25,27 +25,44 @@ def _mask(text: str) -> str:
 
 
 STRUCTURE_LABELS = ("strengths", "area_heading_words", "overview_headings", "box_rubriker", "box_score")
-"""Labels that start parts of the report: never furniture, even when (as with a Styrkor list that always
-starts a new page) they recur at the top of many pages."""
+"""Labels that start parts of the report: when set prominently they are content even when they recur at the
+top of many pages (as a Styrkor list that always starts a new page does)."""
 
 
 def _in_band(line: Line, page: Page) -> bool:
-    if line.bottom >= page.height * BAND and line.top <= page.height * (1 - BAND):
-        return False
-    return not any(starts_with_label(line.text, key) for key in STRUCTURE_LABELS)
+    return line.bottom < page.height * BAND or line.top > page.height * (1 - BAND)
+
+
+SMALL = 0.85
+"""Running headers are set clearly smaller than the body (8 pt beside 12, 7.5 beside 10); table text is not."""
+
+
+def _prominent_label(line: Line, body_size: float) -> bool:
+    """A label that starts a part of the report, set bold or at body size: content, wherever it stands."""
+    prominent = line.bold is True or line.size >= body_size - 0.5
+    return prominent and any(starts_with_label(line.text, key) for key in STRUCTURE_LABELS)
 
 
 def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
-    """Lines of each page without running headers, footers and page numbers."""
+    """Lines of each page without running headers, footers and page numbers.
+
+    A line in the top or bottom band is furniture when it is a page number, when its text (digits masked)
+    recurs at that height on many pages, or when it recurs on at least two pages set clearly smaller than
+    the body text, which catches headers that name the current chapter or area ("Område 3 ...") and so
+    repeat on a few pages only. Prominent structure labels are exempt.
+    """
     keys: Counter[tuple[str, int]] = Counter()
+    sizes: Counter[float] = Counter()
     for page in pages:
         seen = set()
         for line in page.lines:
+            sizes[round(line.size, 1)] += len(line.text)
             if _in_band(line, page):
                 key = (_mask(line.text), round(line.top / 12))
                 if key not in seen:
                     seen.add(key)
                     keys[key] += 1
+    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     threshold = max(3, int(0.3 * len(pages)))
     result: dict[int, list[Line]] = {}
     for page in pages:
@@ -53,8 +70,9 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
         for line in page.lines:
             if _in_band(line, page):
                 key = (_mask(line.text), round(line.top / 12))
-                neighbours = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
-                if neighbours >= threshold or PAGE_NUMBER_RE.match(line.text.strip()):
+                recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
+                repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
+                if PAGE_NUMBER_RE.match(line.text.strip()) or (repeated and not _prominent_label(line, body_size)):
                     continue
             kept.append(line)
         result[page.number] = kept
