@@ -251,3 +251,22 @@ def test_small_running_header_naming_the_area_is_dropped_even_on_two_pages() -> 
     bodies = body_lines(pages)
     assert [ln.text for ln in bodies[4]] == ["Brödtext på sidan 4 med fler ord än rubriken har"]
     assert [ln.text for ln in bodies[1]][0] == "Avsnitt A"  # a one-off small line is kept
+
+
+def test_box_with_score_under_the_headings_and_no_bullets() -> None:
+    lines = [
+        line("Rubriker", 70, 60, bold=True),
+        line("Strategi för brukarfokus", 70, 74),
+        line("Tillgänglighet och bemötande", 70, 88),
+        line("Poäng", 70, 110, bold=True),
+        Line(words("74", 72, 124, bold=True), 1),
+        line("Allmänt", 70, 150, bold=True),
+        line("Text om området.", 70, 164),
+    ]
+    area = Area(2)
+    parse_area(
+        lines, AreaHeading(0, 2, "Tillgänglighet", line("Område 2 Tillgänglighet", 70, 40, bold=True)), LAYOUT, area
+    )
+    assert area.rubriker == ["Strategi för brukarfokus", "Tillgänglighet och bemötande"]
+    assert area.header_score == 74
+    assert [(s.heading, s.paragraphs) for s in area.sections] == [("Allmänt", ["Text om området."])]

@@ -120,77 +120,81 @@ def parse_area(lines: list[Line], heading: AreaHeading, layout: Layout, area: Ar
 
 
 def _parse_box(lines: list[Line], area: Area) -> int:
-    """Read the box at the top of the section; return the index where the narrative starts."""
-    window = lines[:40]
+    """Read the box at the top of the section; return the index where the narrative starts.
+
+    The box is a two-column table: "Rubriker" over the bulleted sub-area headings, "Poäng" over (or
+    beside) the score. The heading column is regrouped on its own, so the score cannot split its lines.
+    """
+    window = lines[:BOX_WINDOW]
     rub_i = next((i for i, ln in enumerate(window) if starts_with_label(ln.text, "box_rubriker")), None)
-    score_label: Word | None = None
-    score_i = None
-    for i, ln in enumerate(window):
-        for w in ln.words:
-            if is_label(w.text, "box_score") and len(ln.words) <= 4:
-                score_label, score_i = w, i
-                break
-        if score_label:
-            break
+    score_i, score_label = next(
+        (
+            (i, w)
+            for i, ln in enumerate(window)
+            if len(ln.words) <= 4
+            for w in ln.words
+            if is_label(w.text, "box_score")
+        ),
+        (None, None),
+    )
     if rub_i is None and score_label is None:
         return 0
-    limit_x = (
-        score_label.x0 - 6
-        if score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40)
-        else None
-    )
-    start = (rub_i if rub_i is not None else score_i) or 0
+    start = rub_i if rub_i is not None else score_i or 0
+    beside = score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40)
+    limit_x = score_label.x0 - 6 if beside and score_label is not None else 1e9
+    column = [
+        Line(
+            [w for w in ln.words if not is_label(w.text, "box_rubriker") and not is_label(w.text, "box_score")], ln.page
+        )
+        for ln in column_lines(window[start:], -1e9, limit_x)
+    ]
+    items, last = _box_items([ln for ln in column if ln.words], window[start].x0)
+    area.rubriker = [text for text in (join_lines(parts) for parts in items) if text]
+    bottom = (last.page, last.bottom) if last is not None else (window[start].page, window[start].bottom)
+    if score_label is not None:
+        _read_box_score(window, score_i or 0, score_label, area)
+        if area.header_bbox is not None and area.header_page is not None:
+            bottom = max(bottom, (area.header_page, area.header_bbox[3]))
+    return next((i for i in range(start + 1, len(window)) if (window[i].page, window[i].top) > bottom), len(window))
+
+
+BOX_WINDOW = 40
+"""Lines after an area heading within which its Rubriker/Poäng box must start."""
+
+
+def _box_items(column: list[Line], left: float) -> tuple[list[list[str]], Line | None]:
+    """Sub-area headings of the box: bulleted items (wrapped lines joined), or one short line each."""
     items: list[list[str]] = []
     item_x: float | None = None
     bullet_style = False
-    end = start + 1
-    first_words = [w for w in window[start].words[1:] if limit_x is None or w.x1 <= limit_x]
-    if rub_i is not None and first_words and not is_label(first_words[0].text, "box_score"):
-        items.append([" ".join(w.text for w in first_words)])
-    for i in range(start + 1, len(window)):
-        ln = window[i]
-        words = [w for w in ln.words if limit_x is None or w.x1 <= limit_x]
-        words = [w for w in words if not is_label(w.text, "box_score")]
-        if not words:
-            end = i + 1
-            continue
-        had_bullet, rest = strip_bullet(words)
+    last: Line | None = None
+    for ln in column:
+        if parse_number(ln.text) is not None:  # the score, printed under the headings: the list has ended
+            break
+        had_bullet, rest = strip_bullet(ln.words)
+        text = " ".join(w.text for w in (rest if had_bullet else ln.words))
         if had_bullet and rest:
-            bullet_style = True
-            items.append([" ".join(w.text for w in rest)])
-            item_x = rest[0].x0
-        elif (
-            items
-            and bullet_style
-            and item_x is not None
-            and words[0].x0 >= item_x - 2
-            and layout_gap_ok(window[i - 1], ln)
-        ):
-            items[-1].append(" ".join(w.text for w in words))
+            bullet_style, item_x = True, rest[0].x0
+            items.append([text])
+        elif bullet_style and item_x is not None and ln.x0 >= item_x - 2 and _close_below(last, ln):
+            items[-1].append(text)
         elif (
             not bullet_style
             and not starts_with_label(ln.text, "general_heading")
-            and (ln.bold is not True)
+            and ln.bold is not True
             and len(items) < 12
-            and ln.x0 > window[start].x0 - 2
+            and ln.x0 > left - 2
             and _short(ln)
         ):
-            items.append([" ".join(w.text for w in words)])
+            items.append([text])
         else:
             break
-        end = i + 1
-    area.rubriker = [join_lines(parts) for parts in items if join_lines(parts)]
-    if score_label is not None:
-        _read_box_score(window, score_i or 0, score_label, area)
-        score_line = area.header_bbox
-        if score_line is not None:
-            while end < len(window) and window[end].top <= score_line[3] and window[end].page == area.header_page:
-                end += 1
-    return end
+        last = ln
+    return items, last
 
 
-def layout_gap_ok(prev: Line, line: Line) -> bool:
-    return prev.page != line.page or line.top - prev.bottom < 2.5 * max(line.size, 1.0)
+def _close_below(prev: Line | None, line: Line) -> bool:
+    return prev is None or prev.page != line.page or line.top - prev.bottom < 2.5 * max(line.size, 1.0)
 
 
 def _short(line: Line) -> bool:
