@@ -25,6 +25,7 @@ system-deps:
 
 demo: $(STAMP) system-deps
 	$(BIN)/kompass-extract extract fixtures --out output
+	$(BIN)/kompass-extract review output
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check kompass_extract tests
