@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from kompass_extract import extract
 from kompass_extract.model import Area, Finding, Question, Report, Section
 from kompass_extract.testing.compare import compare, summary
-from kompass_extract.testing.truth_builder import LAYOUT_DEFAULTS, build_truth, round_half_up, score_area
+from kompass_extract.testing.truth_builder import LAYOUT_DEFAULTS, build_truth, load_json, round_half_up, score_area
 
 GENERATED = Path(__file__).resolve().parent.parent / "fixtures" / "generated"
 FOLDERS = sorted(p for p in GENERATED.iterdir() if (p / "truth.json").is_file())
@@ -80,6 +81,52 @@ def test_truth_is_consistent(folder: Path) -> None:
             if q["percent"] is not None:
                 slack = 0.5 + 100 * (precision / 2) / q["max"]
                 assert abs(q["percent"] - 100 * q["achieved"] / q["max"]) <= slack
+
+
+def _page_texts(pdf_path: Path) -> list[str]:
+    """The text layer of each page, whitespace collapsed (a wrapped "organisa -\ntionen" reads as printed)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(pdf_path)
+    try:
+        return [" ".join(page.get_textpage().get_text_range().split()) for page in pdf]
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_archive_pitfalls_are_printed_exactly_when_asked(folder: Path) -> None:
+    """Each pitfall knob shows in the text layer when on and nowhere when off, so a variant tests what it says."""
+    truth = _truth(folder)
+    layout = truth["layout"]
+    pages = _page_texts(folder / "report.pdf")
+    text = " ".join(pages)
+    assert ("S V E R I G E S" in text) == layout["letter_spaced_header"]
+    shifted = "".join(chr(ord(c) + 0x1D) for c in f"{len(pages)})")
+    assert (f"1 ({shifted}" in pages[0]) == layout["shifted_page_count"]
+    plain_count = layout["page_numbers"] in ("rapport", "skl_date") and not layout["shifted_page_count"]
+    assert (f"1 ({len(pages)})" in pages[0]) == plain_count
+    assert ("Innehållsförteckning" in text) == bool(layout["toc"])
+    assert ("3.1 Nya frågor har tillkommit" in text) == layout["fifth_chapter"]
+    assert (f"Kortfakta om {truth['municipality']}" in text) == layout["kortfakta"]
+    assert ("(forts.)" in text) == layout["repeated_table_header"]
+    hyphenated = [split for _, split in load_json("phrases.json")["hyphenations"] if split in text]
+    assert bool(hyphenated) == layout["hyphenated_words"]
+    sep = ": " if layout["area_heading"] == "colon" else " "
+    headings = [f"Område {a['no']}{sep}{a['title']}" for a in truth["areas"]]
+    if layout["toc"]:  # every listed page is the first one that prints that area
+        contents = next(page for page in pages if "Innehållsförteckning" in page)
+        for heading in headings:
+            m = re.search(re.escape(heading) + r"(?: \.{5,})? (\d+)\b", contents)
+            assert m, heading
+            listed = int(m.group(1))
+            assert heading in pages[listed - 1] and heading not in pages[listed - 2], (heading, listed)
+            assert (" ....." in m.group(0)) == (layout["toc"] == "dots")
+    running = [f"Område {a['no']} {a['title']}" for a in truth["areas"]]
+    body = [page for page in pages if "Innehållsförteckning" not in page]
+    printed = sum(page.count(header) for page in body for header in running)
+    in_headings = len(headings) if sep == " " else 0  # the area headings themselves read the same
+    assert (printed > in_headings) == layout["area_running_header"], (printed, in_headings)
 
 
 def test_round_half_up() -> None:

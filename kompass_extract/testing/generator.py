@@ -21,6 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -45,6 +46,9 @@ OVERVIEW_TEXT_WIDTH = 250.0
 PUA_BULLET = "\uf0b7"
 PUA_FONT = "KompassSymbol"
 """A font whose cmap maps U+F0B7 to a bullet, as Word's Symbol bullets come out of PDF exports."""
+SHIFTED_FONT = "KompassShifted"
+SHIFT, SHIFTED = 0x1D, "0123456789)"
+"""The page-count encoding of some old PDFs: "(27)" reads "(OTF" in the text layer."""
 
 FONT_FAMILIES = {
     "times": ("Times-Roman", "Times-Bold", "Helvetica-Bold"),
@@ -74,16 +78,37 @@ class Styles:
 
 
 def render(truth: dict[str, Any]) -> bytes:
-    """The PDF bytes of a report that prints exactly what ``truth`` says."""
-    layout = truth["layout"]
+    """The PDF bytes of a report that prints exactly what ``truth`` says.
+
+    A contents page needs the pages its entries land on: the first build finds them, the second prints them
+    (one entry is one line whatever its number, so the second build paginates as the first).
+    """
     template = load_json("editions.json")["templates"][truth["template"]]
-    st = _styles(layout)
+    st = _styles(truth["layout"])
+    found: dict[str, int] = {}
+    pdf = _build(truth, template, st, _Pages(found, {}))
+    if truth["layout"]["toc"]:
+        pdf = _build(truth, template, st, _Pages({}, found))
+    return pdf
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """Pages of the anchored headings: ``found`` while building, ``printed`` in the contents page."""
+
+    found: dict[str, int]
+    printed: dict[str, int]
+
+
+def _build(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> bytes:
     story: list[Flowable] = [
         *COVERS[truth["template"]](truth, template, st),
-        *_chapter1(truth, st),
-        *_chapter2(truth, template, st),
-        *_chapter3(truth, st),
-        *_chapter4(truth, template, st),
+        *_contents(truth, template, st, pages),
+        *_chapter1(truth, template, st, pages),
+        *_chapter2(truth, template, st, pages),
+        *_chapter3(truth, template, st, pages),
+        *_chapter4(truth, template, st, pages),
+        *_chapter5(truth, st, pages),
     ]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -125,10 +150,38 @@ def _register_fonts() -> None:
     for record in font["name"].names:  # reportlab shares faces by PostScript name: give this one its own
         if record.nameID in (1, 3, 4, 6):
             record.string = PUA_FONT
+    pdfmetrics.registerFont(TTFont(PUA_FONT, _font_bytes(font)))
+    pdfmetrics.registerFont(TTFont(SHIFTED_FONT, _font_bytes(_shifted_font(ttf_dir / "DejaVuSans.ttf"))))
+
+
+def _shifted_font(path: Path) -> Any:
+    """DejaVu Sans cut to a page header's characters, where each of "0-9)" is also reached from its code + 0x1D.
+
+    Text drawn as "(OTF" then shows "(27)" on the page while the text layer keeps "(OTF", as in old PDFs.
+    """
+    from fontTools.subset import Options, Subsetter
+    from fontTools.ttLib import TTFont as FtFont
+
+    font = FtFont(str(path), recalcTimestamp=False)
+    options = Options()
+    options.drop_tables += ["FFTM"]  # fontTools cannot subset it and would warn on stderr
+    subsetter = Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in " ()0123456789"])
+    subsetter.subset(font)
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap.update({ord(c) + SHIFT: table.cmap[ord(c)] for c in SHIFTED})
+    for record in font["name"].names:
+        if record.nameID in (1, 3, 4, 6):
+            record.string = SHIFTED_FONT
+    return font
+
+
+def _font_bytes(font: Any) -> io.BytesIO:
     data = io.BytesIO()
     font.save(data)
     data.seek(0)
-    pdfmetrics.registerFont(TTFont(PUA_FONT, data))
+    return data
 
 
 def _styles(layout: dict[str, Any]) -> Styles:
@@ -189,17 +242,28 @@ def _percent(value: int | None, layout: dict[str, Any]) -> str:
 
 def _decorator(truth: dict[str, Any], template: dict[str, str], st: Styles) -> Callable[[Any, int, int], None]:
     """Draw the running header and footer of a page once the page count is known."""
-    kind = truth["layout"]["page_numbers"]
+    layout = truth["layout"]
+    kind = layout["page_numbers"]
+    org = template["org"]
+    if layout["letter_spaced_header"]:  # "S V E R I G E S  K O M M U N E R ..."
+        org = "  ".join(" ".join(word) for word in org.upper().split())
 
     def draw(c: canvas.Canvas, page: int, total: int) -> None:
         y_head, y_foot, x_right = PAGE_H - 40, 36, PAGE_W - RIGHT
         c.setFont(st.regular, 7.5)
-        c.drawString(LEFT, y_head, template["org"])
+        c.drawString(LEFT, y_head, org)
         if kind == "rapport":
             c.drawString(LEFT + 250, y_head, "RAPPORT")
+        if c.running_area:
+            c.drawRightString(x_right, y_head - 10, c.running_area)
         if kind in ("rapport", "skl_date"):
             c.drawString(LEFT + 330, y_head, truth["date"])
-            c.drawRightString(x_right, y_head, f"{page} ({total})")
+            if layout["shifted_page_count"]:
+                c.setFont(SHIFTED_FONT, 7.5)
+                count = "".join(chr(ord(ch) + SHIFT) for ch in f"{total})")
+                c.drawRightString(x_right, y_head, f"{page} ({count}")
+            else:
+                c.drawRightString(x_right, y_head, f"{page} ({total})")
         elif kind == "plain":
             c.setFont(st.regular, 9)
             c.drawRightString(x_right, y_foot, str(page))
@@ -217,6 +281,7 @@ def _canvas_class(draw: Callable[[Any, int, int], None]) -> type[canvas.Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self.running_area: str | None = None  # set by the area anchors, held with each page
 
         def showPage(self) -> None:  # reportlab calls this name
             self._held.append(dict(self.__dict__))
@@ -293,10 +358,104 @@ def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
 # --- chapters -----------------------------------------------------------------------------------------
 
 
-def _chapter1(truth: dict[str, Any], st: Styles) -> list[Flowable]:
+def _chapter_titles(truth: dict[str, Any], template: dict[str, str]) -> dict[str, str]:
+    """Chapter headings by anchor key, shared by the chapters and the contents page."""
+    titles = {
+        "1": "1. Vad är kommunkompassen?",
+        "2": f"2. {truth['municipality']} i förhållande till Kommunkompassen{template['chapter2_suffix']}",
+        "3": "3. Detaljerad genomgång per område",
+        "4": f"4. {template['overview_heading']}",
+    }
+    if truth["layout"]["fifth_chapter"]:
+        titles["5"] = load_json("phrases.json")["revision"]["heading"]
+    return titles
+
+
+def _area_heading(area: dict[str, Any], layout: dict[str, Any]) -> str:
+    sep = ": " if layout["area_heading"] == "colon" else " "
+    return f"Område {area['no']}{sep}{area['title']}"
+
+
+def _anchor(key: str, layout: dict[str, Any], pages: _Pages, running_area: str | None = None) -> list[Flowable]:
+    """A mark where a heading lands: notes its page for the contents, and sets or ends the area running header.
+
+    Only layouts that use either get marks, so every other variant renders exactly as before.
+    """
+    if not (layout["toc"] or layout["area_running_header"]):
+        return []
+    running = running_area if layout["area_running_header"] else None
+
+    def note(c: canvas.Canvas) -> None:
+        pages.found[key] = c.getPageNumber()
+        c.running_area = running
+
+    return [_Mark(note)]
+
+
+class _Mark(Flowable):
+    """A zero-size flowable that calls ``action(canvas)`` on the page where it lands."""
+
+    def __init__(self, action: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.action = action
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
+        return 0, 0
+
+    def draw(self) -> None:
+        self.action(self.canv)
+
+
+def _contents(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> list[Flowable]:
+    """The contents page: chapters, and under chapter 3 each area, with dot leaders or a bare right-aligned number."""
+    layout = truth["layout"]
+    if not layout["toc"]:
+        return []
+    entries = [(0.0, key, title) for key, title in _chapter_titles(truth, template).items()]
+    at = next(i for i, (_, key, _) in enumerate(entries) if key == "3") + 1
+    entries[at:at] = [(15.0, f"area{a['no']}", _area_heading(a, layout)) for a in truth["areas"]]
+    dots = layout["toc"] == "dots"
+    lines = [_TocLine(text, str(pages.printed.get(key, 0)), indent, dots, st) for indent, key, text in entries]
+    return [_p(load_json("phrases.json")["toc_heading"], st.h1), *lines, PageBreak()]
+
+
+class _TocLine(Flowable):
+    """One contents entry: the title (wrapped if long), then dot leaders or space, the page number far right."""
+
+    def __init__(self, text: str, page: str, indent: float, dots: bool, st: Styles) -> None:
+        super().__init__()
+        self.text, self.page, self.indent, self.dots = text, page, indent, dots
+        self.font, self.size = st.regular, st.size
+        self.leading = st.size * 1.6
+        self.lines: list[str] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (reportlab API)
+        self.width = availWidth
+        room = availWidth - self.indent - 40
+        self.lines = simpleSplit(self.text, self.font, self.size, room)
+        return availWidth, self.leading * len(self.lines)
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFont(self.font, self.size)
+        y = self.leading * (len(self.lines) - 1) + (self.leading - self.size) / 2
+        for line in self.lines[:-1]:
+            c.drawString(self.indent, y, line)
+            y -= self.leading
+        last = self.lines[-1]
+        if self.dots:
+            start = self.indent + c.stringWidth(last + " ", self.font, self.size)
+            room = self.width - c.stringWidth(" " + self.page, self.font, self.size) - start
+            last += " " + "." * int(room / c.stringWidth(".", self.font, self.size))
+        c.drawString(self.indent, y, last)
+        c.drawRightString(self.width, y, self.page)
+
+
+def _chapter1(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> list[Flowable]:
     names = [a["overview_title"] for a in truth["areas"]]
     return [
-        _p("1. Vad är kommunkompassen?", st.h1),
+        *_anchor("1", truth["layout"], pages),
+        _p(_chapter_titles(truth, template)["1"], st.h1),
         *[_p(text, st.body) for text in truth["intro"]],
         _p("De åtta huvudområdena är:", st.h3),
         *_bullets(names, st.bullet, truth["layout"]),
@@ -304,13 +463,14 @@ def _chapter1(truth: dict[str, Any], st: Styles) -> list[Flowable]:
     ]
 
 
-def _chapter2(truth: dict[str, Any], template: dict[str, str], st: Styles) -> list[Flowable]:
+def _chapter2(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> list[Flowable]:
     layout = truth["layout"]
     name = truth["municipality"]
     total = sum(a["overview_total"]["achieved"] for a in truth["areas"])
     evaluators = " och ".join(truth["evaluators"])
     return [
-        _p(f"2. {name} i förhållande till Kommunkompassen{template['chapter2_suffix']}", st.h1),
+        *_anchor("2", layout, pages),
+        _p(_chapter_titles(truth, template)["2"], st.h1),
         _p("Utvärderingen", st.h3),
         _p(
             f"Utvärderingen av {name} genomfördes i {truth['month']} år {truth['year']}. Utvärderingsgruppen har "
@@ -318,22 +478,67 @@ def _chapter2(truth: dict[str, Any], template: dict[str, str], st: Styles) -> li
             f"{truth['interviewees']} personer i organisationen. Utvärderare har varit {evaluators}.",
             st.body,
         ),
+        *_kortfakta_box(truth, st),
         _p("Sammanfattning av resultatet", st.h3),
         _p(f"Totalt fick {name} {_number(total, layout)} poäng av 800 möjliga.", st.body),
+        *_summary_table(truth, total, st),
         _p(truth["summary_heading"], st.h3),
         *[_p(text, st.body) for text in truth["summary"]],
         PageBreak(),
     ]
 
 
-def _chapter3(truth: dict[str, Any], st: Styles) -> list[Flowable]:
+def _kortfakta_box(truth: dict[str, Any], st: Styles) -> list[Flowable]:
+    """The "Kortfakta om <X>" box: population (with the year before the evaluation), area in km², staff."""
+    if not truth["layout"]["kortfakta"]:
+        return []
+    wording = load_json("phrases.json")["kortfakta"]
+    years = ("population_year", "founded")
+    values = {k: str(v) if k in years else f"{v:,}".replace(",", " ") for k, v in truth["kortfakta"].items()}
+    cells = [
+        _p(wording["heading"].format(municipality=truth["municipality"]), st.cell_bold),
+        *[_p(line.format(**values), st.cell) for line in wording["lines"]],
+    ]
+    box = Table([[cells]], colWidths=[WIDTH * 0.6], hAlign="LEFT")
+    box.setStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.black), ("BACKGROUND", (0, 0), (-1, -1), colors.whitesmoke)])
+    return [Spacer(1, 4), box, Spacer(1, 8)]
+
+
+def _summary_table(truth: dict[str, Any], total: float, st: Styles) -> list[Flowable]:
+    """Chapter 2's "Område | Poäng" table of the eight area totals (the overview's total rows) and their sum."""
     layout = truth["layout"]
-    story: list[Flowable] = [_p("3. Detaljerad genomgång per område", st.h1)]
-    sep = ": " if layout["area_heading"] == "colon" else " "
+    if not layout["kortfakta"]:
+        return []
+    wording = load_json("phrases.json")["kortfakta"]
+    rows = [
+        wording["summary_head"],
+        *[
+            [f"{a['no']}. {a['overview_title']}", _number(a["overview_total"]["achieved"], layout)]
+            for a in truth["areas"]
+        ],
+        [wording["summary_total"], _number(total, layout)],
+    ]
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), st.regular),
+        ("FONTSIZE", (0, 0), (-1, -1), st.size - 1),
+        ("FONTNAME", (0, 0), (-1, 0), st.bold),
+        ("FONTNAME", (0, -1), (-1, -1), st.bold),
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+    ]
+    return [_p(wording["summary_lead"], st.body), Table(rows, colWidths=[280, 50], style=style, hAlign="LEFT")]
+
+
+def _chapter3(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> list[Flowable]:
+    layout = truth["layout"]
+    story: list[Flowable] = [*_anchor("3", layout, pages), _p(_chapter_titles(truth, template)["3"], st.h1)]
     for area in truth["areas"]:
         if area["no"] > 1:
             story.append(PageBreak())
-        story.append(_p(f"Område {area['no']}{sep}{area['title']}", st.h2))
+        heading = _area_heading(area, layout)
+        running = f"Område {area['no']} {area['title']}"
+        story += [*_anchor(f"area{area['no']}", layout, pages, running), _p(heading, st.h2)]
         story.append(_score_box(area, layout, st))
         story.append(Spacer(1, 8))
         for section in area["narrative"]:
@@ -385,14 +590,20 @@ def _findings(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> list[
     return out
 
 
-def _chapter4(truth: dict[str, Any], template: dict[str, str], st: Styles) -> list[Flowable]:
+def _chapter4(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> list[Flowable]:
     layout = truth["layout"]
     story: list[Flowable] = [
         PageBreak(),
-        _p(f"4. {template['overview_heading']}", st.h1),
+        *_anchor("4", layout, pages),
+        _p(_chapter_titles(truth, template)["4"], st.h1),
         _p("Nedanstående tabeller visar kommunens resultat fördelat på delfrågor inom respektive område.", st.body),
     ]
     per_area = [_overview_rows(area, layout, st) for area in truth["areas"]]
+    continued = None
+    if layout["repeated_table_header"]:
+        continued = {
+            a["no"]: _overview_head(a["no"], f"{a['overview_title']} (forts.)", layout, st) for a in truth["areas"]
+        }
     if layout["overview_tables"] == "single":
         gap = ("gap", 0, [""] * len(per_area[0][0][2]))
         groups = [[row for rows in per_area for row in [*rows, gap]][:-1]]
@@ -404,19 +615,42 @@ def _chapter4(truth: dict[str, Any], template: dict[str, str], st: Styles) -> li
         for i, part in enumerate(parts):
             if i:
                 story.append(PageBreak())
-            story.append(_overview_table(part, layout, st))
+                part = _resume(part, continued)
+            story.append(_overview_table(part, layout, st, continued))
         story.append(Spacer(1, st.size * 1.5))
     return story
+
+
+def _chapter5(truth: dict[str, Any], st: Styles, pages: _Pages) -> list[Flowable]:
+    """The 2010-2011 reports' chapter on the revision: a numbered list and a "3.1 ..." heading, not table rows."""
+    layout = truth["layout"]
+    if not layout["fifth_chapter"]:
+        return []
+    text = load_json("phrases.json")["revision"]
+    numbered = ParagraphStyle("numbered", parent=st.body, leftIndent=18, bulletIndent=2, spaceAfter=3)
+    return [
+        PageBreak(),
+        *_anchor("5", layout, pages),
+        _p(text["heading"], st.h1),
+        *[_p(para, st.body) for para in text["lead"]],
+        *[Paragraph(escape(item), numbered, bulletText=f"{i}.") for i, item in enumerate(text["numbered"], 1)],
+        _p(text["subheading"], st.h3),
+        *[_p(para, st.body) for para in text["tail"]],
+    ]
 
 
 Row = tuple[str, int, list[Any]]
 """(kind: head | row | total | gap, area number, cells) of an overview table."""
 
 
+def _overview_head(no: int, title: str, layout: dict[str, Any], st: Styles) -> Row:
+    head = [_p(f"{no}. {title}", st.cell_bold), "Uppnått", "Max"]
+    return ("head", no, [*head, "Procent"] if layout["percent_format"] != "none" else head)
+
+
 def _overview_rows(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> list[Row]:
     with_percent = layout["percent_format"] != "none"
-    head = [_p(f"{area['no']}. {area['overview_title']}", st.cell_bold), "Uppnått", "Max"]
-    rows: list[Row] = [("head", area["no"], [*head, "Procent"] if with_percent else head)]
+    rows: list[Row] = [_overview_head(area["no"], area["overview_title"], layout, st)]
     for q in area["questions"]:
         cells = [_p(f"{q['id']} {q['text']}", st.cell), _number(q["achieved"], layout), _number(q["max"], layout)]
         rows.append(("row", area["no"], [*cells, _percent(q["percent"], layout)] if with_percent else cells))
@@ -432,7 +666,32 @@ def _break_row(group: list[Row], area_no: int | None) -> int:
     return indexes[len(indexes) // 2] if len(indexes) > 1 else 0
 
 
-def _overview_table(rows: list[Row], layout: dict[str, Any], st: Styles) -> Table:
+def _resume(rows: list[Row], continued: dict[int, Row] | None) -> list[Row]:
+    """Rows continuing on a new page, led by their area's "(forts.)" head when the layout repeats heads."""
+    kind, no, _ = rows[0]
+    return [continued[no], *rows] if continued and kind in ("row", "total") else rows
+
+
+class _ContinuedTable(Table):
+    """An overview table that, split by a page break, starts the next page with its area's "(forts.)" head.
+
+    It never ends a page on a head row, which would be printed again, "(forts.)", at the top of the next one.
+    """
+
+    resume: Callable[[int], list[Table]]
+    kinds: list[str]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Table]:  # noqa: N803 (reportlab API)
+        parts = super().split(availWidth, availHeight)
+        if len(parts) != 2:
+            return parts
+        cut = parts[0]._nrows
+        while cut and self.kinds[cut - 1] == "head":
+            cut -= 1
+        return self.resume(cut) if cut else []
+
+
+def _overview_table(rows: list[Row], layout: dict[str, Any], st: Styles, continued: dict[int, Row] | None) -> Table:
     ncols = len(rows[0][2])
     widths = [55.0, 40.0, 55.0][: ncols - 1]
     valign = "BOTTOM" if layout["number_valign"] == "last" else "TOP"
@@ -451,4 +710,13 @@ def _overview_table(rows: list[Row], layout: dict[str, Any], st: Styles) -> Tabl
         if layout["table_rules"] and kind != "gap":
             style.append(("GRID", (0, i), (-1, i), 0.5, colors.black))
     data = [cells for _, _, cells in rows]
-    return Table(data, colWidths=[OVERVIEW_TEXT_WIDTH, *widths], style=TableStyle(style), hAlign="LEFT")
+    widths = [OVERVIEW_TEXT_WIDTH, *widths]
+    if continued is None:
+        return Table(data, colWidths=widths, style=TableStyle(style), hAlign="LEFT")
+    table = _ContinuedTable(data, colWidths=widths, style=TableStyle(style), hAlign="LEFT")
+    table.kinds = [kind for kind, _, _ in rows]
+    table.resume = lambda n: [
+        _overview_table(rows[:n], layout, st, continued),
+        _overview_table(_resume(rows[n:], continued), layout, st, continued),
+    ]
+    return table

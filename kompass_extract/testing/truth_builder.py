@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -63,6 +64,14 @@ LAYOUT_DEFAULTS: dict[str, Any] = {
     "question_typos": False,
     "name_form": "kommun",  # kommun | genitive | stad | region
     "total_label": "",  # text in the first cell of an overview total row
+    "letter_spaced_header": False,  # running header printed "S V E R I G E S  K O M M U N E R ..."
+    "shifted_page_count": False,  # "7 (27)" headers whose count's text layer is shifted by 0x1D: "7 (OTF"
+    "toc": None,  # None | dots | right: a contents page after the cover, with or without dot leaders
+    "fifth_chapter": False,  # "5. Revideringen av Kommunkompassen" (numbered list, "3.1 ...") after the overview
+    "kortfakta": False,  # "Kortfakta om <X>" box and an "Område | Poäng" summary table in chapter 2
+    "area_running_header": False,  # small running header "Område N <name>" on the pages of each area
+    "hyphenated_words": False,  # a few narrative and finding words printed split: "ledar - skapet"
+    "repeated_table_header": False,  # a split overview table repeats "N. <name> (forts.)" on the next page
 }
 
 
@@ -204,7 +213,7 @@ def build_truth(spec: dict[str, Any]) -> dict[str, Any]:
                 "overview_total": {"achieved": scores.total, "max": 100, "percent": scores.total_percent},
             }
         )
-    return {
+    truth = {
         "municipality": municipality,
         "kommun": kommun,
         "kommunkod": kod,
@@ -222,6 +231,41 @@ def build_truth(spec: dict[str, Any]) -> dict[str, Any]:
         "date": f"{year}-{MONTHS.index(month) + 1:02d}-{rng.randint(1, 28):02d}",
         "variant": spec["name"],
         "layout": layout,
+    }
+    if layout["hyphenated_words"]:
+        _hyphenate(areas, phrases["hyphenations"])
+    if layout["kortfakta"]:
+        truth["kortfakta"] = _kortfakta(random.Random(f"{spec['name']}:{spec['seed']}:kortfakta"), year)
+    return truth
+
+
+def _hyphenate(areas: list[dict[str, Any]], splits: list[list[str]]) -> None:
+    """Split a word of the first paragraph and of the first finding of each area that has one, as printed.
+
+    Deterministic and applied after every draw, so switching the knob on changes nothing but these words.
+    """
+    patterns = [(re.compile(rf"\b{re.escape(word)}\b"), split) for word, split in splits]
+
+    def split_first(slots: list[tuple[list[str], int]]) -> None:
+        for texts, i in slots:
+            for pattern, split in patterns:
+                if pattern.search(texts[i]):
+                    texts[i] = pattern.sub(split, texts[i], count=1)
+                    return
+
+    for area in areas:
+        split_first([(s["paragraphs"], i) for s in area["narrative"] for i in range(len(s["paragraphs"]))])
+        split_first([(area[key], i) for key in ("strengths", "improvements") for i in range(len(area[key]))])
+
+
+def _kortfakta(rng: random.Random, year: int) -> dict[str, int]:
+    """The numbers of a "Kortfakta" box: plausible, and unlike any score so a mix-up shows."""
+    return {
+        "population": rng.randint(2_500, 150_000),
+        "population_year": year - 1,
+        "area_km2": rng.randint(9, 19_000),
+        "employees": rng.randint(300, 12_000),
+        "founded": rng.choice([1863, 1952, 1971, 1974]),
     }
 
 
