@@ -270,3 +270,31 @@ def test_box_with_score_under_the_headings_and_no_bullets() -> None:
     assert area.rubriker == ["Strategi för brukarfokus", "Tillgänglighet och bemötande"]
     assert area.header_score == 74
     assert [(s.heading, s.paragraphs) for s in area.sections] == [("Allmänt", ["Text om området."])]
+
+
+def test_column_labels_are_read_as_a_trailing_run_of_phrases() -> None:
+    """Regression: 'Resultat' in the area name was taken for the achieved column; 'Max Poäng %' as one label."""
+    from kompass_extract.parse.overview import _header_columns
+
+    title = Line(
+        words("5.", 70, 100)
+        + words("Resultat och effektivitet", 100, 100)
+        + words("Uppnådda poäng", 360, 100)
+        + words("Max poäng", 440, 100)
+        + words("Procent", 500, 100),
+        1,
+    )
+    cols = _header_columns(title)
+    assert cols is not None and set(cols.centres) == {"achieved", "max", "percent"}
+    assert cols.text_right == 356
+    swapped = _header_columns(
+        Line(
+            words("1. Offentlighet", 70, 100)
+            + words("Max", 380, 100)
+            + words("Poäng", 420, 100)
+            + words("%", 470, 100),
+            1,
+        )
+    )
+    assert swapped is not None and swapped.centres["max"] < swapped.centres["achieved"] < swapped.centres["percent"]
+    assert _header_columns(line("arbetar med uppföljning och resultat", 70, 100)) is None

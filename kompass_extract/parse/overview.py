@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..model import Area, BBox, Question, union
 from ..pdf.document import Line, Word
@@ -55,27 +56,41 @@ def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -
     return None
 
 
-def _column_of(label_words: list[Word]) -> dict[str, float]:
-    centres: dict[str, float] = {}
-    folded_labels = {key: [fold(x) for x in labels()[f"column_{key}"]] for key in COLUMNS}
-    for w in label_words:
-        f = fold(w.text).strip(":")
-        for key in COLUMNS:
-            if key not in centres and f in folded_labels[key]:
-                centres[key] = w.xc
-                break
-    return centres
+@cache
+def _column_phrases() -> list[tuple[tuple[str, ...], str]]:
+    """(folded words of a column label, column key), longest labels first ("Max poäng" before "Poäng")."""
+    phrases = [(tuple(fold(label).split()), key) for key in COLUMNS for label in labels()[f"column_{key}"]]
+    return sorted(phrases, key=lambda p: -len(p[0]))
+
+
+def _label_run(
+    words: list[Word], folded: list[str], end: int, spans: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]] | None:
+    """Column labels ending at word ``end``, read backwards; the longest complete run (backtracking, so
+    that "Max Poäng %" is max + achieved + percent, not the one label "Max poäng")."""
+    best = spans if "achieved" in spans and "max" in spans else None
+    for phrase, key in _column_phrases():
+        n = len(phrase)
+        if key not in spans and n <= end and tuple(folded[end - n : end]) == phrase:
+            found = _label_run(words, folded, end - n, {**spans, key: (words[end - n].x0, words[end - 1].x1)})
+            if found is not None and (best is None or len(found) > len(best)):
+                best = found
+    return best
 
 
 def _header_columns(line: Line) -> Columns | None:
-    """Column centres from a header row with at least the 'Uppnått'/'Max' labels right of some text."""
-    candidates = [w for w in line.words if w.x0 > line.x0 + 20]
-    centres = _column_of(candidates)
-    if "achieved" in centres and "max" in centres and centres["max"] > centres["achieved"]:
-        label_words = [w for w in candidates if abs(w.xc - min(centres.values())) < 1]
-        right = min(w.x0 for w in label_words) - 4 if label_words else min(centres.values()) - 30
-        return Columns(centres, right)
-    return None
+    """Column centres from a header row: the run of column labels that ends the line.
+
+    Labels are read as phrases from the right ("Uppnådda poäng | Max poäng | Procent"), so a word of the
+    area name before them ("Resultat och effektivitet") is never taken for a column.
+    """
+    words = line.words
+    folded = [fold(w.text).strip(":") for w in words]
+    spans = _label_run(words, folded, len(words), {})
+    if spans is None:
+        return None
+    centres = {key: (x0 + x1) / 2 for key, (x0, x1) in spans.items()}
+    return Columns(centres, min(x0 for x0, _ in spans.values()) - 4)
 
 
 def _columns_from_numbers(line: Line) -> Columns | None:
