@@ -298,3 +298,17 @@ def test_column_labels_are_read_as_a_trailing_run_of_phrases() -> None:
     )
     assert swapped is not None and swapped.centres["max"] < swapped.centres["achieved"] < swapped.centres["percent"]
     assert _header_columns(line("arbetar med uppföljning och resultat", 70, 100)) is None
+
+
+def test_summary_subheadings_do_not_shift_the_area_sections() -> None:
+    """Regression: bold 'Område N' sub-headings in chapter 2 were taken for the sections of chapter 3."""
+    lines = [line(f"Område {n} Namn {n}", 70, 100 + 30 * n, bold=True) for n in (1, 2)]
+    lines += [line("Sammanfattning av området.", 70, 200)]
+    for n in (1, 2):
+        lines += [
+            Line(words(f"Område {n} Namn {n}", 70, 60, bold=True), 10 + n),
+            Line(words("Rubriker", 70, 80, bold=True) + words("Poäng", 420, 80, bold=True), 10 + n),
+            Line(words("• Strategi", 70, 94), 10 + n),
+        ]
+    found = find_area_headings(lines, LAYOUT, len(lines))
+    assert [(h.area_no, h.line.page) for h in found] == [(1, 11), (2, 12)]

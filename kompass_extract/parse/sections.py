@@ -68,32 +68,61 @@ def find_area_headings(
 
 
 def _headings(lines: list[Line], layout: Layout, match: Callable[[str], re.Match[str] | None]) -> list[AreaHeading]:
-    found: dict[int, AreaHeading] = {}
-    last_index = -1
+    """One heading per area number, chosen among every line that could be it.
+
+    A summary chapter may print the same "Område N ..." lines as sub-headings, and a running header may
+    repeat them; the section heading is the one followed by its Rubriker/Poäng box. Without boxes (older
+    layouts) it is the last heading-like candidate, since the sections follow any summary.
+    """
+    candidates: dict[int, list[tuple[int, bool, bool]]] = {}  # area -> (index, heading-like, box follows)
     for i, line in enumerate(lines):
-        text = line.text.strip()
-        m = match(text)
-        if not m or is_toc_entry(line):
+        m = match(line.text.strip())
+        if not m or is_toc_entry(line) or not 1 <= int(m.group(1)) <= 8:
             continue
-        no = int(m.group(1))
-        if not 1 <= no <= 8 or no in found or i <= last_index:
-            continue
-        if not (layout.is_heading(line) or not layout.has_fonts and _looks_like_heading(lines, i, layout)):
-            continue
-        name = m.group(2).strip()
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if (
-            nxt is not None
-            and layout.is_heading(nxt)
-            and abs(nxt.size - line.size) < 0.5
-            and layout.gap(line, nxt) < 1.6
-            and not match(nxt.text.strip())
-            and not starts_with_label(nxt.text, "box_rubriker")
-        ):
-            name = join_lines([name, nxt.text])
-        found[no] = AreaHeading(i, no, clean_heading(name), line)
-        last_index = i
-    return sorted(found.values(), key=lambda h: h.index)
+        heading_like = layout.is_heading(line) or not layout.has_fonts and _looks_like_heading(lines, i, layout)
+        box_follows = _box_follows(lines, i + 1, match)
+        if heading_like or box_follows:
+            candidates.setdefault(int(m.group(1)), []).append((i, heading_like, box_follows))
+    found = []
+    for no, options in candidates.items():
+        boxed = [o for o in options if o[2]]
+        i = (sorted(boxed, key=lambda o: not o[1])[0] if boxed else options[-1])[0]
+        found.append(_area_heading(lines, i, no, layout, match))
+    return sorted(found, key=lambda h: h.index)
+
+
+def _box_follows(lines: list[Line], start: int, match: Callable[[str], re.Match[str] | None]) -> bool:
+    """A Rubriker or Poäng label within the next few lines, before another area heading."""
+    for line in lines[start : start + BOX_LOOKAHEAD]:
+        if match(line.text.strip()):
+            return False
+        if starts_with_label(line.text, "box_rubriker") or any(is_label(w.text, "box_score") for w in line.words[:4]):
+            return True
+    return False
+
+
+BOX_LOOKAHEAD = 6
+"""Lines after an area heading within which its box labels stand, when the section has a box."""
+
+
+def _area_heading(
+    lines: list[Line], i: int, no: int, layout: Layout, match: Callable[[str], re.Match[str] | None]
+) -> AreaHeading:
+    """The heading at line ``i``, its name continued on the next line when the heading wraps."""
+    line = lines[i]
+    m = match(line.text.strip())
+    name = m.group(2).strip() if m else ""
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    if (
+        nxt is not None
+        and layout.is_heading(nxt)
+        and abs(nxt.size - line.size) < 0.5
+        and layout.gap(line, nxt) < 1.6
+        and not match(nxt.text.strip())
+        and not starts_with_label(nxt.text, "box_rubriker")
+    ):
+        name = join_lines([name, nxt.text])
+    return AreaHeading(i, no, clean_heading(name), line)
 
 
 def _looks_like_heading(lines: list[Line], i: int, layout: Layout) -> bool:
