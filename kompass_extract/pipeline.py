@@ -20,7 +20,7 @@ from .municipality import resolve_municipality
 from .parse.cover import FRONT_PAGES, read_metadata
 from .parse.furniture import body_lines
 from .parse.layout import measure
-from .parse.overview import find_overview_start, parse_overview
+from .parse.overview import find_overview_start, find_table_start, parse_overview
 from .parse.sections import find_area_headings, parse_area
 from .parse.text import fold, labels
 from .pdf.document import Document, Line, open_pdf
@@ -92,6 +92,8 @@ def parse_document(doc: Document, report: Report) -> None:
         overview_at if overview_at is not None else len(lines),
         lambda no, name: max(catalog.area_name_scores(no, name).values(), default=0.0),
     )
+    if overview_at is None:  # tables without a chapter heading: after the last area section
+        overview_at = find_table_start(lines, headings[-1].index + 1 if headings else 0)
     if overview_at is None and not headings:
         raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
     areas: dict[int, Area] = {}

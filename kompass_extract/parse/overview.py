@@ -47,12 +47,33 @@ class RowBuilder:
 
 
 def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -> int | None:
-    """Index of the overview chapter heading (not a TOC entry, not a mention in running text)."""
+    """Index of the overview chapter heading: a label line (not a TOC entry, not running text) that a
+    table follows. A chart caption "Poängfördelning per område" in chapter 2 has no table after it."""
     for i, line in enumerate(lines):
         text = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", line.text.strip())
         is_label_line = starts_with_label(text, "overview_headings") and not is_toc_entry(line)
-        if is_label_line and (is_heading(line) or len(text.split()) <= 5):
+        if is_label_line and (is_heading(line) or len(text.split()) <= 5) and _table_follows(lines, i + 1) is not None:
             return i
+    return None
+
+
+TABLE_LOOKAHEAD = 30
+"""Lines after the overview heading within which its first table row must stand."""
+
+
+def _table_follows(lines: list[Line], start: int) -> int | None:
+    """Index of the first overview table row (a header row or a question row with numbers) from ``start``."""
+    for i in range(start, min(len(lines), start + TABLE_LOOKAHEAD)):
+        if _header_columns(lines[i]) is not None or _columns_from_numbers(lines[i]) is not None:
+            return i
+    return None
+
+
+def find_table_start(lines: list[Line], start: int) -> int | None:
+    """Overview tables printed without a chapter heading: the line before their first row after ``start``."""
+    for i in range(start, len(lines)):
+        if _header_columns(lines[i]) is not None or _columns_from_numbers(lines[i]) is not None:
+            return i - 1
     return None
 
 
@@ -240,7 +261,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
         if nums and "max" in nums:
             finish_row()
             _set_total(current, nums, line)
-            if current.area_no == LAST_AREA:
+            if current.area_no == LAST_AREA and current.questions:
                 break  # what follows the last area's total is not part of the tables
             continue
         if nums:
