@@ -312,3 +312,31 @@ def test_summary_subheadings_do_not_shift_the_area_sections() -> None:
         ]
     found = find_area_headings(lines, LAYOUT, len(lines))
     assert [(h.area_no, h.line.page) for h in found] == [(1, 11), (2, 12)]
+
+
+def test_findings_with_centred_header_labels_split_at_the_bullets() -> None:
+    """Regression: centred 'Styrkor' / 'Förbättringsområden' cells put the split inside the left column."""
+    lines = [
+        Line(words("Styrkor", 160, 100, bold=True) + words("Förbättringsområden", 360, 100, bold=True), 1),
+        Line(words("• Tydlig strategi för arbetet med", 70, 114) + words("• Utveckla uppföljningen", 300, 114), 1),
+        Line(words("demokrati", 82, 128) + words("av mål", 312, 128), 1),
+        Line(words("• Andra styrkan", 70, 142) + words("• Andra förbättringen", 300, 142), 1),
+    ]
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
+    assert [f.text for f in area.strengths] == ["Tydlig strategi för arbetet med demokrati", "Andra styrkan"]
+    assert [f.text for f in area.improvements] == ["Utveckla uppföljningen av mål", "Andra förbättringen"]
+
+
+def test_caption_and_sentences_starting_with_styrkor_are_not_the_list_header() -> None:
+    lines = [
+        line("Allmänt", 70, 60, bold=True),
+        line("Styrkor är bland annat att planen följs upp.", 70, 74),
+        line("Styrkor och förbättringsområden", 70, 100, bold=True),
+        Line(words("Styrkor", 70, 114, bold=True) + words("Förbättringsområden", 300, 114, bold=True), 1),
+        Line(words("• En styrka", 70, 128) + words("• En förbättring", 300, 128), 1),
+    ]
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
+    assert [(f.kind, f.text) for f in area.findings] == [("strength", "En styrka"), ("improvement", "En förbättring")]
+    assert area.sections[0].paragraphs == ["Styrkor är bland annat att planen följs upp."]

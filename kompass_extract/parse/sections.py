@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 from ..model import Area, BBox, Finding, Section, union
 from ..pdf.document import Line, Word, group_lines
 from .layout import Layout
-from .text import clean_heading, fold, is_label, join_lines, labels, parse_number, starts_with_label, strip_bullet
+from .text import (
+    clean_heading,
+    fold,
+    is_bullet,
+    is_label,
+    join_lines,
+    labels,
+    parse_number,
+    starts_with_label,
+    strip_bullet,
+)
 
 
 def _area_heading_re() -> re.Pattern[str]:
@@ -138,7 +148,7 @@ def parse_area(lines: list[Line], heading: AreaHeading, layout: Layout, area: Ar
     area.page = heading.line.page
     area.bbox = heading.line.bbox
     body_start = _parse_box(lines, area)
-    findings_at = _find_findings_header(lines, body_start)
+    findings_at = _find_findings_header(lines, body_start, layout)
     narrative_end = findings_at if findings_at is not None else len(lines)
     area.sections = _parse_narrative(lines[body_start:narrative_end], layout, area.rubriker)
     if findings_at is not None:
@@ -333,11 +343,28 @@ def _close(section: Section | None, paragraphs: list[list[str]], sections: list[
 # --- Styrkor / Förbättrings list ----------------------------------------------------------------
 
 
-def _find_findings_header(lines: list[Line], start: int) -> int | None:
+def _find_findings_header(lines: list[Line], start: int, layout: Layout) -> int | None:
+    """The header of the Styrkor / Förbättrings list: the strengths label standing alone as a cell, either
+    followed by the improvements label (two columns) or alone on a heading line (stacked lists). A caption
+    "Styrkor och förbättringsområden" or a sentence "Styrkor är ..." is neither."""
     for i in range(start, len(lines)):
         words = lines[i].words
-        if any(is_label(w.text, "strengths") for w in words[:2]) and len(words) <= 6:
+        k = next((n for n, w in enumerate(words[:2]) if is_label(w.text, "strengths")), None)
+        if k is None:
+            continue
+        rest = words[k + 1 :]
+        if rest and _label_index(rest, "improvements") == 0:
             return i
+        if not rest and (layout.is_heading(lines[i]) or not layout.has_fonts):
+            return i
+    return None
+
+
+def _label_index(words: list[Word], key: str) -> int | None:
+    """Index of the first word from which the words read as a label of ``key`` (labels may be phrases)."""
+    for n in range(len(words)):
+        if starts_with_label(" ".join(w.text for w in words[n:]), key):
+            return n
     return None
 
 
@@ -363,25 +390,37 @@ def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:
 
 
 def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
-    """Two columns split at the second label; or one column whose kind switches at that label."""
+    """Two columns split at the gutter between the labels; or one column whose kind switches at the second."""
     header = lines[0]
-    improvement_w = next((w for w in header.words if is_label(w.text, "improvements")), None)
+    k = _label_index(header.words, "improvements")
     body: list[Line] = []
     for line in lines[1:]:
-        is_improvement_label = improvement_w is None and any(is_label(w.text, "improvements") for w in line.words[:1])
-        if layout.is_heading(line) and not strip_bullet(line.words)[0] and not is_improvement_label:
+        switches = k is None and _label_index(line.words, "improvements") == 0
+        if layout.is_heading(line) and not strip_bullet(line.words)[0] and not switches:
             break
         body.append(line)
     columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
-    if improvement_w is not None:
-        boundary = improvement_w.x0 - 4
+    if k is not None:
+        left, right = header.words[0], header.words[k]
+        bullets = _right_column_start(body, left.xc)
+        boundary = bullets - 2 if bullets is not None and bullets < right.x1 else right.x0 - 4
         _read_items(column_lines(body, -1e9, boundary), columns["strength"], layout)
         _read_items(column_lines(body, boundary, 1e9), columns["improvement"], layout)
     else:
-        split = next((i for i, ln in enumerate(body) if is_label(ln.words[0].text, "improvements")), len(body))
+        split = next((i for i, ln in enumerate(body) if _label_index(ln.words, "improvements") == 0), len(body))
         _read_items(body[:split], columns["strength"], layout)
         _read_items(body[split + 1 :], columns["improvement"], layout)
     return _to_findings(columns)
+
+
+def _right_column_start(lines: list[Line], lo: float) -> float | None:
+    """Where the right column's bullets stand: the leftmost x right of ``lo`` where bullets line up.
+
+    Header labels may be left-aligned or centred in their cells; the bullets show where the cells begin.
+    Two bullets at one x make a column; a dash inside a sentence ("organisa - tionen") stands alone.
+    """
+    xs = sorted(w.x0 for ln in lines for w in ln.words if is_bullet(w) and w.x0 > lo)
+    return next((a for a, b in zip(xs, xs[1:], strict=False) if b - a < 1.5), None)
 
 
 def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
