@@ -17,7 +17,7 @@ from functools import cache
 from ..model import Area, BBox, Question, union
 from ..pdf.document import Line, Word
 from .sections import is_toc_entry
-from .text import clean_heading, fold, join_lines, labels, parse_number, starts_with_label
+from .text import clean_heading, fold, is_label, join_lines, labels, parse_number, starts_with_label
 
 QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
@@ -207,7 +207,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
         nums = _numbers(line.words, columns) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = QUESTION_NO_RE.match(first)
-        amatch = AREA_TITLE_RE.match(first)
+        title_words = _area_title_words(text_words)
+        amatch = AREA_TITLE_RE.match(title_words[0].text) if title_words else None
         if qmatch and 1 <= int(qmatch.group(1)) <= 8:
             finish_row()
             area_no = int(qmatch.group(1))
@@ -219,19 +220,14 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             row.add_box(text_words, line.page)
             _take_numbers(row, nums, line.page)
             continue
-        if (
-            amatch
-            and 1 <= int(amatch.group(1)) <= 8
-            and len(text_words) > 1
-            and not starts_with_label(line.text, "total_row")
-        ):
+        if amatch and 1 <= int(amatch.group(1)) <= 8 and len(title_words) > 1 and not _is_total_label(line.text):
             finish_row()
             area_no = int(amatch.group(1))
             if current is not None and area_no < current.area_no and current.questions:
                 break  # numbering went backwards after the tables: a later chapter ("5. Revideringen ...")
             current = areas.setdefault(area_no, Area(area_no))
             if current.overview_title is None or not current.questions:  # not a "(forts.)" repeat
-                current.overview_title = clean_heading(" ".join(w.text for w in text_words[1:]))
+                current.overview_title = clean_heading(" ".join(w.text for w in title_words[1:]))
                 title_open = header is None
             if nums and "max" in nums:
                 _set_total(current, nums, line)
@@ -248,7 +244,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             title_open = False
             continue
         title_open = False
-        is_total_label = bool(text) and starts_with_label(text, "total_row") is not None
+        is_total_label = bool(text and nums) and _is_total_label(text)  # a wrapped text may say "totalt"
         if row is not None and not is_total_label:
             if text:
                 row.texts.append(text)
@@ -268,6 +264,23 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             notes.append(f"page {line.page}: numbers outside a row ignored: {line.text}")
     finish_row()
     return notes
+
+
+def _area_title_words(words: list[Word]) -> list[Word]:
+    """The words of a possible area title row without a leading "Område" ("Område 3: Politisk ...")."""
+    if len(words) > 1 and is_label(words[0].text, "area_heading_words"):
+        return words[1:]
+    return words
+
+
+@cache
+def _total_words() -> frozenset[str]:
+    return frozenset(fold(label) for label in labels()["total_row"] if " " not in label)
+
+
+def _is_total_label(text: str) -> bool:
+    """A total row's label: "Summa", "Totalt område 3", "Område 3 totalt"."""
+    return starts_with_label(text, "total_row") is not None or any(w in _total_words() for w in fold(text).split())
 
 
 def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]], page: int) -> None:
