@@ -340,3 +340,26 @@ def test_caption_and_sentences_starting_with_styrkor_are_not_the_list_header() -
     parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
     assert [(f.kind, f.text) for f in area.findings] == [("strength", "En styrka"), ("improvement", "En förbättring")]
     assert area.sections[0].paragraphs == ["Styrkor är bland annat att planen följs upp."]
+
+
+def test_headerless_table_whose_first_question_ends_in_a_year() -> None:
+    """Regression: 'Finns en demokratiplan för 2016  9 15' made 2016 the achieved column of every row."""
+    rows = [
+        Line(words("1.1 Finns en demokratiplan för 2016", 70, 100) + words("9", 425, 100) + words("15", 458, 100), 1)
+    ]
+    for n, (a, m) in enumerate([(12, 20), (16, 25)], 2):
+        rows.append(
+            Line(
+                words(f"1.{n} Hur informeras invånarna?", 70, 100 + 14 * n)
+                + words(str(a), 420, 100 + 14 * n)
+                + words(str(m), 458, 100 + 14 * n),
+                1,
+            )
+        )
+    areas: dict[int, Area] = {}
+    parse_overview([line("1. Offentlighet och demokrati", 70, 86, bold=True), *rows], areas)
+    assert [(q.question_no, q.text, q.achieved, q.max) for q in areas[1].questions] == [
+        ("1.1", "Finns en demokratiplan för 2016", 9.0, 15.0),
+        ("1.2", "Hur informeras invånarna?", 12.0, 20.0),
+        ("1.3", "Hur informeras invånarna?", 16.0, 25.0),
+    ]

@@ -10,9 +10,11 @@ positions carry over page breaks and to areas whose header row omits the labels.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from statistics import median
 
 from ..model import Area, BBox, Question, union
 from ..pdf.document import Line, Word
@@ -114,21 +116,49 @@ def _header_columns(line: Line) -> Columns | None:
     return Columns(centres, min(x0 for x0, _ in spans.values()) - 4)
 
 
-def _columns_from_numbers(line: Line) -> Columns | None:
-    """Tables printed without a header row: a question row ending in 2-3 numbers fixes the columns by order."""
+def _trailing_numbers(line: Line) -> list[Word] | None:
+    """The 2-3 score cells that end a question row ("1.1 Finns ... 11 15 75%"), or None.
+
+    Cells hold scores and percents, so a number above 100 (a year in the question text) is not one.
+    """
     words = _split_glued_number(line.words)
     if not words or not QUESTION_NO_RE.match(words[0].text):
         return None
     tail: list[Word] = []
     for w in reversed(words[1:]):
-        if w.text == "%" or parse_number(w.text) is not None:
-            tail.insert(0, w)
-        else:
+        parsed = parse_number(w.text)
+        if w.text != "%" and (parsed is None or parsed[0] > 100):
             break
+        tail.insert(0, w)
     numbers = [w for w in tail if w.text != "%"]
     if not 2 <= len(numbers) <= 3 or len(tail) == len(words) - 1:
         return None
-    return Columns({key: w.xc for key, w in zip(COLUMNS, numbers, strict=False)}, tail[0].x0 - 4)
+    return numbers
+
+
+def _columns_from_numbers(line: Line) -> Columns | None:
+    """Tables printed without a header row: a question row ending in 2-3 numbers fixes the columns by order."""
+    numbers = _trailing_numbers(line)
+    if numbers is None:
+        return None
+    return Columns({key: w.xc for key, w in zip(COLUMNS, numbers, strict=False)}, numbers[0].x0 - 4)
+
+
+def _columns_from_rows(lines: list[Line]) -> Columns | None:
+    """Column positions agreed by the first question rows: the count of cells most rows end in, and the
+    median position of each (one row whose text ends in a number cannot shift them all)."""
+    rows = [n for n in (_trailing_numbers(ln) for ln in lines[:ROWS_LOOKAHEAD]) if n is not None]
+    if not rows:
+        return None
+    counts = Counter(len(n) for n in rows)
+    width = max(counts, key=lambda c: (counts[c], c))
+    agreed = [n for n in rows if len(n) == width]
+    centres = {key: median(n[k].xc for n in agreed) for k, key in enumerate(COLUMNS[:width])}
+    return Columns(centres, median(n[0].x0 for n in agreed) - 4)
+
+
+ROWS_LOOKAHEAD = 40
+"""Lines read ahead to agree on the columns of a table printed without a header row."""
 
 
 def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str, Word]]:
@@ -197,12 +227,12 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             current.questions.append(_to_question(row))
         row = None
 
-    for line in lines:
+    for index, line in enumerate(lines):
         header = _header_columns(line)
         if header is not None:
             columns = header
-        elif columns is None:
-            columns = _columns_from_numbers(line)
+        elif columns is None and _trailing_numbers(line) is not None:
+            columns = _columns_from_rows(lines[index:])
         text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
         nums = _numbers(line.words, columns) if columns else {}
         first = text_words[0].text if text_words else ""
