@@ -363,3 +363,24 @@ def test_headerless_table_whose_first_question_ends_in_a_year() -> None:
         ("1.2", "Hur informeras invånarna?", 12.0, 20.0),
         ("1.3", "Hur informeras invånarna?", 16.0, 25.0),
     ]
+
+
+def test_box_score_is_never_read_from_below_the_box() -> None:
+    """Regression: with the score printed as an image, a number in the findings list became the box score."""
+    lines = [
+        Line(words("Rubriker", 70, 88, bold=True) + words("Poäng", 400, 88, bold=True), 1),
+        line("• Strategi", 70, 100),
+        line("Allmänt", 70, 150, bold=True),
+        line("Text.", 70, 164),
+        Line(words("• Arbete", 70, 226) + words("1", 400, 226), 1),
+    ]
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 60, bold=True)), LAYOUT, area)
+    assert area.header_score is None
+    assert [s.heading for s in area.sections] == ["Allmänt"]
+
+
+def test_box_score_formats() -> None:
+    from kompass_extract.parse.text import parse_score
+
+    assert [parse_score(t) for t in ("71", "71,5", "67p", "67 poäng", "67/100", "1.1x")] == [71, 71.5, 67, 67, 67, None]

@@ -23,6 +23,7 @@ from .text import (
     join_lines,
     labels,
     parse_number,
+    parse_score,
     starts_with_label,
     strip_bullet,
 )
@@ -240,14 +241,19 @@ def _short(line: Line) -> bool:
     return len(line.text) < 100 and not line.text.rstrip().endswith(".")
 
 
+SCORE_REACH = 6
+"""How far below its label (in label heights) the box score may stand: a tall cell centres it lower."""
+
+
 def _read_box_score(window: list[Line], label_i: int, label: Word, area: Area) -> None:
+    """The score nearest below (or right of) the 'Poäng' label, within the box: never from the narrative."""
     best: tuple[float, Word, Line] | None = None
+    reach = label.bottom + SCORE_REACH * (label.bottom - label.top)
     for ln in window[label_i:]:
-        if ln.page != window[label_i].page:
+        if ln.page != window[label_i].page or ln.top > reach or starts_with_label(ln.text, "general_heading"):
             break
         for w in ln.words:
-            parsed = parse_number(w.text)
-            if parsed is None or parsed[1] or w is label:
+            if w is label or parse_score(w.text) is None:
                 continue
             same_line = ln is window[label_i] and w.x0 > label.x1
             below = w.top >= label.top and (w.x0 < label.x1 + 40 and w.x1 > label.x0 - 40)
@@ -257,7 +263,7 @@ def _read_box_score(window: list[Line], label_i: int, label: Word, area: Area) -
                     best = (distance, w, ln)
     if best is not None:
         _, word, ln = best
-        area.header_score = parse_number(word.text)[0]  # type: ignore[index]
+        area.header_score = parse_score(word.text)
         area.header_page = ln.page
         area.header_bbox = (word.x0, word.top, word.x1, word.bottom)
         area.header_confidence = word.conf

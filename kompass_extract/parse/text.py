@@ -63,6 +63,20 @@ def parse_number(token: str) -> tuple[float, bool] | None:
 
 
 @cache
+def _score_formats() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in labels()["box_score_formats"])
+
+
+def parse_score(token: str) -> float | None:
+    """A score as the 'Poäng' box prints it: '71', '71,5', '71p', '71 poäng', '71/100'."""
+    for pattern in _score_formats():
+        m = pattern.match(token.strip())
+        if m:
+            return float(m.group("score").replace(",", "."))
+    return None
+
+
+@cache
 def _bullet_chars() -> frozenset[str]:
     return frozenset(labels()["bullets"])
 
