@@ -105,7 +105,7 @@ def parse_document(doc: Document, report: Report) -> None:
     if overview_at is not None:
         parse_overview(lines[overview_at + 1 :], areas)
     report.areas = [areas[k] for k in sorted(areas)]
-    front = [ln for p in doc.pages[:FRONT_PAGES] for ln in bodies[p.number]]
+    front = [ln for p in doc.pages[:FRONT_PAGES] for ln in p.lines]  # with headers: a footer date is evidence too
     meta = read_metadata(front, "\n".join(p.text for p in doc.pages[:FRONT_PAGES]))
     report.year, report.month, report.evaluators, report.template = (
         meta.year,

@@ -384,3 +384,18 @@ def test_box_score_formats() -> None:
     from kompass_extract.parse.text import parse_score
 
     assert [parse_score(t) for t in ("71", "71,5", "67p", "67 poäng", "67/100", "1.1x")] == [71, 71.5, 67, 67, 67, None]
+
+
+def test_cover_date_beats_a_sentence_about_an_earlier_evaluation() -> None:
+    from kompass_extract.parse.cover import read_metadata
+
+    front = [
+        line("Analys av Umeå kommun", 70, 200, page=1),
+        line("12 okt. 2018", 70, 230, page=1),
+        line("Den första utvärderingen i Umeå genomfördes i mars 2009 och gav", 70, 300, page=3),
+        line("Utvärderare: Anna Andersson, SKL och Bo Berg, Ramböll", 70, 260, page=1),
+    ]
+    meta = read_metadata(front, "\n".join(ln.text for ln in front))
+    assert (meta.year, meta.month) == (2018, "oktober")
+    assert meta.evaluators == ["Anna Andersson, SKL", "Bo Berg, Ramböll"]
+    assert meta.provenance["year"]["page"] == 1

@@ -50,7 +50,7 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
         if re.search(t["pattern"], front_text):
             meta.template = t["template"]
             break
-    months = cues["months"]
+    dates: list[tuple[int, int, float, int, str | None, dict[str, Any]]] = []  # rank, page, top, year, month, where
     for line, single in _with_wrapped(front):
         text = clean_heading(collapse_letter_spacing(line.text))
         for n, pattern in enumerate(cues["municipality_cues"]):
@@ -59,33 +59,54 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
                 name = re.sub(r"[\s:,.–-]+$", "", m.group("name")).strip()
                 if 2 <= len(name) <= 60:
                     meta.municipality_candidates.append((name, _where(line, f"municipality_cues[{n}]")))
-                if "year" in m.groupdict() and m.group("year") and meta.year is None:
-                    meta.year = int(m.group("year"))
-                    meta.provenance["year"] = _where(line, f"municipality_cues[{n}]")
         for n, pattern in enumerate(cues["date_cues"]):
-            m = re.search(pattern, text)
-            if not m:
-                continue
-            groups = m.groupdict()
-            if groups.get("isodate"):
-                year, month, _ = groups["isodate"].split("-")
-                found_year, found_month = int(year), months[int(month) - 1] if 1 <= int(month) <= 12 else None
-            else:
-                found_year = int(groups["year"]) if groups.get("year") else None
-                month_word = (groups.get("month") or "").lower()
-                found_month = month_word if month_word in months else None
-            if found_year and (meta.year is None or meta.month is None and found_month):
-                meta.year = found_year
-                meta.provenance["year"] = _where(line, f"date_cues[{n}]")
-            if found_month and meta.month is None:
-                meta.month = found_month
-                meta.provenance["month"] = _where(line, f"date_cues[{n}]")
+            found = _date(re.search(pattern, text))
+            if found is not None:
+                dates.append((n, line.page, line.top, *found, _where(line, f"date_cues[{n}]")))
         for n, pattern in enumerate(cues["evaluator_cues"]):
             m = re.search(pattern, text) if single else None  # a single line: the names end where it ends
             if m and not meta.evaluators:
-                names = re.split(r"\s*(?:,|;|\boch\b|&)\s*", m.group("names"))
-                meta.evaluators = [x.strip(" .") for x in names if x.strip(" .")]
+                meta.evaluators = split_evaluators(m.group("names"))
                 meta.provenance["evaluators"] = _where(line, f"evaluator_cues[{n}]")
+    if dates:
+        best = min(dates, key=lambda d: d[:3])
+        meta.year, meta.provenance["year"] = best[3], best[5]
+        with_month = [d for d in dates if d[4] and d[3] == best[3]]
+        if with_month:
+            month = min(with_month, key=lambda d: d[:3])
+            meta.month, meta.provenance["month"] = month[4], month[5]
     # Upper-case covers ("ANALYS AV LULEÅ KOMMUN") come last: the running text prints the name as people write it.
     meta.municipality_candidates.sort(key=lambda c: c[0].isupper())
     return meta
+
+
+def _date(m: re.Match[str] | None) -> tuple[int, str | None] | None:
+    """(year, month) of a date cue's match; None when its month word is no month ("Kommunkompassen 2018")."""
+    if m is None:
+        return None
+    groups = m.groupdict()
+    months: list[str] = labels()["months"]
+    if groups.get("isodate"):
+        year, month, _ = groups["isodate"].split("-")
+        return int(year), months[int(month) - 1] if 1 <= int(month) <= 12 else None
+    month = None
+    if groups.get("month") is not None:
+        word = groups["month"].lower().rstrip(".")
+        month = word if word in months else labels()["month_aliases"].get(word)
+        if month is None:
+            return None
+    return int(groups["year"]), month
+
+
+def split_evaluators(names: str) -> list[str]:
+    """'Anna Andersson, SKL och Bo Berg, Ramböll' -> ['Anna Andersson, SKL', 'Bo Berg, Ramböll']: a one-word
+    part after a name is that person's organisation, not another evaluator."""
+    people: list[str] = []
+    for part in (p.strip(" .") for p in re.split(r"\s*(?:,|;|\boch\b|&)\s*", names)):
+        if not part:
+            continue
+        if people and len(part.split()) == 1 and len(people[-1].split()) >= 2 and "," not in people[-1]:
+            people[-1] = f"{people[-1]}, {part}"
+        else:
+            people.append(part)
+    return people
