@@ -5,11 +5,12 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from kompass_extract.model import Area
+from kompass_extract.parse.cover import read_metadata
 from kompass_extract.parse.furniture import body_lines
 from kompass_extract.parse.layout import Layout
-from kompass_extract.parse.overview import parse_overview
+from kompass_extract.parse.overview import _header_columns, parse_overview
 from kompass_extract.parse.sections import AreaHeading, find_area_headings, is_toc_entry, parse_area
-from kompass_extract.parse.text import join_lines, parse_number
+from kompass_extract.parse.text import join_lines, parse_number, parse_score
 from kompass_extract.pdf.document import Line, Page, Word, group_lines
 
 SIZE = 11.0
@@ -274,8 +275,6 @@ def test_box_with_score_under_the_headings_and_no_bullets() -> None:
 
 def test_column_labels_are_read_as_a_trailing_run_of_phrases() -> None:
     """Regression: 'Resultat' in the area name was taken for the achieved column; 'Max Poäng %' as one label."""
-    from kompass_extract.parse.overview import _header_columns
-
     title = Line(
         words("5.", 70, 100)
         + words("Resultat och effektivitet", 100, 100)
@@ -381,14 +380,10 @@ def test_box_score_is_never_read_from_below_the_box() -> None:
 
 
 def test_box_score_formats() -> None:
-    from kompass_extract.parse.text import parse_score
-
     assert [parse_score(t) for t in ("71", "71,5", "67p", "67 poäng", "67/100", "1.1x")] == [71, 71.5, 67, 67, 67, None]
 
 
 def test_cover_date_beats_a_sentence_about_an_earlier_evaluation() -> None:
-    from kompass_extract.parse.cover import read_metadata
-
     front = [
         line("Analys av Umeå kommun", 70, 200, page=1),
         line("12 okt. 2018", 70, 230, page=1),
