@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..catalog.text import fold_diacritics
 from ..pdf.document import SOFT_HYPHENS, Word
 
 
@@ -19,10 +19,8 @@ def labels() -> dict[str, Any]:
 
 
 def fold(text: str) -> str:
-    """Lower case without diacritics or punctuation noise, for comparing labels (OCR drops accents)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", stripped).strip()
+    """Lower case without diacritics and with single spaces, for comparing labels (OCR drops accents)."""
+    return re.sub(r"\s+", " ", fold_diacritics(text.lower())).strip()
 
 
 def collapse_letter_spacing(text: str) -> str:
