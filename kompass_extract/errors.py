@@ -37,6 +37,12 @@ class OcrUnavailableError(KompassError):
     code = "ocr-unavailable"
 
 
+class OcrFailedError(KompassError):
+    """Tesseract is there but failed on a page (an unreadable image), as opposed to missing."""
+
+    code = "ocr-failed"
+
+
 class ExtractionTimeoutError(KompassError):
     code = "timeout"
 

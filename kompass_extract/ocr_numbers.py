@@ -29,6 +29,7 @@ import re
 import numpy as np
 from PIL import Image
 
+from .errors import OcrFailedError
 from .ocr_image import DARK, is_bullet
 from .ocr_tesseract import OcrWord, run_tesseract, tesseract_available
 from .validate import OCR_CONFIDENCE_THRESHOLD as LOW_CONFIDENCE
@@ -87,23 +88,9 @@ def reread_numbers(image: Image.Image, words: list[OcrWord], *, dpi: int, lang: 
     words = words + missed
     if not targets:
         return _align_bullets(words, body)
-    strip, slots = _stack([words[i] for i in targets], image)
-    rows = run_tesseract(
-        strip,
-        dpi=dpi,
-        lang=lang if tesseract_available(lang) else "swe",
-        psm=6,
-        config=(f"tessedit_char_whitelist={WHITELIST}",),
-    )
-    readings: list[list[tuple[str, float]]] = [[] for _ in targets]
-    for row in rows:
-        if row["level"] != 5 or not row["text"].strip():
-            continue
-        centre = row["top"] + row["height"] / 2
-        for n, (top, bottom) in enumerate(slots):
-            if top <= centre < bottom:
-                readings[n].append((row["text"].strip(), row["conf"]))
-                break
+    readings: list[list[tuple[str, float]]] = []
+    for chunk in _chunks([words[i] for i in targets]):
+        readings += _read_strip(chunk, image, dpi=dpi, lang=lang)
     out = list(words)
     for i, reading in zip(targets, readings, strict=True):
         out[i] = _decide(words[i], reading)
@@ -186,11 +173,55 @@ def _lone_doubtful(words: list[OcrWord], i: int) -> bool:
     return (before is None or word.x0 - before.x1 > wide) and (after is None or after.x0 - word.x1 > wide)
 
 
+MAX_STRIP = 30_000
+"""Tallest strip image (pixels) sent to Tesseract in one run; its own limit is 32,767."""
+
+
+def _chunks(boxes: list[OcrWord]) -> list[list[OcrWord]]:
+    """``boxes`` in runs whose stacked strip stays under :data:`MAX_STRIP` (a noisy page has thousands)."""
+    chunks: list[list[OcrWord]] = [[]]
+    height = 0.0
+    for box in boxes:
+        row = 3 * (box.bottom - box.top) + 16  # crop with its padding, plus the gap below it
+        if chunks[-1] and height + row > MAX_STRIP / 2:
+            chunks.append([])
+            height = 0.0
+        chunks[-1].append(box)
+        height += row
+    return chunks
+
+
+def _read_strip(boxes: list[OcrWord], image: Image.Image, *, dpi: int, lang: str) -> list[list[tuple[str, float]]]:
+    """The digits-only readings of ``boxes``, one list per box; none where Tesseract fails on the strip
+    (the first readings then stand, with their own confidence)."""
+    strip, slots = _stack(boxes, image)
+    readings: list[list[tuple[str, float]]] = [[] for _ in boxes]
+    try:
+        rows = run_tesseract(
+            strip,
+            dpi=dpi,
+            lang=lang if tesseract_available(lang) else "swe",
+            psm=6,
+            config=(f"tessedit_char_whitelist={WHITELIST}",),
+        )
+    except OcrFailedError:
+        return readings
+    for row in rows:
+        if row["level"] != 5 or not row["text"].strip():
+            continue
+        centre = row["top"] + row["height"] / 2
+        for n, (top, bottom) in enumerate(slots):
+            if top <= centre < bottom:
+                readings[n].append((row["text"].strip(), row["conf"]))
+                break
+    return readings
+
+
 def _stack(boxes: list[OcrWord], image: Image.Image) -> tuple[Image.Image, list[tuple[float, float]]]:
     """Cut ``boxes`` out of ``image`` and stack them one per row, well apart; return the strip and each row's span."""
-    pad = max(4, round(max(b.bottom - b.top for b in boxes) * 0.25))
+    pad = max(4, round(float(np.median([b.bottom - b.top for b in boxes])) * 0.25))
     crops = [image.crop((int(b.x0) - pad, int(b.top) - pad, int(b.x1) + pad, int(b.bottom) + pad)) for b in boxes]
-    gap = max(c.height for c in crops)
+    gap = int(np.median([c.height for c in crops]))  # one tall box must not space out every row
     width = max(c.width for c in crops) + 4 * pad
     strip = Image.new("L", (width, sum(c.height for c in crops) + gap * (len(crops) + 1)), 255)
     slots = []

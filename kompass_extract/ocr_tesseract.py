@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from PIL import Image
 
-from .errors import OcrUnavailableError
+from .errors import OcrFailedError, OcrUnavailableError
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
 
@@ -73,7 +73,7 @@ def run_tesseract(image: Image.Image, *, dpi: int, lang: str, psm: int, config: 
             f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}"
         ) from exc
     except subprocess.CalledProcessError as exc:
-        raise OcrUnavailableError(f"tesseract failed: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
+        raise OcrFailedError(f"tesseract failed: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
     lines = done.stdout.decode("utf-8", errors="replace").splitlines()
     if not lines:
         return []

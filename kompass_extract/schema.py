@@ -192,7 +192,7 @@ TABLES: dict[str, Table] = {
                 _f(
                     "error_code",
                     "string",
-                    "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, internal-error).",
+                    "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, ocr-failed, internal-error).",
                 ),
                 _f("message", "string", "Human-readable reason."),
             ),
