@@ -42,13 +42,13 @@ from PIL import Image
 from .errors import CorruptPdfError
 from .ocr_image import deskew, estimate_skew, remove_rules
 from .ocr_numbers import normalise_ocr_number, reread_numbers
-from .ocr_tesseract import require_tesseract, run_tesseract, tesseract_available, tsv_words
+from .ocr_tesseract import page_rotation, require_tesseract, run_tesseract, tesseract_available, tsv_words
 from .pdf.document import Page, Word
 from .writers import atomic_path
 
 __all__ = ["normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
 
-OCR_VERSION = 2
+OCR_VERSION = 3
 """Part of the cache key: bump when rendering, clean-up or word conversion changes."""
 PSM = 11
 MIN_LETTERS = 40
@@ -133,16 +133,36 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
     """
     angle = estimate_skew(image)
     clean = remove_rules(deskew(image, angle))
-    words = reread_numbers(clean, tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM)), dpi=dpi)
+    first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
+    rotation = page_rotation(clean) if _doubtful(first) else 0
+    if rotation:  # scanned sideways or upside down: turn the page, then read it again
+        image = image.rotate(-rotation, expand=True)
+        angle = estimate_skew(image)
+        clean = remove_rules(deskew(image, angle))
+        first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
+    words = reread_numbers(clean, first, dpi=dpi)
     scale = 72 / dpi
     return {
         "width": image.width * scale,
         "height": image.height * scale,
         "skew": angle,
+        "rotation": rotation,
         "words": [
             [w.text, *(round(v * scale, 2) for v in (w.x0, w.top, w.x1, w.bottom)), round(w.conf, 1)] for w in words
         ],
     }
+
+
+DOUBTFUL_CONFIDENCE = 60.0
+DOUBTFUL_WORDS = 30
+
+
+def _doubtful(words: list) -> bool:
+    """A first reading that few words or a low median confidence make suspect: is the page turned?"""
+    if len(words) < DOUBTFUL_WORDS:
+        return True
+    confidences = sorted(w.conf for w in words)
+    return confidences[len(confidences) // 2] < DOUBTFUL_CONFIDENCE
 
 
 def _page_from_json(number: int, record: dict) -> Page:

@@ -23,7 +23,7 @@ DARK = 160
 """Grey level below which a pixel counts as ink."""
 
 
-def estimate_skew(image: Image.Image, *, max_angle: float = 3.0, work_width: int = 1200) -> float:
+def estimate_skew(image: Image.Image, *, max_angle: float = 6.0, work_width: int = 1200) -> float:
     """The angle in degrees by which the page content is rotated counter-clockwise (0.0 for a straight page)."""
     grey = image.convert("L")
     factor = min(1.0, work_width / grey.width)

@@ -8,6 +8,7 @@ slower; parallelism comes from running one process per page instead.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -127,3 +128,38 @@ def tsv_words(rows: list[dict]) -> list[OcrWord]:
             x0 = row["left"]
             words.append(OcrWord(row["text"].strip(), x0, top, x0 + row["width"], bottom, row["conf"], number))
     return words
+
+
+ROTATION_CONFIDENCE = 2.0
+"""Tesseract's orientation confidence above which a page is turned (upright text scores far higher)."""
+
+
+def page_rotation(image: Image.Image) -> int:
+    """Degrees (0, 90, 180, 270) to turn ``image`` clockwise to make its text upright, by Tesseract's
+    orientation detection; 0 when it cannot tell (too little text) or is not confident."""
+    try:
+        rows = _run_osd(image)
+    except OcrFailedError:
+        return 0
+    rotate = re.search(r"Rotate:\s*(\d+)", rows)
+    confidence = re.search(r"Orientation confidence:\s*([\d.]+)", rows)
+    if rotate and confidence and float(confidence.group(1)) >= ROTATION_CONFIDENCE:
+        return int(rotate.group(1)) % 360
+    return 0
+
+
+def _run_osd(image: Image.Image) -> str:
+    buffer = BytesIO()
+    image.save(buffer, format="PPM")
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "--psm", "0"],
+            input=buffer.getvalue(),
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+    except subprocess.CalledProcessError as exc:
+        raise OcrFailedError(exc.stderr.decode(errors="replace").strip()[:300]) from exc
+    return done.stdout.decode("utf-8", errors="replace")

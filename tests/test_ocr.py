@@ -349,3 +349,14 @@ def test_extract_reads_the_scan_exact_or_flagged(scanned: dict) -> None:
     ]
     matched = sum(any(k == kind and fuzz.ratio(t, text) >= 90 for k, text in findings) for kind, t in wanted)
     assert matched / len(wanted) >= 0.95, f"{matched} of {len(wanted)} findings of area 1 matched"
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract with the Swedish model is not installed")
+def test_page_scanned_upside_down_is_turned() -> None:
+    """Regression: a page scanned upside down lost its numbers (and one scanned sideways crashed the OCR)."""
+    pdf = pdfium.PdfDocument(str(PDF))
+    image = pdf[28].render(scale=150 / 72).to_pil().convert("L")
+    pdf.close()
+    assert ocr_tesseract.page_rotation(image) == 0
+    assert ocr_tesseract.page_rotation(image.rotate(180, expand=True)) == 180
+    assert ocr_tesseract.page_rotation(image.rotate(90, expand=True)) == 90
