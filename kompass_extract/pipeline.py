@@ -23,11 +23,13 @@ from .parse.layout import measure
 from .parse.overview import find_overview_start, find_table_start, parse_overview
 from .parse.sections import find_area_headings, parse_area
 from .parse.text import fold, labels
-from .pdf.document import Document, Line, open_pdf
+from .pdf.document import Document, Line, Page, open_pdf
 from .validate import validate_report
 
 OCR_SHARE = 0.25
 """Share of pages without a text layer from which a file counts as a scan (a chart page alone does not)."""
+SCAN_COVER = 0.5
+"""Share of a page an image must cover for the page to count as scanned."""
 
 
 def extract(
@@ -61,19 +63,39 @@ def extract(
 
 
 def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
-    """Replace pages without a usable text layer by OCR'd pages when asked; True if OCR was used."""
+    """Replace pages without a usable text layer by OCR'd pages when asked; True if OCR was used.
+
+    In "auto" mode a page is OCR'd when it has no usable text and either many pages are like it (a scanned
+    report) or it is itself one page-sized image (a scanned page inside a born-digital report; a blank or
+    chart-only page is neither), and when its text is an invisible layer over a page-sized image (a
+    scanner's own OCR, whose numbers would otherwise enter unchecked).
+    """
     from .ocr import ocr_document, page_needs_ocr
 
-    wanted = [p.number for p in doc.pages if mode == "always" or page_needs_ocr(p)]
-    if not wanted or mode != "always" and len(wanted) < OCR_SHARE * len(doc.pages):
-        return False
+    textless = [p for p in doc.pages if page_needs_ocr(p)]
     if mode == "never":
-        raise NoTextLayerError(
-            f"{len(wanted)} of {len(doc.pages)} pages have no text layer (use --ocr auto to OCR them)"
-        )
-    replaced = {p.number: p for p in ocr_document(doc.path, wanted, cache_dir=cache_dir, jobs=os.cpu_count() or 1)}
+        if len(textless) >= OCR_SHARE * len(doc.pages):
+            raise NoTextLayerError(
+                f"{len(textless)} of {len(doc.pages)} pages have no text layer (use --ocr auto to OCR them)"
+            )
+        return False
+    if mode == "always":
+        wanted = list(doc.pages)
+    else:
+        scan = len(textless) >= OCR_SHARE * len(doc.pages)
+        wanted = [p for p in doc.pages if _wants_ocr(p, p in textless, scan)]
+    if not wanted:
+        return False
+    numbers = [p.number for p in wanted]
+    replaced = {p.number: p for p in ocr_document(doc.path, numbers, cache_dir=cache_dir, jobs=os.cpu_count() or 1)}
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]
     return True
+
+
+def _wants_ocr(page: Page, textless: bool, scan: bool) -> bool:
+    if textless:
+        return scan or page.image_cover >= SCAN_COVER
+    return page.invisible_text and page.image_cover >= SCAN_COVER
 
 
 def parse_document(doc: Document, report: Report) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -20,6 +20,9 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError
 
+IMAGE, TEXT = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT
+INVISIBLE = 3
+"""pdfium's FPDF_TEXTRENDERMODE_INVISIBLE."""
 BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
 SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
 
@@ -107,6 +110,26 @@ class Page:
     loader: Callable[[], list[Word]] | None = field(default=None, repr=False)
     words_given: list[Word] | None = field(default=None, repr=False)
     ocr: bool = False
+    source: pdfium.PdfPage | None = field(default=None, repr=False)
+
+    @cached_property
+    def image_cover(self) -> float:
+        """Share of the page covered by its largest image (a scanned page is one image, ~1.0)."""
+        if self.source is None:
+            return 0.0
+        area = self.width * self.height or 1.0
+        covers = [(r - left) * (t - b) / area for left, b, r, t in (o.get_bounds() for o in self._objects(IMAGE))]
+        return min(max(covers, default=0.0), 1.0)
+
+    @cached_property
+    def invisible_text(self) -> bool:
+        """The text is drawn invisible (render mode 3): an OCR layer a scanner or ocrmypdf laid over a scan.
+        The first text object tells: such layers are invisible throughout."""
+        first = next(self._objects(TEXT), None)
+        return first is not None and pdfium_c.FPDFTextObj_GetTextRenderMode(first.raw) == INVISIBLE
+
+    def _objects(self, kind: int) -> Iterator[pdfium.PdfObject]:
+        return self.source.get_objects(filter=[kind]) if self.source is not None else iter(())
 
     @cached_property
     def words(self) -> list[Word]:
@@ -155,7 +178,16 @@ def open_pdf(path: str, data: bytes | None = None) -> Document:
             width, height = page.get_size()
             textpage = page.get_textpage()
             text = textpage.get_text_range()
-            pages.append(Page(index + 1, width, height, text, loader=_char_loader(textpage, height)))
+            pages.append(
+                Page(
+                    index + 1,
+                    width,
+                    height,
+                    text,
+                    loader=_char_loader(textpage, height),
+                    source=page,
+                )
+            )
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(f"pdfium cannot read page {len(pages) + 1}: {exc}") from exc
     return Document(path, pages, pdf)

@@ -1,0 +1,44 @@
+"""The PDF reader's page facts that decide OCR: invisible OCR layers and page-sized scan images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from kompass_extract.pdf.document import open_pdf
+from kompass_extract.pipeline import _wants_ocr
+
+
+def make_pdf(path: Path, tmp: Path) -> Path:
+    """Page 1: a scan with an invisible OCR layer; page 2: born-digital text; page 3: a blank page."""
+    scan = tmp / "scan.png"
+    Image.new("L", (200, 280), 235).save(scan)
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(str(scan), 0, 0, *A4)
+    text = c.beginText(72, 700)
+    text.setTextRenderMode(3)
+    text.textLine("Översikt av poängfördelning 1.1 Finns en plan 11 15 75%")
+    c.drawText(text)
+    c.showPage()
+    c.drawString(72, 700, "Område 1 Offentlighet och demokrati: vanlig synlig text på sidan.")
+    c.showPage()
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_invisible_ocr_layer_over_a_scan_is_read_again(tmp_path: Path) -> None:
+    doc = open_pdf(str(make_pdf(tmp_path / "x.pdf", tmp_path)))
+    try:
+        scanned, digital, blank = doc.pages
+        assert scanned.invisible_text and scanned.image_cover > 0.99
+        assert not digital.invisible_text and digital.image_cover == 0.0
+        assert _wants_ocr(scanned, textless=False, scan=False)
+        assert not _wants_ocr(digital, textless=False, scan=False)
+        assert not _wants_ocr(blank, textless=True, scan=False)  # a blank page in a born-digital report
+        assert _wants_ocr(blank, textless=True, scan=True)  # ... but not in a scanned one
+    finally:
+        doc.close()
