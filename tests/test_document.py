@@ -42,3 +42,33 @@ def test_invisible_ocr_layer_over_a_scan_is_read_again(tmp_path: Path) -> None:
         assert _wants_ocr(blank, textless=True, scan=True)  # ... but not in a scanned one
     finally:
         doc.close()
+
+
+def test_words_are_placed_in_the_crop_box_and_read_upright_on_turned_pages(tmp_path: Path) -> None:
+    """Regression: crop box offsets shifted every line, and content drawn rotated (landscape pages
+    turned back by /Rotate) was read as columns of single words."""
+    path = tmp_path / "frames.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setCropBox((20, 40, 575, 782))
+    c.drawString(100, 700, "Uppnått Max Procent")
+    c.showPage()
+    c.setPageRotation(90)  # /Rotate alone: the text itself is upright in user space
+    c.drawString(100, 700, "Uppnått Max Procent")
+    c.showPage()
+    c.setPageRotation(270)  # landscape content drawn rotated and turned back for display
+    c.translate(595, 0)
+    c.rotate(90)
+    c.drawString(100, 300, "Uppnått Max Procent")
+    c.showPage()
+    c.save()
+    doc = open_pdf(str(path))
+    try:
+        cropped, attr, landscape = doc.pages
+        (line,) = cropped.lines
+        assert line.text == "Uppnått Max Procent"
+        assert abs(line.x0 - 80) < 1 and abs(line.top - (782 - 700 - 0.8 * 12)) < 1
+        assert [ln.text for ln in attr.lines] == ["Uppnått Max Procent"]
+        assert [ln.text for ln in landscape.lines] == ["Uppnått Max Procent"]
+        assert landscape.width > landscape.height  # read in its landscape frame
+    finally:
+        doc.close()

@@ -72,8 +72,19 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
                 key = (_mask(line.text), round(line.top / 12))
                 recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
                 repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
-                if PAGE_NUMBER_RE.match(line.text.strip()) or (repeated and not _prominent_label(line, body_size)):
+                if repeated and not _prominent_label(line, body_size):
                     continue
             kept.append(line)
-        result[page.number] = kept
+        result[page.number] = _without_page_number(kept, page)
     return result
+
+
+def _without_page_number(lines: list[Line], page: Page) -> list[Line]:
+    """Drop a lone page number: the first or the last line of the page, in the band. A number further in
+    (a box score just below a heading near the top of a tightly cropped page) is content."""
+    ends = {0, len(lines) - 1} if lines else set()
+    return [
+        ln
+        for i, ln in enumerate(lines)
+        if not (i in ends and _in_band(ln, page) and PAGE_NUMBER_RE.match(ln.text.strip()))
+    ]

@@ -10,6 +10,7 @@ confidence and no font information, so nothing downstream may depend on fonts be
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -175,16 +176,17 @@ def open_pdf(path: str, data: bytes | None = None) -> Document:
     try:
         for index in range(len(pdf)):
             page = pdf[index]
-            width, height = page.get_size()
             textpage = page.get_textpage()
             text = textpage.get_text_range()
+            frame = Frame.of(page, textpage, text)
+            width, height = frame.width, frame.height
             pages.append(
                 Page(
                     index + 1,
                     width,
                     height,
                     text,
-                    loader=_char_loader(textpage, height),
+                    loader=_char_loader(textpage, frame),
                     source=page,
                 )
             )
@@ -193,9 +195,9 @@ def open_pdf(path: str, data: bytes | None = None) -> Document:
     return Document(path, pages, pdf)
 
 
-def _char_loader(textpage: pdfium.PdfTextPage, page_height: float) -> Callable[[], list[Word]]:
+def _char_loader(textpage: pdfium.PdfTextPage, frame: Frame) -> Callable[[], list[Word]]:
     def load() -> list[Word]:
-        return read_words(textpage, page_height)
+        return read_words(textpage, frame)
 
     return load
 
@@ -203,19 +205,72 @@ def _char_loader(textpage: pdfium.PdfTextPage, page_height: float) -> Callable[[
 WORD_RE = re.compile(r"[^\s\x00\ufeff]+")
 
 
+@dataclass(frozen=True)
+class Frame:
+    """PDF user space -> the page turned so that its text reads left to right, top-left origin, points.
+
+    The crop box fixes the origin; the direction the text runs in user space fixes the turn. That is the
+    display orientation for ordinary pages and for landscape pages whose content was drawn rotated and
+    turned back by /Rotate; a page turned by /Rotate alone shows sideways text but is read upright.
+    """
+
+    ox: float
+    oy: float
+    ax: float
+    ay: float
+    bx: float
+    by: float
+    width: float
+    height: float
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str) -> Frame:
+        left, bottom, right, top = page.get_cropbox()
+        match _text_direction(textpage, text):
+            case "+y":  # written bottom to top
+                return cls(-bottom, -left, 0, 1, 1, 0, top - bottom, right - left)
+            case "-y":  # written top to bottom
+                return cls(top, right, 0, -1, -1, 0, top - bottom, right - left)
+            case "-x":  # upside down
+                return cls(right, -bottom, -1, 0, 0, 1, right - left, top - bottom)
+        return cls(-left, top, 1, 0, 0, -1, right - left, top - bottom)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return self.ox + self.ax * x + self.bx * y, self.oy + self.ay * x + self.by * y
+
+
+def _text_direction(textpage: pdfium.PdfTextPage, text: str, sample: int = 12) -> str:
+    """The way most text runs in user space ("+x", "-x", "+y", "-y"), from a few longer words' first and
+    last characters."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    dx = dy = 0.0
+    for m in itertools.islice(LONG_WORD_RE.finditer(text), sample):
+        pdfium_c.FPDFText_GetCharOrigin(textpage, m.start(), x, y)
+        x0, y0 = x.value, y.value
+        pdfium_c.FPDFText_GetCharOrigin(textpage, m.end() - 1, x, y)
+        dx, dy = dx + x.value - x0, dy + y.value - y0
+    if abs(dy) > abs(dx):
+        return "+y" if dy > 0 else "-y"
+    return "-x" if dx < 0 else "+x"
+
+
+LONG_WORD_RE = re.compile(r"\w{5,}")
+
+
 class _WordReader:
     """pdfium calls for one text page, with their ctypes buffers allocated once."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage, page_height: float) -> None:
+    def __init__(self, textpage: pdfium.PdfTextPage, frame: Frame) -> None:
         self.textpage = textpage
-        self.page_height = page_height
+        self.frame = frame
         self.name = ctypes.create_string_buffer(128)
         self.flags = ctypes.c_int()
         self.d = [ctypes.c_double() for _ in range(4)]
         self.bold_names: dict[bytes, bool] = {}
 
-    def word(self, text: str, index: int, x0: float, x1: float) -> Word:
-        """A word from its first character's font and baseline.
+    def word(self, text: str, index: int, box: tuple[float, float, float, float]) -> Word:
+        """A word from its box (left, bottom, right, top in user space) and its first character's font
+        and baseline.
 
         The vertical extent comes from the baseline and the font size, not from the glyphs: words of
         one line then share top and bottom exactly, whatever their ascenders and descenders.
@@ -229,16 +284,25 @@ class _WordReader:
             bold = self.bold_names[self.name.value] = any(m in name for m in BOLD_MARKERS)
         bold = bold or pdfium_c.FPDFText_GetFontWeight(tp, index) >= 600
         pdfium_c.FPDFText_GetCharOrigin(tp, index, d[0], d[1])
-        top = self.page_height - (d[1].value + 0.8 * size)
+        f = self.frame
+        left, bottom, right, top_ = box
+        if f.ay == 0 and f.bx == 0:  # not rotated: x maps to x, y to y (the common case, kept cheap)
+            x0, x1 = sorted((f.ox + f.ax * left, f.ox + f.ax * right))
+            baseline = f.oy + f.by * d[1].value
+        else:
+            xs = [f.ox + f.ax * x + f.bx * y for x in (left, right) for y in (bottom, top_)]
+            x0, x1 = min(xs), max(xs)
+            baseline = f.point(d[0].value, d[1].value)[1]
+        top = baseline - 0.8 * size
         return Word(text, x0, top, x1, top + size, size, bold)
 
-    def rect_of(self, start: int, end: int) -> tuple[float, float] | None:
-        """(x0, x1) of a run of characters that pdfium sets as one rectangle, else None."""
+    def rect_of(self, start: int, end: int) -> tuple[float, float, float, float] | None:
+        """(left, bottom, right, top) of a run of characters that pdfium sets as one rectangle, else None."""
         if pdfium_c.FPDFText_CountRects(self.textpage, start, end - start) != 1:
             return None
         left, top, right, bottom = self.d
         pdfium_c.FPDFText_GetRect(self.textpage, 0, left, top, right, bottom)
-        return left.value, right.value
+        return left.value, bottom.value, right.value, top.value
 
     def split(self, text: str, start: int, end: int) -> list[Word]:
         """Character by character: a new word at a gap wider than half the font size or a new line."""
@@ -256,10 +320,10 @@ class _WordReader:
                     p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], b), max(p[5], t)
                     continue
             pieces.append([i, i, x0, x1, b, t])
-        return [self.word(text[int(p[0]) : int(p[1]) + 1], int(p[0]), p[2], p[3]) for p in pieces]
+        return [self.word(text[int(p[0]) : int(p[1]) + 1], int(p[0]), (p[2], p[4], p[3], p[5])) for p in pieces]
 
 
-def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
+def read_words(textpage: pdfium.PdfTextPage, frame: Frame) -> list[Word]:
     """Words of a page: pdfium's text split at white space, each word one call for its box.
 
     A word that pdfium does not set as one rectangle (a gap, a change of line or font inside it) is
@@ -269,13 +333,13 @@ def read_words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
     text = textpage.get_text_range(0, count)
     if len(text) != count:  # characters outside the BMP: indices would not line up with the text
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count))
-    reader = _WordReader(textpage, page_height)
+    reader = _WordReader(textpage, frame)
     words: list[Word] = []
     for m in WORD_RE.finditer(text):
         start, end = m.span()
-        span = reader.rect_of(start, end)
-        if span is not None:
-            words.append(reader.word(m.group(), start, *span))
+        box = reader.rect_of(start, end)
+        if box is not None:
+            words.append(reader.word(m.group(), start, box))
         else:
             words.extend(reader.split(text, start, end))
     return words
