@@ -150,10 +150,17 @@ def resolve_report_municipality(report: Report, candidates: list[tuple[str, dict
             if resolved.code_in_force:
                 report.provenance["municipality"]["code_in_force"] = resolved.code_in_force
             return
-    if candidates:
-        report.municipality = candidates[0][0]
-        proposals = resolve_municipality(candidates[0][0], report.year).candidates
-        report.provenance["municipality"] = {**candidates[0][1], "method": "unresolved", "candidates": proposals[:3]}
+    names = [(printed, where) for printed, where in candidates if _name_like(printed)]
+    if names:
+        printed, where = names[0]
+        report.municipality = printed
+        proposals = resolve_municipality(printed, report.year).candidates
+        report.provenance["municipality"] = {**where, "method": "unresolved", "candidates": proposals[:3]}
+
+
+def _name_like(text: str) -> bool:
+    """A printed name, not a piece of a sentence a cue caught ("kommuners sätt att arbeta. Verktyget ...")."""
+    return len(text.split()) <= 4 and not any(mark in text for mark in ".;:!?")
 
 
 def _mentions_kommunkompass(text: str) -> bool:

@@ -88,6 +88,11 @@ RULES: dict[str, Rule] = {
         "(the difference is rounding); warning when not (the cause is reported by another check).",
     ),
     "report-total-over-800": Rule("error", "The overview totals of the areas add up to more than 800."),
+    "metadata-missing": Rule(
+        "warning",
+        "The municipality could not be tied to an SCB kommunkod, or the year of the evaluation was not found: "
+        "the report cannot be placed in a panel without a person's help.",
+    ),
     "ocr-low-confidence": Rule(
         "warning",
         "A number read by OCR has a confidence below the threshold, or an OCR'd row or area fails a check: "
@@ -121,7 +126,7 @@ def validate_report(report: Report, catalog: Any | None = None) -> list[Check]:
     if catalog is None:
         catalog = _default_catalog()
     ctx = _Context.of(report, catalog)
-    checks = _area_set_checks(report)
+    checks = _metadata_checks(report) + _area_set_checks(report)
     for area in sorted(report.areas, key=lambda a: a.area_no):
         checks += _AreaValidator(area, ctx).run()
     checks += _report_total_checks(report)
@@ -268,6 +273,16 @@ def _parse_question_no(question_no: str) -> tuple[int, int] | None:
 
 
 # --- report-level ----------------------------------------------------------------------------------
+
+
+def _metadata_checks(report: Report) -> list[Check]:
+    checks = []
+    if report.kommunkod is None:
+        printed = f"printed {report.municipality!r}" if report.municipality else "no name found"
+        checks.append(_check("metadata-missing", f"municipality not resolved to a kommunkod ({printed})"))
+    if report.year is None:
+        checks.append(_check("metadata-missing", "year of the evaluation not found"))
+    return checks
 
 
 def _area_set_checks(report: Report) -> list[Check]:

@@ -262,7 +262,7 @@ def small_area(area_no: int, rows: list[tuple[float, float, float | None]], box:
 
 def eight_areas(first: Area) -> Report:
     """A report whose area 1 is ``first`` and areas 2-8 are trivially consistent 50-of-100 areas."""
-    report = Report(source_file="r.pdf", sha256="0", pages=1, edition="2010")
+    report = Report(source_file="r.pdf", sha256="0", pages=1, edition="2010", kommunkod="2580", year=2012)
     report.areas = [first] + [small_area(n, [(25, 50, 50), (25, 50, 50)], 50, 50) for n in range(2, 9)]
     return report
 
@@ -365,3 +365,10 @@ def test_cli_strict_fails_on_an_error(tmp_path: Path) -> None:
 def test_cli_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_unresolved_municipality_and_missing_year_are_reported() -> None:
+    report = truth_report()
+    report.kommunkod, report.year, report.municipality = None, None, "Örbro kommun"
+    codes = [(c.severity, c.code) for c in validate_report(report) if c.severity != "info"]
+    assert codes == [("warning", "metadata-missing"), ("warning", "metadata-missing")]
