@@ -40,7 +40,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from .errors import CorruptPdfError
-from .ocr_image import deskew, estimate_skew, remove_rules
+from .ocr_image import deskew, estimate_skew, remove_rules, whiten_paper
 from .ocr_numbers import normalise_ocr_number, reread_numbers
 from .ocr_tesseract import page_rotation, require_tesseract, run_tesseract, tesseract_available, tsv_words
 from .pdf.document import Page, Word
@@ -48,7 +48,7 @@ from .writers import atomic_path
 
 __all__ = ["normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
 
-OCR_VERSION = 3
+OCR_VERSION = 4
 """Part of the cache key: bump when rendering, clean-up or word conversion changes."""
 PSM = 11
 MIN_LETTERS = 40
@@ -131,6 +131,7 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
     The record holds the page size in points, the measured skew and the words as
     ``[text, x0, top, x1, bottom, conf]`` in points (top and bottom are those of the word's line box).
     """
+    image = whiten_paper(image)
     angle = estimate_skew(image)
     clean = remove_rules(deskew(image, angle))
     first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))

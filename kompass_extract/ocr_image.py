@@ -55,6 +55,20 @@ def deskew(image: Image.Image, angle: float) -> Image.Image:
     return image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
+PAPER_PERCENTILE = 90
+"""Grey level of the paper: most of a page is paper, so a high percentile of its pixels is the paper's tone."""
+
+
+def whiten_paper(image: Image.Image) -> Image.Image:
+    """Stretch the grey levels so that the paper is white: tinted, yellowed or dark-photocopied paper would
+    otherwise fall under :data:`DARK` and count as ink everywhere."""
+    pixels = np.asarray(image.convert("L")).astype(np.float32)
+    paper = float(np.percentile(pixels, PAPER_PERCENTILE))
+    if paper >= 245 or paper <= DARK / 2:
+        return image.convert("L")
+    return Image.fromarray(np.clip(pixels * (255.0 / paper), 0, 255).astype(np.uint8))
+
+
 def remove_rules(
     image: Image.Image, *, min_fraction_h: float = 1 / 12, min_fraction_v: float = 1 / 50, max_width_v: float = 1 / 400
 ) -> Image.Image:

@@ -12,6 +12,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
@@ -360,3 +361,15 @@ def test_page_scanned_upside_down_is_turned() -> None:
     assert ocr_tesseract.page_rotation(image) == 0
     assert ocr_tesseract.page_rotation(image.rotate(180, expand=True)) == 180
     assert ocr_tesseract.page_rotation(image.rotate(90, expand=True)) == 90
+
+
+def test_tinted_paper_is_whitened_before_rules_are_removed() -> None:
+    """Regression: on grey paper (a dark photocopy) every paper row counted as a rule and the page read empty."""
+    from kompass_extract.ocr_image import DARK, whiten_paper
+
+    page = Image.new("L", (400, 300), 150)
+    ImageDraw.Draw(page).text((20, 20), "11 15 75%", fill=20)
+    before, after = np.asarray(page), np.asarray(whiten_paper(page))
+    assert (before < DARK).all()  # as read before: the whole page is ink
+    assert after[150, 200] == 255  # paper is white now
+    assert 0 < (after < DARK).sum() == (before < DARK * 150 / 255).sum()  # the ink, and only the ink, stays dark
