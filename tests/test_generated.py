@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from kompass_extract import extract
-from kompass_extract.model import Area, Finding, Question, Report, Section
 from kompass_extract.testing.compare import compare, summary
 from kompass_extract.testing.truth_builder import LAYOUT_DEFAULTS, build_truth, load_json, round_half_up, score_area
+from kompass_extract.testing.truth_report import report_from_truth
 
 GENERATED = Path(__file__).resolve().parent.parent / "fixtures" / "generated"
 FOLDERS = sorted(p for p in GENERATED.iterdir() if (p / "truth.json").is_file())
@@ -161,40 +161,14 @@ def test_generation_is_deterministic() -> None:
     assert truth["variant"] == spec["name"]
 
 
-def _report_from_truth(truth: dict) -> Report:
-    """A Report that states exactly what the truth says, built by hand (no extraction)."""
-    report = Report(
-        source_file="x.pdf",
-        sha256="0",
-        pages=1,
-        municipality=truth["municipality"],
-        kommunkod=truth["kommunkod"],
-        year=truth["year"],
-        edition=truth["edition"],
-    )
-    for a in truth["areas"]:
-        total = a["overview_total"]
-        area = Area(a["no"], name=a["title"], header_score=a["header_score"])
-        area.score, area.max, area.percent = total["achieved"], total["max"], total["percent"]
-        area.rubriker = list(a["rubriker"])
-        area.sections = [Section(n["heading"], n["paragraphs"], 1) for n in a["narrative"]]
-        area.findings = [Finding("strength", i, t, 1) for i, t in enumerate(a["strengths"])]
-        area.findings += [Finding("improvement", i, t, 1) for i, t in enumerate(a["improvements"])]
-        area.questions = [
-            Question(a["no"], q["id"], q["text"], q["achieved"], q["max"], q["percent"], 1) for q in a["questions"]
-        ]
-        report.areas.append(area)
-    return report
-
-
 def test_compare_names_each_wrong_field() -> None:
     truth = _truth(FOLDERS[0])
-    report = _report_from_truth(truth)
+    report = report_from_truth(truth)
     assert compare(report, truth) == []
     area = report.area(2)
     area.questions[1].percent = (area.questions[1].percent or 0) + 1
     area.questions[0].text = "  " + area.questions[0].text.replace(" ", "\n")  # whitespace only: still exact
-    area.findings = [f for f in area.findings if not (f.kind == "improvement" and f.position == 0)]
+    area.findings = [f for f in area.findings if not (f.kind == "improvement" and f.position == 1)]
     report.kommunkod = "9999"
     report.areas = [a for a in report.areas if a.area_no != 8]
     mismatches = compare(report, truth)

@@ -64,7 +64,11 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
             if found is not None:
                 dates.append((n, line.page, line.top, *found, _where(line, f"date_cues[{n}]")))
         for n, pattern in enumerate(cues["evaluator_cues"]):
-            m = re.search(pattern, text) if single else None  # a single line: the names end where it ends
+            m = re.search(pattern, text)
+            # Names wrap: a line joined with the next is read when the names end inside it (at a full stop);
+            # a cue that reads to the end of the line ("Utvärderare: ...") only on the line itself.
+            if m and not single and not text[m.end("names") :].lstrip().startswith("."):
+                m = None
             if m and not meta.evaluators:
                 meta.evaluators = split_evaluators(m.group("names"))
                 meta.provenance["evaluators"] = _where(line, f"evaluator_cues[{n}]")

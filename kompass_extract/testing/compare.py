@@ -47,7 +47,9 @@ def summary(mismatches: list[Mismatch], truth: dict[str, Any]) -> tuple[int, int
 
 def flatten_truth(truth: dict[str, Any]) -> dict[str, Any]:
     """The compared fields of a truth document, keyed by path."""
-    flat: dict[str, Any] = {k: truth[k] for k in ("municipality", "kommunkod", "year", "edition")}
+    flat: dict[str, Any] = {k: truth[k] for k in ("municipality", "kommunkod", "year", "month", "edition")}
+    if "evaluators" in truth:  # the Luleå PDF prints none
+        flat["evaluators"] = truth["evaluators"]
     for area in truth["areas"]:
         total = area["overview_total"]
         _add_area(
@@ -73,8 +75,11 @@ def flatten_report(report: Report) -> dict[str, Any]:
         "municipality": report.municipality,
         "kommunkod": report.kommunkod,
         "year": report.year,
+        "month": report.month,
         "edition": report.edition,
     }
+    if report.evaluators:
+        flat["evaluators"] = report.evaluators
     for area in report.areas:
         _add_area(flat, area.area_no, **_area_values(area))
     return flat

@@ -22,6 +22,7 @@ def report_from_truth(truth: dict[str, Any], *, catalogued: bool = False, page: 
         year=truth.get("year"),
         month=truth.get("month"),
         edition=edition,
+        evaluators=list(truth.get("evaluators", [])),
     )
     for a in truth["areas"]:
         total = a["overview_total"]
