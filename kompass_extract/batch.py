@@ -517,9 +517,14 @@ def _publish(
                 write_json(stage(report_dir / name), data, indent=None)
     written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect)
     summary.warnings += warnings
-    for stale in report_dir.glob("*.json") if report_dir.exists() else []:
-        if stale.name not in names:
-            stale.unlink()
+    stale = [p for p in (report_dir.glob("*.json") if report_dir.exists() else []) if p.name not in names]
+    if stale:
+        summary.warnings.append(
+            f"{len(stale)} report(s) in {out} from earlier runs are not among this run's inputs and were dropped from "
+            "its tables (the outputs always describe exactly the inputs of the run; convert the whole archive to keep them)"
+        )
+    for path in stale:
+        path.unlink()
     summary.files = written + [f"reports/{name}" for name in sorted(names)]
     if publish_key:  # written last: a run killed before this point is published again by the next one
         with atomic_path(marker) as tmp:

@@ -55,7 +55,9 @@ def _edition(ctx: click.Context, param: click.Parameter, value: str | None) -> s
               help="OCR pages without a text layer: auto, never, always.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Ignore cached results and convert every file again.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any report has an error-level check.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr (failures are still listed)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.pass_context
@@ -72,7 +74,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
     from .batch import convert
     from .inputs import InputNotFoundError
 
-    console = Console(stderr=True, quiet=quiet)
+    console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:
         with _progress_bar(console) as progress:
             summary = convert(inputs, out_dir, progress=progress, **options)
@@ -88,6 +90,10 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
         ctx.exit(1)
     data = summary.to_dict()
     _print_summary(console, data)
+    if quiet:  # no progress or summary, but a failed input is never silent
+        loud = Console(stderr=True, soft_wrap=True)
+        for f in data["failures"]:
+            loud.print(f"failed {f['error_code']}: {f['source_file']}: {f['message']}", markup=False, highlight=False)
     if debug:
         for path, trace in summary.tracebacks.items():
             Console(stderr=True).print(f"[red]{path}[/]\n{trace}", markup=False, highlight=False)

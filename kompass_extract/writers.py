@@ -127,6 +127,16 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield stage(path)
 
 
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+"""What a plain open() would create: 0666 less the umask."""
+
+
 @contextlib.contextmanager
 def staged_paths() -> Iterator[Callable[[str | os.PathLike[str]], Path]]:
     """Stage several files under temporary names and rename them all into place at the end, in one quick loop.
@@ -141,6 +151,7 @@ def staged_paths() -> Iterator[Callable[[str | os.PathLike[str]], Path]]:
         final = Path(path)
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; outputs are for colleagues and services too
         os.close(fd)
         staged.append((Path(tmp), final))
         return Path(tmp)

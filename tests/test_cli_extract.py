@@ -100,3 +100,19 @@ def test_unexpected_error_shows_no_traceback_unless_debug(tmp_path: Path, monkey
     assert "RuntimeError: boom" in plain.stderr and "Traceback" not in plain.output
     debug = run(str(tmp_path / "r.pdf"), "--out", str(tmp_path / "out"), "--debug")
     assert isinstance(debug.exception, RuntimeError)
+
+
+def test_outputs_are_readable_by_others_and_a_narrower_run_says_what_it_dropped(tmp_path: Path) -> None:
+    """Regressions: outputs were created 0600 (mkstemp); converting one file into a folder of many dropped
+    the others silently."""
+    out = tmp_path / "out"
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copyfile(LULEA_PDF, archive / "a.pdf")
+    copy_with_extra_byte(LULEA_PDF, archive / "b.pdf", b"\n")
+    assert run(str(archive), "--out", str(out), "--quiet").exit_code == 0
+    assert (out / "reports.csv").stat().st_mode & 0o044 == 0o044
+    narrower = run(str(archive / "a.pdf"), "--out", str(out))
+    assert narrower.exit_code == 0
+    assert "1 report(s)" in narrower.stderr and "dropped" in narrower.stderr
+    assert len(read_csv(out / "reports.csv")) == 1
