@@ -175,19 +175,23 @@ def _mentions_kommunkompass(text: str) -> bool:
 def finish_report(report: Report, edition: str | None) -> None:
     """Catalog matching, edition detection and validation: the stages after parsing."""
     catalog = load_catalog()
-    if edition is not None:
+    guess = detect_edition(
+        {a.area_no: a.name or a.overview_title or "" for a in report.areas},
+        {q.question_no: q.text for a in report.areas for q in a.questions},
+        report.year,
+        set(report.provenance.get("labels", {}).get("seen", [])) | ({report.template} if report.template else set()),
+        catalog,
+    )
+    report.provenance["edition"] = {
+        "detected": guess.edition,
+        "confidence": guess.confidence,
+        "evidence": guess.evidence,
+    }
+    if edition is not None:  # the user's word; validation warns when the report's own evidence disagrees
         report.edition, report.edition_confidence = edition, 1.0
+        report.provenance["edition"]["given"] = edition
     else:
-        guess = detect_edition(
-            {a.area_no: a.name or a.overview_title or "" for a in report.areas},
-            {q.question_no: q.text for a in report.areas for q in a.questions},
-            report.year,
-            set(report.provenance.get("labels", {}).get("seen", []))
-            | ({report.template} if report.template else set()),
-            catalog,
-        )
         report.edition, report.edition_confidence = guess.edition, guess.confidence
-        report.provenance["edition"] = {"evidence": guess.evidence}
     for area in report.areas:
         area.name_canonical = catalog.area_canonical(report.edition, area.area_no, area.name or area.overview_title)
         for q in area.questions:

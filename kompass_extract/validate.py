@@ -88,6 +88,11 @@ RULES: dict[str, Rule] = {
         "(the difference is rounding); warning when not (the cause is reported by another check).",
     ),
     "report-total-over-800": Rule("error", "The overview totals of the areas add up to more than 800."),
+    "edition-mismatch": Rule(
+        "warning",
+        "The edition was given (--edition) but the report's own evidence (area names, questions, year) points to "
+        "another: canonical area names and catalog ids follow the given edition.",
+    ),
     "metadata-missing": Rule(
         "warning",
         "The municipality could not be tied to an SCB kommunkod, or the year of the evaluation was not found: "
@@ -282,6 +287,13 @@ def _metadata_checks(report: Report) -> list[Check]:
         checks.append(_check("metadata-missing", f"municipality not resolved to a kommunkod ({printed})"))
     if report.year is None:
         checks.append(_check("metadata-missing", "year of the evaluation not found"))
+    edition = report.provenance.get("edition", {})
+    given, detected = edition.get("given"), edition.get("detected")
+    if given and detected and given != detected:
+        message = (
+            f"edition {given} was given, the report reads as {detected} (confidence {edition.get('confidence', 0):.2f})"
+        )
+        checks.append(_check("edition-mismatch", message))
     return checks
 
 

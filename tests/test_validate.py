@@ -372,3 +372,11 @@ def test_unresolved_municipality_and_missing_year_are_reported() -> None:
     report.kommunkod, report.year, report.municipality = None, None, "Örbro kommun"
     codes = [(c.severity, c.code) for c in validate_report(report) if c.severity != "info"]
     assert codes == [("warning", "metadata-missing"), ("warning", "metadata-missing")]
+
+
+def test_given_edition_that_the_report_contradicts_is_warned() -> None:
+    report = truth_report()
+    report.provenance["edition"] = {"detected": "2016", "confidence": 1.0, "given": "2020"}
+    assert [c.code for c in validate_report(report) if c.severity == "warning"] == ["edition-mismatch"]
+    report.provenance["edition"]["given"] = "2016"
+    assert [c.code for c in validate_report(report) if c.severity == "warning"] == []
