@@ -32,10 +32,11 @@ from . import extract as library_extract
 from .cache import Cache, file_sha256
 from .errors import ExtractionTimeoutError, KompassError, OcrUnavailableError
 from .inputs import discover
-from .model import Report
+from .model import Check, Report
 from .parse.text import labels
 from .schema import TABLES
 from .tables import report_rows
+from .validate import RULES
 from .writers import (
     CSV_DIALECTS,
     DEFAULT_FORMATS,
@@ -282,7 +283,10 @@ def assign_report_ids(reports: Sequence[Report]) -> None:
     """Set every report's final id; reports sharing a base id get '-2', '-3' by month, then by content hash.
 
     The order depends only on what the reports contain, never on file names or the order of the inputs, so
-    an id stays the same when the archive is converted again with other files around it.
+    the same set of files always gives the same ids. (A report added later that sorts first takes the base
+    id over: ids of a municipality with two reports in one year are stable per run, not across archives.)
+    Reports of one id group whose numbers are all equal are flagged ``possible-duplicate-report``: the same
+    report saved twice would otherwise enter a panel twice.
     """
     groups: dict[str, list[Report]] = defaultdict(list)
     for report in reports:
@@ -291,6 +295,30 @@ def assign_report_ids(reports: Sequence[Report]) -> None:
         group.sort(key=lambda r: (_month_index(r.month), r.sha256))
         for number, report in enumerate(group, 1):
             report.report_id = base if number == 1 else f"{base}-{number}"
+        _flag_same_content(group)
+
+
+def _flag_same_content(group: list[Report]) -> None:
+    def numbers(report: Report) -> tuple:
+        return tuple(
+            (
+                a.area_no,
+                a.score,
+                a.header_score,
+                tuple((q.question_no, q.achieved, q.max, q.percent) for q in a.questions),
+            )
+            for a in report.areas
+        )
+
+    seen: dict[tuple, Report] = {}
+    for report in group:
+        first = seen.setdefault(numbers(report), report)
+        if first is not report:
+            for a, b in ((report, first), (first, report)):
+                message = f"{a.report_id} has the same scores as {b.report_id} ({b.source_file}): the same report saved twice?"
+                a.checks.append(
+                    Check(RULES["possible-duplicate-report"].severity, "possible-duplicate-report", message)
+                )
 
 
 # --- the batch ------------------------------------------------------------------------------------------------
@@ -513,7 +541,8 @@ def _publish(
             if o.report is not None and o.data is not None:
                 name = f"{safe_file_name(o.report.report_id or '')}.json"
                 names.add(name)
-                data = {**o.data, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256}
+                data = {**o.data, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256,
+                        "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip
                 write_json(stage(report_dir / name), data, indent=None)
     written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect)
     summary.warnings += warnings

@@ -88,6 +88,11 @@ RULES: dict[str, Rule] = {
         "(the difference is rounding); warning when not (the cause is reported by another check).",
     ),
     "report-total-over-800": Rule("error", "The overview totals of the areas add up to more than 800."),
+    "possible-duplicate-report": Rule(
+        "warning",
+        "Two files of one municipality and year carry the same numbers: probably one report saved twice (with "
+        "different bytes, so not caught as a duplicate file). Raised by the batch, which sees both.",
+    ),
     "edition-mismatch": Rule(
         "warning",
         "The edition was given (--edition) but the report's own evidence (area names, questions, year) points to "

@@ -116,3 +116,17 @@ def test_outputs_are_readable_by_others_and_a_narrower_run_says_what_it_dropped(
     assert narrower.exit_code == 0
     assert "1 report(s)" in narrower.stderr and "dropped" in narrower.stderr
     assert len(read_csv(out / "reports.csv")) == 1
+
+
+def test_the_same_report_saved_twice_is_flagged(tmp_path: Path) -> None:
+    """Two files with different bytes but the same report become -2 and are flagged, not silently doubled."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copyfile(LULEA_PDF, archive / "a.pdf")
+    copy_with_extra_byte(LULEA_PDF, archive / "a-resaved.pdf", b"\n")
+    out = tmp_path / "out"
+    assert run(str(archive), "--out", str(out), "--quiet").exit_code == 0
+    flagged = [r["report_id"] for r in read_csv(out / "checks.csv") if r["code"] == "possible-duplicate-report"]
+    assert sorted(flagged) == ["2580-2018", "2580-2018-2"]
+    saved = json.loads((out / "reports" / "2580-2018-2.json").read_text(encoding="utf-8"))
+    assert "possible-duplicate-report" in {c["code"] for c in saved["checks"]}
