@@ -7,6 +7,7 @@ process start stay fast (no pandas, pyarrow or pdfium at import time).
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
@@ -22,7 +23,18 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A click group whose commands are imported on first use."""
+    """A click group whose commands are imported on first use, and which keeps tracebacks from users."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("KOMPASS_DEBUG"):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (set KOMPASS_DEBUG=1 for the traceback)", err=True)
+            ctx.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -88,8 +88,15 @@ def propose(cat: Catalog, directory: str, out: str | None) -> None:
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return [{k: v or "" for k, v in row.items()} for row in csv.DictReader(f)]
+    from .writers import read_output_csv
+
+    rows, decimal = read_output_csv(path)
+    if decimal == ",":  # Swedish Excel dialect: numbers back to the catalog's decimal point
+        rows = [{k: v.replace(",", ".") if k in NUMERIC else v for k, v in row.items()} for row in rows]
+    return rows
+
+
+NUMERIC = ("match_score", "achieved", "max", "percent", "score_low", "score_high", "confidence", "edition_confidence")
 
 
 def _write_csv(stream: TextIO, fields: Iterable[str], rows: Iterable[dict]) -> None:

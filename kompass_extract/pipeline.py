@@ -14,7 +14,7 @@ from pathlib import Path
 from . import __version__
 from .catalog import load_catalog
 from .catalog.edition import detect_edition, labels_in_text
-from .errors import NoTextLayerError, NotKommunkompassError, TooManyPagesError
+from .errors import CorruptPdfError, NoTextLayerError, NotKommunkompassError, TooManyPagesError
 from .model import Area, Report
 from .municipality import resolve_municipality
 from .parse.cover import FRONT_PAGES, read_metadata
@@ -47,7 +47,10 @@ def extract(
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """
     path = str(path)
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:  # missing, a directory, no permission: the library speaks in typed errors
+        raise CorruptPdfError(f"cannot read the file: {exc.strerror or exc}") from exc
     sha = hashlib.sha256(data).hexdigest()
     doc = open_pdf(path, data)
     try:

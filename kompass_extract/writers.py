@@ -382,3 +382,17 @@ _ILLEGAL_NAME = re.compile(r"[^\w.-]+")
 def safe_file_name(name: str) -> str:
     """A report id as a file name (ids are already safe; this guards against a slug gone wrong)."""
     return _ILLEGAL_NAME.sub("_", name).strip(".") or "_"
+
+
+def read_output_csv(path: str | os.PathLike[str]) -> tuple[list[dict[str, str]], str]:
+    """Rows (as text) of a table this module wrote, in either CSV dialect, and its decimal mark.
+
+    The Excel dialect is told by its semicolons (and its BOM is skipped), so tools that read an output folder
+    need not be told how it was written.
+    """
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        header = fh.readline()
+        fh.seek(0)
+        delimiter, decimal = (";", ",") if header.count(";") > header.count(",") else (",", ".")
+        return [{k: v or "" for k, v in row.items()} for row in csv.DictReader(fh, delimiter=delimiter)], decimal
+

@@ -7,7 +7,6 @@ a kommunkod such as "0115" stays a string, an empty cell becomes ``None``.
 
 from __future__ import annotations
 
-import csv
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import TABLES
+from ..writers import read_output_csv
 
 Row = dict[str, Any]
 
@@ -83,12 +83,8 @@ def read_table(path: Path, table: str) -> list[Row]:
     Columns the schema does not know are kept as strings.
     """
     types = {f.name: f.type for f in TABLES[table].fields}
-    with path.open(newline="", encoding="utf-8-sig") as fh:  # utf-8-sig: the Excel dialect starts with a BOM
-        header = fh.readline()
-        fh.seek(0)
-        delimiter, decimal = (";", ",") if header.count(";") > header.count(",") else (",", ".")
-        reader = csv.DictReader(fh, delimiter=delimiter)
-        return [{k: parse_value(v, types.get(k, "string"), decimal) for k, v in row.items()} for row in reader]
+    rows, decimal = read_output_csv(path)
+    return [{k: parse_value(v, types.get(k, "string"), decimal) for k, v in row.items()} for row in rows]
 
 
 def load_output(out_dir: str | Path) -> list[ReportView]:
