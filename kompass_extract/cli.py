@@ -31,7 +31,7 @@ class LazyGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
-            if os.environ.get("KOMPASS_DEBUG"):
+            if os.environ.get("KOMPASS_DEBUG") or ctx.meta.get("debug"):  # a command's --debug sets meta
                 raise
             click.echo(f"error: {type(exc).__name__}: {exc} (set KOMPASS_DEBUG=1 for the traceback)", err=True)
             ctx.exit(1)

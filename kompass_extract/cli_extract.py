@@ -72,6 +72,8 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
     from rich.console import Console
 
     from .batch import convert
+
+    ctx.meta["debug"] = debug
     from .inputs import InputNotFoundError
 
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
