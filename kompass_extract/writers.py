@@ -373,7 +373,14 @@ def write_outputs(
         if "csv" in formats or "parquet" in formats:
             write_json(stage(out / DATAPACKAGE_NAME), datapackage(formats, csv_dialect))
             written.append(DATAPACKAGE_NAME)
+    for stale in _output_names() - set(written):  # files of formats not asked for now would describe another run
+        (out / stale).unlink(missing_ok=True)
     return written, warnings
+
+
+def _output_names() -> set[str]:
+    names = {f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")}
+    return names | {SQLITE_NAME, XLSX_NAME, DATAPACKAGE_NAME}
 
 
 _ILLEGAL_NAME = re.compile(r"[^\w.-]+")
