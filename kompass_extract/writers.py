@@ -402,4 +402,3 @@ def read_output_csv(path: str | os.PathLike[str]) -> tuple[list[dict[str, str]],
         fh.seek(0)
         delimiter, decimal = (";", ",") if header.count(";") > header.count(",") else (",", ".")
         return [{k: v or "" for k, v in row.items()} for row in csv.DictReader(fh, delimiter=delimiter)], decimal
-
