@@ -2,8 +2,9 @@
 
 Each section is cut into its parts by labels and position: the box ("Rubriker" bullets, "Poäng"
 and the score below or beside it), the narrative (sub-headings recognised by weight/size, or by
-shape on font-less layers), and the Styrkor / Förbättrings list, whose two columns are separated at
-the x position of the second label so that they never mix, even across a page break.
+shape on font-less layers), and the Styrkor / Förbättrings list, whose two columns are separated
+where the right column's bullets line up (else at the second label) and regrouped into lines each on
+its own, so that they never mix, even across a page break.
 """
 
 from __future__ import annotations
