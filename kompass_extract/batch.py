@@ -30,6 +30,7 @@ from typing import Any
 
 from . import extract as library_extract
 from .cache import Cache, file_sha256
+from .catalog import load_catalog
 from .errors import ExtractionTimeoutError, KompassError, OcrUnavailableError
 from .inputs import discover
 from .model import Check, Report
@@ -324,15 +325,6 @@ def _flag_same_content(group: list[Report]) -> None:
 # --- the batch ------------------------------------------------------------------------------------------------
 
 
-def crosswalk_rows() -> tuple[list[dict[str, Any]], list[str]]:
-    """Rows of ``area_crosswalk`` from the catalog; empty (with a warning) while the catalog is missing."""
-    try:
-        from .catalog import load_catalog  # type: ignore[attr-defined]
-    except ImportError:
-        return [], ["the catalog is not available: area_crosswalk is empty"]
-    return list(load_catalog().crosswalk_rows()), []
-
-
 def _hash_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> list[tuple[str, list[str]]]:
     """Group readable inputs by content as (sha256, paths). Empty files stay apart: each is its own broken input."""
     by_sha: dict[str, list[str]] = defaultdict(list)
@@ -491,8 +483,7 @@ def _publish(
     tables["failures"] = [
         {"source_file": o.path, "sha256": o.sha256, "error_code": o.error_code, "message": o.message} for o in failures
     ]
-    tables["area_crosswalk"], warnings = crosswalk_rows()
-    summary.warnings += warnings
+    tables["area_crosswalk"] = list(load_catalog().crosswalk_rows())
 
     seconds = {o.report.sha256: (o.seconds, o.cached) for o in outcomes if o.report is not None}
     for report in reports:

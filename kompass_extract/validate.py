@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .catalog import load_catalog
 from .model import Area, Check, Question, Report
 
 
@@ -129,12 +130,11 @@ Interval = tuple[float, float]
 def validate_report(report: Report, catalog: Any | None = None) -> list[Check]:
     """Check a report; set ``score_low``/``score_high`` of every question and ``authoritative`` of every area.
 
-    ``catalog`` is a :class:`kompass_extract.catalog.Catalog`; when None the packaged catalog is used if it
-    is installed. Returns the checks in a deterministic order: report-level area checks, then per area
+    ``catalog`` is a :class:`kompass_extract.catalog.Catalog`; when None the packaged catalog is used. Returns the checks in a deterministic order: report-level area checks, then per area
     (by number) its question rows in printed order and its totals, then report-level totals.
     """
     if catalog is None:
-        catalog = _default_catalog()
+        catalog = load_catalog()
     ctx = _Context.of(report, catalog)
     checks = _metadata_checks(report) + _area_set_checks(report)
     for area in sorted(report.areas, key=lambda a: a.area_no):
@@ -151,15 +151,6 @@ def severity_counts(checks: Iterable[Check]) -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _default_catalog() -> Any | None:
-    """The packaged catalog, or None while it is not installed (catalog checks are then skipped)."""
-    try:
-        from .catalog import load_catalog
-    except ImportError:
-        return None
-    return load_catalog()
-
-
 def _check(
     code: str, message: str, area_no: int | None = None, question_no: str | None = None, *, severity: str | None = None
 ) -> Check:

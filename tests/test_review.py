@@ -22,11 +22,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from kompass_extract.cache import file_sha256
 from kompass_extract.cli import main
 from kompass_extract.model import Area, Check, Report
 from kompass_extract.pdf.document import open_pdf
 from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
-from kompass_extract.review.crops import locate_pdf, sha256_file
+from kompass_extract.review.crops import locate_pdf
 from kompass_extract.review.data import ReviewInputError
 from kompass_extract.schema import TABLES
 from kompass_extract.tables import report_rows
@@ -62,7 +63,7 @@ def question_bboxes(pdf: Path) -> dict[str, tuple[int, tuple[float, float, float
 def lulea_report(pdf: Path) -> Report:
     truth = json.loads((FIXTURE / "truth.json").read_text(encoding="utf-8"))
     report = report_from_truth(truth, catalogued=True, page=31)
-    report.source_file, report.sha256, report.edition_confidence = PDF_REL, sha256_file(pdf), 1.0
+    report.source_file, report.sha256, report.edition_confidence = PDF_REL, file_sha256(pdf), 1.0
     bboxes = question_bboxes(pdf)
     for area in report.areas:
         area.authoritative = {"field": "score"}
@@ -147,7 +148,7 @@ def test_parse_bbox_accepts_table_strings_and_rejects_garbage():
 
 def test_locate_pdf_tries_cwd_then_the_output_folders_parent(output_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(output_dir)
-    sha = sha256_file(output_dir.parent / PDF_REL)
+    sha = file_sha256(output_dir.parent / PDF_REL)
     found, problem = locate_pdf(PDF_REL, output_dir, sha)
     assert problem is None and found == output_dir.parent / PDF_REL
     assert locate_pdf(PDF_REL, output_dir, "f" * 64)[0] is None  # another file at that path is refused

@@ -41,7 +41,7 @@ class FakeCatalog:
 @pytest.fixture(autouse=True)
 def no_packaged_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests say which catalog they use; the packaged one (another module) must not leak in."""
-    monkeypatch.setattr(validate_module, "_default_catalog", lambda: None)
+    monkeypatch.setattr(validate_module, "load_catalog", lambda: None)
 
 
 def truth_report(*, catalogued: bool = False) -> Report:

@@ -1,7 +1,8 @@
 """Document-wide layout facts that the parsers share: the body text size and what a heading looks like.
 
-Headings are recognised by relative size and weight when the text layer has fonts, and by shape
-(short, unpunctuated, set apart by space) when it has none (OCR). No font name is ever consulted.
+Headings are recognised by relative size and weight when the text layer has fonts; on font-less
+layers (OCR) the parsers use shape (short, unpunctuated, set apart by space), numbering and labels.
+No font name is ever consulted.
 """
 
 from __future__ import annotations
@@ -20,15 +21,12 @@ class Layout:
     has_fonts: bool
 
     def is_heading(self, line: Line) -> bool:
-        """Bold or larger than the body text; on font-less layers a short unpunctuated line."""
+        """Bold or larger than the body text. Font-less layers (OCR) know neither: their headings are
+        found by the parsers from numbering, labels and the space around a line."""
         text = line.text.strip()
         if not text or len(text) > 130 or text[-1] in ".,;":
             return False
-        if line.size > self.body_size * 1.12:
-            return True
-        if line.bold is None:
-            return False
-        return line.bold
+        return line.size > self.body_size * 1.12 or line.bold is True
 
     def gap(self, prev: Line, line: Line) -> float:
         """Vertical distance between two lines in units of the usual line pitch (inf across pages)."""

@@ -213,9 +213,8 @@ def _min_conf(a: Word, b: Word) -> float | None:
     return min(confs) if confs else None
 
 
-def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
-    """Fill ``areas`` (created on demand) with question rows and totals. Returns notes on anomalies."""
-    notes: list[str] = []
+def parse_overview(lines: list[Line], areas: dict[int, Area]) -> None:
+    """Fill ``areas`` (created on demand) with question rows and totals."""
     columns: Columns | None = None
     current: Area | None = None
     row: RowBuilder | None = None
@@ -290,10 +289,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> list[str]:
             if current.area_no == LAST_AREA and current.questions:
                 break  # what follows the last area's total is not part of the tables
             continue
-        if nums:
-            notes.append(f"page {line.page}: numbers outside a row ignored: {line.text}")
     finish_row()
-    return notes
 
 
 def _area_title_words(words: list[Word]) -> list[Word]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -18,8 +18,10 @@ def labels() -> dict[str, Any]:
     return json.loads(resources.files(__package__).joinpath("labels.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower case without diacritics and with single spaces, for comparing labels (OCR drops accents)."""
+    """Lower case without diacritics and with single spaces, for comparing labels (OCR drops accents).
+    Cached: the same words and lines are compared with several label lists."""
     return re.sub(r"\s+", " ", fold_diacritics(text.lower())).strip()
 
 
@@ -33,13 +35,14 @@ def collapse_letter_spacing(text: str) -> str:
 
 @cache
 def _folded_labels(key: str) -> tuple[str, ...]:
-    return tuple(fold(x) for x in labels()[key])
+    """The labels of ``key`` folded, longest first (so "Max poäng" is tried before "Max")."""
+    return tuple(sorted((fold(x) for x in labels()[key]), key=len, reverse=True))
 
 
 def starts_with_label(text: str, key: str) -> str | None:
     """The label of ``key`` that ``text`` starts with (folded comparison), or None."""
     folded = fold(text)
-    for label in sorted(_folded_labels(key), key=len, reverse=True):
+    for label in _folded_labels(key):
         if folded == label or folded.startswith(label + " ") or folded.startswith(label + ":"):
             return label
     return None

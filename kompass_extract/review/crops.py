@@ -7,12 +7,12 @@ whose SHA-256 differs would show the wrong spot, so it is refused with a reason.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import file_sha256
 from ..model import BBox
 
 DEFAULT_SCALE = 2.0
@@ -73,14 +73,6 @@ def crop_pixels(
     return left, upper, right, lower
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def locate_pdf(source_file: str | None, out_dir: Path, sha256: str | None) -> tuple[Path | None, str | None]:
     """The PDF a report was extracted from, or None and the reason it cannot be used.
 
@@ -94,7 +86,7 @@ def locate_pdf(source_file: str | None, out_dir: Path, sha256: str | None) -> tu
     found = next((p for p in candidates if p.is_file()), None)
     if found is None:
         return None, f"the source PDF {source_file} was not found"
-    if sha256 and sha256_file(found) != sha256:
+    if sha256 and file_sha256(found) != sha256:
         return None, f"{found} is not the PDF that was extracted (its SHA-256 differs)"
     return found, None
 

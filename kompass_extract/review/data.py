@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import TABLES
+from ..validate import SEVERITIES
 from ..writers import read_output_csv
 
 Row = dict[str, Any]
 
 TABLE_NAMES = ("reports", "areas", "questions", "findings", "checks")
-SEVERITIES = ("error", "warning", "info")
 
 
 class ReviewInputError(ValueError):
