@@ -16,11 +16,9 @@ import math
 import multiprocessing
 import multiprocessing.connection
 import os
-import re
 import signal
 import time
 import traceback
-import unicodedata
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -36,14 +34,13 @@ from .inputs import discover
 from .model import Check, Report
 from .parse.text import labels
 from .schema import TABLES
-from .tables import report_rows
+from .tables import base_report_id, report_rows
 from .validate import RULES
 from .writers import (
     CSV_DIALECTS,
     DEFAULT_FORMATS,
     FORMATS,
     atomic_path,
-    safe_file_name,
     staged_paths,
     write_json,
     write_outputs,
@@ -260,18 +257,6 @@ def run_pool(
 
 
 # --- report ids -----------------------------------------------------------------------------------------------
-
-
-def slug(text: str) -> str:
-    """ASCII, lower case, words joined by '-': 'Luleå kommun' -> 'lulea-kommun'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def base_report_id(report: Report) -> str:
-    """'<kommunkod>-<year>'; a slug of the printed municipality (or 'unknown') stands in for a missing code."""
-    place = report.kommunkod or slug(report.municipality or report.kommun or "") or "unknown"
-    return f"{place}-{report.year or 'unknown'}"
 
 
 def _month_index(month: str | None) -> int:
@@ -530,7 +515,7 @@ def _publish(
     with staged_paths() as stage:
         for o in outcomes:
             if o.report is not None and o.data is not None:
-                name = f"{safe_file_name(o.report.report_id or '')}.json"
+                name = f"{slug(o.report.report_id or '') or 'unknown'}.json"
                 names.add(name)
                 data = {**o.data, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256,
                         "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip

@@ -9,8 +9,8 @@ import click
 
 from .review.crops import DEFAULT_SCALE
 from .review.data import ReviewInputError, find_reports, load_output
-from .review.format import slug
 from .review.site import build_site
+from .tables import slug
 
 CHART_FORMATS = (".png", ".svg", ".pdf")
 OUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)

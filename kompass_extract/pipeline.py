@@ -25,6 +25,7 @@ from .parse.overview import find_overview_start, find_table_start, parse_overvie
 from .parse.sections import find_area_headings, parse_area
 from .parse.text import fold, labels
 from .pdf.document import Document, Line, Page, open_pdf
+from .tables import base_report_id
 from .validate import validate_report
 
 OCR_SHARE = 0.25
@@ -202,5 +203,5 @@ def finish_report(report: Report, edition: str | None) -> None:
             match = catalog.match_question(report.edition, area.area_no, q.question_no, q.text)
             if match is not None:
                 q.catalog_id, q.catalog_text, q.match_score = match.catalog_id, match.catalog_text, match.score
-    report.report_id = f"{report.kommunkod or 'unknown'}-{report.year or 'unknown'}"
+    report.report_id = base_report_id(report)
     report.checks = validate_report(report, catalog)

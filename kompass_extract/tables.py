@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from .catalog.text import fold_diacritics
 from .model import BBox, Report
 from .schema import TABLES
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by '-': 'Luleå kommun' -> 'lulea-kommun', '1.1' -> '1-1'.
+    Safe as a file name and readable in an id."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_diacritics(text).lower()).strip("-")
+
+
+def base_report_id(report: Report) -> str:
+    """'<kommunkod>-<year>'; a slug of the printed municipality (or 'unknown') stands in for a missing code.
+    The batch adds '-2', '-3' when several reports share one."""
+    place = report.kommunkod or slug(report.municipality or report.kommun or "") or "unknown"
+    return f"{place}-{report.year or 'unknown'}"
 
 
 def format_bbox(bbox: BBox | None) -> str | None:

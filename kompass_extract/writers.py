@@ -14,7 +14,6 @@ import csv
 import json
 import math
 import os
-import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -381,14 +380,6 @@ def write_outputs(
 def _output_names() -> set[str]:
     names = {f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")}
     return names | {SQLITE_NAME, XLSX_NAME, DATAPACKAGE_NAME}
-
-
-_ILLEGAL_NAME = re.compile(r"[^\w.-]+")
-
-
-def safe_file_name(name: str) -> str:
-    """A report id as a file name (ids are already safe; this guards against a slug gone wrong)."""
-    return _ILLEGAL_NAME.sub("_", name).strip(".") or "_"
 
 
 def read_output_csv(path: str | os.PathLike[str]) -> tuple[list[dict[str, str]], str]:

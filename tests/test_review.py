@@ -187,7 +187,7 @@ def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
     assert "95% &lt;b&gt;" in page and "<b>" not in page
     assert 'class="question has-error" id="q-6-6.2"' in page
     assert page.count('<rect class="box"') == 4  # areas 3, 6, 7 differ, plus the legend
-    crop = Image.open(output_dir / "review" / "crops" / "2580-2018" / "001-q1.1.png")
+    crop = Image.open(output_dir / "review" / "crops" / "2580-2018" / "001-q1-1.png")
     assert crop.width > 800 and 50 < crop.height < 70  # a two-line row (~26 pt) at 2x, with margins
     missing = (output_dir / "review" / "1482-2017.html").read_text(encoding="utf-8")
     assert "No PDF crops on this page: the source PDF missing/1482-2017.pdf was not found" in missing
@@ -195,10 +195,10 @@ def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
 
 def test_site_is_deterministic(output_dir: Path, site):
     before = {p.name: p.read_bytes() for p in site.pages}
-    crop = (output_dir / "review" / "crops" / "2580-2018" / "045-q8.7.png").read_bytes()
+    crop = (output_dir / "review" / "crops" / "2580-2018" / "045-q8-7.png").read_bytes()
     again = build_site(output_dir)
     assert {p.name: p.read_bytes() for p in again.pages} == before
-    assert (output_dir / "review" / "crops" / "2580-2018" / "045-q8.7.png").read_bytes() == crop
+    assert (output_dir / "review" / "crops" / "2580-2018" / "045-q8-7.png").read_bytes() == crop
 
 
 def test_review_command_prints_the_index(output_dir: Path, site):

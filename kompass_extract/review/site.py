@@ -15,9 +15,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
+from ..tables import slug
 from .crops import DEFAULT_MARGIN, DEFAULT_SCALE, CropRequest, locate_pdf, parse_bbox, render_crops
 from .data import SEVERITIES, ReportView, load_output, read_table
-from .format import fmt_num, slug
+from .format import fmt_num
 from .report_page import CropLink, PageInput, report_page, shell
 
 SITE_DIR = "review"
