@@ -34,7 +34,7 @@ from .inputs import discover
 from .model import Check, Report
 from .parse.text import labels
 from .schema import TABLES
-from .tables import base_report_id, report_rows
+from .tables import base_report_id, report_rows, slug
 from .validate import RULES
 from .writers import (
     CSV_DIALECTS,
