@@ -17,7 +17,7 @@ from .catalog import load_catalog
 from .catalog.edition import detect_edition, labels_in_text
 from .errors import CorruptPdfError, NoTextLayerError, NotKommunkompassError, TooManyPagesError
 from .model import Area, Report
-from .municipality import resolve_municipality
+from .municipality import find_municipality_in_text, resolve_municipality
 from .parse.cover import FRONT_PAGES, read_metadata
 from .parse.furniture import body_lines
 from .parse.layout import measure
@@ -133,7 +133,8 @@ def parse_document(doc: Document, report: Report) -> None:
         parse_overview(lines[overview_at + 1 :], areas)
     report.areas = [areas[k] for k in sorted(areas)]
     front = [ln for p in doc.pages[:FRONT_PAGES] for ln in p.lines]  # with headers: a footer date is evidence too
-    meta = read_metadata(front, "\n".join(p.text for p in doc.pages[:FRONT_PAGES]))
+    front_text = "\n".join(p.text for p in doc.pages[:FRONT_PAGES])
+    meta = read_metadata(front, front_text)
     report.year, report.month, report.evaluators, report.template = (
         meta.year,
         meta.month,
@@ -142,11 +143,15 @@ def parse_document(doc: Document, report: Report) -> None:
     )
     report.provenance.update(meta.provenance)
     report.provenance["labels"] = {"seen": sorted(labels_in_text(all_text))}
-    resolve_report_municipality(report, meta.municipality_candidates)
+    resolve_report_municipality(report, meta.municipality_candidates, front_text)
 
 
-def resolve_report_municipality(report: Report, candidates: list[tuple[str, dict]]) -> None:
-    """The first printed name that resolves to a kommunkod wins; unresolved names are kept as printed."""
+def resolve_report_municipality(report: Report, candidates: list[tuple[str, dict]], front_text: str) -> None:
+    """The first printed name that resolves to a kommunkod wins: the report's own cue phrases first (cover,
+    chapter 2), then any municipality named in the front pages' text; unresolved names are kept as printed."""
+    if not any(resolve_municipality(printed, report.year).kommunkod for printed, _ in candidates):
+        mentions = find_municipality_in_text(front_text)
+        candidates = candidates + [(printed, {"rule": "mentioned in the front pages"}) for printed, _, _ in mentions]
     for printed, where in candidates:
         resolved = resolve_municipality(printed, report.year)
         if resolved.kommunkod:

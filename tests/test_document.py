@@ -8,8 +8,9 @@ from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from kompass_extract.model import Report
 from kompass_extract.pdf.document import open_pdf
-from kompass_extract.pipeline import _wants_ocr
+from kompass_extract.pipeline import _wants_ocr, resolve_report_municipality
 
 
 def make_pdf(path: Path, tmp: Path) -> Path:
@@ -72,3 +73,10 @@ def test_words_are_placed_in_the_crop_box_and_read_upright_on_turned_pages(tmp_p
         assert landscape.width > landscape.height  # read in its landscape frame
     finally:
         doc.close()
+
+
+def test_municipality_named_only_in_the_running_text_is_found() -> None:
+    """A cover whose name is an image: the name printed in the front pages' text still gives the kommunkod."""
+    report = Report(source_file="x.pdf", sha256="0", pages=1, year=2015)
+    resolve_report_municipality(report, [], "Kommunkompassen 2015\nUtvärderingsgruppen träffade Kungälvs kommun i maj.")
+    assert (report.kommunkod, report.provenance["municipality"]["rule"]) == ("1482", "mentioned in the front pages")

@@ -11,5 +11,3 @@ def fmt_num(value: Any) -> str:
         return ""
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:g}"
-
-
