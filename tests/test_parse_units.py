@@ -394,3 +394,18 @@ def test_cover_date_beats_a_sentence_about_an_earlier_evaluation() -> None:
     assert (meta.year, meta.month) == (2018, "oktober")
     assert meta.evaluators == ["Anna Andersson, SKL", "Bo Berg, Ramböll"]
     assert meta.provenance["year"]["page"] == 1
+
+
+def test_findings_table_whose_header_row_repeats_on_the_next_page() -> None:
+    """Word repeats a table's header row after a page break; the list goes on under it."""
+    header = Line(words("Styrkor", 70, 160, bold=True) + words("Förbättringsmöjligheter", 300, 160, bold=True), 1)
+    lines = [
+        header,
+        Line(words("• Första styrkan", 70, 174) + words("• Första förbättringen", 300, 174), 1),
+        Line(words("Styrkor", 70, 60, bold=True) + words("Förbättringsmöjligheter", 300, 60, bold=True), 2),
+        Line(words("• Andra styrkan", 70, 74) + words("• Andra förbättringen", 300, 74), 2),
+    ]
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
+    assert [f.text for f in area.strengths] == ["Första styrkan", "Andra styrkan"]
+    assert [f.text for f in area.improvements] == ["Första förbättringen", "Andra förbättringen"]

@@ -402,6 +402,8 @@ def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
     k = _label_index(header.words, "improvements")
     body: list[Line] = []
     for line in lines[1:]:
+        if fold(line.text) == fold(header.text):  # the header row repeated on the next page (Word tables do)
+            continue
         switches = k is None and _label_index(line.words, "improvements") == 0
         if layout.is_heading(line) and not strip_bullet(line.words)[0] and not switches:
             break
