@@ -60,22 +60,11 @@ def require_tesseract(lang: str) -> str:
 
 def run_tesseract(image: Image.Image, *, dpi: int, lang: str, psm: int, config: tuple[str, ...] = ()) -> list[dict]:
     """Run the tesseract binary on ``image`` and return its TSV rows as dicts (numbers as int/float)."""
-    buffer = BytesIO()
-    image.save(buffer, format="PPM")  # uncompressed: cheaper than PNG for both sides
-    command = ["tesseract", "stdin", "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
-    command += ["-c", "preserve_interword_spaces=1"]
+    args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi), "-c", "preserve_interword_spaces=1"]
     for setting in config:
-        command += ["-c", setting]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        done = subprocess.run(command + ["tsv"], input=buffer.getvalue(), capture_output=True, env=env, check=True)
-    except FileNotFoundError as exc:
-        raise OcrUnavailableError(
-            f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}"
-        ) from exc
-    except subprocess.CalledProcessError as exc:
-        raise OcrFailedError(f"tesseract failed: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
-    lines = done.stdout.decode("utf-8", errors="replace").splitlines()
+        args += ["-c", setting]
+    output = _tesseract(image, [*args, "tsv"])
+    lines = output.splitlines()
     if not lines:
         return []
     header = lines[0].split("\t")
@@ -138,7 +127,7 @@ def page_rotation(image: Image.Image) -> int:
     """Degrees (0, 90, 180, 270) to turn ``image`` clockwise to make its text upright, by Tesseract's
     orientation detection; 0 when it cannot tell (too little text) or is not confident."""
     try:
-        rows = _run_osd(image)
+        rows = _tesseract(image, ["--psm", "0"])
     except OcrFailedError:
         return 0
     rotate = re.search(r"Rotate:\s*(\d+)", rows)
@@ -148,18 +137,19 @@ def page_rotation(image: Image.Image) -> int:
     return 0
 
 
-def _run_osd(image: Image.Image) -> str:
+def _tesseract(image: Image.Image, args: list[str]) -> str:
+    """Tesseract's standard output for ``image`` (sent as PPM: uncompressed is cheaper for both sides)."""
     buffer = BytesIO()
     image.save(buffer, format="PPM")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            ["tesseract", "stdin", "stdout", "--psm", "0"],
-            input=buffer.getvalue(),
-            capture_output=True,
-            env=env,
-            check=True,
+            ["tesseract", "stdin", "stdout", *args], input=buffer.getvalue(), capture_output=True, env=env, check=True
         )
+    except FileNotFoundError as exc:
+        raise OcrUnavailableError(
+            f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}"
+        ) from exc
     except subprocess.CalledProcessError as exc:
-        raise OcrFailedError(exc.stderr.decode(errors="replace").strip()[:300]) from exc
+        raise OcrFailedError(f"tesseract failed: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
     return done.stdout.decode("utf-8", errors="replace")

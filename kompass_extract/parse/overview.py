@@ -63,9 +63,9 @@ TABLE_LOOKAHEAD = 30
 """Lines after the overview heading within which its first table row must stand."""
 
 
-def _table_follows(lines: list[Line], start: int) -> int | None:
+def _table_follows(lines: list[Line], start: int, limit: int = TABLE_LOOKAHEAD) -> int | None:
     """Index of the first overview table row (a header row or a question row with numbers) from ``start``."""
-    for i in range(start, min(len(lines), start + TABLE_LOOKAHEAD)):
+    for i in range(start, min(len(lines), start + limit)):
         if _header_columns(lines[i]) is not None or _columns_from_numbers(lines[i]) is not None:
             return i
     return None
@@ -73,10 +73,8 @@ def _table_follows(lines: list[Line], start: int) -> int | None:
 
 def find_table_start(lines: list[Line], start: int) -> int | None:
     """Overview tables printed without a chapter heading: the line before their first row after ``start``."""
-    for i in range(start, len(lines)):
-        if _header_columns(lines[i]) is not None or _columns_from_numbers(lines[i]) is not None:
-            return i - 1
-    return None
+    first = _table_follows(lines, start, len(lines))
+    return first - 1 if first is not None else None
 
 
 @cache

@@ -360,7 +360,7 @@ def _find_findings_header(lines: list[Line], start: int, layout: Layout) -> int 
         if k is None:
             continue
         rest = words[k + 1 :]
-        if rest and _label_index(rest, "improvements") == 0:
+        if rest and starts_with_label(" ".join(w.text for w in rest), "improvements"):
             return i
         if not rest and (layout.is_heading(lines[i]) or not layout.has_fonts):
             return i
@@ -404,7 +404,7 @@ def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
     for line in lines[1:]:
         if fold(line.text) == fold(header.text):  # the header row repeated on the next page (Word tables do)
             continue
-        switches = k is None and _label_index(line.words, "improvements") == 0
+        switches = k is None and starts_with_label(line.text, "improvements") is not None
         if layout.is_heading(line) and not strip_bullet(line.words)[0] and not switches:
             break
         body.append(line)
@@ -416,7 +416,7 @@ def _parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
         _read_items(column_lines(body, -1e9, boundary), columns["strength"], layout)
         _read_items(column_lines(body, boundary, 1e9), columns["improvement"], layout)
     else:
-        split = next((i for i, ln in enumerate(body) if _label_index(ln.words, "improvements") == 0), len(body))
+        split = next((i for i, ln in enumerate(body) if starts_with_label(ln.text, "improvements")), len(body))
         _read_items(body[:split], columns["strength"], layout)
         _read_items(body[split + 1 :], columns["improvement"], layout)
     return _to_findings(columns)

@@ -27,20 +27,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from ..parse.text import labels
+
+MONTHS = tuple(labels()["months"])
 
 LAYOUT_DEFAULTS: dict[str, Any] = {
     "font": "times",  # times | helvetica | dejavu_serif | dejavu_sans
