@@ -28,16 +28,16 @@ demo: $(STAMP) system-deps
 	$(BIN)/kompass-extract review output
 
 test: $(STAMP) system-deps
-	$(BIN)/ruff check kompass_extract tests
+	$(BIN)/ruff check kompass_extract kompass_testing tests bench
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kompass_extract tests
-	$(BIN)/ruff format --check kompass_extract tests
+	$(BIN)/ruff check kompass_extract kompass_testing tests bench
+	$(BIN)/ruff format --check kompass_extract kompass_testing tests bench
 
 # Regenerate the generated report PDFs and their truth files under fixtures/generated/.
 fixtures: $(STAMP)
-	$(BIN)/python -m kompass_extract.testing.generate --out fixtures/generated
+	$(BIN)/python -m kompass_testing.generate --out fixtures/generated
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[dev,bench]'

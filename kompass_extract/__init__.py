@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .model import Report
+    from kompass_extract.model import Report
 
 __all__ = ["__version__", "extract"]
 
 
 def extract(path: Any, **options: Any) -> Report:
     """Extract one report PDF; see :func:`kompass_extract.pipeline.extract` for the options."""
-    from .pipeline import extract as _extract
+    from kompass_extract.pipeline import extract as _extract
 
     return _extract(path, **options)

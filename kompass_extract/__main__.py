@@ -1,3 +1,3 @@
-from .cli import main
+from kompass_extract.cli import main
 
 main()

@@ -1,7 +1,7 @@
 """Typed results of an extraction.
 
 These dataclasses are the library's contract: every stage fills them in, the validator reads them,
-and :mod:`kompass_extract.tables` flattens them into the output tables. They hold no behaviour
+and :mod:`kompass_extract.write.tables` flattens them into the output tables. They hold no behaviour
 beyond small derived properties, so that a cached report can be rebuilt from its JSON.
 """
 

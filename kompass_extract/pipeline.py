@@ -12,21 +12,22 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import __version__
-from .catalog import load_catalog
-from .catalog.edition import detect_edition, labels_in_text
-from .errors import CorruptPdfError, NoTextLayerError, NotKommunkompassError, TooManyPagesError
-from .model import Area, Report
-from .municipality import find_municipality_in_text, resolve_municipality
-from .parse.cover import FRONT_PAGES, read_metadata
-from .parse.furniture import body_lines
-from .parse.layout import measure
-from .parse.overview import find_overview_start, find_table_start, parse_overview
-from .parse.sections import find_area_headings, parse_area
-from .parse.text import fold, labels
-from .pdf.document import Document, Line, Page, open_pdf
-from .tables import base_report_id
-from .validate import validate_report
+from kompass_extract import __version__
+from kompass_extract.errors import CorruptPdfError, NoTextLayerError, NotKommunkompassError, TooManyPagesError
+from kompass_extract.locate.areas import find_area_headings
+from kompass_extract.locate.furniture import body_lines
+from kompass_extract.locate.labels import fold, labels
+from kompass_extract.locate.layout import measure
+from kompass_extract.match.catalog import load_catalog
+from kompass_extract.match.edition import detect_edition, labels_in_text
+from kompass_extract.match.municipality import find_municipality_in_text, resolve_municipality
+from kompass_extract.model import Area, Report
+from kompass_extract.parse.cover import FRONT_PAGES, read_metadata
+from kompass_extract.parse.overview import find_overview_start, find_table_start, parse_overview
+from kompass_extract.parse.sections import parse_area
+from kompass_extract.read.document import Document, Line, Page, open_pdf
+from kompass_extract.validate import validate_report
+from kompass_extract.write.tables import base_report_id
 
 OCR_SHARE = 0.25
 """Share of pages without a text layer from which a file counts as a scan (a chart page alone does not)."""
@@ -75,7 +76,7 @@ def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
     chart-only page is neither), and when its text is an invisible layer over a page-sized image (a
     scanner's own OCR, whose numbers would otherwise enter unchecked).
     """
-    from .ocr import ocr_document, page_needs_ocr
+    from kompass_extract.read.ocr.pages import ocr_document, page_needs_ocr
 
     textless = {p.number for p in doc.pages if page_needs_ocr(p)}
     if mode == "never":

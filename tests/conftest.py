@@ -51,7 +51,7 @@ def stub_extract(
     """
     import hashlib
 
-    from kompass_extract.pdf.document import open_pdf
+    from kompass_extract.read.document import open_pdf
 
     doc = open_pdf(path)
     text = "\n".join(p.text for p in doc.pages)

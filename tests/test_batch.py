@@ -18,9 +18,9 @@ import pytest
 from conftest import make_broken_inputs, make_stub_report, read_csv, stub_extract
 
 from kompass_extract.batch import assign_report_ids, base_report_id, convert
-from kompass_extract.cache import Cache
+from kompass_extract.batch.cache import Cache
 from kompass_extract.model import Report
-from kompass_extract.schema import TABLES
+from kompass_extract.write.schema import TABLES
 
 
 def test_mixed_batch_converts_good_reports_and_reports_each_bad_one(tmp_path: Path) -> None:
@@ -135,15 +135,15 @@ KILLED_RUN = """
 import sys
 sys.path.insert(0, {tests!r})
 from conftest import stub_extract
-import kompass_extract.cache
+import kompass_extract.batch.cache
 from kompass_extract.batch import convert
-kompass_extract.cache.extractor_fingerprint = lambda: "pinned"  # other edits to the package must not void the cache
+kompass_extract.batch.cache.extractor_fingerprint = lambda: "pinned"  # other edits to the package must not void the cache
 convert([{inputs!r}], {out!r}, jobs=1, extract_fn=stub_extract)
 """
 
 
 def test_killed_run_leaves_complete_outputs_and_rerun_finishes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kompass_extract.cache.extractor_fingerprint", lambda: "pinned")
+    monkeypatch.setattr("kompass_extract.batch.cache.extractor_fingerprint", lambda: "pinned")
     inputs = tmp_path / "in"
     inputs.mkdir()
     make_stub_report(inputs / "a.pdf", "0114", 2016)
@@ -174,7 +174,7 @@ def test_killed_run_leaves_complete_outputs_and_rerun_finishes(tmp_path: Path, m
 
 
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
-    from kompass_extract.inputs import InputNotFoundError
+    from kompass_extract.batch.inputs import InputNotFoundError
 
     with pytest.raises(InputNotFoundError):
         convert([str(tmp_path / "nope.pdf")], tmp_path / "out", extract_fn=stub_extract)
@@ -185,7 +185,7 @@ def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_discovery_finds_pdfs_case_insensitively_and_skips_dot_files(tmp_path: Path) -> None:
-    from kompass_extract.inputs import discover
+    from kompass_extract.batch.inputs import discover
 
     (tmp_path / "sub" / ".hidden").mkdir(parents=True)
     for name in ("sub/A.PDF", "sub/b.pdf", "sub/._b.pdf", "sub/.hidden/c.pdf", "sub/readme.txt", "x.txt"):

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kompass_extract.catalog import CatalogError, load_catalog
-from kompass_extract.catalog.propose import PROPOSAL_FIELDS, propose_rows
-from kompass_extract.catalog.text import normalise
-from kompass_extract.cli_catalog import catalog as catalog_cli
-from kompass_extract.schema import TABLES
+from kompass_extract.cli.catalog import catalog as catalog_cli
+from kompass_extract.match.catalog import CatalogError, load_catalog
+from kompass_extract.match.propose import PROPOSAL_FIELDS, propose_rows
+from kompass_extract.match.text import normalise
+from kompass_extract.write.schema import TABLES
 
 TRUTH = json.loads((Path(__file__).parents[1] / "fixtures" / "lulea-2018" / "truth.json").read_text(encoding="utf-8"))
 LULEA = [(a["no"], q["id"], q["text"], q["max"]) for a in TRUTH["areas"] for q in a["questions"]]

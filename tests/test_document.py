@@ -9,8 +9,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from kompass_extract.model import Report
-from kompass_extract.pdf.document import open_pdf
 from kompass_extract.pipeline import _wants_ocr, resolve_report_municipality
+from kompass_extract.read.document import open_pdf
 
 
 def make_pdf(path: Path, tmp: Path) -> Path:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kompass_extract.catalog import load_catalog
-from kompass_extract.catalog.edition import detect_edition, labels_in_text
+from kompass_extract.match.catalog import load_catalog
+from kompass_extract.match.edition import detect_edition, labels_in_text
 
 TRUTH = json.loads((Path(__file__).parents[1] / "fixtures" / "lulea-2018" / "truth.json").read_text(encoding="utf-8"))
 LULEA_AREAS = {a["no"]: a["title"] for a in TRUTH["areas"]}

@@ -1,7 +1,7 @@
 """Generated reports with known answers: every committed variant must convert exactly.
 
 The PDFs under fixtures/generated/ are committed, so these tests do not need reportlab; regenerate them
-with ``python -m kompass_extract.testing.generate --out fixtures/generated`` (``make fixtures``).
+with ``python -m kompass_testing.generate --out fixtures/generated`` (``make fixtures``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from kompass_extract import extract
-from kompass_extract.testing.compare import compare, summary
-from kompass_extract.testing.truth_builder import LAYOUT_DEFAULTS, build_truth, load_json, round_half_up, score_area
-from kompass_extract.testing.truth_report import report_from_truth
+from kompass_testing.compare import compare, summary
+from kompass_testing.truth_builder import LAYOUT_DEFAULTS, build_truth, load_json, round_half_up, score_area
+from kompass_testing.truth_report import report_from_truth
 
 GENERATED = Path(__file__).resolve().parent.parent / "fixtures" / "generated"
 FOLDERS = sorted(p for p in GENERATED.iterdir() if (p / "truth.json").is_file())
@@ -27,7 +27,7 @@ def _truth(folder: Path) -> dict:
 
 
 def _variants() -> list[dict]:
-    from kompass_extract.testing.generate import variants
+    from kompass_testing.generate import variants
 
     return variants()
 
@@ -151,7 +151,7 @@ def test_score_area_rounding_invariants(step: float, precision: float) -> None:
 
 def test_generation_is_deterministic() -> None:
     pytest.importorskip("reportlab")
-    from kompass_extract.testing.generate import generate_variant
+    from kompass_testing.generate import generate_variant
 
     spec = next(s for s in _variants() if s["name"] == "rapport2007-sans-single")
     first, truth = generate_variant(spec)

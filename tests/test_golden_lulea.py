@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from kompass_extract import extract
-from kompass_extract.testing.compare import compare, summary
+from kompass_testing.compare import compare, summary
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "lulea-2018"
 

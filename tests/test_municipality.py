@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kompass_extract.municipality import find_municipality_in_text, kommuner, resolve_municipality
+from kompass_extract.match.municipality import find_municipality_in_text, kommuner, resolve_municipality
 
 KOMMUNER = list(
-    csv.DictReader((Path(__file__).parents[1] / "kompass_extract/catalog/data/kommuner.csv").open(encoding="utf-8"))
+    csv.DictReader((Path(__file__).parents[1] / "kompass_extract/data/catalog/kommuner.csv").open(encoding="utf-8"))
 )
 
 

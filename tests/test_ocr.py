@@ -19,13 +19,13 @@ from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 from scan_fixture import cached_scan_pdf, skew_for
 
-from kompass_extract import ocr_tesseract
 from kompass_extract.errors import OcrUnavailableError
-from kompass_extract.ocr import normalise_ocr_number, ocr_document, page_needs_ocr, tesseract_available
-from kompass_extract.ocr_image import deskew, estimate_skew, remove_rules
-from kompass_extract.ocr_numbers import LOW_CONFIDENCE, reread_numbers
-from kompass_extract.ocr_tesseract import OcrWord
-from kompass_extract.pdf.document import Line, Page, open_pdf
+from kompass_extract.read.document import Line, Page, open_pdf
+from kompass_extract.read.ocr import tesseract as ocr_tesseract
+from kompass_extract.read.ocr.image import deskew, estimate_skew, remove_rules
+from kompass_extract.read.ocr.numbers import LOW_CONFIDENCE, reread_numbers
+from kompass_extract.read.ocr.pages import normalise_ocr_number, ocr_document, page_needs_ocr, tesseract_available
+from kompass_extract.read.ocr.tesseract import OcrWord
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "lulea-2018"
 PDF = FIXTURE / "report.pdf"
@@ -164,8 +164,8 @@ def test_disagreeing_readings_are_flagged(monkeypatch: pytest.MonkeyPatch) -> No
         return [{"level": 5, "text": t, "conf": c, "top": n + 0.25, "height": 0.5} for n, (t, c) in second.items()]
 
     slots = [(float(n), float(n + 1)) for n in range(len(words))]  # row n of the strip spans [n, n+1)
-    monkeypatch.setattr("kompass_extract.ocr_numbers._stack", lambda boxes, image: (image, slots))
-    monkeypatch.setattr("kompass_extract.ocr_numbers.run_tesseract", fake_tesseract)
+    monkeypatch.setattr("kompass_extract.read.ocr.numbers._stack", lambda boxes, image: (image, slots))
+    monkeypatch.setattr("kompass_extract.read.ocr.numbers.run_tesseract", fake_tesseract)
     out = reread_numbers(Image.new("L", (400, 4), 255), words, dpi=300)
     assert [(w.text, w.conf >= LOW_CONFIDENCE) for w in out] == [
         ("75%", True),
@@ -365,7 +365,7 @@ def test_page_scanned_upside_down_is_turned() -> None:
 
 def test_tinted_paper_is_whitened_before_rules_are_removed() -> None:
     """Regression: on grey paper (a dark photocopy) every paper row counted as a rule and the page read empty."""
-    from kompass_extract.ocr_image import DARK, whiten_paper
+    from kompass_extract.read.ocr.image import DARK, whiten_paper
 
     page = Image.new("L", (400, 300), 150)
     ImageDraw.Draw(page).text((20, 20), "11 15 75%", fill=20)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from kompass_extract.locate.areas import AreaHeading, find_area_headings, is_toc_entry
+from kompass_extract.locate.furniture import body_lines
+from kompass_extract.locate.labels import join_lines, parse_number, parse_score
+from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Area
 from kompass_extract.parse.cover import read_metadata
-from kompass_extract.parse.furniture import body_lines
-from kompass_extract.parse.layout import Layout
 from kompass_extract.parse.overview import _header_columns, parse_overview
-from kompass_extract.parse.sections import AreaHeading, find_area_headings, is_toc_entry, parse_area
-from kompass_extract.parse.text import join_lines, parse_number, parse_score
-from kompass_extract.pdf.document import Line, Page, Word, group_lines
+from kompass_extract.parse.sections import parse_area
+from kompass_extract.read.document import Line, Page, Word, group_lines
 
 SIZE = 11.0
 

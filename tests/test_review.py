@@ -22,17 +22,17 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from kompass_extract.cache import file_sha256
 from kompass_extract.cli import main
+from kompass_extract.common.files import file_sha256
 from kompass_extract.model import Area, Check, Report
-from kompass_extract.pdf.document import open_pdf
+from kompass_extract.read.document import open_pdf
 from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
 from kompass_extract.review.crops import locate_pdf
 from kompass_extract.review.data import ReviewInputError
-from kompass_extract.schema import TABLES
-from kompass_extract.tables import report_rows
-from kompass_extract.testing.truth_report import report_from_truth
-from kompass_extract.writers import write_outputs
+from kompass_extract.write.formats import write_outputs
+from kompass_extract.write.schema import TABLES
+from kompass_extract.write.tables import report_rows
+from kompass_testing.truth_report import report_from_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "fixtures" / "lulea-2018"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kompass_extract import validate as validate_module
 from kompass_extract.cli import main
 from kompass_extract.model import Area, Check, Question, Report
-from kompass_extract.testing.truth_report import report_from_truth
 from kompass_extract.validate import RULES, SEVERITIES, validate_report
+from kompass_extract.validate import rules as validate_module
+from kompass_testing.truth_report import report_from_truth
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018" / "truth.json"
 
@@ -87,7 +87,7 @@ def test_lulea_is_clean_and_rounding_is_explained_on_areas_3_6_7(catalogued: boo
 
 
 def test_lulea_is_clean_with_the_packaged_catalog() -> None:
-    catalog_module = pytest.importorskip("kompass_extract.catalog")
+    catalog_module = pytest.importorskip("kompass_extract.match.catalog")
     catalog = catalog_module.load_catalog()
     report = truth_report()
     for area in report.areas:
@@ -102,7 +102,7 @@ def test_lulea_is_clean_with_the_packaged_catalog() -> None:
 @pytest.mark.parametrize("edition", ["pre2010", "2010", "2016", "2020"])
 def test_generated_clean_reports_raise_nothing(edition: str) -> None:
     """Truths drawn by the test generator with every rounding knob: no false alarm, every box/total gap explained."""
-    from kompass_extract.testing.truth_builder import build_truth
+    from kompass_testing.truth_builder import build_truth
 
     for half_points, percent_format, score_step, seed in itertools.product(
         (False, True), ("75%", "none"), (0.25, 0.5, 1.0), range(4)

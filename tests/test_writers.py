@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kompass_extract import writers
-from kompass_extract.schema import TABLES
-from kompass_extract.writers import atomic_path, coerce, datapackage, format_csv_value, write_outputs
+from kompass_extract.write import formats as writers
+from kompass_extract.write.formats import atomic_path, coerce, datapackage, format_csv_value, write_outputs
+from kompass_extract.write.schema import TABLES
 
 
 def sample_tables() -> dict[str, list[dict[str, Any]]]:

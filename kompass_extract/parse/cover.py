@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..pdf.document import Line
-from .text import clean_heading, collapse_letter_spacing, labels
+from kompass_extract.locate.labels import clean_heading, collapse_letter_spacing, labels
+from kompass_extract.read.document import Line
 
 FRONT_PAGES = 6
 

@@ -16,10 +16,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from statistics import median
 
-from ..model import Area, BBox, Question, union
-from ..pdf.document import Line, Word
-from .sections import is_toc_entry
-from .text import clean_heading, fold, is_label, join_lines, labels, parse_number, starts_with_label
+from kompass_extract.locate.areas import is_toc_entry
+from kompass_extract.locate.labels import (
+    clean_heading,
+    fold,
+    is_label,
+    join_lines,
+    labels,
+    parse_number,
+    starts_with_label,
+)
+from kompass_extract.model import Area, BBox, Question, union
+from kompass_extract.read.document import Line, Word
 
 QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
@@ -186,8 +194,8 @@ def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str,
 
 
 def _ocr_number(text: str, percent: bool) -> str:
-    """OCR'd cells: look-alike letters to digits, a misread per-cent sign undone (see kompass_extract.ocr)."""
-    from ..ocr_numbers import normalise_ocr_number
+    """OCR'd cells: look-alike letters to digits, a misread per-cent sign undone (see kompass_extract.read.ocr.pages)."""
+    from kompass_extract.read.ocr.numbers import normalise_ocr_number
 
     return normalise_ocr_number(text, percent=percent)
 

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from .crops import crop_pixels, parse_bbox
-from .data import ReportView, ReviewInputError, find_reports, load_output
-from .site import SiteResult, build_site
+from kompass_extract.review.crops import crop_pixels, parse_bbox
+from kompass_extract.review.data import ReportView, ReviewInputError, find_reports, load_output
+from kompass_extract.review.site import SiteResult, build_site
 
 __all__ = [
     "ReportView",

@@ -12,8 +12,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from .data import ReportView, ReviewInputError
-from .format import fmt_num
+from kompass_extract.review.data import ReportView, ReviewInputError
+from kompass_extract.review.format import fmt_num
 
 FIGSIZE = (10.0, 6.0)
 DPI = 100

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import file_sha256
-from ..model import BBox
+from kompass_extract.common.files import file_sha256
+from kompass_extract.model import BBox
 
 DEFAULT_SCALE = 2.0
 """Pixels per PDF point; 2 keeps 9-point table text sharp on a high-density screen."""

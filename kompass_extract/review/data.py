@@ -1,7 +1,7 @@
 """Read an output folder written by ``kompass-extract extract --out DIR`` back into typed rows.
 
 The review site and the charts show exactly what was published, so they read the CSV tables (not
-the cache or the PDF) and type each column by its declaration in :data:`kompass_extract.schema.TABLES`:
+the cache or the PDF) and type each column by its declaration in :data:`kompass_extract.write.schema.TABLES`:
 a kommunkod such as "0115" stays a string, an empty cell becomes ``None``.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..schema import TABLES
-from ..validate import SEVERITIES
-from ..writers import read_output_csv
+from kompass_extract.validate import SEVERITIES
+from kompass_extract.write.formats import read_output_csv
+from kompass_extract.write.schema import TABLES
 
 Row = dict[str, Any]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from .data import SEVERITIES, ReportView, Row, group_by
-from .format import fmt_num
-from .svg import area_chart
+from kompass_extract.review.data import SEVERITIES, ReportView, Row, group_by
+from kompass_extract.review.format import fmt_num
+from kompass_extract.review.svg import area_chart
 
 
 @dataclass

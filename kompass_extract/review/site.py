@@ -10,16 +10,23 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from html import escape
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import __version__
-from ..tables import slug
-from .crops import DEFAULT_MARGIN, DEFAULT_SCALE, CropRequest, locate_pdf, parse_bbox, render_crops
-from .data import SEVERITIES, ReportView, load_output, read_table
-from .format import fmt_num
-from .report_page import CropLink, PageInput, report_page, shell
+from kompass_extract import __version__
+from kompass_extract.common.data import data_text
+from kompass_extract.review.crops import (
+    DEFAULT_MARGIN,
+    DEFAULT_SCALE,
+    CropRequest,
+    locate_pdf,
+    parse_bbox,
+    render_crops,
+)
+from kompass_extract.review.data import SEVERITIES, ReportView, load_output, read_table
+from kompass_extract.review.format import fmt_num
+from kompass_extract.review.report_page import CropLink, PageInput, report_page, shell
+from kompass_extract.write.tables import slug
 
 SITE_DIR = "review"
 CROPS_DIR = "crops"
@@ -119,7 +126,7 @@ def build_site(
     site = out_dir / SITE_DIR
     shutil.rmtree(site / CROPS_DIR, ignore_errors=True)
     site.mkdir(parents=True, exist_ok=True)
-    css = resources.files(__package__).joinpath("static", "review.css").read_text(encoding="utf-8")
+    css = data_text("review", "review.css")
     (site / "review.css").write_text(css, encoding="utf-8")
     footer = escape(f"Built by kompass-extract {__version__} from the tables of this output folder.")
     result = SiteResult(index=site / "index.html")

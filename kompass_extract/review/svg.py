@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .data import Row
-from .format import fmt_num
+from kompass_extract.review.data import Row
+from kompass_extract.review.format import fmt_num
 
 WIDTH = 960
 LABEL_H = 18

@@ -1,0 +1,64 @@
+"""Per-file results cache under ``<out>/.cache/``, so a rerun converts only what is new or changed.
+
+An entry is keyed by the PDF's sha256, the extractor's fingerprint and the options that change results
+(edition, OCR mode, page limit). It holds the whole Report (as :meth:`Report.to_dict`) or the failure, so
+the output tables can be rebuilt from the cache alone. Entries are written atomically: a run killed
+half-way leaves only complete entries, and the rerun picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kompass_extract import __version__
+from kompass_extract.common.files import atomic_path
+
+CACHE_DIR = ".cache"
+_FINGERPRINT_SUFFIXES = (".py", ".csv", ".json")
+
+
+@lru_cache(maxsize=1)
+def extractor_fingerprint() -> str:
+    """The version plus a hash of the package's code and data files.
+
+    During development the version number does not change when the parsers do; hashing the sources keeps a
+    cache from serving results of older code. Hashing the ~100 small files takes a few milliseconds.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in _FINGERPRINT_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+class Cache:
+    """Results by (sha256, extractor fingerprint, options)."""
+
+    def __init__(self, out_dir: str | os.PathLike[str], fingerprint: str | None = None) -> None:
+        self.root = Path(out_dir) / CACHE_DIR
+        self.fingerprint = fingerprint or extractor_fingerprint()
+
+    def path(self, sha256: str, options: Mapping[str, Any]) -> Path:
+        material = json.dumps({"extractor": self.fingerprint, "options": dict(options)}, sort_keys=True)
+        variant = hashlib.sha256(material.encode()).hexdigest()[:16]
+        return self.root / sha256[:2] / f"{sha256}-{variant}.json"
+
+    def get(self, sha256: str, options: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The stored entry, or None when absent or unreadable (a damaged entry is simply recomputed)."""
+        try:
+            entry = json.loads(self.path(sha256, options).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("status") in ("ok", "failed") else None
+
+    def put(self, sha256: str, options: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
+        record = {**entry, "sha256": sha256, "extractor": self.fingerprint, "options": dict(options)}
+        with atomic_path(self.path(sha256, options)) as tmp:
+            tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,59 @@
+"""Report ids: '<kommunkod>-<year>' with '-2', '-3' for a second report, ordered by content, never by file name."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from kompass_extract.locate.labels import labels
+from kompass_extract.model import Check, Report
+from kompass_extract.validate import RULES
+from kompass_extract.write.tables import base_report_id
+
+
+def _month_index(month: str | None) -> int:
+    name = (month or "").strip().lower()
+    months = labels()["months"]
+    return months.index(name) if name in months else len(months)
+
+
+def assign_report_ids(reports: Sequence[Report]) -> None:
+    """Set every report's final id; reports sharing a base id get '-2', '-3' by month, then by content hash.
+
+    The order depends only on what the reports contain, never on file names or the order of the inputs, so
+    the same set of files always gives the same ids. (A report added later that sorts first takes the base
+    id over: ids of a municipality with two reports in one year are stable per run, not across archives.)
+    Reports of one id group whose numbers are all equal are flagged ``possible-duplicate-report``: the same
+    report saved twice would otherwise enter a panel twice.
+    """
+    groups: dict[str, list[Report]] = defaultdict(list)
+    for report in reports:
+        groups[base_report_id(report)].append(report)
+    for base, group in groups.items():
+        group.sort(key=lambda r: (_month_index(r.month), r.sha256))
+        for number, report in enumerate(group, 1):
+            report.report_id = base if number == 1 else f"{base}-{number}"
+        _flag_same_content(group)
+
+
+def _flag_same_content(group: list[Report]) -> None:
+    def numbers(report: Report) -> tuple:
+        return tuple(
+            (
+                a.area_no,
+                a.score,
+                a.header_score,
+                tuple((q.question_no, q.achieved, q.max, q.percent) for q in a.questions),
+            )
+            for a in report.areas
+        )
+
+    seen: dict[tuple, Report] = {}
+    for report in group:
+        first = seen.setdefault(numbers(report), report)
+        if first is not report:
+            for a, b in ((report, first), (first, report)):
+                message = f"{a.report_id} has the same scores as {b.report_id} ({b.source_file}): the same report saved twice?"
+                a.checks.append(
+                    Check(RULES["possible-duplicate-report"].severity, "possible-duplicate-report", message)
+                )

@@ -1,0 +1,342 @@
+"""Convert an archive: many inputs, a process pool with per-file timeouts, a cache, and the output tables.
+
+Every input ends as exactly one report or one failure row. Files are hashed first: the same bytes under two
+names are converted once (and the duplicate is noted in the run summary). Results come from the cache when
+the file, the extractor and the result-changing options are unchanged; the rest go to worker processes. A
+worker that overruns its deadline is killed (it may be stuck in native code, where no Python-level timeout
+reaches) and replaced. The output tables are always rebuilt from the results of *all* of this run's inputs,
+then published together (see :func:`kompass_extract.write.formats.write_outputs`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kompass_extract.batch.cache import Cache
+from kompass_extract.batch.ids import assign_report_ids
+from kompass_extract.batch.inputs import discover
+from kompass_extract.batch.pool import INTERNAL_ERROR, ExtractFn, run_pool
+from kompass_extract.common.files import file_sha256
+from kompass_extract.errors import ExtractionTimeoutError, OcrUnavailableError
+from kompass_extract.match.catalog import load_catalog
+from kompass_extract.model import Report
+from kompass_extract.pipeline import extract as library_extract
+from kompass_extract.write.formats import (
+    CSV_DIALECTS,
+    DEFAULT_FORMATS,
+    FORMATS,
+    atomic_path,
+    staged_paths,
+    write_json,
+    write_outputs,
+)
+from kompass_extract.write.schema import TABLES
+from kompass_extract.write.tables import report_rows, slug
+
+UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.code, INTERNAL_ERROR})
+"""Failures that depend on the machine or the moment rather than the file: tried again on the next run."""
+
+
+# --- results --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot for progress displays, sent after every change."""
+
+    total: int
+    done: int
+    failed: int
+    cached: int
+    running: tuple[str, ...]
+    event: str  # "start", "ok" or "failed"
+    path: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one distinct input."""
+
+    path: str
+    sha256: str | None
+    report: Report | None = None
+    data: dict[str, Any] | None = field(default=None, repr=False)
+    """The report as :meth:`Report.to_dict` gave it (from the worker or the cache), for the report JSON."""
+    error_code: str | None = None
+    message: str | None = None
+    seconds: float | None = None
+    cached: bool = False
+    traceback: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """The run's record: counts, per-file results, duplicates, timing. Not a data table; see ``runs/``."""
+
+    out_dir: str
+    started_at: str
+    extractor_version: str
+    options: dict[str, Any]
+    seconds: float = 0.0
+    inputs: int = 0
+    converted: int = 0
+    failed: int = 0
+    from_cache: int = 0
+    checks: dict[str, int] = field(default_factory=dict)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tracebacks: dict[str, str] = field(default_factory=dict, repr=False)
+    """Tracebacks of internal errors by input, for ``--debug``; kept out of :meth:`to_dict`."""
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any input failed, or with ``strict`` when any report has an error-level check; else 0."""
+        strict_error = self.options.get("strict") and self.checks.get("error", 0) > 0
+        return 1 if self.failed or strict_error else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["tracebacks"]
+        data["exit_code"] = self.exit_code
+        return data
+
+
+# --- the batch ------------------------------------------------------------------------------------------------
+
+
+def _hash_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> list[tuple[str, list[str]]]:
+    """Group readable inputs by content as (sha256, paths). Empty files stay apart: each is its own broken input."""
+    by_sha: dict[str, list[str]] = defaultdict(list)
+    empty: list[tuple[str, list[str]]] = []
+    for path in paths:
+        try:
+            sha = file_sha256(path)
+            size = os.path.getsize(path)
+        except OSError as exc:
+            outcomes[path] = Outcome(
+                path, None, error_code="corrupt", message=f"cannot read the file: {exc.strerror or exc}"
+            )
+            continue
+        if size:
+            by_sha[sha].append(path)
+        else:
+            empty.append((sha, [path]))
+    return list(by_sha.items()) + empty
+
+
+def _outcome(path: str, sha: str, entry: dict[str, Any], cached: bool) -> Outcome:
+    if entry["status"] == "ok":
+        report = Report.from_dict(entry["report"])
+        report.source_file, report.sha256 = path, sha  # the cache may have seen these bytes under another name
+        return Outcome(path, sha, report=report, data=entry["report"], seconds=entry.get("seconds"), cached=cached)
+    return Outcome(
+        path, sha, error_code=entry["error_code"], message=entry["message"], seconds=entry.get("seconds"),
+        cached=cached, traceback=entry.get("traceback"),
+    )  # fmt: skip
+
+
+def convert(
+    inputs: Sequence[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    timeout: float = 300.0,
+    force: bool = False,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    csv_dialect: str = "default",
+    edition: str | None = None,
+    ocr: str = "auto",
+    max_pages: int = 500,
+    strict: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+    extract_fn: ExtractFn = library_extract,
+) -> RunSummary:
+    """Convert ``inputs`` (files, directories, glob patterns) into the output tables in ``out_dir``.
+
+    Raises :class:`kompass_extract.batch.inputs.InputNotFoundError` for an input that names nothing; every problem
+    with a file's content becomes a failure row instead. ``extract_fn`` must be a module-level function
+    (worker processes are spawned and import it by name); tests inject stubs through it.
+    """
+    started, clock = datetime.now(UTC), time.perf_counter()
+    if set(formats) - set(FORMATS) or csv_dialect not in CSV_DIALECTS:  # fail before the work, not after it
+        raise ValueError(f"unknown format in {list(formats)} or CSV dialect {csv_dialect!r}")
+    discovery = discover(inputs)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result_options = {"edition": edition, "ocr": ocr, "max_pages": max_pages}
+    cache = Cache(out)
+    summary = RunSummary(
+        out_dir=str(out),
+        started_at=started.isoformat(timespec="seconds"),
+        extractor_version=cache.fingerprint,
+        options={**result_options, "jobs": jobs, "timeout": timeout, "force": force, "formats": list(formats),
+                 "csv_dialect": csv_dialect, "strict": strict},
+        inputs=len(discovery.files),
+    )  # fmt: skip
+    summary.duplicates += [{"source_file": p, "duplicate_of": q, "reason": "same-file"} for p, q in discovery.repeated]
+
+    outcomes: dict[str, Outcome] = {}
+    sha_of: dict[str, str] = {}
+    for sha, paths in _hash_inputs([f.path for f in discovery.files], outcomes):
+        first, *others = sorted(paths)
+        sha_of[first] = sha
+        summary.duplicates += [{"source_file": p, "duplicate_of": first, "reason": "same-content"} for p in others]
+    total = len(sha_of) + len(outcomes)
+    running: list[str] = []
+
+    def report_progress(event: str, path: str) -> None:
+        if progress:
+            failed = sum(1 for o in outcomes.values() if o.report is None)
+            cached = sum(1 for o in outcomes.values() if o.cached)
+            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path))
+
+    def record(outcome: Outcome) -> None:
+        outcomes[outcome.path] = outcome
+        report_progress("ok" if outcome.report else "failed", outcome.path)
+
+    todo = []
+    for path, sha in sorted(sha_of.items()):
+        entry = None if force else cache.get(sha, result_options)
+        if entry is None:
+            todo.append(path)
+        else:
+            record(_outcome(path, sha, entry, cached=True))
+
+    def on_start(path: str) -> None:
+        running.append(path)
+        report_progress("start", path)
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    worker_options = {**result_options, "ocr_cache": str(cache.root)}  # OCR'd pages survive a timeout or a kill
+    for path, entry in run_pool(todo, extract_fn, worker_options, jobs=workers, timeout=timeout, on_start=on_start):
+        running.remove(path)
+        if entry["status"] == "ok" or entry["error_code"] not in UNCACHED_CODES:
+            cache.put(sha_of[path], result_options, entry)
+        record(_outcome(path, sha_of[path], entry, cached=False))
+
+    ordered = [outcomes[p] for p in sorted(outcomes)]
+    publish_key = None if force else _publish_key(ordered, cache.fingerprint, result_options, formats, csv_dialect)
+    _publish(out, ordered, summary, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key)
+    summary.seconds = round(time.perf_counter() - clock, 3)
+    runs_dir = out / "runs"
+    with atomic_path(runs_dir / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
+        write_json(tmp, summary.to_dict())
+    return summary
+
+
+def _publish_key(
+    outcomes: list[Outcome], fingerprint: str, options: dict[str, Any], formats: Sequence[str], csv_dialect: str
+) -> str:
+    """What the published outputs are a function of: the inputs' bytes and paths, the extractor and the options.
+
+    Extraction is deterministic, so equal keys mean byte-identical outputs and a rerun need not write them.
+    """
+    basis = [[o.path, o.sha256, o.error_code] for o in outcomes]
+    text = json.dumps([basis, fingerprint, options, list(formats), csv_dialect], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _publish(
+    out: Path,
+    outcomes: list[Outcome],
+    summary: RunSummary,
+    *,
+    formats: Sequence[str],
+    csv_dialect: str,
+    publish_key: str | None = None,
+) -> None:
+    """Assign report ids, fill the summary, and write the report JSONs and every table.
+
+    With a ``publish_key`` equal to that of the last complete publication, whose files all still exist,
+    the outputs are already what this run would write, and are left as they are.
+    """
+    reports = [o.report for o in outcomes if o.report is not None]
+    assign_report_ids(reports)
+    reports.sort(key=lambda r: r.report_id or "")
+    failures = [o for o in outcomes if o.report is None]
+
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for report in reports:
+        for name, rows in report_rows(report).items():
+            tables[name] += rows
+    tables["failures"] = [
+        {"source_file": o.path, "sha256": o.sha256, "error_code": o.error_code, "message": o.message} for o in failures
+    ]
+    tables["area_crosswalk"] = list(load_catalog().crosswalk_rows())
+
+    seconds = {o.report.sha256: (o.seconds, o.cached) for o in outcomes if o.report is not None}
+    for report in reports:
+        severities = Counter(c.severity for c in report.checks)
+        summary.reports.append(
+            {
+                "report_id": report.report_id,
+                "source_file": report.source_file,
+                "sha256": report.sha256,
+                "municipality": report.municipality,
+                "year": report.year,
+                "edition": report.edition,
+                "areas": len(report.areas),
+                "questions": sum(len(a.questions) for a in report.areas),
+                "findings": sum(len(a.findings) for a in report.areas),
+                "sections": sum(len(a.sections) for a in report.areas),
+                "checks": dict(sorted(severities.items())),
+                "seconds": seconds[report.sha256][0],
+                "cached": seconds[report.sha256][1],
+            }
+        )
+    summary.failures = [
+        {
+            "source_file": o.path,
+            "sha256": o.sha256,
+            "error_code": o.error_code,
+            "message": o.message,
+            "cached": o.cached,
+        }
+        for o in failures
+    ]
+    summary.tracebacks = {o.path: o.traceback for o in failures if o.traceback}
+    summary.converted, summary.failed = len(reports), len(failures)
+    summary.from_cache = sum(1 for o in outcomes if o.cached)
+    summary.checks = dict(sorted(Counter(c.severity for r in reports for c in r.checks).items()))
+
+    marker = out / ".cache" / "last-publication"
+    previous = json.loads(marker.read_text(encoding="utf-8")) if publish_key and marker.is_file() else {}
+    if publish_key and previous.get("key") == publish_key and all((out / f).is_file() for f in previous["files"]):
+        summary.files = previous["files"]
+        return
+    report_dir = out / "reports"
+    names = set()
+    with staged_paths() as stage:
+        for o in outcomes:
+            if o.report is not None and o.data is not None:
+                name = f"{slug(o.report.report_id or '') or 'unknown'}.json"
+                names.add(name)
+                data = {**o.data, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256,
+                        "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip
+                write_json(stage(report_dir / name), data, indent=None)
+    written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect)
+    summary.warnings += warnings
+    stale = [p for p in (report_dir.glob("*.json") if report_dir.exists() else []) if p.name not in names]
+    if stale:
+        summary.warnings.append(
+            f"{len(stale)} report(s) in {out} from earlier runs are not among this run's inputs and were dropped from "
+            "its tables (the outputs always describe exactly the inputs of the run; convert the whole archive to keep them)"
+        )
+    for path in stale:
+        path.unlink()
+    summary.files = written + [f"reports/{name}" for name in sorted(names)]
+    if publish_key:  # written last: a run killed before this point is published again by the next one
+        with atomic_path(marker) as tmp:
+            write_json(tmp, {"key": publish_key, "files": summary.files})

@@ -1,0 +1,157 @@
+"""``kompass-extract extract INPUTS... --out DIR``: convert reports into the output tables.
+
+A thin layer over :func:`kompass_extract.batch.convert`: it parses options, draws the progress bar and the
+closing summary on stderr, and prints the run summary as JSON on stdout with ``--json``. Exit codes: 0 when
+every input converted, 1 when any failed (or, with ``--strict``, a report has an error-level check), 2 for
+usage errors. No traceback reaches the user unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from kompass_extract.write.formats import CSV_DIALECTS, DEFAULT_FORMATS, FORMATS
+
+OCR_MODES = ("auto", "never", "always")
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated), got {value!r}")
+    return chosen
+
+
+def _edition(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from kompass_extract.match.catalog import load_catalog
+
+    known = list(load_catalog().editions)
+    if value not in known:
+        raise click.BadParameter(f"choose from {', '.join(known)}, got {value!r}")
+    return value
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
+              help="Seconds allowed per file before its worker is stopped.")  # fmt: skip
+@click.option("--max-pages", type=click.IntRange(min=1), default=500, show_default=True, help="Refuse longer PDFs.")
+@click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats,
+              help=f"Comma-separated output formats: {', '.join(FORMATS)}.")  # fmt: skip
+@click.option("--csv-dialect", type=click.Choice(sorted(CSV_DIALECTS)), default="default", show_default=True,
+              help="'excel-sv': semicolons, BOM and decimal commas for Swedish Excel.")  # fmt: skip
+@click.option("--edition", callback=_edition, help="Take the criteria edition as given instead of detecting it.")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="OCR pages without a text layer: auto, never, always.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Ignore cached results and convert every file again.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any report has an error-level check.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr (failures are still listed)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bool, as_json: bool, debug: bool,
+            **options: Any) -> None:  # fmt: skip
+    """Convert Kommunkompass report PDFs (files, folders, glob patterns) into tables in OUT.
+
+    Writes every table as CSV and Parquet (see --format), datapackage.json describing them,
+    reports/<report_id>.json with each whole report, and a run summary under runs/. Results are
+    cached in OUT/.cache: a rerun converts only new or changed files.
+    """
+    from rich.console import Console
+
+    from kompass_extract.batch import convert
+
+    ctx.meta["debug"] = debug
+    from kompass_extract.batch.inputs import InputNotFoundError
+
+    console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
+    try:
+        with _progress_bar(console) as progress:
+            summary = convert(inputs, out_dir, progress=progress, **options)
+    except InputNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print("[yellow]Interrupted.[/] Finished files are cached: run the same command again to continue.")
+        ctx.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        Console(stderr=True).print(f"[red]error:[/] {type(exc).__name__}: {exc} (--debug shows the traceback)")
+        ctx.exit(1)
+    data = summary.to_dict()
+    _print_summary(console, data)
+    if quiet:  # no progress or summary, but a failed input is never silent
+        loud = Console(stderr=True, soft_wrap=True)
+        for f in data["failures"]:
+            loud.print(f"failed {f['error_code']}: {f['source_file']}: {f['message']}", markup=False, highlight=False)
+    if debug:
+        for path, trace in summary.tracebacks.items():
+            Console(stderr=True).print(f"[red]{path}[/]\n{trace}", markup=False, highlight=False)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    ctx.exit(summary.exit_code)
+
+
+@contextmanager
+def _progress_bar(console: Any) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar fed by the batch's progress snapshots (nothing when quiet or not a terminal)."""
+    if console.quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(SpinnerColumn(), TextColumn("converting"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("[red]{task.fields[failed]} failed[/]"), TimeElapsedColumn(),
+                   TextColumn("{task.fields[current]}"), console=console, transient=True)  # fmt: skip
+    task = bar.add_task("convert", total=None, failed=0, current="")
+
+    def update(p: Any) -> None:
+        current = p.running[-1] if p.running else ""
+        bar.update(task, total=p.total, completed=p.done, failed=p.failed, current=_shorten(current))
+
+    with bar:
+        yield update
+
+
+def _shorten(path: str, width: int = 40) -> str:
+    return path if len(path) <= width else "…" + path[-(width - 1) :]
+
+
+def _print_summary(console: Any, data: dict[str, Any]) -> None:
+    """One line per report (areas, questions, findings, checks by severity), the failures, and a closing line."""
+    for r in data["reports"]:
+        seconds = "cached" if r["cached"] else f"{r['seconds'] or 0:.1f} s"
+        console.print(
+            f"{r['report_id']:<14} {r['municipality'] or '?'} {r['year'] or '?'}, edition {r['edition'] or '?'}: "
+            f"{r['areas']} areas, {r['questions']} questions, {r['findings']} findings; checks {_checks(r['checks'])} "
+            f"({seconds})",
+            markup=False,
+            highlight=False,
+        )
+    for f in data["failures"]:
+        console.print(f"[red]failed[/] {f['error_code']}: {f['source_file']}: {f['message']}", highlight=False)
+    for warning in data["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    console.print(
+        f"{data['converted']} converted, {data['failed']} failed, {data['from_cache']} from cache, "
+        f"{len(data['duplicates'])} duplicate(s) skipped; checks {_checks(data['checks'])}; "
+        f"{data['seconds']:.1f} s -> {data['out_dir']}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _checks(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))

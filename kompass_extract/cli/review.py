@@ -1,0 +1,64 @@
+"""``kompass-extract review`` and ``kompass-extract chart``: look at an output folder."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+
+import click
+
+from kompass_extract.review.crops import DEFAULT_SCALE
+from kompass_extract.review.data import ReviewInputError, find_reports, load_output
+from kompass_extract.review.site import build_site
+from kompass_extract.write.tables import slug
+
+CHART_FORMATS = (".png", ".svg", ".pdf")
+OUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+@click.command()
+@click.argument("out_dir", type=OUT_DIR)
+@click.option("--open", "open_", is_flag=True, help="Open the index in the default web browser.")
+@click.option("--scale", default=DEFAULT_SCALE, show_default=True, help="Pixels per PDF point of the crops.")
+def review(out_dir: Path, open_: bool, scale: float) -> None:
+    """Build a static review site in OUT_DIR/review/: each extracted number beside a crop of the PDF."""
+    try:
+        result = build_site(out_dir, scale=scale)
+    except ReviewInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for report_id, problem in result.problems.items():
+        click.echo(f"{report_id}: no crops: {problem}", err=True)
+    click.echo(f"{len(result.pages)} report page(s), {result.crops} crop(s): {result.index}", err=True)
+    click.echo(str(result.index))
+    if open_:
+        webbrowser.open(result.index.resolve().as_uri())
+
+
+@click.command()
+@click.argument("out_dir", type=OUT_DIR)
+@click.option("--kommun", help="Time series of one municipality: kommunkod (2580) or name (Luleå).")
+@click.option("--compare", help="Area profiles of several municipalities, comma-separated (2580,1482).")
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Output file; .png, .svg or .pdf."
+)
+def chart(out_dir: Path, kommun: str | None, compare: str | None, out_file: Path | None) -> None:
+    """Chart area scores: one municipality over time (--kommun) or several side by side (--compare)."""
+    if (kommun is None) == (compare is None):
+        raise click.UsageError("give exactly one of --kommun and --compare")
+    if out_file is not None and out_file.suffix.lower() not in CHART_FORMATS:
+        raise click.UsageError(f"--out must end in one of {', '.join(CHART_FORMATS)}")
+    from kompass_extract.review.charts import compare_chart, time_series_chart
+
+    try:
+        views = load_output(out_dir)
+        if kommun is not None:
+            series = find_reports(views, kommun)
+            path = time_series_chart(series, out_file or out_dir / f"chart-{slug(series[-1].name)}.png")
+        else:
+            keys = [k for k in (compare or "").split(",") if k.strip()]
+            latest = [find_reports(views, k)[-1] for k in keys]
+            default = out_dir / f"compare-{'-'.join(slug(v.name) for v in latest)}.png"
+            path = compare_chart(latest, out_file or default)
+    except ReviewInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(str(path))

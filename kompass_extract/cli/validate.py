@@ -1,0 +1,97 @@
+"""``kompass-extract validate DIR``: re-run the consistency checks on an output folder.
+
+Reads every ``DIR/reports/*.json`` (written from :meth:`Report.to_dict`), re-checks it with the
+current rules and prints a summary per report and severity. The folder is not modified: the checks
+table written at conversion time stays as it was, so re-validating is always safe.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kompass_extract.model import Check, Report
+from kompass_extract.validate import SEVERITIES, severity_counts, validate_report
+
+
+def _load(path: Path) -> Report:
+    return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _result(path: Path) -> dict[str, Any]:
+    """Checks of one report JSON, or the reason it could not be read."""
+    try:
+        report = _load(path)
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        return {"file": str(path), "report_id": None, "read_error": f"{type(exc).__name__}: {exc}", "checks": []}
+    checks = validate_report(report)
+    return {
+        "file": str(path),
+        "report_id": report.report_id,
+        "read_error": None,
+        "counts": severity_counts(checks),
+        "checks": [c.__dict__ for c in checks],
+    }
+
+
+def _print_summary(results: list[dict[str, Any]], show_info: bool) -> None:
+    """A table of counts per report and severity, then one grep-able line per finding."""
+    from rich.console import Console
+    from rich.table import Table
+
+    summary = Table(title="Checks per report")
+    summary.add_column("report", no_wrap=True)
+    for severity in SEVERITIES:
+        summary.add_column(severity, justify="right")
+    for r in results:
+        name = r["report_id"] or Path(r["file"]).stem
+        if r["read_error"]:
+            summary.add_row(name, "unreadable", "", "")
+        else:
+            summary.add_row(name, *(str(r["counts"][s]) for s in SEVERITIES))
+    Console().print(summary)
+    shown = set(SEVERITIES) if show_info else {"error", "warning"}
+    for r in results:
+        for c in (Check(**c) for c in r["checks"]):
+            if c.severity in shown:
+                where = c.question_no or (f"area {c.area_no}" if c.area_no is not None else "report")
+                click.echo(f"{r['report_id']}\t{c.severity}\t{c.code}\t{where}\t{c.message}")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--strict", is_flag=True, help="Exit with status 1 when any check is an error (or a report is unreadable)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the checks of every report as JSON instead of tables.")
+@click.option(
+    "--info", "show_info", is_flag=True, help="List info-level findings too (not with --json, which has them all)."
+)
+def validate(directory: Path, strict: bool, as_json: bool, show_info: bool) -> None:
+    """Re-check the reports of an output folder (DIRECTORY/reports/*.json) and summarise the findings.
+
+    The folder is read only; the checks are printed, not written back.
+    """
+    paths = sorted((directory / "reports").glob("*.json"))
+    if not paths:
+        raise click.UsageError(f"no report JSON files in {directory / 'reports'}")
+    results = [_result(p) for p in paths]
+    for r in results:
+        if r["read_error"]:
+            click.echo(f"cannot read {r['file']}: {r['read_error']}", err=True)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(results, show_info)
+    failed = any(r["read_error"] or r["counts"]["error"] for r in results)
+    totals = severity_counts(Check(**c) for r in results for c in r["checks"])
+    click.echo(
+        f"{len(results)} reports: " + ", ".join(f"{n} {s}" for s, n in totals.items()),
+        err=True,
+    )
+    if strict and failed:
+        sys.exit(1)

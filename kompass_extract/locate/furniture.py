@@ -1,0 +1,90 @@
+"""Running headers, footers and page numbers: recognised by repetition and position, then dropped.
+
+A line belongs to the page furniture when it sits in the top or bottom band of the page and its
+text, with digits masked, recurs on many pages at about the same height, or when it is only a page
+number ("7", "7 (31)", "Sida 7 av 31", "- 7 -"). Nothing here knows what a particular template prints;
+the labels that start the report's parts are exempt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kompass_extract.locate.labels import starts_with_label
+from kompass_extract.read.document import Line, Page
+
+BAND = 0.12
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:sida\s+)?[-–(]?\s*\d{1,3}\s*[-–)]?(?:\s*(?:\(\s*\S{1,4}\s*\)|av\s+\d{1,3}|/\s*\d{1,3}))?$", re.I
+)
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text.lower()))
+
+
+STRUCTURE_LABELS = ("strengths", "area_heading_words", "overview_headings", "box_rubriker", "box_score")
+"""Labels that start parts of the report: when set prominently they are content even when they recur at the
+top of many pages (as a Styrkor list that always starts a new page does)."""
+
+
+def _in_band(line: Line, page: Page) -> bool:
+    return line.bottom < page.height * BAND or line.top > page.height * (1 - BAND)
+
+
+SMALL = 0.85
+"""Running headers are set clearly smaller than the body (8 pt beside 12, 7.5 beside 10); table text is not."""
+
+
+def _prominent_label(line: Line, body_size: float) -> bool:
+    """A label that starts a part of the report, set bold or at body size: content, wherever it stands."""
+    prominent = line.bold is True or line.size >= body_size - 0.5
+    return prominent and any(starts_with_label(line.text, key) for key in STRUCTURE_LABELS)
+
+
+def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
+    """Lines of each page without running headers, footers and page numbers.
+
+    A line in the top or bottom band is furniture when it is a page number, when its text (digits masked)
+    recurs at that height on many pages, or when it recurs on at least two pages set clearly smaller than
+    the body text, which catches headers that name the current chapter or area ("Område 3 ...") and so
+    repeat on a few pages only. Prominent structure labels are exempt.
+    """
+    keys: Counter[tuple[str, int]] = Counter()
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        seen = set()
+        for line in page.lines:
+            sizes[round(line.size, 1)] += len(line.text)
+            if _in_band(line, page):
+                key = (_mask(line.text), round(line.top / 12))
+                if key not in seen:
+                    seen.add(key)
+                    keys[key] += 1
+    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    threshold = max(3, int(0.3 * len(pages)))
+    result: dict[int, list[Line]] = {}
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            if _in_band(line, page):
+                key = (_mask(line.text), round(line.top / 12))
+                recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
+                repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
+                if repeated and not _prominent_label(line, body_size):
+                    continue
+            kept.append(line)
+        result[page.number] = _without_page_number(kept, page)
+    return result
+
+
+def _without_page_number(lines: list[Line], page: Page) -> list[Line]:
+    """Drop a lone page number: the first or the last line of the page, in the band. A number further in
+    (a box score just below a heading near the top of a tightly cropped page) is content."""
+    ends = {0, len(lines) - 1} if lines else set()
+    return [
+        ln
+        for i, ln in enumerate(lines)
+        if not (i in ends and _in_band(ln, page) and PAGE_NUMBER_RE.match(ln.text.strip()))
+    ]

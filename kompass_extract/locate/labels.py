@@ -1,0 +1,140 @@
+"""Small text helpers shared by the parsing stages: labels, folding, numbers, bullets, line joining."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache, lru_cache
+from typing import Any
+
+from kompass_extract.common.data import data_text
+from kompass_extract.common.text import fold_diacritics
+from kompass_extract.read.document import SOFT_HYPHENS, Word
+
+
+@cache
+def labels() -> dict[str, Any]:
+    """The label lists of :file:`labels.json` (printed words of every edition and layout)."""
+    return json.loads(data_text("labels.json"))
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower case without diacritics and with single spaces, for comparing labels (OCR drops accents).
+    Cached: the same words and lines are compared with several label lists."""
+    return re.sub(r"\s+", " ", fold_diacritics(text.lower())).strip()
+
+
+def collapse_letter_spacing(text: str) -> str:
+    """'S V E R I G E S  K O M M U N E R' -> 'SVERIGES KOMMUNER' (only when every token is one letter)."""
+    tokens = text.split(" ")
+    if len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) >= 0.8 * len([t for t in tokens if t]):
+        return re.sub(r"\s{2,}", "\u0000", text).replace(" ", "").replace("\u0000", " ")
+    return text
+
+
+@cache
+def _folded_labels(key: str) -> tuple[str, ...]:
+    """The labels of ``key`` folded, longest first (so "Max poäng" is tried before "Max")."""
+    return tuple(sorted((fold(x) for x in labels()[key]), key=len, reverse=True))
+
+
+def starts_with_label(text: str, key: str) -> str | None:
+    """The label of ``key`` that ``text`` starts with (folded comparison), or None."""
+    folded = fold(text)
+    for label in _folded_labels(key):
+        if folded == label or folded.startswith(label + " ") or folded.startswith(label + ":"):
+            return label
+    return None
+
+
+def is_label(text: str, key: str) -> bool:
+    return fold(text).rstrip(":") in _folded_labels(key)
+
+
+NUMBER_RE = re.compile(r"^\(?(\d{1,4}(?:[.,]\d{1,2})?)\s*(%?)\)?$")
+
+
+def parse_number(token: str) -> tuple[float, bool] | None:
+    """'12' -> (12.0, False); '12,5' -> (12.5, False); '75%' -> (75.0, True); other tokens -> None."""
+    m = NUMBER_RE.match(token.strip())
+    if not m:
+        return None
+    return float(m.group(1).replace(",", ".")), bool(m.group(2))
+
+
+@cache
+def _score_formats() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in labels()["box_score_formats"])
+
+
+def parse_score(token: str) -> float | None:
+    """A score as the 'Poäng' box prints it: '71', '71,5', '71p', '71 poäng', '71/100'."""
+    for pattern in _score_formats():
+        m = pattern.match(token.strip())
+        if m:
+            return float(m.group("score").replace(",", "."))
+    return None
+
+
+@cache
+def _bullet_chars() -> frozenset[str]:
+    return frozenset(labels()["bullets"])
+
+
+def is_bullet(word: Word) -> bool:
+    """A bullet glyph: listed in labels.json, a private-use symbol, or (OCR) a lone mark that is no word."""
+    text = word.text
+    if text in _bullet_chars():
+        return True
+    return len(text) == 1 and (0xE000 <= ord(text) <= 0xF8FF or not text.isalnum() and text not in "([\"”'§")
+
+
+def strip_bullet(words: list[Word]) -> tuple[bool, list[Word]]:
+    """Remove a leading bullet (a word of its own or glued to the first word). Returns (had_bullet, words)."""
+    if not words:
+        return False, words
+    first = words[0]
+    if is_bullet(first):
+        return True, words[1:]
+    head = first.text[0]
+    if (head in _bullet_chars() and head not in "o-–—*" or 0xE000 <= ord(head) <= 0xF8FF) and len(first.text) > 1:
+        rest = Word(
+            first.text[1:].lstrip(), first.x0, first.top, first.x1, first.bottom, first.size, first.bold, first.conf
+        )
+        return True, [rest, *words[1:]]
+    return False, words
+
+
+CONJUNCTIONS = {"och", "eller", "respektive", "resp.", "samt", "som", "till", "men"}
+
+
+def join_lines(parts: list[str]) -> str:
+    """Join wrapped lines into one text: spaces between lines, printed hyphens kept.
+
+    A line ending in a hyphen joins the next without a space ("e-" + "petitioner", "kund-" +
+    "/brukare") unless the next word is a conjunction ("medborgar- respektive") or the hyphen stands
+    alone as a dash ("arbetsgivare -" + "personalpolitik").
+    """
+    out = ""
+    for raw in parts:
+        text = raw.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+            continue
+        if out[-1] in SOFT_HYPHENS:
+            out = out[:-1] + "-"
+        first_word = text.split(" ", 1)[0].lower()
+        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and first_word not in CONJUNCTIONS:
+            out += text
+        else:
+            out += " " + text
+    return out.replace("\ufffe", "-").replace("\u00ad", "-")
+
+
+def clean_heading(text: str) -> str:
+    """Tidy a printed heading: collapse spaces, drop dot leaders and a trailing page number of a TOC."""
+    text = re.sub(r"\s*\.{3,}\s*\d*\s*$", "", text)
+    return re.sub(r"\s+", " ", text).strip()

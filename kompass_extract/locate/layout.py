@@ -1,0 +1,63 @@
+"""Document-wide layout facts that the parsers share: the body text size and what a heading looks like.
+
+Headings are recognised by relative size and weight when the text layer has fonts; on font-less
+layers (OCR) the parsers use shape (short, unpunctuated, set apart by space), numbering and labels.
+No font name is ever consulted.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+
+from kompass_extract.read.document import Line, Word, group_lines
+
+
+@dataclass(frozen=True)
+class Layout:
+    body_size: float
+    pitch: float
+    has_fonts: bool
+
+    def is_heading(self, line: Line) -> bool:
+        """Bold or larger than the body text. Font-less layers (OCR) know neither: their headings are
+        found by the parsers from numbering, labels and the space around a line."""
+        text = line.text.strip()
+        if not text or len(text) > 130 or text[-1] in ".,;":
+            return False
+        return line.size > self.body_size * 1.12 or line.bold is True
+
+    def gap(self, prev: Line, line: Line) -> float:
+        """Vertical distance between two lines in units of the usual line pitch (inf across pages)."""
+        if prev.page != line.page:
+            return float("inf")
+        return (line.top - prev.top) / self.pitch
+
+
+def measure(lines: list[Line]) -> Layout:
+    """Body size = the size most characters are set in; pitch = median distance of body lines."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[round(line.size, 1)] += len(line.text)
+    body = sizes.most_common(1)[0][0] if sizes else 12.0
+    steps = [
+        b.top - a.top
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6 and 0 < b.top - a.top < 2.2 * body
+    ]
+    pitch = median(steps) if steps else body * 1.25
+    has_fonts = any(line.bold is not None for line in lines[:200])
+    return Layout(body, pitch, has_fonts)
+
+
+def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:
+    """The words of one column, regrouped into lines on their own.
+
+    Grouping a whole page row at once lets a cell of one column borrow a bullet or a word from a
+    line of the other column printed a point higher or lower; regrouping per column cannot.
+    """
+    by_page: dict[int, list[Word]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).extend(w for w in line.words if x_from <= w.xc < x_to)
+    return [ln for page, words in by_page.items() for ln in group_lines(words, page)]

@@ -1,0 +1,271 @@
+"""The versioned criteria catalog: every known sub-question of every edition, area names and the crosswalk.
+
+The catalog is data (CSV files in ``data/``, described in ``data/README.md``), so it can grow from
+what was extracted (``kompass-extract catalog propose``) without code changes. Matching a printed
+question to the catalog is deliberately conservative: a score threshold *and* a margin over the
+runner-up, within the report's edition only, because a wrong criterion id silently corrupts a
+time series while an empty one is flagged and can be reviewed.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kompass_extract.common.data import CATALOG_DIR
+from kompass_extract.errors import KompassError
+from kompass_extract.match.text import normalise, similarity
+
+DATA_DIR = CATALOG_DIR
+
+QUESTION_THRESHOLD = 85.0
+"""Lowest similarity accepted for a question of the same area (typos and reordering stay above it)."""
+QUESTION_MARGIN = 5.0
+"""Required lead of the best candidate over the runner-up, unless the printed number settles it."""
+STRICT_THRESHOLD = 95.0
+"""Used when the text could belong to another edition or area: without a known edition (reworded
+questions of another edition score 85-95 against their 2016 counterpart, typos of the same text
+above 95), and for a question printed under another area number."""
+AREA_NAME_THRESHOLD = 88.0
+"""Lowest similarity for a printed area name to count as one of an edition's names or aliases."""
+
+CRITERIA_FIELDS = (
+    "edition",
+    "area_no",
+    "area_name",
+    "question_no",
+    "question_text",
+    "max",
+    "rubrik",
+    "certainty",
+    "source",
+)
+
+
+class CatalogError(KompassError):
+    """A catalog file is missing a column, has a duplicate id or an unreadable number."""
+
+    code = "catalog-invalid"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One sub-question of one edition of the criteria."""
+
+    edition: str
+    area_no: int
+    question_no: str
+    question_text: str
+    max: float | None
+    rubrik: str | None
+    certainty: str
+    source: str
+
+    @property
+    def catalog_id(self) -> str:
+        return f"{self.edition}:{self.question_no}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A printed question tied to a catalog criterion."""
+
+    catalog_id: str
+    catalog_text: str
+    score: float
+    max: float | None
+
+
+@dataclass(frozen=True)
+class _AreaName:
+    edition: str
+    area_no: int
+    canonical: str
+    variants: tuple[str, ...]
+
+
+class Catalog:
+    """Criteria, area names and crosswalk of all editions, with the matching rules."""
+
+    def __init__(
+        self,
+        criteria: Iterable[Criterion],
+        areas: Iterable[_AreaName],
+        crosswalk: list[dict],
+        editions: dict[str, tuple[int | None, int | None]],
+        edition_cues: list[tuple[str, str, float]],
+    ) -> None:
+        self._criteria = list(criteria)
+        counts = Counter(c.catalog_id for c in self._criteria)
+        duplicates = sorted(i for i, n in counts.items() if n > 1)
+        if duplicates:
+            raise CatalogError(f"duplicate catalog ids in criteria.csv: {', '.join(duplicates)}")
+        self._areas = {(a.edition, a.area_no): a for a in areas}
+        self._crosswalk = crosswalk
+        self.editions = editions
+        """edition -> (first_year, last_year) in which it was in use; None when open."""
+        self.edition_cues = edition_cues
+        """(label, edition, weight): cue words of a report that point to an edition."""
+
+    def criteria(self, edition: str | None = None) -> list[Criterion]:
+        return [c for c in self._criteria if edition is None or c.edition == edition]
+
+    def has_questions(self, edition: str) -> bool:
+        """True when the edition's question wording is known, i.e. questions can be matched at all."""
+        return any(c.question_text for c in self.criteria(edition))
+
+    def match_question(self, edition: str | None, area_no: int, question_no: str, text: str) -> Match | None:
+        """The catalog criterion a printed question is, or None when no criterion is clearly it.
+
+        Candidates are the edition's questions of the same area (every edition with known wording
+        when ``edition`` is None, at the strict threshold); only when none qualifies, those of other
+        areas at the strict threshold. The best candidate must reach the threshold and lead the
+        runner-up by the margin; a near tie is broken only by the printed question number. A text
+        is never matched to another edition than the one given.
+        """
+        pool = [c for c in self._criteria if c.question_text and (edition is None or c.edition == edition)]
+        same_area = [c for c in pool if c.area_no == area_no]
+        threshold = QUESTION_THRESHOLD if edition else STRICT_THRESHOLD
+        match = self._best(same_area, question_no, text, threshold)
+        if match is None:
+            match = self._best([c for c in pool if c.area_no != area_no], question_no, text, STRICT_THRESHOLD)
+        return match
+
+    @staticmethod
+    def _best(candidates: list[Criterion], question_no: str, text: str, threshold: float) -> Match | None:
+        if not candidates or not normalise(text):
+            return None
+        scored = sorted(((similarity(text, c.question_text), c) for c in candidates), key=lambda sc: -sc[0])
+        score, best = scored[0]
+        if score < threshold:
+            return None
+        runner_up = scored[1] if len(scored) > 1 else (0.0, None)
+        clear = score - runner_up[0] >= QUESTION_MARGIN
+        settled_by_number = best.question_no == question_no.strip() and (
+            runner_up[1] is None or runner_up[1].question_no != question_no.strip()
+        )
+        if not (clear or settled_by_number):
+            return None
+        return Match(best.catalog_id, best.question_text, round(score, 1), best.max)
+
+    def area_names(self, edition: str) -> dict[int, str]:
+        return {no: a.canonical for (e, no), a in sorted(self._areas.items()) if e == edition}
+
+    def area_name_scores(self, area_no: int, printed: str) -> dict[str, float]:
+        """Best similarity of a printed area name to each edition's name and aliases for that number."""
+        return {
+            a.edition: max(similarity(printed, v) for v in a.variants)
+            for a in self._areas.values()
+            if a.area_no == area_no
+        }
+
+    def area_canonical(self, edition: str | None, area_no: int, printed: str | None) -> str | None:
+        """Canonical name of an area.
+
+        With an edition, the edition's name for the number (evaluators print variants and even old
+        names; the criteria are those of the edition). Without one, the printed name decides, and
+        only when every edition it matches agrees on the canonical name.
+        """
+        if edition:
+            area = self._areas.get((edition, area_no))
+            return area.canonical if area else None
+        if not printed:
+            return None
+        scores = self.area_name_scores(area_no, printed)
+        names = {self._areas[(e, area_no)].canonical for e, s in scores.items() if s >= AREA_NAME_THRESHOLD}
+        return names.pop() if len(names) == 1 else None
+
+    def crosswalk_rows(self) -> list[dict]:
+        """Rows of the ``area_crosswalk`` table, with the canonical area name of each edition."""
+        return [
+            {**row, "area_name": self._areas[(row["edition"], row["area_no"])].canonical}
+            for row in self._crosswalk
+            if (row["edition"], row["area_no"]) in self._areas
+        ]
+
+
+def _read(directory: Path | None, name: str, required: Iterable[str]) -> list[dict[str, str]]:
+    """Rows of a catalog file, from ``directory`` when it has the file, else from the packaged data."""
+    path = directory / name if directory is not None and (directory / name).exists() else DATA_DIR / name
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = set(required) - set(reader.fieldnames or ())
+        if missing:
+            raise CatalogError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+
+
+def _number(value: str, where: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: not a number: {value!r}") from exc
+
+
+def _int(value: str, where: str) -> int | None:
+    number = _number(value, where)
+    return None if number is None else int(number)
+
+
+def _load(directory: Path | None) -> Catalog:
+    criteria = [
+        Criterion(
+            edition=r["edition"],
+            area_no=int(r["area_no"]),
+            question_no=r["question_no"],
+            question_text=r["question_text"],
+            max=_number(r["max"], f"criteria.csv {r['edition']}:{r['question_no']}"),
+            rubrik=r["rubrik"] or None,
+            certainty=r["certainty"],
+            source=r["source"],
+        )
+        for r in _read(directory, "criteria.csv", CRITERIA_FIELDS)
+    ]
+    aliases: dict[tuple[str, int], list[str]] = {}
+    for r in _read(directory, "area_aliases.csv", ("edition", "area_no", "alias")):
+        aliases.setdefault((r["edition"], int(r["area_no"])), []).append(r["alias"])
+    areas = [
+        _AreaName(
+            r["edition"],
+            int(r["area_no"]),
+            r["area_name"],
+            (r["area_name"], *aliases.get((r["edition"], int(r["area_no"])), ())),
+        )
+        for r in _read(directory, "areas.csv", ("edition", "area_no", "area_name"))
+    ]
+    crosswalk = [
+        {**r, "area_no": int(r["area_no"])}
+        for r in _read(directory, "crosswalk.csv", ("edition", "area_no", "concept", "comparability", "note"))
+    ]
+    editions = {
+        r["edition"]: (_int(r["first_year"], "editions.csv"), _int(r["last_year"], "editions.csv"))
+        for r in _read(directory, "editions.csv", ("edition", "first_year", "last_year"))
+    }
+    cues = [
+        (r["label"], r["edition"], _number(r["weight"], "edition_cues.csv") or 0.0)
+        for r in _read(directory, "edition_cues.csv", ("label", "edition", "weight"))
+    ]
+    return Catalog(criteria, areas, crosswalk, editions, cues)
+
+
+@lru_cache(maxsize=8)
+def _cached(directory: str | None) -> Catalog:
+    return _load(Path(directory) if directory else None)
+
+
+def load_catalog(path: str | None = None) -> Catalog:
+    """The packaged catalog (cached), or one extended by the CSV files in directory ``path``.
+
+    Files missing from ``path`` are taken from the packaged data, so a user can extend only
+    ``criteria.csv``.
+    """
+    return _cached(str(Path(path).resolve()) if path else None)
+
+
+__all__ = ["Catalog", "CatalogError", "Criterion", "Match", "load_catalog"]

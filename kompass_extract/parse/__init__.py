@@ -1,0 +1,1 @@
+"""Stage 3, parse: the located parts into typed values (cover metadata, area boxes, narrative, lists, overview tables)."""

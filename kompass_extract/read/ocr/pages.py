@@ -1,0 +1,206 @@
+"""OCR for scanned reports: image-only pages become :class:`~kompass_extract.read.document.Page` objects.
+
+Why this shape:
+
+* Pages are rendered with pypdfium2 (grey, 300 dpi by default), deskewed by a projection-profile search and cleared
+  of table rules (:mod:`kompass_extract.read.ocr.image`), then read by the ``tesseract`` binary through a subprocess with
+  TSV output. Calling the binary keeps the moving parts few (no ocrmypdf, no intermediate PDF) and gives word boxes
+  with a confidence each, which is all the pipeline needs.
+* Page segmentation mode 11 (sparse text) is used, and lines are rebuilt from positions downstream
+  (:func:`kompass_extract.read.document.group_lines`). Measured on a scan of a 2016-edition report: mode 6 (one
+  uniform block) interleaves two-column bullet lists and reads the bullets as letters; modes 3 and 4 (automatic
+  layout / one column) drop whole number columns of the overview tables as "non-text"; mode 11 keeps both the lists
+  and nearly every table cell, at the same speed.
+* Tesseract runs with ``OMP_THREAD_LIMIT=1``: its OpenMP threads spin on a busy 2-core machine and made a page
+  five times slower; parallelism comes from ``jobs`` (one tesseract process per page) instead.
+* Numbers get a second look (:mod:`kompass_extract.read.ocr.numbers`): the Swedish model reads "75%" as "7590" in common
+  serif fonts, so number-like words (and skipped cells) are read again, all in one strip image, by a digits-only
+  pass; list bullets are recognised by their shape and written as "•".
+* Word boxes are returned in PDF points in the frame of the *deskewed* page (same size and origin, top-left, as the
+  original page): mapping them back into the crooked scan would tilt every line and break line grouping.
+* Every word gets the top and bottom of its Tesseract line box (like the loose glyph boxes of a text layer), so the
+  words of a printed line group into one line downstream; ``Word.size`` is that box's height in points (ascender to
+  descender), close to the font size and the same for every word on the line. There is no bold information on OCR
+  pages (``bold=None``): headings must be found by their numbering and labels.
+
+OCR output is cached as JSON per page when ``cache_dir`` is given, keyed by the PDF's sha256, page, dpi, language,
+the Tesseract version and :data:`OCR_VERSION` (bumped whenever the image processing changes what is read).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
+
+from kompass_extract.common.files import atomic_path
+from kompass_extract.errors import CorruptPdfError
+from kompass_extract.read.document import Page, Word
+from kompass_extract.read.ocr.image import deskew, estimate_skew, remove_rules, whiten_paper
+from kompass_extract.read.ocr.numbers import normalise_ocr_number, reread_numbers
+from kompass_extract.read.ocr.tesseract import (
+    page_rotation,
+    require_tesseract,
+    run_tesseract,
+    tesseract_available,
+    tsv_words,
+)
+
+__all__ = ["normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
+
+OCR_VERSION = 4
+"""Part of the cache key: bump when rendering, clean-up or word conversion changes."""
+PSM = 11
+MIN_LETTERS = 40
+"""A page with fewer letters/digits than this has no usable text layer (a running header alone is ~30)."""
+MAX_BAD_SHARE = 0.3
+MIN_VOWEL_SHARE = 0.2
+"""Swedish prose has ~35-40% vowels; a text layer far below that is mis-encoded (e.g. glyph ids shifted)."""
+_VOWEL = re.compile("[aeiouyåäöéAEIOUYÅÄÖÉ]")
+_LATIN = re.compile("[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+"""Digits and letters of the Latin script (Basic Latin, Latin-1, Latin Extended-A/B)."""
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_GARBAGE = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
+"""Replacement and control characters and private-use glyphs."""
+
+_RENDER_LOCK = threading.Lock()
+"""pdfium is not thread-safe: rendering is serialised, deskewing and OCR run in parallel."""
+
+
+def page_needs_ocr(page: Page) -> bool:
+    """True when ``page.text`` is not a usable text layer: (almost) no letters, or mostly garbage.
+
+    Decided from the cheap page text alone. Garbage is replacement characters, control characters, private-use
+    glyphs and letters outside the Latin script; a long text whose vowel share is far below Swedish prose is also
+    garbage (a font without a usable character map yields consistent but meaningless letters).
+    """
+    text = page.text
+    good = len(_LATIN.findall(text))
+    bad = len(_GARBAGE.findall(text)) + len(_LETTER_OR_DIGIT.findall(text)) - good
+    vowels = len(_VOWEL.findall(text))
+    if good < MIN_LETTERS or bad > MAX_BAD_SHARE * (good + bad):
+        return True
+    return good >= 4 * MIN_LETTERS and vowels < MIN_VOWEL_SHARE * good
+
+
+def ocr_document(
+    pdf_path: str,
+    page_numbers: list[int] | None = None,
+    *,
+    dpi: int = 300,
+    lang: str = "swe",
+    jobs: int = 1,
+    cache_dir: str | None = None,
+) -> list[Page]:
+    """OCR the given 1-based pages (all when None) of ``pdf_path``, in order, as :class:`Page` objects with words.
+
+    Raises :class:`OcrUnavailableError` (with the install command) when Tesseract or the model is missing.
+    """
+    version = require_tesseract(lang)
+    data = Path(pdf_path).read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise CorruptPdfError(f"pdfium cannot read the file: {exc}") from exc
+    try:
+        numbers = page_numbers if page_numbers is not None else list(range(1, len(pdf) + 1))
+
+        def one(number: int) -> Page:
+            key = _cache_key(sha, number, dpi, lang, version)
+            cached = _cache_read(cache_dir, key)
+            if cached is not None:
+                return _page_from_json(number, cached)
+            with _RENDER_LOCK:
+                image = pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            record = ocr_image(image, dpi=dpi, lang=lang)
+            _cache_write(cache_dir, key, record)
+            return _page_from_json(number, record)
+
+        if jobs <= 1:
+            return [one(n) for n in numbers]
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(one, numbers))
+    finally:
+        pdf.close()
+
+
+def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
+    """OCR one rendered page image; return the JSON-able record that :func:`_page_from_json` turns into a Page.
+
+    The record holds the page size in points, the measured skew and the words as
+    ``[text, x0, top, x1, bottom, conf]`` in points (top and bottom are those of the word's line box).
+    """
+    image = whiten_paper(image)
+    angle = estimate_skew(image)
+    clean = remove_rules(deskew(image, angle))
+    first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
+    rotation = page_rotation(clean) if _doubtful(first) else 0
+    if rotation:  # scanned sideways or upside down: turn the page, then read it again
+        image = image.rotate(-rotation, expand=True)
+        angle = estimate_skew(image)
+        clean = remove_rules(deskew(image, angle))
+        first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
+    words = reread_numbers(clean, first, dpi=dpi)
+    scale = 72 / dpi
+    return {
+        "width": image.width * scale,
+        "height": image.height * scale,
+        "skew": angle,
+        "rotation": rotation,
+        "words": [
+            [w.text, *(round(v * scale, 2) for v in (w.x0, w.top, w.x1, w.bottom)), round(w.conf, 1)] for w in words
+        ],
+    }
+
+
+DOUBTFUL_CONFIDENCE = 60.0
+DOUBTFUL_WORDS = 30
+
+
+def _doubtful(words: list) -> bool:
+    """A first reading that few words or a low median confidence make suspect: is the page turned?"""
+    if len(words) < DOUBTFUL_WORDS:
+        return True
+    confidences = sorted(w.conf for w in words)
+    return confidences[len(confidences) // 2] < DOUBTFUL_CONFIDENCE
+
+
+def _page_from_json(number: int, record: dict) -> Page:
+    words = [Word(t, x0, top, x1, bottom, bottom - top, None, conf) for t, x0, top, x1, bottom, conf in record["words"]]
+    page = Page(number, record["width"], record["height"], "", words_given=words, ocr=True)
+    page.text = "\r\n".join(line.text for line in page.lines)  # line breaks as pdfium writes them
+    return page
+
+
+def _cache_key(sha: str, number: int, dpi: int, lang: str, version: str) -> str:
+    material = json.dumps([sha, number, dpi, lang, version, OCR_VERSION, PSM])
+    return f"{sha}-p{number}-{hashlib.sha256(material.encode()).hexdigest()[:16]}"
+
+
+def _cache_path(cache_dir: str, key: str) -> Path:
+    return Path(cache_dir) / "ocr" / key[:2] / f"{key}.json"
+
+
+def _cache_read(cache_dir: str | None, key: str) -> dict | None:
+    """The cached record, or None when absent or unreadable (a damaged entry is simply recomputed)."""
+    if cache_dir is None:
+        return None
+    try:
+        record = json.loads(_cache_path(cache_dir, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("words"), list) else None
+
+
+def _cache_write(cache_dir: str | None, key: str, record: dict) -> None:
+    if cache_dir is None:
+        return
+    with atomic_path(_cache_path(cache_dir, key)) as tmp:
+        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

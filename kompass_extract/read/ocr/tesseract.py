@@ -1,0 +1,155 @@
+"""The ``tesseract`` binary: is it installed, with which models, and what does it read on an image.
+
+Tesseract is called as a subprocess with TSV output (word boxes with a confidence each); no Python binding is needed.
+It runs with ``OMP_THREAD_LIMIT=1``: its OpenMP threads spin on a busy 2-core machine and made a page five times
+slower; parallelism comes from running one process per page instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from functools import cache
+from io import BytesIO
+from typing import NamedTuple
+
+from PIL import Image
+
+from kompass_extract.errors import OcrFailedError, OcrUnavailableError
+
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
+
+
+@cache
+def tesseract_info() -> tuple[str, frozenset[str]] | None:
+    """The Tesseract version line and its installed languages, or None when the binary is missing or broken."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return None
+    try:
+        version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30, check=True)
+        langs = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    first = (version.stdout or version.stderr).strip().splitlines()
+    listed = langs.stdout.strip().splitlines()[1:]  # the first line names the tessdata folder
+    return (first[0] if first else "tesseract"), frozenset(x.strip() for x in listed)
+
+
+def tesseract_available(lang: str = "swe") -> bool:
+    """True when the ``tesseract`` binary and the model(s) for ``lang`` (e.g. "swe" or "swe+eng") are installed."""
+    info = tesseract_info()
+    return info is not None and all(part in info[1] for part in lang.split("+"))
+
+
+def require_tesseract(lang: str) -> str:
+    """The Tesseract version line; raise :class:`OcrUnavailableError` with the install command when it cannot run."""
+    info = tesseract_info()
+    if info is None:
+        raise OcrUnavailableError(f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}")
+    missing = [part for part in lang.split("+") if part not in info[1]]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{part}" for part in missing if part != "swe")
+        raise OcrUnavailableError(
+            f"tesseract has no model for {', '.join(missing)}; install it with: {INSTALL_HINT} {packages}".rstrip()
+        )
+    return info[0]
+
+
+def run_tesseract(image: Image.Image, *, dpi: int, lang: str, psm: int, config: tuple[str, ...] = ()) -> list[dict]:
+    """Run the tesseract binary on ``image`` and return its TSV rows as dicts (numbers as int/float)."""
+    args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi), "-c", "preserve_interword_spaces=1"]
+    for setting in config:
+        args += ["-c", setting]
+    output = _tesseract(image, [*args, "tsv"])
+    lines = output.splitlines()
+    if not lines:
+        return []
+    header = lines[0].split("\t")
+    rows = []
+    for line in lines[1:]:
+        cells = line.split("\t")
+        if len(cells) < len(header):
+            continue
+        row: dict = dict(zip(header, cells, strict=False))
+        for name in ("level", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height"):
+            row[name] = int(row[name])
+        row["conf"] = float(row["conf"])
+        rows.append(row)
+    return rows
+
+
+class OcrWord(NamedTuple):
+    """A word as Tesseract read it, in pixels of the image it was given; top and bottom are its line's."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float
+    line: int
+    """Running number of the line Tesseract put the word on."""
+
+    @property
+    def size(self) -> float:
+        """The line box height: the same for every word on a line and close to the font size."""
+        return self.bottom - self.top
+
+
+def tsv_words(rows: list[dict]) -> list[OcrWord]:
+    """The non-empty words of Tesseract's TSV rows, in its reading order.
+
+    Every word gets the top and bottom of its line box, like the loose glyph boxes of a text layer: a word's own box
+    shrinks to its letters ("av" vs "Åg"), and words of one printed line would otherwise scatter over a few points
+    and be split into separate lines by the geometric line grouping downstream.
+    """
+    lines: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+    words = []
+    for row in rows:
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        if row["level"] == 4:
+            lines[key] = (len(lines), row["top"], row["top"] + row["height"])
+        elif row["level"] == 5 and row["text"].strip():
+            number, top, bottom = lines.get(key, (len(lines), row["top"], row["top"] + row["height"]))
+            x0 = row["left"]
+            words.append(OcrWord(row["text"].strip(), x0, top, x0 + row["width"], bottom, row["conf"], number))
+    return words
+
+
+ROTATION_CONFIDENCE = 2.0
+"""Tesseract's orientation confidence above which a page is turned (upright text scores far higher)."""
+
+
+def page_rotation(image: Image.Image) -> int:
+    """Degrees (0, 90, 180, 270) to turn ``image`` clockwise to make its text upright, by Tesseract's
+    orientation detection; 0 when it cannot tell (too little text) or is not confident."""
+    try:
+        rows = _tesseract(image, ["--psm", "0"])
+    except OcrFailedError:
+        return 0
+    rotate = re.search(r"Rotate:\s*(\d+)", rows)
+    confidence = re.search(r"Orientation confidence:\s*([\d.]+)", rows)
+    if rotate and confidence and float(confidence.group(1)) >= ROTATION_CONFIDENCE:
+        return int(rotate.group(1)) % 360
+    return 0
+
+
+def _tesseract(image: Image.Image, args: list[str]) -> str:
+    """Tesseract's standard output for ``image`` (sent as PPM: uncompressed is cheaper for both sides)."""
+    buffer = BytesIO()
+    image.save(buffer, format="PPM")
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", *args], input=buffer.getvalue(), capture_output=True, env=env, check=True
+        )
+    except FileNotFoundError as exc:
+        raise OcrUnavailableError(
+            f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}"
+        ) from exc
+    except subprocess.CalledProcessError as exc:
+        raise OcrFailedError(f"tesseract failed: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
+    return done.stdout.decode("utf-8", errors="replace")

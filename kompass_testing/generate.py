@@ -1,0 +1,56 @@
+"""Regenerate the committed fixtures: one folder per variant with ``report.pdf`` and ``truth.json``.
+
+Usage: ``python -m kompass_testing.generate --out fixtures/generated [--only NAME ...]``.
+A variant is one entry of ``variants.json``; adding a layout to the test set needs no code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kompass_testing.generator import render
+from kompass_testing.truth_builder import build_truth, load_json
+
+
+def variants() -> list[dict[str, Any]]:
+    """Every variant spec of ``variants.json``."""
+    return list(load_json("variants.json"))
+
+
+def generate_variant(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """The PDF bytes and truth document of one variant (deterministic for the spec)."""
+    truth = build_truth(spec)
+    return render(truth), truth
+
+
+def write_variant(spec: dict[str, Any], out_dir: Path) -> Path:
+    """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
+    pdf, truth = generate_variant(spec)
+    folder = out_dir / spec["name"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.pdf").write_bytes(pdf)
+    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return folder
+
+
+@click.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--only", multiple=True, help="Variant name to generate (repeatable); default: all.")
+def main(out_dir: Path, only: tuple[str, ...]) -> None:
+    """Generate report PDFs with known answers for every variant in variants.json."""
+    specs = [s for s in variants() if not only or s["name"] in only]
+    unknown = set(only) - {s["name"] for s in specs}
+    if unknown:
+        raise click.BadParameter(f"unknown variants: {', '.join(sorted(unknown))}", param_hint="--only")
+    for spec in specs:
+        folder = write_variant(spec, out_dir)
+        click.echo(f"{folder}: {(folder / 'report.pdf').stat().st_size // 1024} KB", err=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
