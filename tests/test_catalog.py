@@ -187,17 +187,29 @@ def test_area_canonical_names(cat):
     assert len(cat.area_names("2020")) == 8 and cat.area_names("2020")[5] == "Brukarens fokus"
 
 
-def test_crosswalk_rows_fit_the_schema_and_cover_every_area(cat):
+def test_crosswalk_rows_fit_the_schema_and_cover_every_pair_of_editions(cat):
     rows = cat.crosswalk_rows()
     fields = TABLES["area_crosswalk"].field_names
     assert all(set(r) == set(fields) for r in rows)
-    for edition in ("pre2010", "2010", "2016", "2020"):
-        assert sorted(r["area_no"] for r in rows if r["edition"] == edition) == list(range(1, 9))
+    editions = ("pre2010", "2010", "2016", "2020")
+    pairs = {(a, b) for i, a in enumerate(editions) for b in editions[i + 1 :]}
+    for concept in cat.concepts:
+        assert {(r["edition_a"], r["edition_b"]) for r in rows if r["concept"] == concept} == pairs
     assert {r["comparability"] for r in rows} <= {"same", "revised", "different"}
-    by_concept = {}
-    for r in rows:
-        by_concept.setdefault(r["concept"], set()).add(r["edition"])
-    assert all(editions == {"pre2010", "2010", "2016", "2020"} for editions in by_concept.values())
+    assert all(r["reason"] for r in rows)
+    for edition in editions:  # each edition's eight areas are eight different concepts
+        assert len({cat.concept_of(edition, n) for n in range(1, 9)}) == 8
+
+
+def test_concepts_follow_the_2020_renumbering(cat):
+    """2016 area 8 'Kommunen som samhällsbyggare' is 2020 area 2 'Samhällsutveckling' (domain brief), etc."""
+    renumbered = {1: 1, 2: 5, 3: 3, 4: 8, 5: 4, 6: 7, 7: 6, 8: 2}
+    for no_2016, no_2020 in renumbered.items():
+        assert cat.concept_of("2016", no_2016) == cat.concept_of("2020", no_2020)
+    assert cat.comparability("community-building", "2020", "2016")[0] == "revised"
+    assert cat.comparability("community-building", "2016", "2016") == ("same", "Same edition of the criteria.")
+    assert cat.comparability(None, "2016", "2020")[0] == "different"
+    assert cat.reference_comparability("2016", 3) == "same" and cat.reference_comparability("2020", 3) == "revised"
 
 
 def test_extended_catalog_directory(tmp_path):

@@ -40,7 +40,7 @@ from kompass_extract.write.formats import (
     write_outputs,
 )
 from kompass_extract.write.schema import TABLES
-from kompass_extract.write.tables import report_rows, slug
+from kompass_extract.write.tables import changes_rows, panel_rows, report_rows, slug
 
 UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.code, INTERNAL_ERROR})
 """Failures that depend on the machine or the moment rather than the file: tried again on the next run."""
@@ -267,14 +267,17 @@ def _publish(
     reports.sort(key=lambda r: r.report_id or "")
     failures = [o for o in outcomes if o.report is None]
 
+    catalog = load_catalog()
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for report in reports:
-        for name, rows in report_rows(report).items():
+        for name, rows in report_rows(report, catalog).items():
             tables[name] += rows
     tables["failures"] = [
         {"source_file": o.path, "sha256": o.sha256, "error_code": o.error_code, "message": o.message} for o in failures
     ]
-    tables["area_crosswalk"] = list(load_catalog().crosswalk_rows())
+    tables["panel"] = panel_rows(tables["reports"], tables["areas"], catalog)
+    tables["changes"] = changes_rows(tables["panel"], catalog)
+    tables["area_crosswalk"] = catalog.crosswalk_rows()
 
     seconds = {o.report.sha256: (o.seconds, o.cached) for o in outcomes if o.report is not None}
     for report in reports:

@@ -37,12 +37,20 @@ def review(out_dir: Path, open_: bool, scale: float) -> None:
 @click.command()
 @click.argument("out_dir", type=OUT_DIR)
 @click.option("--kommun", help="Time series of one municipality: kommunkod (2580) or name (Luleå).")
-@click.option("--compare", help="Area profiles of several municipalities, comma-separated (2580,1482).")
+@click.option(
+    "--compare",
+    help="Area profiles of several municipalities, comma-separated (2580,1482); 'kommun:year' (2580:2018) picks "
+    "a report, else the latest is taken. Areas are paired by concept across editions.",
+)
 @click.option(
     "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Output file; .png, .svg or .pdf."
 )
 def chart(out_dir: Path, kommun: str | None, compare: str | None, out_file: Path | None) -> None:
-    """Chart area scores: one municipality over time (--kommun) or several side by side (--compare)."""
+    """Chart area scores: one municipality over time (--kommun) or several side by side (--compare).
+
+    Areas are placed by the concept they measure, so a 2016 and a 2020 report line up although the 2020
+    edition renumbered its areas; each bar and line keeps its own edition's area number and name.
+    """
     if (kommun is None) == (compare is None):
         raise click.UsageError("give exactly one of --kommun and --compare")
     if out_file is not None and out_file.suffix.lower() not in CHART_FORMATS:

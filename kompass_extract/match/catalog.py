@@ -30,6 +30,9 @@ STRICT_THRESHOLD = 95.0
 """Used when the text could belong to another edition or area: without a known edition (reworded
 questions of another edition score 85-95 against their 2016 counterpart, typos of the same text
 above 95), and for a question printed under another area number."""
+COMPARABILITY = ("same", "revised", "different")
+"""How comparable a concept's areas of two editions are: same criteria; revised criteria (compare with care);
+different (do not compare)."""
 AREA_NAME_THRESHOLD = 88.0
 """Lowest similarity for a printed area name to count as one of an edition's names or aliases."""
 
@@ -86,6 +89,22 @@ class _AreaName:
     area_no: int
     canonical: str
     variants: tuple[str, ...]
+    concept: str | None = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    """What an area measures, independent of its edition's number and name (``concepts.csv``)."""
+
+    concept: str
+    order: int
+    label: str
+    reference_edition: str
+    description: str
+
+
+SAME_EDITION = ("same", "Same edition of the criteria.")
+"""Comparability of two areas of one edition: the criteria are the same."""
 
 
 class Catalog:
@@ -96,6 +115,7 @@ class Catalog:
         criteria: Iterable[Criterion],
         areas: Iterable[_AreaName],
         crosswalk: list[dict],
+        concepts: Iterable[Concept],
         editions: dict[str, tuple[int | None, int | None]],
         edition_cues: list[tuple[str, str, float]],
     ) -> None:
@@ -105,7 +125,9 @@ class Catalog:
         if duplicates:
             raise CatalogError(f"duplicate catalog ids in criteria.csv: {', '.join(duplicates)}")
         self._areas = {(a.edition, a.area_no): a for a in areas}
-        self._crosswalk = crosswalk
+        self._pairs = {(r["concept"], frozenset((r["edition_a"], r["edition_b"]))): r for r in crosswalk}
+        self.concepts = {c.concept: c for c in sorted(concepts, key=lambda c: c.order)}
+        """concept id -> :class:`Concept`, in the order charts and tables list them."""
         self.editions = editions
         """edition -> (first_year, last_year) in which it was in use; None when open."""
         self.edition_cues = edition_cues
@@ -179,13 +201,65 @@ class Catalog:
         names = {self._areas[(e, area_no)].canonical for e, s in scores.items() if s >= AREA_NAME_THRESHOLD}
         return names.pop() if len(names) == 1 else None
 
+    def concept_of(self, edition: str | None, area_no: int | None) -> str | None:
+        """The concept an edition's area measures; None when the edition or the area is unknown."""
+        area = self._areas.get((edition or "", area_no or 0))
+        return area.concept if area else None
+
+    def area_of(self, edition: str | None, concept: str) -> tuple[int, str] | None:
+        """(area number, canonical name) of a concept in an edition; None when the edition lacks it."""
+        for (e, no), area in sorted(self._areas.items()):
+            if e == edition and area.concept == concept:
+                return no, area.canonical
+        return None
+
+    def comparability(self, concept: str | None, edition_a: str | None, edition_b: str | None) -> tuple[str, str]:
+        """('same' | 'revised' | 'different', reason) for a concept's areas in two editions (order does not matter).
+
+        A pair the crosswalk does not list, or an unknown edition, is 'different': comparability must be
+        declared in the data, never assumed.
+        """
+        if not concept or not edition_a or not edition_b:
+            return "different", "The edition or the concept of an area is unknown."
+        if edition_a == edition_b:
+            return SAME_EDITION
+        row = self._pairs.get((concept, frozenset((edition_a, edition_b))))
+        if row is None:
+            return "different", f"crosswalk.csv has no row for {concept} between {edition_a} and {edition_b}."
+        return row["comparability"], row["reason"]
+
+    def reference_comparability(self, edition: str | None, area_no: int | None) -> str | None:
+        """Comparability of an edition's area with its concept's reference edition (2016: criteria fully known)."""
+        concept = self.concept_of(edition, area_no)
+        if concept is None or concept not in self.concepts:
+            return None
+        return self.comparability(concept, edition, self.concepts[concept].reference_edition)[0]
+
     def crosswalk_rows(self) -> list[dict]:
-        """Rows of the ``area_crosswalk`` table, with the canonical area name of each edition."""
-        return [
-            {**row, "area_name": self._areas[(row["edition"], row["area_no"])].canonical}
-            for row in self._crosswalk
-            if (row["edition"], row["area_no"]) in self._areas
-        ]
+        """Rows of the ``area_crosswalk`` table: every concept x pair of editions that both have it."""
+        editions = list(self.editions)
+        rows = []
+        for concept in self.concepts:
+            for i, a in enumerate(editions):
+                for b in editions[i + 1 :]:
+                    area_a, area_b = self.area_of(a, concept), self.area_of(b, concept)
+                    if area_a is None or area_b is None:
+                        continue
+                    comparability, reason = self.comparability(concept, a, b)
+                    rows.append(
+                        {
+                            "concept": concept,
+                            "edition_a": a,
+                            "area_no_a": area_a[0],
+                            "area_name_a": area_a[1],
+                            "edition_b": b,
+                            "area_no_b": area_b[0],
+                            "area_name_b": area_b[1],
+                            "comparability": comparability,
+                            "reason": reason,
+                        }
+                    )
+        return rows
 
 
 def _read(directory: Path | None, name: str, required: Iterable[str]) -> list[dict[str, str]]:
@@ -236,12 +310,17 @@ def _load(directory: Path | None) -> Catalog:
             int(r["area_no"]),
             r["area_name"],
             (r["area_name"], *aliases.get((r["edition"], int(r["area_no"])), ())),
+            r.get("concept") or None,
         )
         for r in _read(directory, "areas.csv", ("edition", "area_no", "area_name"))
     ]
-    crosswalk = [
-        {**r, "area_no": int(r["area_no"])}
-        for r in _read(directory, "crosswalk.csv", ("edition", "area_no", "concept", "comparability", "note"))
+    crosswalk = _read(directory, "crosswalk.csv", ("concept", "edition_a", "edition_b", "comparability", "reason"))
+    bad = sorted({r["comparability"] for r in crosswalk} - set(COMPARABILITY))
+    if bad:
+        raise CatalogError(f"crosswalk.csv: comparability must be one of {', '.join(COMPARABILITY)}, got {bad}")
+    concepts = [
+        Concept(r["concept"], int(r["order"]), r["label"], r["reference_edition"], r["description"])
+        for r in _read(directory, "concepts.csv", ("concept", "order", "label", "reference_edition", "description"))
     ]
     editions = {
         r["edition"]: (_int(r["first_year"], "editions.csv"), _int(r["last_year"], "editions.csv"))
@@ -251,7 +330,7 @@ def _load(directory: Path | None) -> Catalog:
         (r["label"], r["edition"], _number(r["weight"], "edition_cues.csv") or 0.0)
         for r in _read(directory, "edition_cues.csv", ("label", "edition", "weight"))
     ]
-    return Catalog(criteria, areas, crosswalk, editions, cues)
+    return Catalog(criteria, areas, crosswalk, concepts, editions, cues)
 
 
 @lru_cache(maxsize=8)
@@ -268,4 +347,4 @@ def load_catalog(path: str | None = None) -> Catalog:
     return _cached(str(Path(path).resolve()) if path else None)
 
 
-__all__ = ["Catalog", "CatalogError", "Criterion", "Match", "load_catalog"]
+__all__ = ["COMPARABILITY", "Catalog", "CatalogError", "Concept", "Criterion", "Match", "load_catalog"]

@@ -1,7 +1,10 @@
 """Charts of area scores: one municipality over time, and several municipalities side by side.
 
-Area numbers mean different things in different editions of the criteria, so the time series
-never draws a line across an edition change: it breaks the lines there and marks the change.
+Area numbers mean different things in different editions of the criteria (2016 area 8 'Kommunen som
+samhällsbyggare' is 2020 area 2 'Samhällsutveckling'), so areas are placed by the concept they measure
+(``areas.concept``, from the catalog's crosswalk), never by their number, and each point or bar keeps its
+own edition's number and name. The time series never draws a line across an edition change: it breaks the
+lines there and marks the change.
 matplotlib is imported only when a chart is drawn (Agg backend, no display needed); the file
 format follows the extension of the output path (.png, .svg, .pdf).
 """
@@ -9,9 +12,11 @@ format follows the extension of the output path (.png, .svg, .pdf).
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kompass_extract.match.catalog import Catalog, Concept, load_catalog
 from kompass_extract.review.data import ReportView, ReviewInputError
 from kompass_extract.review.format import fmt_num
 
@@ -42,12 +47,39 @@ def _save(fig: Any, out: Path) -> Path:
     return out
 
 
-def _area_names(view: ReportView) -> dict[int, str]:
-    return {a["area_no"]: a.get("area_name_canonical") or a.get("area_name") or "" for a in view.areas}
+@dataclass(frozen=True)
+class AreaPoint:
+    """One report's area as drawn: named by its own edition's number and name, placed by its concept."""
+
+    view: ReportView
+    area_no: int
+    area_name: str
+    score: float
 
 
-def _scores(view: ReportView) -> dict[int, float]:
-    return {a["area_no"]: s for a in view.areas if (s := view.area_score(a)) is not None}
+def concept_points(view: ReportView, catalog: Catalog) -> dict[str, AreaPoint]:
+    """The report's scored areas by concept (from the areas table; the catalog fills in older output folders)."""
+    edition = view.report.get("edition")
+    points = {}
+    for area in view.areas:
+        concept = area.get("concept") or catalog.concept_of(edition, area["area_no"])
+        score = view.area_score(area)
+        if concept and score is not None:
+            name = area.get("area_name_canonical") or area.get("area_name") or ""
+            points[concept] = AreaPoint(view, area["area_no"], name, score)
+    return points
+
+
+def compare_groups(views: list[ReportView], catalog: Catalog | None = None) -> list[tuple[Concept, list[AreaPoint]]]:
+    """Per concept (in catalog order), each report's area measuring it: areas pair by concept, never by number."""
+    catalog = catalog or load_catalog()
+    points = [concept_points(v, catalog) for v in views]
+    groups = []
+    for concept in catalog.concepts.values():
+        members = [p[concept.concept] for p in points if concept.concept in p]
+        if members:
+            groups.append((concept, members))
+    return groups
 
 
 def _x_positions(views: list[ReportView]) -> list[float]:
@@ -75,16 +107,23 @@ def time_series_chart(views: list[ReportView], out: str | Path) -> Path:
             runs[-1].append(i)
         else:
             runs.append([i])
-    names = _area_names(views[-1])
-    area_nos = sorted({n for v in views for n in _scores(v)})
+    catalog = load_catalog()
+    points = [concept_points(v, catalog) for v in views]
+    concepts = [c for c in catalog.concepts.values() if any(c.concept in p for p in points)]
     colors = plt.get_cmap("tab10")
-    for k, area_no in enumerate(area_nos):
-        label: str | None = f"{area_no}. {names.get(area_no, '')}".strip()
-        for run in runs:
-            points = [(xs[i], _scores(views[i])[area_no]) for i in run if area_no in _scores(views[i])]
-            if points:
-                ax.plot(*zip(*points, strict=True), marker="o", color=colors(k % 10), label=label)
-                label = None  # one legend entry per area
+    for k, concept in enumerate(concepts):
+        for run in runs:  # one legend entry per concept and edition: each point keeps its own edition's name
+            run_points = [(xs[i], points[i][concept.concept]) for i in run if concept.concept in points[i]]
+            if run_points:
+                first = run_points[0][1]
+                label = f"{concept.label}: {editions[run[0]]} area {first.area_no} {first.area_name}"
+                ax.plot(
+                    [x for x, _ in run_points],
+                    [p.score for _, p in run_points],
+                    marker="o",
+                    color=colors(k % 10),
+                    label=textwrap.shorten(label, 90, placeholder="…"),
+                )
     for run in runs[1:]:
         x = (xs[run[0] - 1] + xs[run[0]]) / 2
         ax.axvline(x, color="0.4", linestyle="--", linewidth=1)
@@ -103,7 +142,7 @@ def time_series_chart(views: list[ReportView], out: str | Path) -> Path:
     ax.set_ylabel("area score (points)")
     ax.set_title(f"{views[-1].name}: Kommunkompassen area scores by report (edition below the year)")
     ax.grid(axis="y", color="0.9")
-    fig.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=7, frameon=False)
     return _save(fig, Path(out))
 
 
@@ -113,29 +152,40 @@ def compare_chart(views: list[ReportView], out: str | Path) -> Path:
         raise ReviewInputError("no reports to compare")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI, layout="constrained")
-    area_nos = sorted({n for v in views for n in _scores(v)})
+    groups = compare_groups(views)
     width = 0.8 / len(views)
     colors = plt.get_cmap("tab10")
     for k, view in enumerate(views):
-        scores = _scores(view)
-        xs = [n + (k - (len(views) - 1) / 2) * width for n in area_nos if n in scores]
         edition = view.report.get("edition") or "unknown"
+        bars = [(g, p) for g, (_, members) in enumerate(groups) for p in members if p.view is view]
+        xs = [g + (k - (len(views) - 1) / 2) * width for g, _ in bars]
         ax.bar(
             xs,
-            [scores[n] for n in area_nos if n in scores],
+            [p.score for _, p in bars],
             width=width * 0.95,
             color=colors(k % 10),
             label=f"{view.label} (edition {edition})",
         )
-    names = _area_names(views[0])
+        for x, (_, p) in zip(xs, bars, strict=True):  # each bar names its own edition's area
+            ax.annotate(
+                textwrap.shorten(f"{p.area_no}. {p.area_name}", 34, placeholder="…"),
+                (x, 2),
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=6,
+                color="white",
+            )
     ax.set_xticks(
-        area_nos, [f"{n}\n" + textwrap.fill(names.get(n, ""), 16, break_long_words=False) for n in area_nos], fontsize=8
+        range(len(groups)),
+        [textwrap.fill(c.label, 16, break_long_words=False) for c, _ in groups],
+        fontsize=8,
     )
     ax.set_ylim(0, max([100.0, *(a.get("max") or 0 for v in views for a in v.areas)]))
     ax.set_ylabel("area score (points)")
     editions = {v.report.get("edition") for v in views}
-    caveat = " (editions differ: compare areas with care)" if len(editions) > 1 else ""
-    ax.set_title(f"Area profiles, latest report of each municipality{caveat}")
+    caveat = "; editions differ: see area_crosswalk before comparing" if len(editions) > 1 else ""
+    ax.set_title(f"Area profiles by concept{caveat}", fontsize=10)
     ax.grid(axis="y", color="0.9")
     ax.set_axisbelow(True)
     fig.legend(loc="outside lower center", ncols=min(len(views), 3), fontsize=9, frameon=False)

@@ -17,6 +17,7 @@ from typing import Any
 from kompass_extract.validate import SEVERITIES
 from kompass_extract.write.formats import read_output_csv
 from kompass_extract.write.schema import TABLES
+from kompass_extract.write.tables import authoritative_score
 
 Row = dict[str, Any]
 
@@ -60,9 +61,7 @@ class ReportView:
 
     def area_score(self, area: Row) -> float | None:
         """The score the validator took as the area's (overview total unless it chose the box)."""
-        first = "header_score" if area.get("authoritative") == "header_score" else "score"
-        second = "score" if first == "header_score" else "header_score"
-        return area.get(first) if area.get(first) is not None else area.get(second)
+        return authoritative_score(area)
 
 
 def parse_value(text: str | None, type_: str, decimal: str = ".") -> Any:
@@ -118,9 +117,20 @@ def _names(name: str) -> set[str]:
     return {text, text.removesuffix("s")} if text else set()
 
 
+def split_kommun_year(key: str) -> tuple[str, int | None]:
+    """'Luleå:2018' -> ('Luleå', 2018); a key without ':<year>' -> (key, None)."""
+    kommun, sep, year = key.strip().rpartition(":")
+    if sep and year.strip().isdigit() and kommun.strip():
+        return kommun.strip(), int(year)
+    return key.strip(), None
+
+
 def find_reports(views: Iterable[ReportView], kommun: str) -> list[ReportView]:
-    """Reports of one municipality given by kommunkod ('2580') or name ('Luleå', 'Luleå kommun'), oldest first."""
-    key = kommun.strip()
+    """Reports of one municipality given by kommunkod ('2580') or name ('Luleå', 'Luleå kommun'), oldest first.
+
+    'kommun:year' ('2580:2018') keeps only that year's report(s).
+    """
+    key, year = split_kommun_year(kommun)
     wanted = _names(key)
     matches = [
         v
@@ -129,7 +139,12 @@ def find_reports(views: Iterable[ReportView], kommun: str) -> list[ReportView]:
         or wanted & (_names(v.report.get("kommun") or "") | _names(v.report.get("municipality") or ""))
     ]
     if not matches:
-        raise ReviewInputError(f"no report of {kommun!r} in the output folder (give a kommunkod or a name)")
+        raise ReviewInputError(f"no report of {key!r} in the output folder (give a kommunkod or a name)")
+    if year is not None:
+        years = sorted({v.report.get("year") for v in matches if v.report.get("year") is not None})
+        matches = [v for v in matches if v.report.get("year") == year]
+        if not matches:
+            raise ReviewInputError(f"no report of {key!r} from {year}; its years: {', '.join(map(str, years))}")
     return sorted(matches, key=lambda v: (v.report.get("year") or 0, v.report_id))
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kompass_extract.match.catalog import COMPARABILITY, load_catalog
+from kompass_extract.validate import RULES, SEVERITIES
+
 
 @dataclass(frozen=True)
 class Field:
@@ -15,6 +18,10 @@ class Field:
     type: str  # frictionless types: string, integer, number, boolean
     description: str
     unit: str | None = None
+    enum: tuple[str, ...] | None = None
+    """The only values allowed (datapackage constraint); empty cells stay allowed."""
+    pattern: str | None = None
+    """A regular expression every non-empty value matches (datapackage constraint)."""
 
 
 @dataclass(frozen=True)
@@ -29,14 +36,47 @@ class Table:
         return [f.name for f in self.fields]
 
 
-def _f(name: str, type_: str, description: str, unit: str | None = None) -> Field:
-    return Field(name, type_, description, unit)
+def _f(
+    name: str,
+    type_: str,
+    description: str,
+    unit: str | None = None,
+    enum: tuple[str, ...] | None = None,
+    pattern: str | None = None,
+) -> Field:
+    return Field(name, type_, description, unit, enum, pattern)
+
+
+EDITIONS = tuple(load_catalog().editions)
+KOMMUNKOD_PATTERN = "^[0-9]{4}$"
 
 
 REPORT_ID = _f(
     "report_id", "string", "Stable id of the report: '<kommunkod>-<year>' (suffix -2, -3 for a second report)."
 )
 AREA_NO = _f("area_no", "integer", "Area number 1-8 as printed.")
+KOMMUNKOD = _f(
+    "kommunkod",
+    "string",
+    "SCB kommunkod, 4 characters with leading zero; empty when unresolved.",
+    pattern=KOMMUNKOD_PATTERN,
+)
+KOMMUN = _f("kommun", "string", "Official municipality name from SCB's list.")
+YEAR = _f("year", "integer", "Year of the evaluation.")
+EDITION = _f(
+    "edition",
+    "string",
+    f"Edition of the criteria: {', '.join(EDITIONS)}; empty when unknown.",
+    enum=EDITIONS,
+)
+CONCEPT = _f("concept", "string", "Edition-independent concept the area measures (see `area_crosswalk`).")
+COMPARABILITY_FIELD = _f(
+    "comparability",
+    "string",
+    "Comparability with the concept's reference edition (2016, criteria fully known): 'same', 'revised' "
+    "(criteria revised: compare with care) or 'different' (do not compare).",
+    enum=COMPARABILITY,
+)
 PAGE = _f("page", "integer", "1-based page of the PDF where the value is printed.")
 BBOX = _f("bbox", "string", "Position on the page as 'x0,top,x1,bottom' in PDF points from the top-left corner.", "pt")
 
@@ -51,11 +91,11 @@ TABLES: dict[str, Table] = {
                 _f("source_file", "string", "Path of the PDF as given on the command line."),
                 _f("sha256", "string", "SHA-256 of the PDF bytes."),
                 _f("municipality", "string", "Municipality as printed in the report (e.g. 'Luleå kommun')."),
-                _f("kommun", "string", "Official municipality name from SCB's list."),
-                _f("kommunkod", "string", "SCB kommunkod, 4 characters with leading zero; empty when unresolved."),
-                _f("year", "integer", "Year of the evaluation."),
+                KOMMUN,
+                KOMMUNKOD,
+                YEAR,
                 _f("month", "string", "Month of the evaluation in Swedish, lower case, when printed."),
-                _f("edition", "string", "Edition of the criteria: pre2010, 2010, 2016 or 2020; empty when unknown."),
+                EDITION,
                 _f(
                     "edition_confidence",
                     "number",
@@ -84,6 +124,8 @@ TABLES: dict[str, Table] = {
                 AREA_NO,
                 _f("area_name", "string", "Area name as printed in the section heading (or the overview table)."),
                 _f("area_name_canonical", "string", "Area name of the catalog edition."),
+                CONCEPT,
+                COMPARABILITY_FIELD,
                 _f("score", "number", "Area total of the overview table (rounded sum of unrounded scores).", "points"),
                 _f("max", "number", "Maximum of the area from the overview total row.", "points"),
                 _f("percent", "number", "Percent printed on the overview total row.", "percent"),
@@ -150,7 +192,12 @@ TABLES: dict[str, Table] = {
             (
                 REPORT_ID,
                 AREA_NO,
-                _f("kind", "string", "'strength' (Styrkor) or 'improvement' (Förbättringsmöjligheter/-områden)."),
+                _f(
+                    "kind",
+                    "string",
+                    "'strength' (Styrkor) or 'improvement' (Förbättringsmöjligheter/-områden).",
+                    enum=("strength", "improvement"),
+                ),
                 _f("position", "integer", "1-based position in its column."),
                 _f("text", "string", "Item text, wrapped lines joined, bullet removed."),
                 PAGE,
@@ -176,8 +223,8 @@ TABLES: dict[str, Table] = {
             "Findings of the consistency rules.",
             (
                 REPORT_ID,
-                _f("severity", "string", "'error', 'warning' or 'info'."),
-                _f("code", "string", "Stable code of the rule."),
+                _f("severity", "string", "'error', 'warning' or 'info'.", enum=SEVERITIES),
+                _f("code", "string", "Stable code of the rule (see the check codes).", enum=tuple(sorted(RULES))),
                 AREA_NO,
                 _f("question_no", "string", "Question the check concerns, if any."),
                 _f("message", "string", "What was found, with the numbers."),
@@ -198,16 +245,78 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
-            "area_crosswalk",
-            "Which areas of different editions measure comparable things.",
+            "panel",
+            "One row per report and concept: the area scores of every report side by side, whatever the edition.",
             (
-                _f("edition", "string", "Edition of the area."),
+                REPORT_ID,
+                KOMMUNKOD,
+                KOMMUN,
+                YEAR,
+                EDITION,
+                CONCEPT,
                 AREA_NO,
-                _f("area_name", "string", "Canonical area name in that edition."),
-                _f("concept", "string", "Edition-independent concept id shared by comparable areas."),
-                _f("comparability", "string", "'same', 'revised' or 'different' relative to the concept."),
-                _f("note", "string", "Why the areas are (not) comparable."),
+                _f("area_name", "string", "Area name of the report's own edition (canonical)."),
+                _f(
+                    "score",
+                    "number",
+                    "Area score the validator took as authoritative (see `areas.authoritative`).",
+                    "points",
+                ),
+                _f("max", "number", "Maximum of the area.", "points"),
+                _f("percent", "number", "Percent printed on the overview total row.", "percent"),
+                COMPARABILITY_FIELD,
             ),
+            ("report_id", "concept"),
+        ),
+        Table(
+            "changes",
+            "Per municipality, each pair of consecutive evaluations and each concept: the score before and after.",
+            (
+                KOMMUNKOD,
+                KOMMUN,
+                CONCEPT,
+                _f("report_id_before", "string", "Earlier report."),
+                _f("year_before", "integer", "Year of the earlier report."),
+                _f("edition_before", "string", "Edition of the earlier report.", enum=EDITIONS),
+                _f("area_no_before", "integer", "Area number of the concept in the earlier report's edition."),
+                _f("score_before", "number", "Area score of the earlier report.", "points"),
+                _f("report_id_after", "string", "Later report."),
+                _f("year_after", "integer", "Year of the later report."),
+                _f("edition_after", "string", "Edition of the later report.", enum=EDITIONS),
+                _f("area_no_after", "integer", "Area number of the concept in the later report's edition."),
+                _f("score_after", "number", "Area score of the later report.", "points"),
+                _f("difference", "number", "score_after - score_before; empty when either is missing.", "points"),
+                _f(
+                    "comparability",
+                    "string",
+                    "'same' (same edition), 'revised' (criteria revised in between: compare with care) or "
+                    "'different' (do not compare).",
+                    enum=COMPARABILITY,
+                ),
+                _f(
+                    "comparable",
+                    "boolean",
+                    "True only when both reports use the same criteria ('same'): rank changes on these rows.",
+                ),
+                _f("reason", "string", "Why the two scores are (not) comparable."),
+            ),
+            ("report_id_before", "report_id_after", "concept"),
+        ),
+        Table(
+            "area_crosswalk",
+            "Per concept and pair of editions: the two areas and whether their scores are comparable.",
+            (
+                CONCEPT,
+                _f("edition_a", "string", "Earlier edition.", enum=EDITIONS),
+                _f("area_no_a", "integer", "Area number of the concept in edition_a."),
+                _f("area_name_a", "string", "Canonical area name in edition_a."),
+                _f("edition_b", "string", "Later edition.", enum=EDITIONS),
+                _f("area_no_b", "integer", "Area number of the concept in edition_b."),
+                _f("area_name_b", "string", "Canonical area name in edition_b."),
+                _f("comparability", "string", "'same', 'revised' or 'different'.", enum=COMPARABILITY),
+                _f("reason", "string", "Why the areas are (not) comparable."),
+            ),
+            ("concept", "edition_a", "edition_b"),
         ),
     )
 }

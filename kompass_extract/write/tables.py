@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from kompass_extract.common.text import fold_diacritics
+from kompass_extract.match.catalog import Catalog, load_catalog
 from kompass_extract.model import BBox, Report
 from kompass_extract.write.schema import TABLES
 
@@ -30,8 +31,16 @@ def format_bbox(bbox: BBox | None) -> str | None:
     return ",".join(f"{v:.1f}" for v in bbox)
 
 
-def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
-    """Rows of every per-report table for one report, in a stable order."""
+Row = dict[str, Any]
+
+
+def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, list[Row]]:
+    """Rows of every per-report table for one report, in a stable order.
+
+    Each area carries the concept it measures in its edition and how comparable that edition's area is
+    with the concept's reference edition (from the catalog's crosswalk).
+    """
+    catalog = catalog or load_catalog()
     rid = report.report_id
     rows: dict[str, list[dict[str, Any]]] = {
         name: [] for name in ("reports", "areas", "questions", "findings", "sections", "checks")
@@ -64,6 +73,8 @@ def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
                 "area_no": area.area_no,
                 "area_name": area.name or area.overview_title,
                 "area_name_canonical": area.name_canonical,
+                "concept": catalog.concept_of(report.edition, area.area_no),
+                "comparability": catalog.reference_comparability(report.edition, area.area_no),
                 "score": area.score,
                 "max": area.max,
                 "percent": area.percent,
@@ -133,4 +144,95 @@ def report_rows(report: Report) -> dict[str, list[dict[str, Any]]]:
     for name, table_rows in rows.items():
         names = TABLES[name].field_names
         rows[name] = [{k: r.get(k) for k in names} for r in table_rows]
+    return rows
+
+
+def authoritative_score(area: Row) -> float | None:
+    """The score the validator took as the area's (overview total unless it chose the 'Poäng' box)."""
+    first, second = (
+        ("header_score", "score") if area.get("authoritative") == "header_score" else ("score", "header_score")
+    )
+    return area.get(first) if area.get(first) is not None else area.get(second)
+
+
+def panel_rows(reports: list[Row], areas: list[Row], catalog: Catalog | None = None) -> list[Row]:
+    """One row per report and concept: the areas of every edition lined up by what they measure.
+
+    Areas without a concept (unknown edition) are left out: a panel row must be comparable by construction.
+    """
+    catalog = catalog or load_catalog()
+    by_id = {r["report_id"]: r for r in reports}
+    rows = []
+    for area in areas:
+        report = by_id.get(area["report_id"])
+        if report is None or not area.get("concept"):
+            continue
+        rows.append(
+            {
+                "report_id": report["report_id"],
+                "kommunkod": report.get("kommunkod"),
+                "kommun": report.get("kommun"),
+                "year": report.get("year"),
+                "edition": report.get("edition"),
+                "concept": area["concept"],
+                "area_no": area["area_no"],
+                "area_name": area.get("area_name_canonical") or area.get("area_name"),
+                "score": authoritative_score(area),
+                "max": area.get("max"),
+                "percent": area.get("percent"),
+                "comparability": area.get("comparability"),
+            }
+        )
+    order = {c: i for i, c in enumerate(catalog.concepts)}
+    return sorted(
+        rows, key=lambda r: (r["kommunkod"] or "", r["year"] or 0, r["report_id"], order.get(r["concept"], 99))
+    )
+
+
+def changes_rows(panel: list[Row], catalog: Catalog | None = None) -> list[Row]:
+    """Per municipality (kommunkod), each pair of consecutive reports and each concept both have.
+
+    Reports without a kommunkod are left out: they cannot be told to be the same municipality.
+    ``comparable`` is true only for the same edition; across editions the crosswalk's reason is given.
+    """
+    catalog = catalog or load_catalog()
+    by_report: dict[str, dict[str, Row]] = {}
+    for row in panel:
+        if row["kommunkod"]:
+            by_report.setdefault(row["report_id"], {})[row["concept"]] = row
+    by_kommun: dict[str, list[dict[str, Row]]] = {}
+    for concepts in by_report.values():
+        first = next(iter(concepts.values()))
+        by_kommun.setdefault(first["kommunkod"], []).append(concepts)
+    rows = []
+    for kommunkod, reports in sorted(by_kommun.items()):
+        reports.sort(key=lambda c: (next(iter(c.values()))["year"] or 0, next(iter(c.values()))["report_id"]))
+        for before, after in zip(reports, reports[1:], strict=False):
+            for concept in catalog.concepts:
+                b, a = before.get(concept), after.get(concept)
+                if b is None or a is None:
+                    continue
+                comparability, reason = catalog.comparability(concept, b["edition"], a["edition"])
+                difference = None if a["score"] is None or b["score"] is None else round(a["score"] - b["score"], 3)
+                rows.append(
+                    {
+                        "kommunkod": kommunkod,
+                        "kommun": a["kommun"] or b["kommun"],
+                        "concept": concept,
+                        "report_id_before": b["report_id"],
+                        "year_before": b["year"],
+                        "edition_before": b["edition"],
+                        "area_no_before": b["area_no"],
+                        "score_before": b["score"],
+                        "report_id_after": a["report_id"],
+                        "year_after": a["year"],
+                        "edition_after": a["edition"],
+                        "area_no_after": a["area_no"],
+                        "score_after": a["score"],
+                        "difference": difference,
+                        "comparability": comparability,
+                        "comparable": comparability == "same",
+                        "reason": reason,
+                    }
+                )
     return rows

@@ -1,0 +1,100 @@
+"""Datasets people use directly: concepts across editions, panel and changes, charts paired by concept.
+
+Built once from generated fixtures of two editions (a 2016 and a 2020 report) and one municipality evaluated
+twice (Skara: a pre-2010 report and a 2016 one), converted by the batch as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kompass_extract.batch import convert
+from kompass_extract.cli import main
+from kompass_extract.review.charts import compare_groups
+from kompass_extract.review.data import find_reports, load_output, read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED = ROOT / "fixtures" / "generated"
+VARIANTS = ("skl2016-baseline", "skr2020-baseline", "rapport2006-findings-on-page-tops", "skl2016-single-table-unruled")
+
+
+def truth(variant: str) -> dict:
+    return json.loads((GENERATED / variant / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("datasets")
+    summary = convert([str(GENERATED / v / "report.pdf") for v in VARIANTS], folder, jobs=1)
+    assert summary.converted == len(VARIANTS)
+    return folder
+
+
+def test_compare_of_a_2016_and_a_2020_report_pairs_areas_by_concept(out: Path) -> None:
+    old, new = truth("skl2016-baseline"), truth("skr2020-baseline")
+    views = load_output(out)
+    pair = [find_reports(views, f"{t['kommunkod']}:{t['year']}")[0] for t in (old, new)]
+    groups = compare_groups(pair)
+    paired = {(points[0].area_no, points[1].area_no) for _, points in groups if len(points) == 2}
+    # The 2019/2020 revision renumbered the areas (domain brief): 2016 area 8 'Kommunen som samhällsbyggare'
+    # is 2020 area 2 'Samhällsutveckling', 2016 area 2 (users) is 2020 area 5 'Brukarens fokus', and so on.
+    assert paired == {(1, 1), (2, 5), (3, 3), (4, 8), (5, 4), (6, 7), (7, 6), (8, 2)}
+    names_2020 = {a["no"]: a["title"] for a in new["areas"]}
+    for _, points in groups:  # every bar carries its own edition's area name, not the other report's
+        assert points[1].area_name == names_2020[points[1].area_no]
+    result = CliRunner().invoke(
+        main, ["chart", str(out), "--compare", f"{old['kommunkod']}:{old['year']},{new['kommunkod']}", "--out",
+               str(out / "c.svg")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    svg = (out / "c.svg").read_text(encoding="utf-8")
+    assert "8. Kommunen som samhällsbyggare" in svg and "2. Samhällsutveckling" in svg
+
+
+def test_kommun_year_picks_one_report_and_says_which_years_exist(out: Path) -> None:
+    skara = truth("skl2016-single-table-unruled")
+    views = load_output(out)
+    assert [v.report["year"] for v in find_reports(views, skara["kommunkod"])] == sorted(
+        [truth("rapport2006-findings-on-page-tops")["year"], skara["year"]]
+    )
+    assert [v.report["year"] for v in find_reports(views, f"{skara['kommunkod']}:{skara['year']}")] == [skara["year"]]
+    result = CliRunner().invoke(main, ["chart", str(out), "--compare", f"{skara['kommunkod']}:1999"])
+    assert result.exit_code != 0 and str(skara["year"]) in result.output
+
+
+def test_areas_carry_concept_and_comparability(out: Path) -> None:
+    areas = read_table(out / "areas.csv", "areas")
+    assert all(a["concept"] for a in areas)
+    reports = {r["report_id"]: r["edition"] for r in read_table(out / "reports.csv", "reports")}
+    for a in areas:
+        assert a["comparability"] == ("same" if reports[a["report_id"]] == "2016" else "revised" if
+                                      reports[a["report_id"]] in ("2010", "2020") else a["comparability"])  # fmt: skip
+
+
+def test_panel_has_one_row_per_report_and_concept(out: Path) -> None:
+    panel = read_table(out / "panel.csv", "panel")
+    areas = read_table(out / "areas.csv", "areas")
+    assert len(panel) == len(areas) == 8 * len(VARIANTS)
+    assert len({(r["report_id"], r["concept"]) for r in panel}) == len(panel)
+    new = truth("skr2020-baseline")
+    row = next(r for r in panel if r["year"] == new["year"] and r["area_no"] == 2)
+    assert row["concept"] == "community-building" and row["area_name"] == "Samhällsutveckling"
+    assert row["kommunkod"] == new["kommunkod"] and row["edition"] == "2020"
+
+
+def test_changes_pair_consecutive_evaluations_per_concept(out: Path) -> None:
+    changes = read_table(out / "changes.csv", "changes")
+    skara_old, skara_new = truth("rapport2006-findings-on-page-tops"), truth("skl2016-single-table-unruled")
+    assert {r["kommunkod"] for r in changes} == {skara_new["kommunkod"]}  # the only municipality seen twice
+    assert len(changes) == 8
+    panel = {(r["report_id"], r["concept"]): r["score"] for r in read_table(out / "panel.csv", "panel")}
+    for r in changes:
+        assert (r["year_before"], r["year_after"]) == (skara_old["year"], skara_new["year"])
+        assert r["score_before"] == panel[(r["report_id_before"], r["concept"])]
+        assert r["difference"] == r["score_after"] - r["score_before"]
+        assert r["comparable"] is False and r["comparability"] in ("revised", "different") and r["reason"]
+    assert next(r for r in changes if r["concept"] == "results-efficiency")["comparability"] == "different"
