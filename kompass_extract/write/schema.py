@@ -77,6 +77,28 @@ COMPARABILITY_FIELD = _f(
     "(criteria revised: compare with care) or 'different' (do not compare).",
     enum=COMPARABILITY,
 )
+
+
+def _evaluation_fields(suffix: str, which: str) -> tuple[Field, ...]:
+    """The columns of one side of a `changes` row (the earlier or the later report)."""
+    return (
+        _f(f"report_id_{suffix}", "string", f"The {which} report."),
+        _f(f"year_{suffix}", "integer", f"Year of the {which} report."),
+        _f(f"edition_{suffix}", "string", f"Edition of the {which} report.", enum=EDITIONS),
+        _f(f"area_no_{suffix}", "integer", f"Area number of the concept in the {which} report's edition."),
+        _f(f"score_{suffix}", "number", f"Area score of the {which} report (as in `panel`).", "points"),
+    )
+
+
+def _edition_area_fields(suffix: str, which: str) -> tuple[Field, ...]:
+    """The columns of one side of an `area_crosswalk` row (the earlier or the later edition)."""
+    return (
+        _f(f"edition_{suffix}", "string", f"{which} edition.", enum=EDITIONS),
+        _f(f"area_no_{suffix}", "integer", f"Area number of the concept in edition_{suffix}."),
+        _f(f"area_name_{suffix}", "string", f"Canonical area name in edition_{suffix}."),
+    )
+
+
 PAGE = _f("page", "integer", "1-based page of the PDF where the value is printed.")
 BBOX = _f("bbox", "string", "Position on the page as 'x0,top,x1,bottom' in PDF points from the top-left corner.", "pt")
 
@@ -275,16 +297,8 @@ TABLES: dict[str, Table] = {
                 KOMMUNKOD,
                 KOMMUN,
                 CONCEPT,
-                _f("report_id_before", "string", "Earlier report."),
-                _f("year_before", "integer", "Year of the earlier report."),
-                _f("edition_before", "string", "Edition of the earlier report.", enum=EDITIONS),
-                _f("area_no_before", "integer", "Area number of the concept in the earlier report's edition."),
-                _f("score_before", "number", "Area score of the earlier report.", "points"),
-                _f("report_id_after", "string", "Later report."),
-                _f("year_after", "integer", "Year of the later report."),
-                _f("edition_after", "string", "Edition of the later report.", enum=EDITIONS),
-                _f("area_no_after", "integer", "Area number of the concept in the later report's edition."),
-                _f("score_after", "number", "Area score of the later report.", "points"),
+                *_evaluation_fields("before", "earlier"),
+                *_evaluation_fields("after", "later"),
                 _f("difference", "number", "score_after - score_before; empty when either is missing.", "points"),
                 _f(
                     "comparability",
@@ -307,12 +321,8 @@ TABLES: dict[str, Table] = {
             "Per concept and pair of editions: the two areas and whether their scores are comparable.",
             (
                 CONCEPT,
-                _f("edition_a", "string", "Earlier edition.", enum=EDITIONS),
-                _f("area_no_a", "integer", "Area number of the concept in edition_a."),
-                _f("area_name_a", "string", "Canonical area name in edition_a."),
-                _f("edition_b", "string", "Later edition.", enum=EDITIONS),
-                _f("area_no_b", "integer", "Area number of the concept in edition_b."),
-                _f("area_name_b", "string", "Canonical area name in edition_b."),
+                *_edition_area_fields("a", "Earlier"),
+                *_edition_area_fields("b", "Later"),
                 _f("comparability", "string", "'same', 'revised' or 'different'.", enum=COMPARABILITY),
                 _f("reason", "string", "Why the areas are (not) comparable."),
             ),
