@@ -52,6 +52,8 @@ class Finding:
     page: int
     bbox: BBox | None = None
     confidence: float | None = None
+    doubt: str | None = None
+    """Why the parser doubts where this item begins or ends (a line it joined could begin an item), or None."""
 
 
 @dataclass

@@ -26,6 +26,7 @@ from kompass_extract.parse.cover import FRONT_PAGES, read_metadata
 from kompass_extract.parse.overview import find_overview_start, find_table_start, parse_overview
 from kompass_extract.parse.sections import parse_area
 from kompass_extract.read.document import Document, Line, Page, open_pdf
+from kompass_extract.read.markers import page_markers
 from kompass_extract.validate import validate_report
 from kompass_extract.write.tables import base_report_id
 
@@ -129,7 +130,7 @@ def parse_document(doc: Document, report: Report) -> None:
     for n, heading in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else section_end
         area = areas.setdefault(heading.area_no, Area(heading.area_no))
-        parse_area(lines[heading.index + 1 : end], heading, layout, area)
+        parse_area(lines[heading.index + 1 : end], heading, layout, area, lambda n: page_markers(doc.pages[n - 1]))
     if overview_at is not None:
         parse_overview(lines[overview_at + 1 :], areas)
     report.areas = [areas[k] for k in sorted(areas)]

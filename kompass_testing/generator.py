@@ -36,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from kompass_testing.list_markers import PUA_BULLET, list_items
 from kompass_testing.truth_builder import load_json
 
 PAGE_W, PAGE_H = A4
@@ -43,7 +44,6 @@ LEFT, RIGHT, TOP, BOTTOM = 70.0, 60.0, 72.0, 66.0
 WIDTH = PAGE_W - LEFT - RIGHT
 OVERVIEW_TEXT_WIDTH = 250.0
 """Narrow enough that long question texts wrap, as in the Word tables."""
-PUA_BULLET = "\uf0b7"
 PUA_FONT = "KompassSymbol"
 """A font whose cmap maps U+F0B7 to a bullet, as Word's Symbol bullets come out of PDF exports."""
 SHIFTED_FONT = "KompassShifted"
@@ -221,8 +221,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 
 def _bullets(items: list[str], style: ParagraphStyle, layout: dict[str, Any]) -> list[Flowable]:
-    mark = PUA_BULLET if layout["bullet"] == "pua" else layout["bullet"]
-    return [Paragraph(escape(item), style, bulletText=mark) for item in items]
+    return list_items(items, style, layout["bullet"])
 
 
 def _number(value: float | None, layout: dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ LAYOUT_DEFAULTS: dict[str, Any] = {
     "percent_format": "75%",  # "75%" | "75 %" | "none" (no percent column)
     "half_points": False,  # decimal commas, achieved printed to the nearest 0.5
     "score_step": 0.25,  # granularity of the unrounded sub-scores
-    "bullet": "pua",  # pua (U+F0B7) | "•" | "–"
+    "bullet": "pua",  # pua (U+F0B7) | "•" | "–" | square | disc (drawn shapes) | hanging | none (no marker)
     "findings_style": "table",  # table (bordered) | columns (borderless two-column block)
     "findings_rows": "single",  # single (one row of two lists) | per_item (one row per item pair)
     "findings_break_area": None,  # area whose Styrkor/Förbättrings list is split by a page break

@@ -59,7 +59,7 @@ def test_variants_cover_every_edition_template_and_knob() -> None:
         assert len(values) >= 2, f"knob {knob} is never varied"
     layouts = [t["layout"] for t in truths]
     assert {lay["percent_format"] for lay in layouts} == {"75%", "75 %", "none"}
-    assert {lay["bullet"] for lay in layouts} == {"pua", "•", "–"}
+    assert {lay["bullet"] for lay in layouts} == {"pua", "•", "–", "square", "disc", "hanging", "none"}
     assert {lay["page_numbers"] for lay in layouts} == {"plain", "sida", "skl_date", "rapport"}
     assert {lay["name_form"] for lay in layouts} == {"kommun", "genitive", "stad", "region"}
 

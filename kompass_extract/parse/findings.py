@@ -1,7 +1,12 @@
 """Parse the Styrkor / Förbättrings list of an area section.
 
-Its two columns are separated where the right column's bullets line up (else at the second label) and
+Its two columns are separated where the right column's markers line up (else at the second label) and
 regrouped into lines each on its own, so that they never mix, even across a page break.
+
+An item starts at a marker of any kind: a bullet glyph, or a drawn shape or picture that
+:mod:`kompass_extract.read.markers` turns into a marker word. A column without any marker is split by layout
+alone: a hanging indent, a wider gap than the column's own line spacing, or a line that begins with a capital
+after a line that ended short (its first word would have fitted) or with a full stop.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from kompass_extract.locate.labels import (
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
 from kompass_extract.read.document import Line, Word
+from kompass_extract.read.markers import MarkerSource, with_markers
 
 
 def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int | None:
@@ -53,14 +59,17 @@ class _Item:
     boxes: list[BBox] = field(default_factory=list)
     confs: list[float] = field(default_factory=list)
     last: Line | None = None
+    doubt: str | None = None
 
 
-def parse_findings(lines: list[Line], layout: Layout) -> list[Finding]:
-    """Two columns split at the gutter between the labels; or one column whose kind switches at the second."""
+def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | None = None) -> list[Finding]:
+    """Two columns split at the gutter between the labels; or one column whose kind switches at the second.
+
+    ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`)."""
     header = lines[0]
     k = _label_index(header.words, "improvements")
     body: list[Line] = []
-    for line in lines[1:]:
+    for line in with_markers(lines[1:], markers):
         if fold(line.text) == fold(header.text):  # the header row repeated on the next page (Word tables do)
             continue
         switches = k is None and starts_with_label(line.text, "improvements") is not None
@@ -92,16 +101,23 @@ def _right_column_start(lines: list[Line], lo: float) -> float | None:
 
 
 def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
-    """Bulleted items (wrapped lines joined); without bullets, a vertical gap separates items."""
-    bullets_seen = False
-    for line in lines:
-        had_bullet, rest = strip_bullet(line.words)
-        bullets_seen = bullets_seen or had_bullet
+    """Items of one column, wrapped lines joined: a marker starts an item; without any, the layout does.
+
+    A line read as a continuation although it could begin an item (a capitalised word after a line that ended
+    short or with a full stop, or, in a column without markers, after any line) leaves a doubt on its item.
+    """
+    split = [strip_bullet(line.words) for line in lines]
+    marked = any(had for had, _ in split)
+    breaks = _Breaks.of(lines, layout)
+    for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not rest:
             continue
-        if had_bullet or not items or (not bullets_seen and _gap_lines(items[-1].last, line) > 1.5 * layout.pitch):
+        start, doubtful = (had, breaks.ends_short(n)) if marked else breaks.layout_start(n)
+        if start or not items:
             items.append(_Item([], line.page))
         item = items[-1]
+        if doubtful and not start and _titled(rest[0].text):
+            item.doubt = item.doubt or f"a line beginning {rest[0].text!r} was read as a continuation"
         item.parts.append(" ".join(w.text for w in rest))
         if line.page == item.page:
             item.boxes.append(Line(rest, line.page).bbox)
@@ -109,10 +125,69 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
         item.last = line
 
 
-def _gap_lines(prev: Line | None, line: Line) -> float:
-    if prev is None or prev.page != line.page:
-        return 0.0
-    return line.top - prev.top
+def _titled(word: str) -> bool:
+    """A capitalised word as a finding begins ("Utveckla"), not an acronym ("KKiK") or a number."""
+    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
+
+
+@dataclass(frozen=True)
+class _Breaks:
+    """The geometry of one column that tells where items begin when no marker does.
+
+    A hanging indent (continuations indented from the first line) marks every line at the first line's x as a
+    start; a gap wider than the column's own line step marks the line after it; a capital after a line that
+    ended with a full stop or short of the column's right edge (greedy line breaking would have put the next
+    word there) marks a start too.
+    """
+
+    lines: list[Line]
+    hanging: bool
+    step: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: list[Line], layout: Layout) -> _Breaks:
+        first_x = lines[0].x0 if lines else 0.0
+        steps = [
+            b.top - a.top
+            for a, b in zip(lines, lines[1:], strict=False)
+            if a.page == b.page and b.top - a.top > 0.8 * b.size
+        ]
+        return cls(
+            lines,
+            any(ln.x0 > first_x + HANG_MIN for ln in lines),
+            min(steps, default=layout.pitch),
+            max((ln.x1 for ln in lines), default=0.0),
+        )
+
+    def ends_short(self, n: int) -> bool:
+        """The line before line ``n`` ended with a full stop or short of the right edge: ``n`` could begin an
+        item."""
+        if n == 0:
+            return False
+        prev, line = self.lines[n - 1], self.lines[n]
+        first = line.words[0]
+        fits = prev.x1 + SPACE_SHARE * line.size + (first.x1 - first.x0) < self.right
+        return fits or prev.text.rstrip().endswith((".", "!", "?"))
+
+    def layout_start(self, n: int) -> tuple[bool, bool]:
+        """(line ``n`` begins an item, the decision is doubtful) in a column without markers."""
+        if n == 0:
+            return True, False
+        line, prev = self.lines[n], self.lines[n - 1]
+        if self.hanging:
+            return abs(line.x0 - self.lines[0].x0) <= HANG_MIN / 2, False
+        gap = prev.page == line.page and line.top - prev.top > self.step + GAP_SHARE * line.size
+        head = line.words[0].text[:1]
+        return gap or ((head.isupper() or head.isdigit()) and self.ends_short(n)), True
+
+
+HANG_MIN = 3.0
+"""Points by which continuation lines must be indented from an item's first line to count as a hanging indent."""
+GAP_SHARE = 0.25
+"""Extra space between two lines (in text sizes, beyond the column's line step) that separates items."""
+SPACE_SHARE = 0.3
+"""A space's width in text sizes (generous: a word that fits with it would surely have been set there)."""
 
 
 def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
@@ -120,5 +195,6 @@ def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
     for kind in ("strength", "improvement"):
         for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
             confidence = min(item.confs) if item.confs else None
-            findings.append(Finding(kind, pos, join_lines(item.parts), item.page, union(item.boxes), confidence))
+            text, box = join_lines(item.parts), union(item.boxes)
+            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt))
     return findings

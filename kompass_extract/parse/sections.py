@@ -21,25 +21,29 @@ from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import Area, Section
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.read.document import Line, Word
+from kompass_extract.read.markers import MarkerSource, with_markers
 
 
-def parse_area(lines: list[Line], heading: AreaHeading, layout: Layout, area: Area) -> None:
-    """Fill ``area`` from the lines of its section (heading excluded)."""
+def parse_area(
+    lines: list[Line], heading: AreaHeading, layout: Layout, area: Area, markers: MarkerSource | None = None
+) -> None:
+    """Fill ``area`` from the lines of its section (heading excluded); ``markers`` gives a page's drawn list
+    markers (read only for the pages of the box and the Styrkor / Förbättrings list)."""
     area.name = heading.name or area.name
     area.page = heading.line.page
     area.bbox = heading.line.bbox
-    body_start = _parse_box(lines, area)
+    body_start = _parse_box(lines, area, markers)
     findings_at = find_findings_header(lines, body_start, layout)
     narrative_end = findings_at if findings_at is not None else len(lines)
     area.sections = _parse_narrative(lines[body_start:narrative_end], layout, area.rubriker)
     if findings_at is not None:
-        area.findings = parse_findings(lines[findings_at:], layout)
+        area.findings = parse_findings(lines[findings_at:], layout, markers)
 
 
 # --- the Rubriker / Poäng box -------------------------------------------------------------------
 
 
-def _parse_box(lines: list[Line], area: Area) -> int:
+def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> int:
     """Read the box at the top of the section; return the index where the narrative starts.
 
     The box is a two-column table: "Rubriker" over the bulleted sub-area headings, "Poäng" over (or
@@ -66,7 +70,7 @@ def _parse_box(lines: list[Line], area: Area) -> int:
         Line(
             [w for w in ln.words if not is_label(w.text, "box_rubriker") and not is_label(w.text, "box_score")], ln.page
         )
-        for ln in column_lines(window[start:], -1e9, limit_x)
+        for ln in column_lines(with_markers(window[start:], markers), -1e9, limit_x)
     ]
     items, last = _box_items([ln for ln in column if ln.words], window[start].x0)
     area.rubriker = [text for text in (join_lines(parts) for parts in items) if text]

@@ -112,6 +112,9 @@ class Page:
     words_given: list[Word] | None = field(default=None, repr=False)
     ocr: bool = False
     source: pdfium.PdfPage | None = field(default=None, repr=False)
+    markers: list[tuple[float, float, float, float]] | None = field(default=None, repr=False)
+    """Boxes of list markers that are no characters (drawn shapes, OCR blobs), in the frame of the words;
+    None until read (see :mod:`kompass_extract.read.markers`)."""
 
     @cached_property
     def image_cover(self) -> float:

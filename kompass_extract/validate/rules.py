@@ -31,6 +31,7 @@ from typing import Any, NamedTuple
 from kompass_extract.match.catalog import load_catalog
 from kompass_extract.model import Area, Check, Question, Report
 from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
+from kompass_extract.validate import lists
 
 
 class Rule(NamedTuple):
@@ -105,6 +106,7 @@ RULES: dict[str, Rule] = {
         "The municipality could not be tied to an SCB kommunkod, or the year of the evaluation was not found: "
         "the report cannot be placed in a panel without a person's help.",
     ),
+    lists.CODE: Rule(lists.SEVERITY, lists.DESCRIPTION),
     "ocr-low-confidence": Rule(
         "warning",
         "A number read by OCR has a confidence below the threshold, or an OCR'd row or area fails a check: "
@@ -140,6 +142,7 @@ def validate_report(report: Report, catalog: Any | None = None) -> list[Check]:
         checks += _AreaValidator(area, ctx).run()
     checks += _report_total_checks(report)
     checks += _uncatalogued_summary(report, ctx)
+    checks += lists.findings_checks(report)
     return checks
 
 

@@ -1,0 +1,107 @@
+"""List markers that are not characters: small shapes and images painted left of a line.
+
+Browsers' print-to-PDF and several layout programs draw a list's disc or square as a filled path, and some
+use a small picture; the text layer then has no bullet at all, and a list would read as one paragraph. This
+module finds such markers among pdfium's page objects and lets them take part in the text as *marker words*
+(text :data:`MARKER`), so every parser that knows bullet glyphs splits items at them unchanged.
+
+Markers from any other source enter the same way: a reader that sees them (the OCR reader's blobs left of a
+line) gives their boxes in :attr:`~kompass_extract.read.document.Page.markers` (points, top-left origin, the
+frame of the page's words), and :func:`with_markers` places them. Only the parsers of lists call this, for
+the pages a list is on: the born-digital path stays a text read elsewhere.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+
+import pypdfium2.raw as pdfium_c
+
+from kompass_extract.model import BBox
+from kompass_extract.read.document import Frame, Line, Page, Word
+
+MarkerSource = Callable[[int], list[BBox]]
+"""Page number -> boxes of that page's markers (see :func:`page_markers`)."""
+MARKER = "\u25aa"
+"""Text of a marker word that stands for a drawn shape or picture (a bullet glyph to every parser)."""
+SHAPES = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+MIN_SIDE = 1.2
+"""Smallest width or height (points) of a marker: specks and hairlines are no markers."""
+MAX_SIDE = 14.0
+"""Largest side (points) a marker may have at all; it must also be no larger than its line's text size."""
+
+
+def page_markers(page: Page) -> list[BBox]:
+    """Boxes of the marker-sized shapes and images of a page, in the frame of its words.
+
+    Boxes a reader gave (:attr:`Page.markers`) are taken as they are; otherwise the PDF's page objects are read
+    once and kept on the page; every small path or image is a candidate, and whether one is a marker is decided
+    against the lines by :func:`with_markers`.
+    """
+    if page.markers is None:
+        page.markers = _read_shapes(page) if page.source is not None else []
+    return page.markers
+
+
+def _read_shapes(page: Page) -> list[BBox]:
+    """Small paths and images of the page (top-level objects); the page's frame is worked out only when there
+    is one, since that needs its text page."""
+    raw = page.source.raw  # type: ignore[union-attr]
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    found: list[tuple[float, float, float, float]] = []
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) not in SHAPES:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        w, h = right.value - left.value, top.value - bottom.value
+        if MIN_SIDE <= max(w, h) <= MAX_SIDE and min(w, h) >= 0.25:
+            found.append((left.value, bottom.value, right.value, top.value))
+    if not found:
+        return []
+    textpage = page.source.get_textpage()  # type: ignore[union-attr]
+    try:
+        frame = Frame.of(page.source, textpage, page.text)  # type: ignore[arg-type]
+    finally:
+        textpage.close()
+    boxes: list[BBox] = []
+    for x0, y0, x1, y1 in found:
+        corners = [frame.point(x, y) for x in (x0, x1) for y in (y0, y1)]
+        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    return boxes
+
+
+def with_markers(lines: list[Line], markers_of: MarkerSource | None) -> list[Line]:
+    """The lines with a marker word added where a marker box stands left of a line's words.
+
+    A box is a marker when it is no taller and no wider than the line's text size, lies within the line's
+    height, overlaps none of its words and a word of the line begins within three text sizes to its right.
+    A shape beside a bullet glyph adds nothing.
+    """
+    if markers_of is None or not lines:
+        return lines
+    out: list[Line] = []
+    by_page: dict[int, list[BBox]] = {}
+    for line in lines:
+        if line.page not in by_page:
+            by_page[line.page] = markers_of(line.page)
+        added = [_marker_word(box, line) for box in by_page[line.page]]
+        marks = [m for m in added if m is not None]
+        out.append(Line(sorted(line.words + marks, key=lambda w: w.x0), line.page) if marks else line)
+    return out
+
+
+def _marker_word(box: BBox, line: Line) -> Word | None:
+    x0, top, x1, bottom = box
+    size = line.size
+    if x1 - x0 > size or bottom - top > size or not line.top - 1 <= (top + bottom) / 2 <= line.bottom + 1:
+        return None
+    if any(w.x0 < x1 and w.x1 > x0 for w in line.words):
+        return None
+    after = min((w for w in line.words if w.x0 >= x1), key=lambda w: w.x0, default=None)
+    if after is None or after.x0 - x1 > 3 * size or (len(after.text) == 1 and not after.text.isalnum()):
+        return None
+    return Word(MARKER, x0, line.top, x1, line.bottom, line.size)

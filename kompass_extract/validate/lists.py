@@ -1,0 +1,96 @@
+"""Doubtful list structure: a Styrkor / Förbättrings list whose items may have been joined.
+
+A list whose markers the reader did not see (a producer's drawn shapes, a scan's faint dashes) comes out as
+one long item per column, and nothing in the numbers notices. These checks look at the items themselves:
+an item much longer than its siblings, an item in which several findings seem to begin (a capitalised word
+straight after a word in lower case, or a new sentence), a column with one item beside a column with many,
+a marker glyph left inside an item's text, and the doubts the list parser noted (a line it joined to an item
+could as well have begun one).
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from kompass_extract.model import Area, Check, Finding, Report
+
+CODE = "findings-uncertain"
+SEVERITY = "warning"
+DESCRIPTION = (
+    "The strengths/improvements list of an area may have been read with items joined (or split): an item much "
+    "longer than its siblings, an item in which several findings seem to begin, a column with one item beside "
+    "one with many, or a list marker inside an item's text. Verify the list against the page."
+)
+LONG_FACTOR = 3.0
+"""An item this many times longer than the median of its area's other items is suspicious..."""
+LONG_MIN = 150
+"""...when it is also at least this many characters long (findings are a line or two)."""
+STARTS_MIN = 2
+"""Item starts inside one item (capitalised word after a lower-case word, or a new sentence) that are doubtful
+on their own; one is doubtful only in an item twice as long as its siblings (proper names are capitalised)."""
+MANY = 4
+"""A column of one item beside a column of at least this many is doubtful."""
+KINDS = {"strength": "strengths", "improvement": "improvements"}
+QUOTES = "”“\"'()«»"
+_WORD = re.compile(r"\S+")
+_INNER_MARKER = re.compile(r"(?:^|\s)[\uf0b7\uf0a7\u2022\u25aa\u25a0\u25cf\u25e6\u27a2\u2713](?:\s|$)")
+
+
+def findings_checks(report: Report) -> list[Check]:
+    """One warning per doubtful item or column, area by area."""
+    checks: list[Check] = []
+    for area in sorted(report.areas, key=lambda a: a.area_no):
+        checks += _area_checks(area)
+    return checks
+
+
+def _area_checks(area: Area) -> list[Check]:
+    checks = []
+    columns = {kind: [f for f in area.findings if f.kind == kind] for kind in KINDS}
+    for kind, items in columns.items():
+        other = columns["improvement" if kind == "strength" else "strength"]
+        if len(items) == 1 and len(other) >= MANY:
+            checks.append(_warn(area, f"one {kind} item beside {len(other)} {KINDS[other[0].kind]}: joined items?"))
+    for item in area.findings:
+        siblings = [len(f.text) for f in area.findings if f is not item]
+        typical = median(siblings) if siblings else None
+        reasons = _item_reasons(item, typical)
+        if reasons:
+            checks.append(_warn(area, f"{item.kind} {item.position} {' and '.join(reasons)}: joined items?"))
+    return checks
+
+
+def _item_reasons(item: Finding, typical: float | None) -> list[str]:
+    text = item.text
+    reasons = [item.doubt] if item.doubt else []
+    long = typical is not None and len(text) > LONG_FACTOR * typical and len(text) >= LONG_MIN
+    if long:
+        reasons.append(f"is {len(text)} characters long (its siblings about {typical:.0f})")
+    starts = item_starts(text)
+    twice = typical is not None and len(text) > 2 * typical
+    if len(starts) >= STARTS_MIN or (starts and twice and not long):
+        reasons.append(f"seems to hold {len(starts) + 1} findings (new ones at {', '.join(map(repr, starts[:3]))})")
+    if _INNER_MARKER.search(text):
+        reasons.append("holds a list marker inside its text")
+    return reasons
+
+
+def item_starts(text: str) -> list[str]:
+    """Words inside ``text`` where another finding seems to begin: a capitalised word (not an acronym, not a
+    name after a name) straight after a word that ends in a lower-case letter, or after a full stop."""
+    words = [w.strip(QUOTES) for w in _WORD.findall(text)]
+    found = []
+    for prev, word in zip(words, words[1:], strict=False):
+        titled = len(word) > 1 and word[0].isupper() and word[1:].islower() and word[1:].isalpha()
+        if not titled or not prev:
+            continue
+        after_sentence = prev.endswith((".", "!", "?")) and len(prev.rstrip(".!?")) > 3
+        after_lower = prev[-1].islower() and not prev[0].isupper()
+        if after_sentence or after_lower:
+            found.append(word)
+    return found
+
+
+def _warn(area: Area, message: str) -> Check:
+    return Check(SEVERITY, CODE, f"area {area.area_no}: {message}", area.area_no)

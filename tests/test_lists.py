@@ -1,0 +1,149 @@
+"""List items found by layout (drawn markers, hanging indents, short lines) and the findings-uncertain check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kompass_extract import extract
+from kompass_extract.locate.layout import Layout
+from kompass_extract.model import Finding
+from kompass_extract.parse.findings import parse_findings
+from kompass_extract.read.document import Line, Word
+from kompass_extract.read.markers import MARKER, with_markers
+from kompass_extract.validate.lists import CODE, findings_checks, item_starts
+from kompass_testing.compare import compare
+from kompass_testing.truth_report import report_from_truth
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = ROOT / "fixtures" / "generated"
+SIZE = 10.0
+LAYOUT = Layout(body_size=SIZE, pitch=12.0, has_fonts=True)
+
+
+def words(text: str, x: float, top: float) -> list[Word]:
+    """Tokens from x, 5 pt per character and a 3 pt space."""
+    out = []
+    for token in text.split(" "):
+        out.append(Word(token, x, top, x + 5.0 * len(token), top + SIZE, SIZE, False))
+        x += 5.0 * len(token) + 3.0
+    return out
+
+
+def header(top: float = 88.0) -> Line:
+    return Line(words("Styrkor", 70, top) + words("Förbättringsområden", 320, top), 1)
+
+
+def texts(findings: list[Finding], kind: str) -> list[str]:
+    return [f.text for f in findings if f.kind == kind]
+
+
+def test_a_drawn_square_left_of_a_line_becomes_a_marker_word() -> None:
+    line = Line(words("Tydlig strategi", 82, 100), 1)
+    beside, on_word, far = (72.0, 102.0, 75.5, 105.5), (90.0, 102.0, 93.0, 105.0), (20.0, 102.0, 23.0, 105.0)
+    (marked,) = with_markers([line], lambda page: [beside, on_word, far])
+    assert [w.text for w in marked.words] == [MARKER, "Tydlig", "strategi"]
+    assert marked.words[0].x0 == 72.0
+
+
+def test_drawn_markers_split_items_in_both_columns_and_across_pages() -> None:
+    """No bullet character anywhere: only the shapes tell where the tight, wrapped items begin."""
+    rows = [
+        ("Ny styrmodell fokuserad på", "Utveckla arbetet med analys"),
+        ("resultat inom förvaltningarna", "och uppföljning"),
+        ("Gemensam värdegrund", "Fler samtal och dialoger"),
+    ]
+    lines = [header()]
+    boxes: dict[int, list[tuple[float, float, float, float]]] = {1: [], 2: []}
+    for n, (left, right) in enumerate(rows):
+        top = 100.0 + 12 * n
+        lines.append(Line(words(left, 82, top) + words(right, 332, top), 1))
+        if n != 1:
+            boxes[1] += [(72.0, top + 3, 75.0, top + 6), (322.0, top + 3, 325.0, top + 6)]
+    lines.append(Line(words("Kvalitetschef och nätverk", 82, 60), 2))  # the list goes on after a page break
+    boxes[2].append((72.0, 63.0, 75.0, 66.0))
+    findings = parse_findings(lines, LAYOUT, lambda page: boxes[page])
+    assert texts(findings, "strength") == [
+        "Ny styrmodell fokuserad på resultat inom förvaltningarna",
+        "Gemensam värdegrund",
+        "Kvalitetschef och nätverk",
+    ]
+    assert texts(findings, "improvement") == ["Utveckla arbetet med analys och uppföljning", "Fler samtal och dialoger"]
+    assert all(f.doubt is None for f in findings)
+
+
+def test_hanging_indent_without_markers_splits_items() -> None:
+    lines = [
+        header(),
+        Line(words("Styrmodell fokuserad på", 72, 100), 1),
+        Line(words("Resultat och uppföljning", 82, 112), 1),  # indented: a continuation despite its capital
+        Line(words("Gemensam värdegrund", 72, 124), 1),
+    ]
+    findings = parse_findings(lines, LAYOUT)
+    assert texts(findings, "strength") == ["Styrmodell fokuserad på Resultat och uppföljning", "Gemensam värdegrund"]
+
+
+def test_capital_after_a_short_line_starts_an_item_and_a_full_line_does_not() -> None:
+    lines = [
+        header(),
+        Line(words("Tydliga strategier för området och", 72, 100), 1),  # the longest line: the column's edge
+        Line(words("kulturen", 72, 112), 1),
+        Line(words("Mötesarena för det samlade", 72, 124), 1),
+        Line(words("Kulturlivet i kommunen", 72, 136), 1),  # would not have fitted: read on, but doubted
+    ]
+    findings = parse_findings(lines, LAYOUT)
+    assert texts(findings, "strength") == [
+        "Tydliga strategier för området och kulturen",
+        "Mötesarena för det samlade Kulturlivet i kommunen",
+    ]
+    assert findings[0].doubt is None
+    assert findings[1].doubt is not None and "Kulturlivet" in findings[1].doubt
+
+
+def test_item_starts_ignore_names_after_names_acronyms_and_prepositions_of_one_name() -> None:
+    assert item_starts("Tydliga strategier för området i ”Vision Luleå 2050”") == ["Vision"]
+    assert item_starts("Klargör KKiK-måttens roll i styrningen") == []
+    assert item_starts("Utveckla dialogen Fler samtal kring resultat. Gemensam vision") == ["Fler", "Gemensam"]
+
+
+def _truth(name: str) -> dict:
+    return json.loads((GENERATED / name / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", [ROOT / "fixtures" / "lulea-2018", *sorted(GENERATED.iterdir())], ids=lambda p: p.name)
+def test_findings_uncertain_is_quiet_on_printed_lists(path: Path) -> None:
+    truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
+    assert findings_checks(report_from_truth(truth)) == []
+
+
+def test_findings_uncertain_fires_on_joined_columns_and_a_lonely_column() -> None:
+    report = report_from_truth(_truth("skl2016-baseline"))
+    area = report.areas[2]
+    strengths = [f.text for f in area.strengths]
+    improvements = area.improvements
+    area.findings = [Finding("strength", 1, " ".join(strengths), 1), *improvements]
+    messages = [c.message for c in findings_checks(report) if c.code == CODE and c.area_no == area.area_no]
+    assert len(improvements) >= 4 and any("one strength item beside" in m for m in messages)
+    assert any("strength 1" in m and "findings" in m for m in messages), messages
+    area.findings = [Finding("strength", 1, f"{strengths[0]} • {strengths[1]}", 1), *improvements]
+    assert any("marker inside" in c.message for c in findings_checks(report))
+
+
+def test_unseen_drawn_markers_are_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's failure: a producer's drawn markers are not read, the lists join; every wrong area warns."""
+    import kompass_extract.pipeline as pipeline
+
+    folder = GENERATED / "skr2020-disc-columns"
+    truth = _truth(folder.name)
+    assert compare(extract(folder / "report.pdf"), truth) == []
+    monkeypatch.setattr(pipeline, "page_markers", lambda page: [])
+    report = extract(folder / "report.pdf")
+    wrong = {
+        int(m.path.split("[")[1].split("]")[0])
+        for m in compare(report, truth)
+        if "strengths[" in m.path or "improvements[" in m.path
+    }
+    warned = {c.area_no for c in report.checks if c.code == CODE}
+    assert wrong and wrong <= warned
