@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint fixtures bench system-deps clean
+.PHONY: demo test wheel-check lint fixtures bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: $(STAMP) system-deps
 test: $(STAMP) system-deps
 	$(BIN)/ruff check kompass_extract kompass_testing tests bench
 	$(BIN)/pytest
+
+# Packaging: build the sdist and wheel, install the wheel into a fresh venv outside the checkout and convert
+# the Luleå fixture with it (the tests run on the editable install, which cannot see a missing data file).
+wheel-check: $(STAMP)
+	$(BIN)/python -m kompass_testing.wheel_check
 
 lint: $(STAMP)
 	$(BIN)/ruff check kompass_extract kompass_testing tests bench

@@ -270,7 +270,13 @@ def _read(directory: Path | None, name: str, required: Iterable[str]) -> list[di
         missing = set(required) - set(reader.fieldnames or ())
         if missing:
             raise CatalogError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+        rows = []
+        for row in reader:  # an unquoted comma would otherwise cut a value silently
+            if None in row or None in row.values():
+                more = "more" if None in row else "fewer"
+                raise CatalogError(f"{path}: line {reader.line_num} has {more} cells than the header")
+            rows.append({k: v.strip() for k, v in row.items()})
+    return rows
 
 
 def _number(value: str, where: str) -> float | None:
