@@ -220,11 +220,30 @@ def test_extended_catalog_directory(tmp_path):
         encoding="utf-8",
     )
     extended = load_catalog(str(tmp_path))
-    assert extended.has_questions("2020") and not extended.has_questions("2016")
+    assert extended.has_questions("2020") and extended.has_questions("2016")  # rows are added to the package's
     assert extended.match_question(
         "2020", 1, "1.1", "Hur arbetar kommunen med tillitsbaserad styrning?"
     ).catalog_id == ("2020:1.1")
     assert extended.area_names("2016")[7] == "Ständiga förbättringar"  # other files from the package
+    assert extended.identity != load_catalog().identity
+
+
+def test_catalog_directory_replaces_rows_by_key_and_refuses_unknown_files(tmp_path):
+    header = "edition,area_no,area_name,question_no,question_text,max,rubrik,certainty,source\n"
+    (tmp_path / "criteria.csv").write_text(header + "2016,1,X,1.1,Ny formulering av frågan?,12,,printed,test\n")
+    extended = load_catalog(tmp_path)
+    packaged = load_catalog()
+    assert len(extended.criteria("2016")) == len(packaged.criteria("2016"))
+    replaced = next(c for c in extended.criteria("2016") if c.question_no == "1.1")
+    assert (replaced.question_text, replaced.max) == ("Ny formulering av frågan?", 12.0)
+    (tmp_path / "criteria.csv").write_text(header + "2016,1,X,1.1,Ändrad igen?,12,,printed,test\n")
+    again = load_catalog(tmp_path)  # a changed file is read again, with a new identity
+    assert again.identity != extended.identity and again.criteria("2016")[0].question_text == "Ändrad igen?"
+    (tmp_path / "critera.csv").write_text(header)
+    with pytest.raises(CatalogError, match=r"critera\.csv cannot be used"):
+        load_catalog(tmp_path)
+    with pytest.raises(CatalogError, match="does not exist"):
+        load_catalog(tmp_path / "nope")
 
 
 def test_near_tie_is_settled_only_by_the_printed_number(tmp_path):
@@ -246,7 +265,7 @@ def test_duplicate_ids_are_rejected(tmp_path):
         "edition,area_no,area_name,question_no,question_text,max,rubrik,certainty,source\n" + row + row,
         encoding="utf-8",
     )
-    with pytest.raises(CatalogError, match="2016:1.1"):
+    with pytest.raises(CatalogError, match="2016, 1.1"):
         load_catalog(str(tmp_path))
 
 

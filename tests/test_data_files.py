@@ -15,21 +15,12 @@ from pathlib import Path
 import pytest
 
 from kompass_extract.common.data import DATA_DIR
+from kompass_extract.match.catalog_files import CATALOG_FILES
 
-# file (relative to data/) -> (columns the code reads, columns that identify a row)
+# file (relative to data/) -> (columns the code reads, columns that identify a row); the catalog's own files are
+# described where they are read (a user's catalog directory is checked against the same description)
 CSV_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "catalog/criteria.csv": (
-        ("edition", "area_no", "area_name", "question_no", "question_text", "max", "rubrik", "certainty", "source"),
-        ("edition", "question_no"),
-    ),
-    "catalog/areas.csv": (("edition", "area_no", "area_name", "certainty", "source"), ("edition", "area_no")),
-    "catalog/area_aliases.csv": (("edition", "area_no", "alias", "source"), ("edition", "area_no", "alias")),
-    "catalog/crosswalk.csv": (
-        ("edition", "area_no", "concept", "comparability", "note"),
-        ("edition", "area_no", "concept"),
-    ),
-    "catalog/editions.csv": (("edition", "first_year", "last_year", "note"), ("edition",)),
-    "catalog/edition_cues.csv": (("label", "edition", "weight", "note"), ("label", "edition")),
+    **{f"catalog/{name}": spec for name, spec in CATALOG_FILES.items()},
     "catalog/kommuner.csv": (("kommunkod", "kommun", "lan_kod"), ("kommunkod",)),
     "catalog/municipality_aliases.csv": (
         ("alias", "kommunkod", "valid_from", "valid_to", "note"),

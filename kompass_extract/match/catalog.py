@@ -9,18 +9,21 @@ time series while an empty one is flagged and can be reviewed.
 
 from __future__ import annotations
 
-import csv
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kompass_extract.common.data import CATALOG_DIR
-from kompass_extract.errors import KompassError
+from kompass_extract.match.catalog_files import (
+    CATALOG_FILES,
+    CatalogError,
+    catalog_identity,
+    directory_state,
+    merged_rows,
+)
 from kompass_extract.match.text import normalise, similarity
-
-DATA_DIR = CATALOG_DIR
 
 QUESTION_THRESHOLD = 85.0
 """Lowest similarity accepted for a question of the same area (typos and reordering stay above it)."""
@@ -36,23 +39,7 @@ different (do not compare)."""
 AREA_NAME_THRESHOLD = 88.0
 """Lowest similarity for a printed area name to count as one of an edition's names or aliases."""
 
-CRITERIA_FIELDS = (
-    "edition",
-    "area_no",
-    "area_name",
-    "question_no",
-    "question_text",
-    "max",
-    "rubrik",
-    "certainty",
-    "source",
-)
-
-
-class CatalogError(KompassError):
-    """A catalog file is missing a column, has a duplicate id or an unreadable number."""
-
-    code = "catalog-invalid"
+CRITERIA_FIELDS = CATALOG_FILES["criteria.csv"][0]
 
 
 @dataclass(frozen=True)
@@ -118,6 +105,7 @@ class Catalog:
         concepts: Iterable[Concept],
         editions: dict[str, tuple[int | None, int | None]],
         edition_cues: list[tuple[str, str, float]],
+        identity: str = "",
     ) -> None:
         self._criteria = list(criteria)
         counts = Counter(c.catalog_id for c in self._criteria)
@@ -132,6 +120,8 @@ class Catalog:
         """edition -> (first_year, last_year) in which it was in use; None when open."""
         self.edition_cues = edition_cues
         """(label, edition, weight): cue words of a report that point to an edition."""
+        self.identity = identity
+        """Hash of the files the catalog was read from: stored with each report, part of the batch cache key."""
 
     def criteria(self, edition: str | None = None) -> list[Criterion]:
         return [c for c in self._criteria if edition is None or c.edition == edition]
@@ -262,23 +252,6 @@ class Catalog:
         return rows
 
 
-def _read(directory: Path | None, name: str, required: Iterable[str]) -> list[dict[str, str]]:
-    """Rows of a catalog file, from ``directory`` when it has the file, else from the packaged data."""
-    path = directory / name if directory is not None and (directory / name).exists() else DATA_DIR / name
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        missing = set(required) - set(reader.fieldnames or ())
-        if missing:
-            raise CatalogError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        rows = []
-        for row in reader:  # an unquoted comma would otherwise cut a value silently
-            if None in row or None in row.values():
-                more = "more" if None in row else "fewer"
-                raise CatalogError(f"{path}: line {reader.line_num} has {more} cells than the header")
-            rows.append({k: v.strip() for k, v in row.items()})
-    return rows
-
-
 def _number(value: str, where: str) -> float | None:
     if not value:
         return None
@@ -305,10 +278,10 @@ def _load(directory: Path | None) -> Catalog:
             certainty=r["certainty"],
             source=r["source"],
         )
-        for r in _read(directory, "criteria.csv", CRITERIA_FIELDS)
+        for r in merged_rows("criteria.csv", directory)
     ]
     aliases: dict[tuple[str, int], list[str]] = {}
-    for r in _read(directory, "area_aliases.csv", ("edition", "area_no", "alias")):
+    for r in merged_rows("area_aliases.csv", directory):
         aliases.setdefault((r["edition"], int(r["area_no"])), []).append(r["alias"])
     areas = [
         _AreaName(
@@ -318,39 +291,43 @@ def _load(directory: Path | None) -> Catalog:
             (r["area_name"], *aliases.get((r["edition"], int(r["area_no"])), ())),
             r.get("concept") or None,
         )
-        for r in _read(directory, "areas.csv", ("edition", "area_no", "area_name"))
+        for r in merged_rows("areas.csv", directory)
     ]
-    crosswalk = _read(directory, "crosswalk.csv", ("concept", "edition_a", "edition_b", "comparability", "reason"))
+    crosswalk = merged_rows("crosswalk.csv", directory)
     bad = sorted({r["comparability"] for r in crosswalk} - set(COMPARABILITY))
     if bad:
         raise CatalogError(f"crosswalk.csv: comparability must be one of {', '.join(COMPARABILITY)}, got {bad}")
     concepts = [
         Concept(r["concept"], int(r["order"]), r["label"], r["reference_edition"], r["description"])
-        for r in _read(directory, "concepts.csv", ("concept", "order", "label", "reference_edition", "description"))
+        for r in merged_rows("concepts.csv", directory)
     ]
     editions = {
         r["edition"]: (_int(r["first_year"], "editions.csv"), _int(r["last_year"], "editions.csv"))
-        for r in _read(directory, "editions.csv", ("edition", "first_year", "last_year"))
+        for r in merged_rows("editions.csv", directory)
     }
     cues = [
         (r["label"], r["edition"], _number(r["weight"], "edition_cues.csv") or 0.0)
-        for r in _read(directory, "edition_cues.csv", ("label", "edition", "weight"))
+        for r in merged_rows("edition_cues.csv", directory)
     ]
-    return Catalog(criteria, areas, crosswalk, concepts, editions, cues)
+    return Catalog(criteria, areas, crosswalk, concepts, editions, cues, identity=catalog_identity(directory))
 
 
 @lru_cache(maxsize=8)
-def _cached(directory: str | None) -> Catalog:
+def _cached(directory: str | None, state: tuple[tuple[str, int, int], ...]) -> Catalog:
     return _load(Path(directory) if directory else None)
 
 
-def load_catalog(path: str | None = None) -> Catalog:
-    """The packaged catalog (cached), or one extended by the CSV files in directory ``path``.
+def load_catalog(directory: str | os.PathLike[str] | None = None) -> Catalog:
+    """The packaged catalog, or the packaged catalog extended by the CSV files in ``directory``.
 
-    Files missing from ``path`` are taken from the packaged data, so a user can extend only
-    ``criteria.csv``.
+    A file of ``directory`` adds rows to the packaged file of the same name and replaces packaged rows with the
+    same key (see :mod:`kompass_extract.match.catalog_files`), so a user's catalog can be ``criteria.csv`` with
+    the new rows alone. Loaded catalogs are cached until a file of ``directory`` changes.
     """
-    return _cached(str(Path(path).resolve()) if path else None)
+    if not directory:
+        return _cached(None, ())
+    path = Path(directory).resolve()
+    return _cached(str(path), directory_state(path))
 
 
 __all__ = ["COMPARABILITY", "Catalog", "CatalogError", "Concept", "Criterion", "Match", "load_catalog"]

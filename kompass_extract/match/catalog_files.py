@@ -1,0 +1,116 @@
+"""The catalog's CSV files: the packaged ones, extended or overridden by a user's catalog directory.
+
+A pip or pipx user cannot edit files inside the installed package, so the catalog grows in a directory of
+their own (``--catalog-dir DIR`` or ``KOMPASS_CATALOG_DIR``) holding files of the same names and columns.
+Its rows are added to the packaged rows; a row with the key of a packaged row (``criteria.csv``: edition and
+question number) replaces it. The catalog's identity is a hash of every file it was read from, so results
+matched with one catalog are never taken for results of another (the batch cache key includes it).
+
+Files are read strictly: a row with more or fewer cells than the header (an unquoted comma) is an error,
+not a value cut off without a word.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+from kompass_extract.common.data import CATALOG_DIR
+from kompass_extract.errors import KompassError
+
+CATALOG_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "criteria.csv": (
+        ("edition", "area_no", "area_name", "question_no", "question_text", "max", "rubrik", "certainty", "source"),
+        ("edition", "question_no"),
+    ),
+    "areas.csv": (("edition", "area_no", "area_name", "concept", "certainty", "source"), ("edition", "area_no")),
+    "area_aliases.csv": (("edition", "area_no", "alias", "source"), ("edition", "area_no", "alias")),
+    "concepts.csv": (("concept", "order", "label", "reference_edition", "description"), ("concept",)),
+    "crosswalk.csv": (
+        ("concept", "edition_a", "edition_b", "comparability", "reason"),
+        ("concept", "edition_a", "edition_b"),
+    ),
+    "editions.csv": (("edition", "first_year", "last_year", "note"), ("edition",)),
+    "edition_cues.csv": (("label", "edition", "weight", "note"), ("label", "edition")),
+}
+"""file -> (its columns, the columns that identify a row): the files a catalog directory may hold."""
+
+
+class CatalogError(KompassError):
+    """A catalog file is missing a column, has a malformed row, a duplicate id or an unreadable number."""
+
+    code = "catalog-invalid"
+
+
+def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of one catalog CSV, every value stripped; raises :class:`CatalogError` on a malformed file."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = set(columns) - set(reader.fieldnames or ())
+        if missing:
+            raise CatalogError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        rows = []
+        for row in reader:  # an unquoted comma would otherwise cut a value silently
+            if None in row or None in row.values():
+                more = "more" if None in row else "fewer"
+                raise CatalogError(f"{path}: line {reader.line_num} has {more} cells than the header")
+            rows.append({k: v.strip() for k, v in row.items()})
+    return rows
+
+
+def user_files(directory: Path | None) -> dict[str, Path]:
+    """The catalog files of a user's directory by name.
+
+    Any other CSV there is an error: a misspelt name, or a municipality file (read from the package only), would
+    otherwise be ignored without a word.
+    """
+    if directory is None:
+        return {}
+    if not directory.is_dir():
+        raise CatalogError(f"catalog directory {directory} does not exist or is not a directory")
+    found = {p.name: p for p in sorted(directory.glob("*.csv"))}
+    unknown = sorted(set(found) - set(CATALOG_FILES))
+    if unknown:
+        raise CatalogError(
+            f"{directory}: {', '.join(unknown)} cannot be used from a catalog directory "
+            f"(it may hold {', '.join(CATALOG_FILES)})"
+        )
+    return found
+
+
+def merged_rows(name: str, directory: Path | None) -> list[dict[str, str]]:
+    """The packaged rows of ``name`` with the user's rows: a row with a packaged key replaces it, others are added."""
+    columns, key = CATALOG_FILES[name]
+    rows = read_rows(CATALOG_DIR / name, columns)
+    user = user_files(directory).get(name)
+    if user is None:
+        return rows
+    position = {tuple(r[c] for c in key): i for i, r in enumerate(rows)}
+    own: set[tuple[str, ...]] = set()
+    for row in read_rows(user, columns):
+        k = tuple(row[c] for c in key)
+        if k in own:
+            raise CatalogError(f"{user}: two rows with {', '.join(key)} = {', '.join(k)}")
+        own.add(k)
+        at = position.get(k)
+        if at is None:
+            rows.append(row)
+        else:
+            rows[at] = row
+    return rows
+
+
+def catalog_identity(directory: Path | None) -> str:
+    """A short hash of every file the catalog is read from (packaged and the user's), by name and content."""
+    digest = hashlib.sha256()
+    sources = [("package", CATALOG_DIR / name) for name in CATALOG_FILES]
+    sources += [("user", path) for path in user_files(directory).values()]
+    for origin, path in sources:
+        digest.update(f"{origin}/{path.name}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def directory_state(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, mtime) of a user's catalog files: a loaded catalog is reused only while these are unchanged."""
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in user_files(directory).values())
