@@ -118,6 +118,28 @@ class Check:
 
 
 @dataclass
+class Correction:
+    """A value a person corrected (``corrections.csv``), with the value the extraction gave.
+
+    ``original`` and ``value`` are typed as the field is (a float for a score, a string for a text); None is
+    an empty value. Keeping the original lets a correction be undone, so a changed corrections file is
+    always applied to the extraction itself, never on top of an earlier correction.
+    """
+
+    table: str
+    field: str
+    original: Any
+    value: Any
+    area_no: int | None = None
+    question_no: str | None = None
+    position: str | None = None
+    who: str | None = None
+    note: str | None = None
+    line: int | None = None
+    """Line of the corrections file the correction came from."""
+
+
+@dataclass
 class Report:
     """Everything extracted from one report PDF."""
 
@@ -140,6 +162,8 @@ class Report:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Where each metadata value was read: field -> {"page": n, "bbox": [...], "rule": name}."""
     extractor_version: str = ""
+    corrections: list[Correction] = field(default_factory=list)
+    """Values replaced from a corrections file after extraction (empty in the cache: it stores the extraction)."""
 
     @property
     def total_score(self) -> float | None:
@@ -172,8 +196,9 @@ class Report:
     def from_dict(cls, data: dict[str, Any]) -> Report:
         """Rebuild a report from :meth:`to_dict` output (the cache and the report JSON)."""
         known = {f.name for f in fields(cls)}
-        report = cls(**{k: v for k, v in data.items() if k in known and k not in ("areas", "checks")})
+        report = cls(**{k: v for k, v in data.items() if k in known and k not in ("areas", "checks", "corrections")})
         report.checks = [Check(**c) for c in data.get("checks", [])]
+        report.corrections = [Correction(**c) for c in data.get("corrections", [])]
         for a in data.get("areas", []):
             area = Area(**{k: v for k, v in a.items() if k not in ("questions", "findings", "sections")})
             area.questions = [Question(**_tuple_bbox(q)) for q in a.get("questions", [])]

@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("match",),
     ("validate",),
     ("write",),
+    ("correct",),
     ("pipeline",),
     ("batch",),
     ("review",),

@@ -17,14 +17,15 @@ def _month_index(month: str | None) -> int:
     return months.index(name) if name in months else len(months)
 
 
-def assign_report_ids(reports: Sequence[Report]) -> None:
+def assign_report_ids(reports: Sequence[Report], *, flag_duplicates: bool = True) -> None:
     """Set every report's final id; reports sharing a base id get '-2', '-3' by month, then by content hash.
 
     The order depends only on what the reports contain, never on file names or the order of the inputs, so
     the same set of files always gives the same ids. (A report added later that sorts first takes the base
     id over: ids of a municipality with two reports in one year are stable per run, not across archives.)
     Reports of one id group whose numbers are all equal are flagged ``possible-duplicate-report``: the same
-    report saved twice would otherwise enter a panel twice.
+    report saved twice would otherwise enter a panel twice (not with ``flag_duplicates=False``: the ids that
+    corrections name are assigned before the corrections, the final ones and the flags after them).
     """
     groups: dict[str, list[Report]] = defaultdict(list)
     for report in reports:
@@ -33,7 +34,8 @@ def assign_report_ids(reports: Sequence[Report]) -> None:
         group.sort(key=lambda r: (_month_index(r.month), r.sha256))
         for number, report in enumerate(group, 1):
             report.report_id = base if number == 1 else f"{base}-{number}"
-        _flag_same_content(group)
+        if flag_duplicates:
+            _flag_same_content(group)
 
 
 def _flag_same_content(group: list[Report]) -> None:

@@ -26,6 +26,7 @@ from kompass_extract.batch.ids import assign_report_ids
 from kompass_extract.batch.inputs import discover
 from kompass_extract.batch.pool import INTERNAL_ERROR, ExtractFn, run_pool
 from kompass_extract.common.files import file_sha256
+from kompass_extract.correct import CorrectionRow, apply_corrections, corrections_digest, read_corrections
 from kompass_extract.errors import ExtractionTimeoutError, OcrUnavailableError
 from kompass_extract.match.catalog import load_catalog
 from kompass_extract.model import Report
@@ -160,6 +161,7 @@ def convert(
     ocr: str = "auto",
     max_pages: int = 500,
     strict: bool = False,
+    corrections: str | os.PathLike[str] | None = None,
     progress: Callable[[Progress], None] | None = None,
     extract_fn: ExtractFn = library_extract,
 ) -> RunSummary:
@@ -167,11 +169,14 @@ def convert(
 
     Raises :class:`kompass_extract.batch.inputs.InputNotFoundError` for an input that names nothing; every problem
     with a file's content becomes a failure row instead. ``extract_fn`` must be a module-level function
-    (worker processes are spawned and import it by name); tests inject stubs through it.
+    (worker processes are spawned and import it by name); tests inject stubs through it. ``corrections`` is a
+    corrections.csv applied after extraction (the cache keeps the extraction); a malformed file raises
+    :class:`kompass_extract.correct.CorrectionsFileError` before any work.
     """
     started, clock = datetime.now(UTC), time.perf_counter()
     if set(formats) - set(FORMATS) or csv_dialect not in CSV_DIALECTS:  # fail before the work, not after it
         raise ValueError(f"unknown format in {list(formats)} or CSV dialect {csv_dialect!r}")
+    fixes = read_corrections(corrections) if corrections is not None else []
     discovery = discover(inputs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -182,7 +187,8 @@ def convert(
         started_at=started.isoformat(timespec="seconds"),
         extractor_version=cache.fingerprint,
         options={**result_options, "jobs": jobs, "timeout": timeout, "force": force, "formats": list(formats),
-                 "csv_dialect": csv_dialect, "strict": strict},
+                 "csv_dialect": csv_dialect, "strict": strict,
+                 "corrections": None if corrections is None else str(corrections)},
         inputs=len(discovery.files),
     )  # fmt: skip
     summary.duplicates += [{"source_file": p, "duplicate_of": q, "reason": "same-file"} for p, q in discovery.repeated]
@@ -227,8 +233,10 @@ def convert(
         record(_outcome(path, sha_of[path], entry, cached=False))
 
     ordered = [outcomes[p] for p in sorted(outcomes)]
-    publish_key = None if force else _publish_key(ordered, cache.fingerprint, result_options, formats, csv_dialect)
-    _publish(out, ordered, summary, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key)
+    key_options = {**result_options, "corrections": corrections_digest(fixes) if fixes else None}
+    publish_key = None if force else _publish_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
+    _publish(out, ordered, summary, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
+             corrections=fixes, corrections_file=str(corrections))  # fmt: skip
     summary.seconds = round(time.perf_counter() - clock, 3)
     runs_dir = out / "runs"
     with atomic_path(runs_dir / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
@@ -256,16 +264,29 @@ def _publish(
     formats: Sequence[str],
     csv_dialect: str,
     publish_key: str | None = None,
+    corrections: Sequence[CorrectionRow] = (),
+    corrections_file: str = "",
 ) -> None:
-    """Assign report ids, fill the summary, and write the report JSONs and every table.
+    """Assign report ids, apply the corrections, fill the summary, and write the report JSONs and every table.
+
+    Corrections name reports by the ids of their extraction, so ids are assigned before them; a correction of a
+    kommunkod or year can move a report's id, so the final ids (and the duplicate flags) are assigned after.
 
     With a ``publish_key`` equal to that of the last complete publication, whose files all still exist,
     the outputs are already what this run would write, and are left as they are.
     """
     reports = [o.report for o in outcomes if o.report is not None]
+    unmatched = []
+    if corrections:
+        assign_report_ids(reports, flag_duplicates=False)
+        unmatched = apply_corrections(reports, corrections)
     assign_report_ids(reports)
     reports.sort(key=lambda r: r.report_id or "")
     failures = [o for o in outcomes if o.report is None]
+    failures += [
+        Outcome(f"{corrections_file}:{u.row.line}", u.row.sha256, error_code="correction-unmatched", message=u.reason)
+        for u in unmatched
+    ]
 
     catalog = load_catalog()
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
@@ -326,7 +347,8 @@ def _publish(
             if o.report is not None and o.data is not None:
                 name = f"{slug(o.report.report_id or '') or 'unknown'}.json"
                 names.add(name)
-                data = {**o.data, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256,
+                extracted = o.report.to_dict() if o.report.corrections else o.data
+                data = {**extracted, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256,
                         "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip
                 write_json(stage(report_dir / name), data, indent=None)
     written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect)

@@ -53,6 +53,8 @@ def _edition(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option("--edition", callback=_edition, help="Take the criteria edition as given instead of detecting it.")
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="OCR pages without a text layer: auto, never, always.")  # fmt: skip
+@click.option("--corrections", type=click.Path(exists=True, dir_okay=False),
+              help="corrections.csv: values a person verified, applied after extraction and before the checks.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Ignore cached results and convert every file again.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any report has an error-level check.")
 @click.option(
@@ -75,12 +77,13 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
 
     ctx.meta["debug"] = debug
     from kompass_extract.batch.inputs import InputNotFoundError
+    from kompass_extract.correct import CorrectionsFileError
 
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:
         with _progress_bar(console) as progress:
             summary = convert(inputs, out_dir, progress=progress, **options)
-    except InputNotFoundError as exc:
+    except (InputNotFoundError, CorrectionsFileError) as exc:
         raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
         console.print("[yellow]Interrupted.[/] Finished files are cached: run the same command again to continue.")

@@ -18,17 +18,20 @@ from kompass_extract.model import Check, Report
 from kompass_extract.validate import SEVERITIES, severity_counts, validate_report
 
 
-def _load(path: Path) -> Report:
-    return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-
-
-def _result(path: Path) -> dict[str, Any]:
-    """Checks of one report JSON, or the reason it could not be read."""
+def _load(path: Path) -> Report | str:
+    """The report of one report JSON, or the reason it could not be read."""
     try:
-        report = _load(path)
+        return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError) as exc:
-        return {"file": str(path), "report_id": None, "read_error": f"{type(exc).__name__}: {exc}", "checks": []}
-    checks = validate_report(report)
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _result(path: Path, report: Report | str) -> dict[str, Any]:
+    """Checks of one report (the current rules on its values as published), or why it could not be read."""
+    if isinstance(report, str):
+        return {"file": str(path), "report_id": None, "read_error": report, "checks": []}
+    unmatched = [c for c in report.checks if c.code == "correction-unmatched"]
+    checks = validate_report(report) + unmatched
     return {
         "file": str(path),
         "report_id": report.report_id,
@@ -71,23 +74,41 @@ def _print_summary(results: list[dict[str, Any]], show_info: bool) -> None:
 @click.option(
     "--info", "show_info", is_flag=True, help="List info-level findings too (not with --json, which has them all)."
 )
-def validate(directory: Path, strict: bool, as_json: bool, show_info: bool) -> None:
+@click.option(
+    "--corrections",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="corrections.csv to apply (instead of those applied at extraction) before checking.",
+)
+def validate(directory: Path, strict: bool, as_json: bool, show_info: bool, corrections: Path | None) -> None:
     """Re-check the reports of an output folder (DIRECTORY/reports/*.json) and summarise the findings.
 
-    The folder is read only; the checks are printed, not written back.
+    The folder is read only; the checks are printed, not written back. With --corrections the file's corrections
+    replace those applied at extraction, so a corrections file can be tried before a rerun publishes it.
     """
+    from kompass_extract.correct import CorrectionsFileError, apply_corrections, read_corrections
+
     paths = sorted((directory / "reports").glob("*.json"))
     if not paths:
         raise click.UsageError(f"no report JSON files in {directory / 'reports'}")
-    results = [_result(p) for p in paths]
+    try:
+        rows = read_corrections(corrections) if corrections is not None else None
+    except CorrectionsFileError as exc:
+        raise click.UsageError(str(exc)) from None
+    loaded = [(p, _load(p)) for p in paths]
+    unmatched = []
+    if rows is not None:
+        unmatched = apply_corrections([r for _, r in loaded if isinstance(r, Report)], rows)
+    results = [_result(p, r) for p, r in loaded]
     for r in results:
         if r["read_error"]:
             click.echo(f"cannot read {r['file']}: {r['read_error']}", err=True)
+    for u in unmatched:
+        click.echo(f"correction not applied: {u.reason}", err=True)
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         _print_summary(results, show_info)
-    failed = any(r["read_error"] or r["counts"]["error"] for r in results)
+    failed = bool(unmatched) or any(r["read_error"] or r["counts"]["error"] for r in results)
     totals = severity_counts(Check(**c) for r in results for c in r["checks"])
     click.echo(
         f"{len(results)} reports: " + ", ".join(f"{n} {s}" for s, n in totals.items()),

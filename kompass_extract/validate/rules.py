@@ -112,6 +112,12 @@ RULES: dict[str, Rule] = {
         "A number read by OCR has a confidence below the threshold, or an OCR'd row or area fails a check: "
         "verify it against the page.",
     ),
+    "correction-unmatched": Rule(
+        "error",
+        "A row of the corrections file (--corrections) names a value the report does not have (the area, question "
+        "or finding is not there, or occurs twice): the correction was not applied. Raised when corrections are "
+        "applied; a row that names no report at all is a failure row instead.",
+    ),
 }
 
 

@@ -253,6 +253,25 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "corrections",
+            "Values a person corrected (extract --corrections FILE): the published tables hold the corrected value, "
+            "this table the value the extraction gave, who corrected it and why.",
+            (
+                REPORT_ID,
+                _f("table", "string", "Table of the corrected value: reports, areas, questions or findings."),
+                _f("area_no", "integer", "Area of the corrected value (areas, questions, findings)."),
+                _f("question_no", "string", "Question of the corrected value (questions)."),
+                _f("position", "string", "Finding of the corrected value as '<kind>:<position>', e.g. 'strength:3'."),
+                _f("field", "string", "Column of the corrected value in its table."),
+                _f("original", "string", "Value as extracted; empty when none was extracted."),
+                _f("value", "string", "Value as corrected (now in the table); empty when the value was removed."),
+                _f("who", "string", "Who made the correction, as given in the corrections file."),
+                _f("note", "string", "Why, as given in the corrections file."),
+                _f("line", "integer", "Line of the corrections file."),
+            ),
+            ("report_id", "table", "area_no", "question_no", "position", "field"),
+        ),
+        Table(
             "failures",
             "Inputs that could not be converted.",
             (
@@ -261,7 +280,7 @@ TABLES: dict[str, Table] = {
                 _f(
                     "error_code",
                     "string",
-                    "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, ocr-failed, internal-error).",
+                    "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, ocr-failed, internal-error; correction-unmatched for a corrections row that names no report, with the file and line as source_file).",
                 ),
                 _f("message", "string", "Human-readable reason."),
             ),

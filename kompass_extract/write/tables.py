@@ -31,6 +31,13 @@ def format_bbox(bbox: BBox | None) -> str | None:
     return ",".join(f"{v:.1f}" for v in bbox)
 
 
+def value_text(value: Any) -> str | None:
+    """A value of any column as text, numbers as printed ('79', '12.5'), for columns that hold values of many."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return None if value is None else str(value)
+
+
 Row = dict[str, Any]
 
 
@@ -43,7 +50,7 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
     catalog = catalog or load_catalog()
     rid = report.report_id
     rows: dict[str, list[dict[str, Any]]] = {
-        name: [] for name in ("reports", "areas", "questions", "findings", "sections", "checks")
+        name: [] for name in ("reports", "areas", "questions", "findings", "sections", "checks", "corrections")
     }
     rows["reports"].append(
         {
@@ -139,6 +146,22 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
                 "area_no": c.area_no,
                 "question_no": c.question_no,
                 "message": c.message,
+            }
+        )
+    for c in report.corrections:
+        rows["corrections"].append(
+            {
+                "report_id": rid,
+                "table": c.table,
+                "area_no": c.area_no,
+                "question_no": c.question_no,
+                "position": c.position,
+                "field": c.field,
+                "original": value_text(c.original),
+                "value": value_text(c.value),
+                "who": c.who,
+                "note": c.note,
+                "line": c.line,
             }
         )
     for name, table_rows in rows.items():

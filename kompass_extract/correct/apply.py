@@ -1,0 +1,122 @@
+"""Apply corrections to extracted reports and check the corrected reports again.
+
+A correction replaces one value and records the original (:class:`~kompass_extract.model.Correction`); a report
+that already carries corrections (a report JSON of an earlier run) has them undone first, so the file is always
+applied to the extraction itself. The rules then run on the corrected report, so its checks describe what is
+published. A correction whose key the report does not have becomes a ``correction-unmatched`` check on that
+report, and one that names no report is returned to the caller to publish as a failure: never dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kompass_extract.correct.file import FINDING_POSITION, CorrectionRow
+from kompass_extract.model import Check, Correction, Report
+from kompass_extract.validate import RULES, validate_report
+
+ATTRIBUTES = {"area_name": "name", "question_text": "text"}
+"""Output columns whose model attribute has another name."""
+
+
+@dataclass(frozen=True)
+class UnmatchedCorrection:
+    """A correction that names no report of the run."""
+
+    row: CorrectionRow
+    reason: str
+
+
+def _describe(table: str, area_no: int | None, question_no: str | None, position: str | None) -> str:
+    parts = [table] + [
+        f"{k} {v}" for k, v in (("area", area_no), ("question", question_no), ("finding", position)) if v
+    ]
+    return " ".join(str(p) for p in parts)
+
+
+def _locate(
+    report: Report, table: str, area_no: int | None, question_no: str | None, position: str | None
+) -> tuple[Any, int | None] | str:
+    """The object holding the value (the report, an area, question or finding) and its area, or why there is none."""
+    if table == "reports":
+        return report, None
+    areas = [a for a in report.areas if area_no is None or a.area_no == area_no]
+    if table == "areas":
+        found: list[tuple[Any, int]] = [(a, a.area_no) for a in areas]
+    elif table == "questions":
+        found = [(q, a.area_no) for a in areas for q in a.questions if q.question_no == question_no]
+    else:
+        match = FINDING_POSITION.match(position or "")
+        kind, number = (match.group(1), int(match.group(2))) if match else ("", 0)
+        found = [(f, a.area_no) for a in areas for f in a.findings if f.kind == kind and f.position == number]
+    if len(found) == 1:
+        return found[0]
+    what = _describe(table, area_no, question_no, position)
+    return f"{what} is not in the report" if not found else f"{what} occurs {len(found)} times; give area_no"
+
+
+def undo_corrections(report: Report) -> None:
+    """Put back the extracted values of every correction the report carries."""
+    for c in reversed(report.corrections):
+        found = _locate(report, c.table, c.area_no, c.question_no, c.position)
+        if not isinstance(found, str):
+            setattr(found[0], ATTRIBUTES.get(c.field, c.field), c.original)
+    report.corrections = []
+
+
+def correct_report(report: Report, rows: Sequence[CorrectionRow]) -> None:
+    """Apply ``rows`` (all meant for this report) and replace its checks by those of the corrected report."""
+    if not rows and not report.corrections and not any(c.code == "correction-unmatched" for c in report.checks):
+        return  # nothing to apply, nothing to take back: the report's checks stand
+    undo_corrections(report)
+    unmatched: list[Check] = []
+    for row in rows:
+        found = _locate(report, row.table, row.area_no, row.question_no, row.position)
+        if isinstance(found, str):
+            shown = "empty" if row.value is None else f"{row.value:g}" if isinstance(row.value, float) else repr(row.value)
+            message = f"corrections line {row.line} ({row.field} = {shown}) was not applied: {found}"
+            severity = RULES["correction-unmatched"].severity
+            unmatched.append(Check(severity, "correction-unmatched", message, row.area_no, row.question_no))
+            continue
+        target, area_no = found
+        attribute = ATTRIBUTES.get(row.field, row.field)
+        report.corrections.append(
+            Correction(
+                row.table,
+                row.field,
+                getattr(target, attribute),
+                row.value,
+                area_no,
+                row.question_no,
+                row.position,
+                row.who,
+                row.note,
+                row.line,
+            )  # fmt: skip
+        )
+        setattr(target, attribute, row.value)
+    report.checks = validate_report(report) + unmatched
+
+
+def _names(row: CorrectionRow, report: Report) -> bool:
+    return (row.report_id is None or row.report_id == report.report_id) and (
+        row.sha256 is None or row.sha256 == report.sha256
+    )
+
+
+def apply_corrections(reports: Sequence[Report], rows: Sequence[CorrectionRow]) -> list[UnmatchedCorrection]:
+    """Correct every report named by ``rows``; return the rows that name no report (by report_id and sha256)."""
+    by_report: dict[int, list[CorrectionRow]] = {id(r): [] for r in reports}
+    unmatched = []
+    for row in rows:
+        named = [r for r in reports if _names(row, r)]
+        for report in named:
+            by_report[id(report)].append(row)
+        if not named:
+            key = " and ".join(f"{k} {v}" for k, v in (("report_id", row.report_id), ("sha256", row.sha256)) if v)
+            unmatched.append(UnmatchedCorrection(row, f"corrections line {row.line}: no report with {key}"))
+    for report in reports:
+        correct_report(report, by_report[id(report)])
+    return unmatched
