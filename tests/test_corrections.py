@@ -147,7 +147,8 @@ def test_a_printed_correction_line_reads_back(tmp_path: Path):
     """The line the review page prints for a flagged value is a valid row once the value is filled in."""
     line = correction_line("2580-2018", "ab" * 32, "findings", "text", "Ny, text", area_no=2, position="strength:1")
     (row,) = read_corrections(write(tmp_path / "c.csv", line))
-    assert (row.table, row.area_no, row.position, row.field, row.value) == (
+    fix = row.fix
+    assert (fix.table, fix.area_no, fix.position, fix.field, fix.value) == (
         "findings",
         2,
         "strength:1",
@@ -156,4 +157,4 @@ def test_a_printed_correction_line_reads_back(tmp_path: Path):
     )
     excel = tmp_path / "sv.csv"
     excel.write_text(HEAD.replace(",", ";") + "\n2580-2018;;areas;3;;;score;71,5;;\n", encoding="utf-8-sig")
-    assert read_corrections(excel)[0].value == 71.5
+    assert read_corrections(excel)[0].fix.value == 71.5

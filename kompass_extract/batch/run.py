@@ -284,7 +284,9 @@ def _publish(
     reports.sort(key=lambda r: r.report_id or "")
     failures = [o for o in outcomes if o.report is None]
     failures += [
-        Outcome(f"{corrections_file}:{u.row.line}", u.row.sha256, error_code="correction-unmatched", message=u.reason)
+        Outcome(
+            f"{corrections_file}:{u.row.fix.line}", u.row.sha256, error_code="correction-unmatched", message=u.reason
+        )
         for u in unmatched
     ]
 

@@ -10,12 +10,13 @@ report, and one that names no report is returned to the caller to publish as a f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kompass_extract.correct.file import FINDING_POSITION, CorrectionRow
-from kompass_extract.model import Check, Correction, Report
+from kompass_extract.model import Check, Report
 from kompass_extract.validate import RULES, validate_report
+from kompass_extract.write.tables import value_text
 
 ATTRIBUTES = {"area_name": "name", "question_text": "text"}
 """Output columns whose model attribute has another name."""
@@ -72,31 +73,18 @@ def correct_report(report: Report, rows: Sequence[CorrectionRow]) -> None:
         return  # nothing to apply, nothing to take back: the report's checks stand
     undo_corrections(report)
     unmatched: list[Check] = []
-    for row in rows:
-        found = _locate(report, row.table, row.area_no, row.question_no, row.position)
+    for fix in (row.fix for row in rows):
+        found = _locate(report, fix.table, fix.area_no, fix.question_no, fix.position)
         if isinstance(found, str):
-            shown = "empty" if row.value is None else f"{row.value:g}" if isinstance(row.value, float) else repr(row.value)
-            message = f"corrections line {row.line} ({row.field} = {shown}) was not applied: {found}"
+            shown = "empty" if fix.value is None else value_text(fix.value)
+            message = f"corrections line {fix.line} ({fix.field} = {shown}) was not applied: {found}"
             severity = RULES["correction-unmatched"].severity
-            unmatched.append(Check(severity, "correction-unmatched", message, row.area_no, row.question_no))
+            unmatched.append(Check(severity, "correction-unmatched", message, fix.area_no, fix.question_no))
             continue
         target, area_no = found
-        attribute = ATTRIBUTES.get(row.field, row.field)
-        report.corrections.append(
-            Correction(
-                row.table,
-                row.field,
-                getattr(target, attribute),
-                row.value,
-                area_no,
-                row.question_no,
-                row.position,
-                row.who,
-                row.note,
-                row.line,
-            )  # fmt: skip
-        )
-        setattr(target, attribute, row.value)
+        attribute = ATTRIBUTES.get(fix.field, fix.field)
+        report.corrections.append(replace(fix, original=getattr(target, attribute), area_no=area_no))
+        setattr(target, attribute, fix.value)
     report.checks = validate_report(report) + unmatched
 
 
@@ -116,7 +104,7 @@ def apply_corrections(reports: Sequence[Report], rows: Sequence[CorrectionRow]) 
             by_report[id(report)].append(row)
         if not named:
             key = " and ".join(f"{k} {v}" for k, v in (("report_id", row.report_id), ("sha256", row.sha256)) if v)
-            unmatched.append(UnmatchedCorrection(row, f"corrections line {row.line}: no report with {key}"))
+            unmatched.append(UnmatchedCorrection(row, f"corrections line {row.fix.line}: no report with {key}"))
     for report in reports:
         correct_report(report, by_report[id(report)])
     return unmatched

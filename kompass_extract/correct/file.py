@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kompass_extract.errors import KompassError
+from kompass_extract.model import Correction
 from kompass_extract.write.schema import TABLES
 
 HEADER = ("report_id", "sha256", "table", "area_no", "question_no", "position", "field", "value", "who", "note")
@@ -51,24 +52,17 @@ class CorrectionsFileError(KompassError):
 
 @dataclass(frozen=True)
 class CorrectionRow:
-    """One checked row of the file, ``value`` already typed (None for an empty value)."""
+    """One checked row of the file: the report it names and the correction (``original`` still unknown)."""
 
-    line: int
     report_id: str | None
     sha256: str | None
-    table: str
-    field: str
-    value: Any
-    area_no: int | None = None
-    question_no: str | None = None
-    position: str | None = None
-    who: str | None = None
-    note: str | None = None
+    fix: Correction
 
     @property
     def target(self) -> tuple[Any, ...]:
         """What the row corrects; two rows with one target contradict each other."""
-        return (self.report_id, self.sha256, self.table, self.area_no, self.question_no, self.position, self.field)
+        f = self.fix
+        return (self.report_id, self.sha256, f.table, f.area_no, f.question_no, f.position, f.field)
 
 
 def _typed(text: str, type_: str, where: str) -> Any:
@@ -111,19 +105,19 @@ def _row(line: int, cells: dict[str, str], where: str) -> CorrectionRow:
             f"{where}: position {cells['position']!r} is not like 'strength:3' or 'improvement:1'"
         )
     types = {f.name: f.type for f in TABLES[table].fields}
-    return CorrectionRow(
-        line=line,
-        report_id=cells["report_id"] or None,
-        sha256=cells["sha256"].lower() or None,
-        table=table,
-        field=field,
+    fix = Correction(
+        table,
+        field,
+        original=None,
         value=_typed(cells["value"], types[field], where),
         area_no=_typed(cells["area_no"], "integer", where),
         question_no=cells["question_no"] or None,
         position=cells["position"] or None,
         who=cells["who"] or None,
         note=cells["note"] or None,
+        line=line,
     )
+    return CorrectionRow(cells["report_id"] or None, cells["sha256"].lower() or None, fix)
 
 
 def read_corrections(path: str | Path) -> list[CorrectionRow]:
@@ -163,7 +157,7 @@ def read_corrections(path: str | Path) -> list[CorrectionRow]:
 
 def corrections_digest(rows: list[CorrectionRow]) -> str:
     """A hash of what the rows change: the published outputs are a function of it."""
-    text = repr([(r.target, r.value, r.who, r.note, r.line) for r in rows])
+    text = repr([(r.target, r.fix.value, r.fix.who, r.fix.note, r.fix.line) for r in rows])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
