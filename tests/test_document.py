@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -80,3 +81,37 @@ def test_municipality_named_only_in_the_running_text_is_found() -> None:
     report = Report(source_file="x.pdf", sha256="0", pages=1, year=2015)
     resolve_report_municipality(report, [], "Kommunkompassen 2015\nUtvärderingsgruppen träffade Kungälvs kommun i maj.")
     assert (report.kommunkod, report.provenance["municipality"]["rule"]) == ("1482", "mentioned in the front pages")
+
+
+def test_font_size_and_boldness_follow_each_word_and_the_text_page_is_closed_once_read(tmp_path: Path) -> None:
+    """Size and boldness are read once per pdfium text object: words of different objects on one line
+    must not share them. The page's pdfium text page is released as soon as its words are built."""
+    path = tmp_path / "fonts.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, 700, "Rubrik fet")
+    c.setFont("Helvetica", 9)
+    c.drawString(200, 700, "liten mager")
+    c.setFont("Times-Bold", 9)
+    c.drawString(300, 700, "12 av 15")
+    c.showPage()
+    c.save()
+    doc = open_pdf(str(path))
+    try:
+        (page,) = doc.pages
+        words = [(w.text, w.size, w.bold) for w in page.words]
+        assert words == [
+            ("Rubrik", 14, True),
+            ("fet", 14, True),
+            ("liten", 9, False),
+            ("mager", 9, False),
+            ("12", 9, True),
+            ("av", 9, True),
+            ("15", 9, True),
+        ]
+        assert all(abs(w.top - (A4[1] - 700 - 0.8 * w.size)) < 0.01 for w in page.words)  # one baseline
+        cells = page.loader.__closure__ if page.loader is not None else None
+        (textpage,) = [c.cell_contents for c in cells or () if isinstance(c.cell_contents, pdfium.PdfTextPage)]
+        assert textpage.raw is None  # closed
+    finally:
+        doc.close()

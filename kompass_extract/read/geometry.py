@@ -1,0 +1,225 @@
+"""Word geometry of a born-digital page: pdfium's text split into words with boxes, font size and boldness.
+
+Built in bulk, a few bare pdfium calls per word (see :class:`_WordReader`), and only for pages whose
+``lines`` a stage asks for (:class:`kompass_extract.read.document.Page`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
+
+
+@dataclass(slots=True)
+class Word:
+    """A run of non-space characters on one baseline."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool | None = None
+    conf: float | None = None
+    """OCR confidence 0-100; None for a born-digital text layer."""
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+WORD_RE = re.compile(r"[^\s\x00\ufeff]+")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """PDF user space -> the page turned so that its text reads left to right, top-left origin, points.
+
+    The crop box fixes the origin; the direction the text runs in user space fixes the turn. That is the
+    display orientation for ordinary pages and for landscape pages whose content was drawn rotated and
+    turned back by /Rotate; a page turned by /Rotate alone shows sideways text but is read upright.
+    """
+
+    ox: float
+    oy: float
+    ax: float
+    ay: float
+    bx: float
+    by: float
+    width: float
+    height: float
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, text: str) -> Frame:
+        left, bottom, right, top = page.get_cropbox()
+        match _text_direction(textpage, text):
+            case "+y":  # written bottom to top
+                return cls(-bottom, -left, 0, 1, 1, 0, top - bottom, right - left)
+            case "-y":  # written top to bottom
+                return cls(top, right, 0, -1, -1, 0, top - bottom, right - left)
+            case "-x":  # upside down
+                return cls(right, -bottom, -1, 0, 0, 1, right - left, top - bottom)
+        return cls(-left, top, 1, 0, 0, -1, right - left, top - bottom)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return self.ox + self.ax * x + self.bx * y, self.oy + self.ay * x + self.by * y
+
+
+def _text_direction(textpage: pdfium.PdfTextPage, text: str, sample: int = 12) -> str:
+    """The way most text runs in user space ("+x", "-x", "+y", "-y"), from a few longer words' first and
+    last characters."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    dx = dy = 0.0
+    for m in itertools.islice(LONG_WORD_RE.finditer(text), sample):
+        pdfium_c.FPDFText_GetCharOrigin(textpage, m.start(), x, y)
+        x0, y0 = x.value, y.value
+        pdfium_c.FPDFText_GetCharOrigin(textpage, m.end() - 1, x, y)
+        dx, dy = dx + x.value - x0, dy + y.value - y0
+    if abs(dy) > abs(dx):
+        return "+y" if dy > 0 else "-y"
+    return "-x" if dx < 0 else "+x"
+
+
+LONG_WORD_RE = re.compile(r"\w{5,}")
+
+
+def _bare(function: Any, restype: Any = ctypes.c_int) -> Callable[..., Any]:
+    """``function`` without ctypes' per-argument conversions, which cost twice the pdfium call itself (~1 us
+    against ~0.4 us): word geometry makes a few such calls per word, tens of thousands per report.
+
+    Without declared argument types ctypes passes Python ints as C ``int`` and ctypes pointers (``byref``,
+    pdfium handles) as pointers, so callers pass exactly those; the call is an ordinary, non-variadic one.
+    """
+    return ctypes.cast(function, ctypes.CFUNCTYPE(restype))
+
+
+_COUNT_RECTS = _bare(pdfium_c.FPDFText_CountRects)
+_GET_RECT = _bare(pdfium_c.FPDFText_GetRect)
+_CHAR_BOX = _bare(pdfium_c.FPDFText_GetCharBox)
+_CHAR_ORIGIN = _bare(pdfium_c.FPDFText_GetCharOrigin)
+_TEXT_OBJECT = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+
+
+class _WordReader:
+    """Word geometry of one text page, a few bare pdfium calls per word.
+
+    A word's box is one ``CountRects``/``GetRect`` pair (pdfium unites its character boxes), its baseline one
+    ``GetCharOrigin``; its font size and boldness belong to the pdfium text object its first character comes
+    from (pdfium answers both from that object), so they are asked once per text object, not once per word.
+    """
+
+    def __init__(self, textpage: pdfium.PdfTextPage, frame: Frame) -> None:
+        self.textpage = textpage.raw
+        self.frame = frame
+        self.upright = frame.ay == 0 and frame.bx == 0
+        """Not rotated: x maps to x and y to y (the common case, kept cheap)."""
+        self.d = [ctypes.c_double() for _ in range(4)]
+        self.refs = [ctypes.byref(v) for v in self.d]
+        self.origin = [ctypes.c_double(), ctypes.c_double()]
+        self.origin_refs = [ctypes.byref(v) for v in self.origin]
+        self.name = ctypes.create_string_buffer(128)
+        self.styles: dict[int | None, tuple[float, bool]] = {}
+        self.bold_names: dict[bytes, bool] = {}
+
+    def read(self, text: str) -> list[Word]:
+        """Words of the page: its text split at white space, each word one rectangle when pdfium sets it so,
+        else read character by character. For upright pages the loop has :meth:`word` inlined: it runs once
+        per word of the report."""
+        tp, (r0, r1, r2, r3), (left, top, right, bottom) = self.textpage, self.refs, self.d
+        (o0, o1), (_, y) = self.origin_refs, self.origin
+        styles, style_of, upright = self.styles, self._style_of, self.upright
+        ox, ax, oy, by = self.frame.ox, self.frame.ax, self.frame.oy, self.frame.by
+        words: list[Word] = []
+        for m in WORD_RE.finditer(text):
+            start, end = m.span()
+            if _COUNT_RECTS(tp, start, end - start) != 1:
+                words.extend(self.split(text, start, end))
+                continue
+            _GET_RECT(tp, 0, r0, r1, r2, r3)
+            if not upright:
+                words.append(self.word(m.group(), start, (left.value, bottom.value, right.value, top.value)))
+                continue
+            key = _TEXT_OBJECT(tp, start)
+            size, bold = styles.get(key) or style_of(key, start)
+            _CHAR_ORIGIN(tp, start, o0, o1)
+            x0, x1 = ox + ax * left.value, ox + ax * right.value
+            if x1 < x0:
+                x0, x1 = x1, x0
+            top_ = oy + by * y.value - 0.8 * size
+            words.append(Word(m.group(), x0, top_, x1, top_ + size, size, bold))
+        return words
+
+    def style(self, index: int) -> tuple[float, bool]:
+        """(font size, bold) of the text object character ``index`` belongs to."""
+        key = _TEXT_OBJECT(self.textpage, index)
+        return self.styles.get(key) or self._style_of(key, index)
+
+    def _style_of(self, key: int | None, index: int) -> tuple[float, bool]:
+        tp = self.textpage
+        size = pdfium_c.FPDFText_GetFontSize(tp, index) or 1.0
+        self.name.value = b""
+        pdfium_c.FPDFText_GetFontInfo(tp, index, self.name, len(self.name), None)
+        bold = self.bold_names.get(self.name.value)
+        if bold is None:
+            name = self.name.value.decode("latin-1", "replace").lower().split("+")[-1]
+            bold = self.bold_names[self.name.value] = any(m in name for m in BOLD_MARKERS)
+        style = self.styles[key] = (size, bold or pdfium_c.FPDFText_GetFontWeight(tp, index) >= 600)
+        return style
+
+    def word(self, text: str, index: int, box: tuple[float, float, float, float]) -> Word:
+        """A word from its box (left, bottom, right, top in user space) and its first character's font
+        and baseline.
+
+        The vertical extent comes from the baseline and the font size, not from the glyphs: words of
+        one line then share top and bottom exactly, whatever their ascenders and descenders.
+        """
+        size, bold = self.style(index)
+        _CHAR_ORIGIN(self.textpage, index, *self.origin_refs)
+        f, (x, y) = self.frame, self.origin
+        left, bottom, right, top_ = box
+        if self.upright:
+            x0, x1 = sorted((f.ox + f.ax * left, f.ox + f.ax * right))
+            baseline = f.oy + f.by * y.value
+        else:
+            xs = [f.ox + f.ax * u + f.bx * v for u in (left, right) for v in (bottom, top_)]
+            x0, x1 = min(xs), max(xs)
+            baseline = f.point(x.value, y.value)[1]
+        top = baseline - 0.8 * size
+        return Word(text, x0, top, x1, top + size, size, bold)
+
+    def split(self, text: str, start: int, end: int) -> list[Word]:
+        """Character by character: a new word at a gap wider than half the font size or a new line."""
+        tp, refs, (left, right, bottom, top) = self.textpage, self.refs, self.d
+        pieces: list[list[float]] = []  # [first index, last index, x0, x1, bottom, top]
+        for i in range(start, end):
+            _CHAR_BOX(tp, i, *refs)
+            x0, x1, b, t = left.value, right.value, bottom.value, top.value
+            if x1 <= x0 and t <= b:
+                continue
+            if pieces:
+                p = pieces[-1]
+                size = self.style(int(p[0]))[0]
+                if x0 - p[3] <= 0.5 * size and x0 >= p[2] - 0.5 and b < p[5] and t > p[4]:
+                    p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], b), max(p[5], t)
+                    continue
+            pieces.append([i, i, x0, x1, b, t])
+        return [self.word(text[int(p[0]) : int(p[1]) + 1], int(p[0]), (p[2], p[4], p[3], p[5])) for p in pieces]
+
+
+def read_words(textpage: pdfium.PdfTextPage, frame: Frame) -> list[Word]:
+    """Words of a page from pdfium's text and character geometry (see :class:`_WordReader`)."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # characters outside the BMP: indices would not line up with the text
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count))
+    return _WordReader(textpage, frame).read(text)
