@@ -27,8 +27,9 @@ from kompass_extract.common.files import file_sha256
 from kompass_extract.model import Area, Check, Report
 from kompass_extract.read.document import open_pdf
 from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
-from kompass_extract.review.crops import locate_pdf
-from kompass_extract.review.data import ReviewInputError
+from kompass_extract.review.crops import CropRequest, locate_pdf
+from kompass_extract.review.data import ReportView, ReviewInputError, read_table
+from kompass_extract.review.values import value_regions
 from kompass_extract.write.formats import write_outputs
 from kompass_extract.write.schema import TABLES
 from kompass_extract.write.tables import report_rows
@@ -178,6 +179,13 @@ def test_load_output_reads_the_excel_dialect(tmp_path: Path):
     assert [a["score"] for a in view.areas][:2] == [61.5, 62.5]
 
 
+def crop_of(page_html: str, value_id: str) -> str:
+    """The crop file of a value on a report page (the image in the element with that id)."""
+    found = re.search(r'id="' + re.escape(value_id) + r'".*?<img class="crop"[^>]* src="([^"]+)"', page_html, re.S)
+    assert found, f"no crop for {value_id}"
+    return found.group(1)
+
+
 def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
     assert site.index.is_file() and len(site.pages) == 3
     assert site.crops == 45
@@ -187,18 +195,65 @@ def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
     assert "95% &lt;b&gt;" in page and "<b>" not in page
     assert 'class="question has-error" id="q-6-6.2"' in page
     assert page.count('<rect class="box"') == 4  # areas 3, 6, 7 differ, plus the legend
-    crop = Image.open(output_dir / "review" / "crops" / "2580-2018" / "001-q1-1.png")
+    crop = Image.open(output_dir / "review" / crop_of(page, "q-1-1.1"))
     assert crop.width > 800 and 50 < crop.height < 70  # a two-line row (~26 pt) at 2x, with margins
+    assert crop.mode in ("1", "P") and len(crop.getcolors()) <= 2  # born-digital text: ink and paper
     missing = (output_dir / "review" / "1482-2017.html").read_text(encoding="utf-8")
     assert "No PDF crops on this page: the source PDF missing/1482-2017.pdf was not found" in missing
 
 
-def test_site_is_deterministic(output_dir: Path, site):
+def test_index_sorts_swedish_puts_errors_first_and_tells_reports_apart(output_dir: Path, site, tmp_path: Path):
+    index = site.index.read_text(encoding="utf-8")
+    order = re.findall(r'href="([^"]+)\.html">', index)
+    assert order == ["2580-2018", "1482-2017", "2580-2014"]  # Luleå 2018 has an error; then Kungälv, Luleå
+    for text in ("<code>2580-2018</code>", PDF_REL, "missing/1482-2017.pdf", 'data-worst="error"', "<script>"):
+        assert text in index
+    names = ["Örebro", "Älvkarleby", "Åmål", "Zinkgruvan", "Ale"]
+    reports = [score_only_report(f"{i:04d}-2016", n, f"{i:04d}", 2016, "2016", 0) for i, n in enumerate(names)]
+    write_output(tmp_path, reports)
+    assert [v.name for v in load_output(tmp_path)] == ["Ale", "Zinkgruvan", "Åmål", "Älvkarleby", "Örebro"]
+
+
+def test_site_is_deterministic_and_reuses_its_crops(output_dir: Path, site):
     before = {p.name: p.read_bytes() for p in site.pages}
-    crop = (output_dir / "review" / "crops" / "2580-2018" / "045-q8-7.png").read_bytes()
+    name = crop_of(before["2580-2018.html"].decode(), "q-8-8.7")
+    crop = (output_dir / "review" / name).read_bytes()
     again = build_site(output_dir)
+    assert again.rendered == 0 and again.crops == 45  # every crop was made by the first build
     assert {p.name: p.read_bytes() for p in again.pages} == before
-    assert (output_dir / "review" / "crops" / "2580-2018" / "045-q8-7.png").read_bytes() == crop
+    assert (output_dir / "review" / name).read_bytes() == crop
+
+
+def test_crops_of_a_report_that_left_are_removed(tmp_path: Path, output_dir: Path):
+    out = tmp_path / "out"
+    shutil.copytree(output_dir, out)
+    (tmp_path / PDF_REL).parent.mkdir(parents=True)
+    shutil.copyfile(FIXTURE / "report.pdf", tmp_path / PDF_REL)
+    stale = out / "review" / "crops" / "2580-2018" / "001-q1-1.png"  # the layout of older builds
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"old")
+    assert build_site(out).crops == 45 and not stale.exists()
+    reports = read_table(out / "reports.csv", "reports")
+    write_output(out, [score_only_report("1482-2017", "Kungälv", "1482", 2017, "2016", 5)])
+    assert len(reports) == 3 and build_site(out).crops == 0
+    assert list((out / "review" / "crops").rglob("*.png")) == []
+
+
+def test_rows_are_cropped_across_the_table_even_when_their_box_covers_only_numbers():
+    """An OCR'd row's box may hold only its numbers; its crop spans the table as the other rows of the page do."""
+    view = ReportView(
+        {"report_id": "x"},
+        questions=[
+            {"area_no": 1, "question_no": "1.1", "page": 3, "bbox": "70,100,520,120"},
+            {"area_no": 1, "question_no": "1.2", "page": 3, "bbox": "400,130,520,140"},
+            {"area_no": 2, "question_no": "2.1", "page": 4, "bbox": "400,130,520,140"},
+        ],
+        findings=[{"area_no": 1, "kind": "strength", "position": 1, "page": 2, "bbox": "80,50,200,70"}],
+    )
+    regions = value_regions(view)
+    assert regions["q-1-1.2"] == CropRequest(3, (70.0, 130.0, 520.0, 140.0))
+    assert regions["q-2-2.1"].bbox == (400.0, 130.0, 520.0, 140.0)  # alone on its page
+    assert regions["f-1-strength-1"] == CropRequest(2, (80.0, 50.0, 200.0, 70.0))
 
 
 def test_review_command_prints_the_index(output_dir: Path, site):
@@ -206,6 +261,12 @@ def test_review_command_prints_the_index(output_dir: Path, site):
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("review/index.html")
     assert "1482-2017: no crops" in result.stderr
+
+
+def test_review_open_without_a_browser_says_so(output_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("webbrowser.open", lambda url: False)
+    result = CliRunner().invoke(main, ["review", str(output_dir), "--open"])
+    assert result.exit_code == 1 and "no web browser found" in result.stderr
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -326,52 +387,105 @@ def screenshot(cdp: Cdp, path: Path, height: int) -> None:
     path.write_bytes(base64.b64decode(data))
 
 
+def open_page(cdp: Cdp, url: str) -> None:
+    target = cdp.send("Target.createTarget", url="about:blank")["targetId"]
+    cdp.session = cdp.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+    cdp.send("Page.enable")
+    cdp.send("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    cdp.send("Page.navigate", url=url)
+    cdp.wait_for("Page.loadEventFired")
+
+
+def click(cdp: Cdp, selector: str) -> None:
+    box = cdp.evaluate(
+        f'(() => {{ const r = document.querySelector("{selector}").getBoundingClientRect();'
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+    )
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        cdp.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
+
+
+def choose(cdp: Cdp, name: str, value: str) -> int:
+    """Set one filter of the index as a person would (a change event) and count the rows still shown."""
+    cdp.evaluate(
+        f"(() => {{ const s = document.querySelector('#filters [name={name}]'); s.value = '{value}';"
+        " s.dispatchEvent(new Event('change', {bubbles: true})); })()"
+    )
+    return cdp.evaluate("[...document.querySelectorAll('tr.report')].filter(r => !r.hidden).length")
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed (apt-get install chromium)")
-def test_browser_clicks_to_a_report_and_every_crop_loads(output_dir: Path, site, tmp_path: Path):
+def test_browser_filters_the_index(output_dir: Path, site, tmp_path: Path):
     cdp = Cdp(tmp_path / "profile")
     try:
-        target = cdp.send("Target.createTarget", url="about:blank")["targetId"]
-        cdp.session = cdp.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        cdp.send("Page.enable")
-        cdp.send("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
-        cdp.send("Page.navigate", url=site.index.resolve().as_uri())
-        cdp.wait_for("Page.loadEventFired")
+        open_page(cdp, site.index.resolve().as_uri())
         assert cdp.evaluate("document.querySelectorAll('a.report-link').length") == 3
-        screenshot(cdp, ROOT / "output" / "review-index-screenshot.png", 420)
-
-        link = "a.report-link[href='2580-2018.html']"
-        box = cdp.evaluate(
-            f'(() => {{ const r = document.querySelector("{link}").getBoundingClientRect();'
-            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
-        )
-        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            cdp.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left", clickCount=1)
-        cdp.wait_for("Page.loadEventFired")
-        assert cdp.evaluate("location.pathname").endswith("/review/2580-2018.html")
-
-        rows = cdp.evaluate(
-            "[...document.querySelectorAll('table.questions tr.question')].map(tr => {"
-            " const img = tr.querySelector('img.crop');"
-            " return [tr.id, img ? img.complete && img.naturalWidth : 0]; })"
-        )
-        assert len(rows) == 45
-        assert [row_id for row_id, width in rows if not width] == []
-        assert cdp.evaluate("document.querySelector('svg.area-chart').getBBox().height") > 300
-        screenshot(cdp, ROOT / "output" / "review-screenshot.png", 1700)
+        assert cdp.evaluate("document.getElementById('shown').textContent") == "3 of 3 reports shown"
+        assert choose(cdp, "worst", "error") == 1
+        assert choose(cdp, "worst", "") == 3
+        assert choose(cdp, "edition", "2010") == 1
+        assert choose(cdp, "year", "2017") == 0  # the 2017 report is of edition 2016
+        assert choose(cdp, "edition", "") == 1
+        screenshot(cdp, tmp_path / "index.png", 420)
     finally:
         cdp.close()
-    with Image.open(ROOT / "output" / "review-screenshot.png") as image:
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed (apt-get install chromium)")
+def test_browser_clicks_to_a_report_and_every_crop_loads(extracted: Path, tmp_path: Path):
+    """The issue's done-when: Luleå's page has crops for 8 totals, 8 boxes, 45 questions and 100 findings (and
+    every narrative heading), and every one of them loads in a real browser."""
+    cdp = Cdp(tmp_path / "profile")
+    try:
+        open_page(cdp, (extracted / "review" / "index.html").resolve().as_uri())
+        click(cdp, "a.report-link[href='2580-2018.html']")
+        cdp.wait_for("Page.loadEventFired")
+        assert cdp.evaluate("location.pathname").endswith("/review/2580-2018.html")
+        loaded = cdp.evaluate(
+            "(() => { const n = {}; for (const img of document.querySelectorAll('img.crop')) {"
+            " const k = img.dataset.kind + (img.complete && img.naturalWidth > 0 ? '' : ' broken');"
+            " n[k] = (n[k] || 0) + 1; } return n; })()"
+        )
+        sections = len(load_output(extracted)[0].sections)
+        assert loaded == {"total": 8, "box": 8, "q": 45, "f": 100, "h": sections}
+        assert cdp.evaluate("document.querySelector('svg.area-chart').getBBox().height") > 300
+        screenshot(cdp, tmp_path / "report.png", 1700)
+    finally:
+        cdp.close()
+    with Image.open(tmp_path / "report.png") as image:
         assert image.size == (1280, 1700)
 
 
-def test_review_of_a_real_extraction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """End to end: ``extract`` the fixture, then every question row of the site has its crop."""
-    monkeypatch.chdir(ROOT)  # extract records the PDF path as given; the site resolves it from here
-    out = tmp_path / "out"
-    extracted = CliRunner().invoke(main, ["extract", PDF_REL, "--out", str(out), "--format", "csv", "--jobs", "1"])
-    assert extracted.exit_code == 0, extracted.output
-    result = build_site(out)
-    questions = load_output(out)[0].questions
-    assert result.problems == {} and result.crops == len(questions) > 0
-    page = result.pages[0].read_text(encoding="utf-8")
-    assert page.count('<img class="crop"') == len(questions)
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``extract`` of the fixture with two corrections (one that breaks a rounding rule), then ``review``."""
+    base = tmp_path_factory.mktemp("extracted")
+    fixes = base / "corrections.csv"
+    fixes.write_text(
+        "report_id,sha256,table,area_no,question_no,position,field,value,who,note\n"
+        "2580-2018,,questions,1,1.1,,achieved,3,Anna A,test\n"
+        "2580-2018,,findings,1,,strength:2,text,Systematiskt arbete,Bo B,shortened\n",
+        encoding="utf-8",
+    )
+    out = base / "out"
+    args = ["extract", str(FIXTURE / "report.pdf"), "--out", str(out), "--format", "csv", "--jobs", "1"]
+    result = CliRunner().invoke(main, [*args, "--corrections", str(fixes)])
+    assert result.exit_code == 0, result.output
+    build_site(out)
+    return out
+
+
+def test_review_of_a_real_extraction_crops_every_value(extracted: Path):
+    """End to end: every value of the extraction has its crop, corrected values say so, flagged ones offer a line."""
+    view = load_output(extracted)[0]
+    page = (extracted / "review" / "2580-2018.html").read_text(encoding="utf-8")
+    kinds = re.findall(r'<img class="crop" data-kind="(\w+)"', page)
+    assert {k: kinds.count(k) for k in set(kinds)} == {
+        "total": 8, "box": 8, "q": len(view.questions), "f": len(view.findings), "h": len(view.sections)
+    }  # fmt: skip
+    assert (len(view.questions), len(view.findings)) == (45, 100)
+    assert "achieved corrected: extracted 11 (Anna A, test)" in page
+    assert "text corrected: extracted Systematiskt arbete kring övergripande kommunikation (Bo B, shortened)" in page
+    sha = view.report["sha256"]
+    assert f"2580-2018,{sha},questions,1,1.1,,achieved,3,," in page  # the flagged row's line, value as published
+    assert page.count('<details class="fix">') == 2  # the row and its area's totals (box-sum now off)

@@ -1,13 +1,20 @@
 """Crop the region of a PDF page a value was read from, so a person can compare it with the number.
 
-Each page is rendered once (pdfium) and every region of that page is cut from the same bitmap.
-Crops come from the PDF the report was extracted from, or none at all: a file at the recorded path
-whose SHA-256 differs would show the wrong spot, so it is refused with a reason.
+Each page is rendered once (pdfium, grey) and every region of that page is cut from the same bitmap. A crop
+is stored under the hash of what it shows (the PDF's SHA-256, page, region, scale, margin), so a crop already
+made by an earlier build is not rendered again and identical crops are stored once: building the site of a
+large archive again only renders what is new. Crops are palette PNGs of few greys: 1 bit (ink and paper) for a
+born-digital page, whose text at 2 pixels per point stays crisp, and 2 bits (4 greys) for a scan, whose faint
+strokes a threshold would lose; a fifth and a third of an 8-bit PNG. Crops come from the PDF the report was extracted
+from, or none at all: a file at the recorded path whose SHA-256 differs would show the wrong spot, so it is
+refused with a reason.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,19 +27,24 @@ DEFAULT_SCALE = 2.0
 DEFAULT_MARGIN = (6.0, 2.0)
 """Points of context (horizontal, vertical) around a bbox: enough to show the row's edges, too little
 to show half of the next row (table rows are often only 4-5 points apart)."""
+CROP_FORMAT = "png-greys-v1"
+"""Part of every crop's hash: a change of how crops are made must not reuse crops made the old way."""
+TEXT_GREYS = 2
+SCAN_GREYS = 4
 
 
 @dataclass(frozen=True)
 class CropRequest:
-    """One region to cut: ``page`` is 1-based, ``bbox`` in points from the top-left; ``name`` the PNG file name."""
+    """One region to cut: ``page`` is 1-based, ``bbox`` in points from the top-left."""
 
-    name: str
     page: int
     bbox: BBox
 
 
 @dataclass(frozen=True)
 class Crop:
+    """A crop file, relative to the crops folder, and its size in pixels."""
+
     name: str
     width: int
     height: int
@@ -91,36 +103,98 @@ def locate_pdf(source_file: str | None, out_dir: Path, sha256: str | None) -> tu
     return found, None
 
 
+def crop_name(pdf_sha256: str, request: CropRequest, scale: float, margin: tuple[float, float], greys: int) -> str:
+    """The file of a crop, named by the hash of what it shows: '<2 hex>/<20 hex>.png'."""
+    box = ",".join(f"{v:.1f}" for v in request.bbox)
+    key = f"{CROP_FORMAT}|{greys}|{pdf_sha256}|{request.page}|{box}|{scale:g}|{margin[0]:g},{margin[1]:g}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    return f"{digest[:2]}/{digest}.png"
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height from a PNG's header (no decoding), or None when the file is missing or not a PNG."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or not head.startswith(b"\x89PNG"):
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def _save_greys(piece: object, path: Path, greys: int) -> None:
+    """Write an 8-bit grey image as a palette PNG of ``greys`` evenly spaced greys (2 or 4: 1 or 2 bits a pixel),
+    under a temporary name, then renamed (an interrupted build leaves no half file under a crop's name)."""
+    from PIL import Image
+
+    nearest = bytes(min(greys - 1, v * greys // 256) for v in range(256))
+    levels = piece.point(nearest)  # type: ignore[attr-defined]
+    image = Image.frombytes("P", levels.size, levels.tobytes())
+    image.putpalette([i * 255 // (greys - 1) for i in range(greys) for _ in range(3)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    image.save(tmp, format="PNG", bits=max(1, (greys - 1).bit_length()))
+    tmp.replace(path)
+
+
 def render_crops(
     pdf_path: Path,
+    pdf_sha256: str,
     requests: Iterable[CropRequest],
-    out_dir: Path,
+    crops_dir: Path,
     *,
     scale: float = DEFAULT_SCALE,
     margin: tuple[float, float] = DEFAULT_MARGIN,
-) -> dict[str, Crop]:
-    """Write one PNG per request into ``out_dir``; requests on pages the PDF lacks are left out."""
+    greys: int = TEXT_GREYS,
+) -> tuple[dict[CropRequest, Crop], int]:
+    """The crop of every request under ``crops_dir`` in ``greys`` greys, rendering only those not made before.
+
+    Returns the crops by request (requests on pages the PDF lacks are left out) and how many were rendered.
+    """
+    crops: dict[CropRequest, Crop] = {}
+    missing: dict[int, list[tuple[CropRequest, str]]] = {}
+    for request in dict.fromkeys(requests):
+        name = crop_name(pdf_sha256, request, scale, margin, greys)
+        size = png_size(crops_dir / name)
+        if size is None:
+            missing.setdefault(request.page, []).append((request, name))
+        else:
+            crops[request] = Crop(name, *size)
+    if not missing:
+        return crops, 0
     import pypdfium2 as pdfium
 
-    by_page: dict[int, list[CropRequest]] = {}
-    for request in requests:
-        by_page.setdefault(request.page, []).append(request)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    crops: dict[str, Crop] = {}
+    rendered = 0
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        for page_no in sorted(by_page):
+        for page_no in sorted(missing):
             if not 1 <= page_no <= len(pdf):
                 continue
             page = pdf[page_no - 1]
             try:
-                image = page.render(scale=scale).to_pil()
+                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
             finally:
                 page.close()
-            for request in by_page[page_no]:
+            for request, name in missing[page_no]:
                 piece = image.crop(crop_pixels(request.bbox, image.width, image.height, scale=scale, margin=margin))
-                piece.save(out_dir / request.name, format="PNG")
-                crops[request.name] = Crop(request.name, piece.width, piece.height)
+                _save_greys(piece, crops_dir / name, greys)
+                crops[request] = Crop(name, piece.width, piece.height)
+                rendered += 1
     finally:
         pdf.close()
-    return crops
+    return crops, rendered
+
+
+def remove_unused(crops_dir: Path, used: set[str]) -> int:
+    """Delete crop files no page refers to any more (reports gone or changed); returns how many."""
+    removed = 0
+    for folder in [p for p in crops_dir.iterdir() if p.is_dir()] if crops_dir.is_dir() else []:
+        for path in folder.iterdir():
+            if path.relative_to(crops_dir).as_posix() not in used:
+                path.unlink()
+                removed += 1
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed

@@ -21,7 +21,9 @@ from kompass_extract.write.tables import authoritative_score
 
 Row = dict[str, Any]
 
-TABLE_NAMES = ("reports", "areas", "questions", "findings", "checks")
+TABLE_NAMES = ("reports", "areas", "questions", "findings", "sections", "checks", "corrections")
+SWEDISH_LAST = str.maketrans({"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}"})
+"""Å, Ä, Ö after Z in that order (and Danish/Norwegian Æ, Ø as Ä, Ö): the characters after 'z' in ASCII."""
 
 
 class ReviewInputError(ValueError):
@@ -36,7 +38,9 @@ class ReportView:
     areas: list[Row] = field(default_factory=list)
     questions: list[Row] = field(default_factory=list)
     findings: list[Row] = field(default_factory=list)
+    sections: list[Row] = field(default_factory=list)
     checks: list[Row] = field(default_factory=list)
+    corrections: list[Row] = field(default_factory=list)
 
     @property
     def report_id(self) -> str:
@@ -87,7 +91,7 @@ def read_table(path: Path, table: str) -> list[Row]:
 
 
 def load_output(out_dir: str | Path) -> list[ReportView]:
-    """Every report of an output folder with its rows, sorted by municipality, year and id."""
+    """Every report of an output folder with its rows, sorted by municipality (Swedish order), year and id."""
     out_dir = Path(out_dir)
     if not (out_dir / "reports.csv").is_file():
         raise ReviewInputError(
@@ -103,7 +107,14 @@ def load_output(out_dir: str | Path) -> list[ReportView]:
             view = views.get(row["report_id"])
             if view is not None:
                 getattr(view, name).append(row)
-    return sorted(views.values(), key=lambda v: (v.name.casefold(), v.report.get("year") or 0, v.report_id))
+    return sorted(views.values(), key=lambda v: (swedish_key(v.name), v.report.get("year") or 0, v.report_id))
+
+
+def swedish_key(text: str) -> str:
+    """A sort key in Swedish alphabetical order: Å, Ä, Ö after Z (Åmål before Älvkarleby before Örebro);
+    other accents sort as their base letter (é as e), case is ignored."""
+    folded = unicodedata.normalize("NFC", text).casefold().translate(SWEDISH_LAST)
+    return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
 
 
 def _names(name: str) -> set[str]:

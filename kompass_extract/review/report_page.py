@@ -1,80 +1,59 @@
-"""The HTML page of one report: metadata, area chart, per-area question tables with PDF crops.
+"""The HTML page of one report: metadata, area chart, and per area every value beside its crop.
 
-Every value is escaped; a check is shown on the row it concerns (question, else area, else the
-report), so a reviewer reads the warning next to the number and its crop.
+Each area shows its overview total and 'Poäng' box, its question rows, its findings and its narrative
+headings, each with a crop of the PDF, a page link, its OCR confidence, its checks (a check is shown with the
+value it concerns: a question row, else the area's totals, else the report), whether a person corrected it,
+and for a flagged value the corrections.csv line to fill in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from html import escape
 
+from kompass_extract.review.cells import (
+    PageInput,
+    check_list,
+    confidence,
+    corrected,
+    crop,
+    fix_lines,
+    flagged,
+    page_link,
+    worst,
+)
 from kompass_extract.review.data import SEVERITIES, ReportView, Row, group_by
 from kompass_extract.review.format import fmt_num
 from kompass_extract.review.svg import area_chart
+from kompass_extract.review.values import box_id, finding_id, heading_id, question_id, total_id
 
 
-@dataclass
-class CropLink:
-    """Where a question's crop is, relative to the page, with its size in CSS pixels."""
-
-    href: str
-    width: int
-    height: int
-
-
-@dataclass
-class PageInput:
-    """What the page needs besides the rows: crops by question index, the PDF link and why crops are missing."""
-
-    view: ReportView
-    crops: dict[int, CropLink] = field(default_factory=dict)
-    pdf_href: str | None = None
-    crop_problem: str | None = None
-
-
-def shell(title: str, body: str, footer: str) -> str:
-    """A complete page around ``body`` using the site's stylesheet (no scripts, no external resources)."""
+def shell(title: str, body: str, footer: str, script: str = "") -> str:
+    """A complete page around ``body`` using the site's stylesheet (no external resources; ``script`` inline)."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n"
         '<link rel="stylesheet" href="review.css">\n</head>\n<body>\n'
-        f"{body}\n<footer>{footer}</footer>\n</body>\n</html>\n"
+        f"{body}\n<footer>{footer}</footer>\n"
+        + (f"<script>{script}</script>\n" if script else "")
+        + "</body>\n</html>\n"
     )
 
 
-def check_list(checks: list[Row], css: str = "checks") -> str:
-    if not checks:
-        return ""
-    items = "".join(
-        f'<li class="sev-{escape(c["severity"])}"><span class="sev">{escape(c["severity"])}</span> '
-        f"<code>{escape(c.get('code') or '')}</code> {escape(c.get('message') or '')}</li>"
-        for c in checks
-    )
-    return f'<ul class="{css}">{items}</ul>'
-
-
-def worst(checks: list[Row]) -> str | None:
-    """The most severe severity among ``checks`` (error > warning > info)."""
-    present = {c["severity"] for c in checks}
-    return next((s for s in SEVERITIES if s in present), None)
-
-
-def place_checks(view: ReportView) -> tuple[dict[int, list[Row]], dict[int, list[Row]], list[Row]]:
-    """Checks by question index, by area number, and the rest (report level)."""
-    questions = {(q["area_no"], q["question_no"]): i for i, q in enumerate(view.questions)}
-    by_qno = {q["question_no"]: i for i, q in reversed(list(enumerate(view.questions)))}
+def place_checks(view: ReportView) -> tuple[dict[str, list[Row]], dict[int, list[Row]], list[Row]]:
+    """Checks by question id, by area number, and the rest (report level)."""
+    ids = {(q["area_no"], q["question_no"]): question_id(q) for q in view.questions}
+    by_qno = {q["question_no"]: question_id(q) for q in reversed(view.questions)}
     area_nos = {a["area_no"] for a in view.areas} | {q["area_no"] for q in view.questions}
-    on_question: dict[int, list[Row]] = {}
+    on_question: dict[str, list[Row]] = {}
     on_area: dict[int, list[Row]] = {}
     rest: list[Row] = []
     for check in view.checks:
         qno, area_no = check.get("question_no"), check.get("area_no")
-        index = questions.get((area_no, qno)) if area_no is not None else by_qno.get(qno)
-        if qno is not None and index is not None:
-            on_question.setdefault(index, []).append(check)
+        qid = ids.get((area_no, qno)) if area_no is not None else by_qno.get(qno)
+        if qno is not None and qid is not None:
+            on_question.setdefault(qid, []).append(check)
         elif area_no in area_nos:
             on_area.setdefault(area_no, []).append(check)
         else:
@@ -109,29 +88,21 @@ def metadata(view: ReportView, page: PageInput) -> str:
     return '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v or missing}</dd>" for k, v in rows) + "</dl>"
 
 
-def question_row(index: int, q: Row, checks: list[Row], page: PageInput) -> str:
+def question_row(q: Row, checks: list[Row], page: PageInput) -> str:
+    qid = question_id(q)
     severity = worst(checks)
     css = "question" + (f" has-{severity}" if severity else "")
+    key = (q.get("area_no"), q.get("question_no"), None)
     text = escape(q.get("question_text") or "")
     catalog_text = q.get("catalog_text")
     if catalog_text and catalog_text != q.get("question_text"):
         text += f'<div class="catalog-text">Catalog: {escape(catalog_text)}</div>'
-    if q.get("confidence") is not None:
-        text += f'<div class="catalog-text">OCR confidence {fmt_num(round(q["confidence"]))}</div>'
+    text += confidence(q.get("confidence"))
+    text += corrected(page, "questions", key, ("achieved", "max", "percent", "question_text"))
     text += check_list(checks, "checks row-checks")
-    page_no = fmt_num(q.get("page"))
-    if page.pdf_href and page_no:
-        page_no = f'<a href="{escape(page.pdf_href)}#page={page_no}">{page_no}</a>'
-    crop = page.crops.get(index)
-    if crop is not None:
-        alt = escape(f"Question {q.get('question_no')} as printed on page {fmt_num(q.get('page'))}")
-        crop_cell = (
-            f'<a href="{escape(crop.href)}"><img class="crop" src="{escape(crop.href)}" '
-            f'width="{crop.width}" height="{crop.height}" alt="{alt}"></a>'
-        )
-    else:
-        reason = page.crop_problem or "no position recorded for this row"
-        crop_cell = f'<span class="nocrop">No crop: {escape(reason)}.</span>'
+    if flagged(checks, q.get("confidence")):
+        text += fix_lines(page, "questions", key, {f: q.get(f) for f in ("achieved", "max", "percent")})
+    alt = f"Question {q.get('question_no')} as printed on page {fmt_num(q.get('page'))}"
     percent = fmt_num(q.get("percent"))
     cells = [
         f'<td class="qno">{escape(q.get("question_no") or "")}</td>',
@@ -141,11 +112,10 @@ def question_row(index: int, q: Row, checks: list[Row], page: PageInput) -> str:
         f'<td class="num">{percent + "%" if percent else ""}</td>',
         f'<td class="catalog">{escape(q.get("catalog_id") or "unmatched")}</td>',
         f'<td class="num">{fmt_num(q.get("match_score") if q.get("match_score") is None else round(q["match_score"]))}</td>',
-        f'<td class="num">{page_no}</td>',
-        f'<td class="crop-cell">{crop_cell}</td>',
+        f'<td class="num">{page_link(page, q.get("page"))}</td>',
+        f'<td class="crop-cell">{crop(page, qid, alt)}</td>',
     ]
-    anchor = escape(f"q-{q.get('area_no')}-{q.get('question_no')}")
-    return f'<tr class="{css}" id="{anchor}">' + "".join(cells) + "</tr>"
+    return f'<tr class="{css}" id="{escape(qid)}">' + "".join(cells) + "</tr>"
 
 
 QUESTION_HEAD = (
@@ -155,55 +125,94 @@ QUESTION_HEAD = (
 )
 
 
-def findings_block(findings: list[Row]) -> str:
+def totals_block(area: Row, checks: list[Row], page: PageInput) -> str:
+    """The area's overview total and 'Poäng' box with their crops; the area's checks beneath them."""
+    no = area["area_no"]
+    key = (no, None, None)
+    total = f"{fmt_num(area.get('score')) or '–'} / {fmt_num(area.get('max')) or '–'}" + (
+        f" ({fmt_num(area.get('percent'))}%)" if area.get("percent") is not None else ""
+    )
+    rows = [
+        (total_id(no), "Overview total", total, "total", ("score", "max", "percent")),
+        (box_id(no), "‘Poäng’ box", fmt_num(area.get("header_score")) or "–", "header", ("header_score",)),
+    ]
+    cells = []
+    for vid, label, shown, prefix, fields in rows:
+        note = confidence(area.get(f"{prefix}_confidence")) + corrected(page, "areas", key, fields)
+        alt = f"{label} of area {no} as printed on page {fmt_num(area.get(f'{prefix}_page'))}"
+        cells.append(
+            f'<tr class="value" id="{vid}"><th>{label}</th><td class="num">{escape(shown)}</td><td>{note}</td>'
+            f'<td class="num">{page_link(page, area.get(f"{prefix}_page"))}</td>'
+            f'<td class="crop-cell">{crop(page, vid, alt)}</td></tr>'
+        )
+    fix = ""
+    if flagged(checks, area.get("total_confidence"), area.get("header_confidence")):
+        fix = fix_lines(page, "areas", key, {f: area.get(f) for f in ("score", "header_score")})
+    return f'<table class="values totals"><tbody>{"".join(cells)}</tbody></table>' + check_list(checks) + fix
+
+
+def findings_block(findings: list[Row], page: PageInput) -> str:
     columns = []
     for kind, title in (("strength", "Strengths (Styrkor)"), ("improvement", "Improvements (Förbättringsmöjligheter)")):
-        items = [f for f in findings if f.get("kind") == kind]
-        body = "".join(
-            f'<li>{escape(f.get("text") or "")} <span class="page-ref">p.&nbsp;{fmt_num(f.get("page"))}</span></li>'
-            for f in items
-        )
+        items = []
+        for f in (f for f in findings if f.get("kind") == kind):
+            position = f"{kind}:{f.get('position')}"
+            key = (f.get("area_no"), None, position)
+            fix = fix_lines(page, "findings", key, {"text": f.get("text")}) if flagged([], f.get("confidence")) else ""
+            items.append(
+                f'<li id="{escape(finding_id(f))}">{escape(f.get("text") or "")} {page_link(page, f.get("page"))}'
+                + confidence(f.get("confidence"))
+                + corrected(page, "findings", key, ("text",))
+                + crop(page, finding_id(f), f"{kind} {f.get('position')} as printed")
+                + fix
+                + "</li>"
+            )
         columns.append(
             f'<div class="{kind}"><h3>{title}</h3>'
-            + (f"<ol>{body}</ol>" if body else "<p class='note'>none extracted</p>")
+            + (f"<ol>{''.join(items)}</ol>" if items else "<p class='note'>none extracted</p>")
             + "</div>"
         )
     return '<div class="findings">' + "".join(columns) + "</div>"
 
 
+def headings_block(sections: list[Row], page: PageInput) -> str:
+    if not sections:
+        return ""
+    rows = "".join(
+        f'<tr id="{escape(heading_id(s))}"><td>{escape(s.get("heading") or "")}</td>'
+        f'<td class="num">{page_link(page, s.get("page"))}</td>'
+        f'<td class="crop-cell">{crop(page, heading_id(s), "heading as printed")}</td></tr>'
+        for s in sections
+    )
+    return f'<h3>Narrative headings</h3><table class="values headings"><tbody>{rows}</tbody></table>'
+
+
 def area_section(
-    area: Row,
-    questions: list[tuple[int, Row]],
-    findings: list[Row],
-    on_question: dict[int, list[Row]],
-    area_checks: list[Row],
-    page: PageInput,
+    area: Row, questions: list[Row], on_question: dict[str, list[Row]], area_checks: list[Row], page: PageInput
 ) -> str:
     no = area["area_no"]
     name = area.get("area_name") or area.get("area_name_canonical") or ""
-    facts = [
-        f"Overview total {fmt_num(area.get('score')) or '–'} / {fmt_num(area.get('max')) or '–'}"
-        + (f" ({fmt_num(area.get('percent'))}%)" if area.get("percent") is not None else ""),
-        f"‘Poäng’ box {fmt_num(area.get('header_score')) or '–'}",
-    ]
+    facts = []
     if area.get("authoritative"):
         facts.append(f"score taken from: {area['authoritative']}")
     if area.get("area_name_canonical") and area.get("area_name_canonical") != name:
         facts.append(f"catalog name: {area['area_name_canonical']}")
     severity = worst(area_checks)
-    rows = "".join(question_row(i, q, on_question.get(i, []), page) for i, q in questions)
+    rows = "".join(question_row(q, on_question.get(question_id(q), []), page) for q in questions)
     table = (
         f'<table class="questions">{QUESTION_HEAD}<tbody>{rows}</tbody></table>'
         if rows
         else '<p class="note">No questions extracted for this area.</p>'
     )
+    view = page.view
     return (
         f'<section class="area{f" has-{severity}" if severity else ""}" id="area-{no}">'
         f"<h2>{no}. {escape(name)}</h2>"
-        f'<p class="facts">{escape(" · ".join(facts))}</p>'
-        + check_list(area_checks)
+        + (f'<p class="facts">{escape(" · ".join(facts))}</p>' if facts else "")
+        + totals_block(area, area_checks, page)
         + table
-        + findings_block(findings)
+        + findings_block([f for f in view.findings if f.get("area_no") == no], page)
+        + headings_block([s for s in view.sections if s.get("area_no") == no], page)
         + "</section>"
     )
 
@@ -212,16 +221,13 @@ def report_page(page: PageInput, footer: str) -> str:
     view = page.view
     on_question, on_area, rest = place_checks(view)
     counts = view.check_counts()
-    questions_by_area: dict[int, list[tuple[int, Row]]] = {}
-    for index, q in enumerate(view.questions):  # the index keys the question's crop and checks
-        questions_by_area.setdefault(q["area_no"], []).append((index, q))
-    findings_by_area = group_by(view.findings, "area_no")
+    questions_by_area = group_by(view.questions, "area_no")
     areas = list(view.areas)
     known = {a["area_no"] for a in areas}
     # Questions of an area without an areas row still need a place on the page.
     areas += [{"area_no": n} for n in sorted(k for k in questions_by_area if k not in known and k is not None)]
-    flagged = {no for no, checks in on_area.items() if worst(checks) == "error"}
-    flagged |= {view.questions[i]["area_no"] for i, checks in on_question.items() if worst(checks) == "error"}
+    flagged_areas = {no for no, checks in on_area.items() if worst(checks) == "error"}
+    flagged_areas |= {q["area_no"] for q in view.questions if worst(on_question.get(question_id(q), [])) == "error"}
     notice = (
         f'<p class="notice">No PDF crops on this page: {escape(page.crop_problem)}.</p>' if page.crop_problem else ""
     )
@@ -229,15 +235,10 @@ def report_page(page: PageInput, footer: str) -> str:
         f'<li><a href="#area-{a["area_no"]}">{a["area_no"]}. {escape(a.get("area_name") or "")}</a></li>' for a in areas
     )
     summary = " · ".join(f"{counts[s]} {s}{'s' if s != 'info' and counts[s] != 1 else ''}" for s in SEVERITIES)
+    if view.corrections:
+        summary += f" · {len(view.corrections)} value(s) corrected by a person"
     sections = "".join(
-        area_section(
-            a,
-            questions_by_area.get(a["area_no"], []),
-            findings_by_area.get(a["area_no"], []),
-            on_question,
-            on_area.get(a["area_no"], []),
-            page,
-        )
+        area_section(a, questions_by_area.get(a["area_no"], []), on_question, on_area.get(a["area_no"], []), page)
         for a in areas
     )
     body = (
@@ -248,7 +249,7 @@ def report_page(page: PageInput, footer: str) -> str:
         + f'<h2>Checks</h2><p class="facts">{escape(summary)}</p>'
         + check_list(rest)
         + "<h2>Area scores</h2>"
-        + area_chart(view.areas, flagged)
+        + area_chart(view.areas, flagged_areas)
         + f'<h2>Areas</h2><ul class="toc">{toc}</ul>'
         + sections
         + "</main>"

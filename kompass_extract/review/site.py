@@ -7,7 +7,6 @@ network. Output is deterministic: the same folder and PDFs give byte-identical f
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -15,17 +14,20 @@ from urllib.parse import quote
 
 from kompass_extract import __version__
 from kompass_extract.common.data import data_text
+from kompass_extract.review.cells import CropLink, PageInput
 from kompass_extract.review.crops import (
     DEFAULT_MARGIN,
     DEFAULT_SCALE,
-    CropRequest,
+    SCAN_GREYS,
+    TEXT_GREYS,
     locate_pdf,
-    parse_bbox,
+    remove_unused,
     render_crops,
 )
-from kompass_extract.review.data import SEVERITIES, ReportView, load_output, read_table
+from kompass_extract.review.data import SEVERITIES, ReportView, load_output, read_table, swedish_key
 from kompass_extract.review.format import fmt_num
-from kompass_extract.review.report_page import CropLink, PageInput, report_page, shell
+from kompass_extract.review.report_page import report_page, shell
+from kompass_extract.review.values import value_regions
 from kompass_extract.write.tables import slug
 
 SITE_DIR = "review"
@@ -39,6 +41,8 @@ class SiteResult:
     index: Path
     pages: list[Path] = field(default_factory=list)
     crops: int = 0
+    rendered: int = 0
+    """Crops rendered by this build; the others were made by an earlier one."""
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -51,34 +55,33 @@ def _href(path: Path, start: Path) -> str:
 
 
 def _crops_for(view: ReportView, out_dir: Path, site: Path, scale: float, margin: tuple[float, float]) -> PageInput:
-    """Render the crops of one report's questions and describe them for its page."""
+    """Make (or find, from an earlier build) the crop of every value of one report, for its page."""
     pdf, problem = locate_pdf(view.report.get("source_file"), out_dir, view.report.get("sha256"))
     page = PageInput(view, crop_problem=problem)
     if pdf is None:
         return page
     page.pdf_href = _href(pdf.resolve(), site.resolve())
-    names: dict[int, str] = {}
-    requests = []
-    for index, q in enumerate(view.questions):
-        bbox = parse_bbox(q.get("bbox"))
-        if bbox is None or q.get("page") is None:
-            continue
-        name = f"{index + 1:03d}-q{slug(str(q.get('question_no')))}.png"
-        names[index] = name
-        requests.append(CropRequest(name, q["page"], bbox))
-    crop_dir = site / CROPS_DIR / slug(view.report_id)
-    crops = render_crops(pdf, requests, crop_dir, scale=scale, margin=margin)
-    for index, name in names.items():
-        crop = crops.get(name)
+    regions = value_regions(view)
+    greys = SCAN_GREYS if view.report.get("ocr") else TEXT_GREYS
+    crops, page.rendered = render_crops(
+        pdf, view.report["sha256"], regions.values(), site / CROPS_DIR, scale=scale, margin=margin, greys=greys
+    )
+    for value_id, request in regions.items():
+        crop = crops.get(request)
         if crop is not None:
-            href = f"{CROPS_DIR}/{slug(view.report_id)}/{quote(name)}"
-            page.crops[index] = CropLink(href, round(crop.width / scale), round(crop.height / scale))
+            href = f"{CROPS_DIR}/{crop.name}"
+            page.crops[value_id] = CropLink(href, round(crop.width / scale), round(crop.height / scale))
     return page
+
+
+def _order(view: ReportView) -> tuple:
+    """Reports with errors first, then by municipality in Swedish order, year and id."""
+    return (view.check_counts()["error"] == 0, swedish_key(view.name), view.report.get("year") or 0, view.report_id)
 
 
 def index_page(views: list[ReportView], failures: list[dict], footer: str) -> str:
     rows = []
-    for view in views:
+    for view in sorted(views, key=_order):
         r = view.report
         counts = view.check_counts()
         total = (
@@ -86,18 +89,37 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
             if r.get("total_score") is not None
             else "–"
         )
+        worst = next((s for s in SEVERITIES if counts[s]), "none")
+        data = f'data-worst="{worst}" data-edition="{escape(r.get("edition") or "unknown")}" data-year="{fmt_num(r.get("year"))}"'
         cells = [
             f'<td><a class="report-link" href="{escape(report_href(view))}">{escape(r.get("municipality") or view.label)}</a></td>',
+            f"<td><code>{escape(view.report_id)}</code></td>",
             f"<td>{escape(r.get('kommunkod') or '')}</td>",
             f'<td class="num">{fmt_num(r.get("year"))}</td>',
             f"<td>{escape(r.get('edition') or 'unknown')}</td>",
+            f'<td class="source">{escape(r.get("source_file") or "")}</td>',
+            f"<td>{'OCR' if r.get('ocr') else ''}</td>",
             f'<td class="num">{escape(total)}</td>',
             *(f'<td class="num{f" count-{s}" if counts[s] else ""}">{counts[s]}</td>' for s in SEVERITIES),
         ]
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        rows.append(f'<tr class="report" {data}>' + "".join(cells) + "</tr>")
+    editions = sorted({v.report.get("edition") or "unknown" for v in views})
+    years = sorted({fmt_num(v.report.get("year")) for v in views if v.report.get("year") is not None}, reverse=True)
+    filters = (
+        '<form class="filters" id="filters">'
+        '<label>Checks <select name="worst"><option value="">all reports</option>'
+        '<option value="error">with errors</option><option value="warning">worst is a warning</option>'
+        '<option value="info">only info</option><option value="none">no checks</option></select></label> '
+        '<label>Edition <select name="edition"><option value="">all</option>'
+        + "".join(f'<option value="{escape(e)}">{escape(e)}</option>' for e in editions)
+        + '</select></label> <label>Year <select name="year"><option value="">all</option>'
+        + "".join(f'<option value="{y}">{y}</option>' for y in years)
+        + '</select></label> <output id="shown"></output></form>'
+    )
     table = (
-        '<table class="reports"><thead><tr><th>Municipality</th><th>Kommunkod</th><th class="num">Year</th>'
-        '<th>Edition</th><th class="num">Total</th><th class="num">Errors</th><th class="num">Warnings</th>'
+        '<table class="reports"><thead><tr><th>Municipality</th><th>Report id</th><th>Kommunkod</th>'
+        '<th class="num">Year</th><th>Edition</th><th>Source file</th><th>OCR</th><th class="num">Total</th>'
+        '<th class="num">Errors</th><th class="num">Warnings</th>'
         f'<th class="num">Info</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
     failed = ""
@@ -109,34 +131,41 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
         failed = f'<h2>Inputs that could not be converted</h2><ul class="checks">{items}</ul>'
     body = (
         "<main><h1>Kommunkompassen review</h1>"
-        f'<p class="facts">{len(views)} report{"s" if len(views) != 1 else ""}. '
+        f'<p class="facts">{len(views)} report{"s" if len(views) != 1 else ""}, those with errors first. '
         "Open a report to compare every extracted number with the spot of the PDF it was read from.</p>"
-        f"{table}{failed}</main>"
+        f"{filters}{table}{failed}</main>"
     )
-    return shell("Kommunkompassen review", body, footer)
+    return shell("Kommunkompassen review", body, footer, data_text("review", "filters.js"))
 
 
 def build_site(
     out_dir: str | Path, *, scale: float = DEFAULT_SCALE, margin: tuple[float, float] = DEFAULT_MARGIN
 ) -> SiteResult:
-    """Write ``<out_dir>/review/`` for every report of an extract output folder; stale crops are removed."""
+    """Write ``<out_dir>/review/`` for every report of an extract output folder.
+
+    Crops made by an earlier build are reused (they are named by the hash of what they show); crops no page
+    refers to any more are removed, so the folder holds exactly what the pages show.
+    """
     out_dir = Path(out_dir)
     views = load_output(out_dir)
     failures = read_table(out_dir / "failures.csv", "failures") if (out_dir / "failures.csv").is_file() else []
     site = out_dir / SITE_DIR
-    shutil.rmtree(site / CROPS_DIR, ignore_errors=True)
     site.mkdir(parents=True, exist_ok=True)
     css = data_text("review", "review.css")
     (site / "review.css").write_text(css, encoding="utf-8")
     footer = escape(f"Built by kompass-extract {__version__} from the tables of this output folder.")
     result = SiteResult(index=site / "index.html")
+    used: set[str] = set()
     for view in views:
         page = _crops_for(view, out_dir, site, scale, margin)
         if page.crop_problem:
             result.problems[view.report_id] = page.crop_problem
         result.crops += len(page.crops)
+        result.rendered += page.rendered
+        used.update(link.href.removeprefix(f"{CROPS_DIR}/") for link in page.crops.values())
         path = site / report_href(view)
         path.write_text(report_page(page, footer), encoding="utf-8")
         result.pages.append(path)
     result.index.write_text(index_page(views, failures, footer), encoding="utf-8")
+    remove_unused(site / CROPS_DIR, used)
     return result

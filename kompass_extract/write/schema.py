@@ -166,6 +166,12 @@ TABLES: dict[str, Table] = {
                 PAGE,
                 _f("total_page", "integer", "Page of the overview total row."),
                 _f("header_page", "integer", "Page of the 'Poäng' box."),
+                _f("total_bbox", "string", "Position of the overview total row on total_page, as bbox.", "pt"),
+                _f("header_bbox", "string", "Position of the 'Poäng' box number on header_page, as bbox.", "pt"),
+                _f(
+                    "total_confidence", "number", "Lowest OCR confidence 0-100 of the total row; empty for text layers."
+                ),
+                _f("header_confidence", "number", "OCR confidence 0-100 of the 'Poäng' box; empty for text layers."),
             ),
             ("report_id", "area_no"),
         ),
@@ -224,6 +230,7 @@ TABLES: dict[str, Table] = {
                 _f("text", "string", "Item text, wrapped lines joined, bullet removed."),
                 PAGE,
                 BBOX,
+                _f("confidence", "number", "Lowest OCR word confidence 0-100 of the item; empty for text layers."),
             ),
             ("report_id", "area_no", "kind", "position"),
         ),
@@ -237,6 +244,7 @@ TABLES: dict[str, Table] = {
                 _f("heading", "string", "Sub-heading as printed ('Allmänt' or a sub-area)."),
                 _f("text", "string", "Paragraphs under the heading, separated by a blank line."),
                 PAGE,
+                BBOX,
             ),
             ("report_id", "area_no", "position"),
         ),

@@ -91,6 +91,10 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
                 "page": area.page,
                 "total_page": area.total_page,
                 "header_page": area.header_page,
+                "total_bbox": format_bbox(area.total_bbox),
+                "header_bbox": format_bbox(area.header_bbox),
+                "total_confidence": area.total_confidence,
+                "header_confidence": area.header_confidence,
             }
         )
         for q in area.questions:
@@ -124,6 +128,7 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
                         "text": f.text,
                         "page": f.page,
                         "bbox": format_bbox(f.bbox),
+                        "confidence": f.confidence,
                     }
                 )
         for pos, s in enumerate(area.sections, 1):
@@ -135,6 +140,7 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
                     "heading": s.heading,
                     "text": s.text,
                     "page": s.page,
+                    "bbox": format_bbox(s.bbox),
                 }
             )
     for c in report.checks:

@@ -1,0 +1,138 @@
+"""The pieces every value of a report page is shown with: its crop, its page link, its checks, its OCR
+confidence, whether a person corrected it, and the corrections.csv line to fill in when it is flagged.
+
+Every text is escaped. The correction line carries the value as published, so a line copied unedited changes
+nothing; the person edits ``value`` and adds ``who`` and ``note``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from kompass_extract.correct import correction_line
+from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
+from kompass_extract.review.data import SEVERITIES, ReportView, Row
+from kompass_extract.review.format import fmt_num
+from kompass_extract.write.tables import value_text
+
+
+@dataclass
+class CropLink:
+    """Where a value's crop is, relative to the page, with its size in CSS pixels (one per PDF point)."""
+
+    href: str
+    width: int
+    height: int
+
+
+@dataclass
+class PageInput:
+    """What the page needs besides the rows: crops by value id, the PDF link and why crops are missing."""
+
+    view: ReportView
+    crops: dict[str, CropLink] = field(default_factory=dict)
+    pdf_href: str | None = None
+    crop_problem: str | None = None
+    rendered: int = 0
+    """How many of the crops were rendered for this page (the others were made by an earlier build)."""
+
+    def corrections(self) -> dict[tuple[Any, ...], Row]:
+        """The report's corrections by (table, area_no, question_no, position, field)."""
+        return {
+            (c.get("table"), c.get("area_no"), c.get("question_no"), c.get("position"), c.get("field")): c
+            for c in self.view.corrections
+        }
+
+
+def check_list(checks: list[Row], css: str = "checks") -> str:
+    if not checks:
+        return ""
+    items = "".join(
+        f'<li class="sev-{escape(c["severity"])}"><span class="sev">{escape(c["severity"])}</span> '
+        f"<code>{escape(c.get('code') or '')}</code> {escape(c.get('message') or '')}</li>"
+        for c in checks
+    )
+    return f'<ul class="{css}">{items}</ul>'
+
+
+def worst(checks: list[Row]) -> str | None:
+    """The most severe severity among ``checks`` (error > warning > info)."""
+    present = {c["severity"] for c in checks}
+    return next((s for s in SEVERITIES if s in present), None)
+
+
+def flagged(checks: list[Row], *confidences: float | None) -> bool:
+    """A value a person should verify: a warning or error on it, or an OCR confidence below the threshold."""
+    low = any(c is not None and c < OCR_CONFIDENCE_THRESHOLD for c in confidences)
+    return low or any(c["severity"] != "info" for c in checks)
+
+
+def crop(page: PageInput, value_id: str, alt: str) -> str:
+    """The value's crop (a link to the image) or why there is none."""
+    link = page.crops.get(value_id)
+    if link is None:
+        reason = page.crop_problem or "no position recorded for this value"
+        return f'<span class="nocrop">No crop: {escape(reason)}.</span>'
+    kind = value_id.split("-", 1)[0]
+    return (
+        f'<a href="{escape(link.href)}"><img class="crop" data-kind="{kind}" '
+        f'src="{escape(link.href)}" width="{link.width}" height="{link.height}" alt="{escape(alt)}"></a>'
+    )
+
+
+def page_link(page: PageInput, page_no: Any) -> str:
+    """'p. N', linked to that page of the PDF when the PDF is there."""
+    text = fmt_num(page_no)
+    if not text:
+        return ""
+    if page.pdf_href:
+        return f'<a class="page-ref" href="{escape(page.pdf_href)}#page={text}">p.&nbsp;{text}</a>'
+    return f'<span class="page-ref">p.&nbsp;{text}</span>'
+
+
+def confidence(value: float | None) -> str:
+    if value is None:
+        return ""
+    css = "conf low" if value < OCR_CONFIDENCE_THRESHOLD else "conf"
+    return f'<span class="{css}">OCR confidence {fmt_num(round(value))}</span>'
+
+
+def corrected(page: PageInput, table: str, key: tuple[Any, Any, Any], fields: tuple[str, ...]) -> str:
+    """'corrected: was X (who: note)' for each of ``fields`` a person corrected."""
+    found = page.corrections()
+    notes = []
+    for name in fields:
+        c = found.get((table, *key, name))
+        if c is not None:
+            who = ", ".join(filter(None, [c.get("who"), c.get("note")]))
+            notes.append(
+                f'<span class="corrected">{escape(name)} corrected: extracted {escape(c.get("original") or "empty")}'
+                + (f" ({escape(who)})" if who else "")
+                + "</span>"
+            )
+    return "".join(notes)
+
+
+def fix_lines(page: PageInput, table: str, key: tuple[Any, Any, Any], values: dict[str, Any]) -> str:
+    """The corrections.csv lines for ``values`` (field -> value as published), ready to edit."""
+    r = page.view.report
+    area_no, question_no, position = key
+    lines = [
+        correction_line(
+            r.get("report_id"),
+            r.get("sha256"),
+            table,
+            name,
+            value_text(value) or "",
+            area_no=area_no,
+            question_no=question_no,
+            position=position,
+        )  # fmt: skip
+        for name, value in values.items()
+    ]
+    return (
+        '<details class="fix"><summary>Correct it: corrections.csv line (edit value, add who and note)</summary>'
+        f"<pre>{escape(chr(10).join(lines))}</pre></details>"
+    )
