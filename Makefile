@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures bench system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ lint: $(STAMP)
 # Regenerate the generated report PDFs and their truth files under fixtures/generated/.
 fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.generate --out fixtures/generated
+
+# Reprint the Chromium-produced reports under fixtures/chromium/ (HTML printed to PDF by headless Chromium).
+chromium-fixtures: $(STAMP) system-deps
+	$(BIN)/python -m kompass_testing.generate --chromium --out fixtures/chromium
+
+# Numbers and list items per PDF producer and list-marker kind over every fixture with a truth.
+figures: $(STAMP)
+	$(BIN)/python -m kompass_testing.figures fixtures/generated fixtures/chromium fixtures/lulea-2018
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[dev,bench]'

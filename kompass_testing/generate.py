@@ -1,6 +1,7 @@
 """Regenerate the committed fixtures: one folder per variant with ``report.pdf`` and ``truth.json``.
 
-Usage: ``python -m kompass_testing.generate --out fixtures/generated [--only NAME ...]``.
+Usage: ``python -m kompass_testing.generate --out fixtures/generated [--only NAME ...]``; with ``--chromium``
+the reports of ``chromium_variants.json`` printed by headless Chromium (:mod:`kompass_testing.html_producer`).
 A variant is one entry of ``variants.json``; adding a layout to the test set needs no code.
 """
 
@@ -41,14 +42,21 @@ def write_variant(spec: dict[str, Any], out_dir: Path) -> Path:
 @click.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--only", multiple=True, help="Variant name to generate (repeatable); default: all.")
-def main(out_dir: Path, only: tuple[str, ...]) -> None:
-    """Generate report PDFs with known answers for every variant in variants.json."""
-    specs = [s for s in variants() if not only or s["name"] in only]
+@click.option("--chromium", is_flag=True, help="Print the variants of chromium_variants.json with headless Chromium.")
+def main(out_dir: Path, only: tuple[str, ...], chromium: bool) -> None:
+    """Generate report PDFs with known answers for every variant in variants.json (or chromium_variants.json)."""
+    if chromium:
+        from kompass_testing.html_producer import html_variants, write_html_variant
+
+        every, write = html_variants(), write_html_variant
+    else:
+        every, write = variants(), write_variant
+    specs = [s for s in every if not only or s["name"] in only]
     unknown = set(only) - {s["name"] for s in specs}
     if unknown:
         raise click.BadParameter(f"unknown variants: {', '.join(sorted(unknown))}", param_hint="--only")
     for spec in specs:
-        folder = write_variant(spec, out_dir)
+        folder = write(spec, out_dir)
         click.echo(f"{folder}: {(folder / 'report.pdf').stat().st_size // 1024} KB", err=True)
 
 

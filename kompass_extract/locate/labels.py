@@ -106,6 +106,19 @@ def strip_bullet(words: list[Word]) -> tuple[bool, list[Word]]:
     return False, words
 
 
+ENUMERATOR_RE = re.compile(r"^(?:\d{1,2}|[a-zA-Z])[.)]$")
+"""A list item's number or letter standing as a word of its own: "1." "12)" "a)" "B."."""
+
+
+def strip_marker(words: list[Word]) -> tuple[bool, list[Word]]:
+    """Like :func:`strip_bullet`, and a leading enumerator ("1.", "a)") counts as a marker too: for lists
+    (findings, the Rubriker box), not for running text where "1." may begin a sentence-like heading."""
+    had, rest = strip_bullet(words)
+    if not had and len(words) > 1 and ENUMERATOR_RE.match(words[0].text):
+        return True, words[1:]
+    return had, rest
+
+
 CONJUNCTIONS = {"och", "eller", "respektive", "resp.", "samt", "som", "till", "men"}
 
 

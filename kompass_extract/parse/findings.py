@@ -20,6 +20,7 @@ from kompass_extract.locate.labels import (
     join_lines,
     starts_with_label,
     strip_bullet,
+    strip_marker,
 )
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
@@ -106,7 +107,7 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
     A line read as a continuation although it could begin an item (a capitalised word after a line that ended
     short or with a full stop, or, in a column without markers, after any line) leaves a doubt on its item.
     """
-    split = [strip_bullet(line.words) for line in lines]
+    split = [strip_marker(line.words) for line in lines]
     marked = any(had for had, _ in split)
     breaks = _Breaks.of(lines, layout)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):

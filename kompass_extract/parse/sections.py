@@ -16,6 +16,7 @@ from kompass_extract.locate.labels import (
     parse_score,
     starts_with_label,
     strip_bullet,
+    strip_marker,
 )
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import Area, Section
@@ -95,7 +96,7 @@ def _box_items(column: list[Line], left: float) -> tuple[list[list[str]], Line |
     for ln in column:
         if parse_number(ln.text) is not None:  # the score, printed under the headings: the list has ended
             break
-        had_bullet, rest = strip_bullet(ln.words)
+        had_bullet, rest = strip_marker(ln.words)
         text = " ".join(w.text for w in (rest if had_bullet else ln.words))
         if had_bullet and rest:
             bullet_style, item_x = True, rest[0].x0
