@@ -147,3 +147,42 @@ def test_unseen_drawn_markers_are_not_silent(monkeypatch: pytest.MonkeyPatch) ->
     }
     warned = {c.area_no for c in report.checks if c.code == CODE}
     assert wrong and wrong <= warned
+
+
+def test_markers_drawn_inside_forms_are_found(tmp_path: Path) -> None:
+    """A producer that wraps content in form XObjects: a disc in a form, inside a page-wide form."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    from kompass_extract.read.document import open_pdf
+    from kompass_extract.read.markers import page_markers
+
+    path = tmp_path / "forms.pdf"
+    c = canvas.Canvas(str(path), pagesize=(600, 800))
+    c.beginForm("dot")
+    c.circle(3, 3, 1.8, stroke=0, fill=1)
+    c.endForm()
+    c.beginForm("page")
+    c.rect(0, 0, 500, 300, stroke=1, fill=0)  # a frame: too large to be a marker, searched inside
+    c.saveState()
+    c.translate(20, 100)
+    c.doForm("dot")
+    c.restoreState()
+    c.endForm()
+    c.saveState()
+    c.translate(50, 400)
+    c.doForm("page")
+    c.restoreState()
+    c.setFont("Helvetica", 10)
+    c.drawString(82, 500, "Tydlig strategi")
+    c.save()
+    doc = open_pdf(str(path))
+    try:
+        (box,) = page_markers(doc.pages[0])
+        x0, top, x1, bottom = box
+        assert (round(x0, 1), round(x1, 1)) == (71.2, 74.8)  # 50 + 20 + 3 -/+ 1.8
+        assert (round(top, 1), round(bottom, 1)) == (800 - 504.8, 800 - 501.2)
+        (line,) = with_markers(doc.pages[0].lines, lambda page: [box])
+        assert line.words[0].text == MARKER
+    finally:
+        doc.close()

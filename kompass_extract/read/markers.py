@@ -25,7 +25,8 @@ MarkerSource = Callable[[int], list[BBox]]
 """Page number -> boxes of that page's markers (see :func:`page_markers`)."""
 MARKER = "\u25aa"
 """Text of a marker word that stands for a drawn shape or picture (a bullet glyph to every parser)."""
-SHAPES = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+FORM = pdfium_c.FPDF_PAGEOBJ_FORM
+MARKER_KINDS = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, FORM)
 MIN_SIDE = 1.2
 """Smallest width or height (points) of a marker: specks and hairlines are no markers."""
 MAX_SIDE = 14.0
@@ -45,20 +46,11 @@ def page_markers(page: Page) -> list[BBox]:
 
 
 def _read_shapes(page: Page) -> list[BBox]:
-    """Small paths and images of the page (top-level objects); the page's frame is worked out only when there
-    is one, since that needs its text page."""
+    """Small paths, images and forms of the page, also inside forms (some producers wrap a page's content in
+    one); the page's frame is worked out only when there is one, since that needs its text page."""
     raw = page.source.raw  # type: ignore[union-attr]
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    found: list[tuple[float, float, float, float]] = []
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        obj = pdfium_c.FPDFPage_GetObject(raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) not in SHAPES:
-            continue
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            continue
-        w, h = right.value - left.value, top.value - bottom.value
-        if MIN_SIDE <= max(w, h) <= MAX_SIDE and min(w, h) >= 0.25:
-            found.append((left.value, bottom.value, right.value, top.value))
+    objects = [pdfium_c.FPDFPage_GetObject(raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw))]
+    found = _small_objects(objects, IDENTITY, 0)
     if not found:
         return []
     textpage = page.source.get_textpage()  # type: ignore[union-attr]
@@ -66,12 +58,55 @@ def _read_shapes(page: Page) -> list[BBox]:
         frame = Frame.of(page.source, textpage, page.text)  # type: ignore[arg-type]
     finally:
         textpage.close()
-    boxes: list[BBox] = []
-    for x0, y0, x1, y1 in found:
-        corners = [frame.point(x, y) for x in (x0, x1) for y in (y0, y1)]
-        xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-        boxes.append((min(xs), min(ys), max(xs), max(ys)))
-    return boxes
+    return [_box(box, frame.point) for box in found]
+
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+FORM_DEPTH = 4
+"""How deep forms inside forms are searched."""
+
+
+def _small_objects(objects: list[object], matrix: Matrix, depth: int) -> list[BBox]:
+    """(left, bottom, right, top) in page space of every marker-sized path, image or form among ``objects``
+    (whose own coordinates ``matrix`` maps to the page); larger forms are searched inside."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    found: list[BBox] = []
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in MARKER_KINDS or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        box = _box((left.value, bottom.value, right.value, top.value), lambda x, y: _apply(matrix, x, y))
+        w, h = box[2] - box[0], box[3] - box[1]
+        if MIN_SIDE <= max(w, h) <= MAX_SIDE and min(w, h) >= 0.25:
+            found.append(box)
+        elif kind == FORM and depth < FORM_DEPTH:
+            m = pdfium_c.FS_MATRIX()
+            pdfium_c.FPDFPageObj_GetMatrix(obj, m)
+            inner = _compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
+            children = [pdfium_c.FPDFFormObj_GetObject(obj, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+            found += _small_objects(children, inner, depth + 1)
+    return found
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _compose(outer: Matrix, inner: Matrix) -> Matrix:
+    """The matrix that applies ``inner`` first, then ``outer``."""
+    a, b, c, d, e, f = inner
+    linear: Matrix = (outer[0], outer[1], outer[2], outer[3], 0.0, 0.0)
+    (a2, b2), (c2, d2), (e2, f2) = _apply(linear, a, b), _apply(linear, c, d), _apply(outer, e, f)
+    return a2, b2, c2, d2, e2, f2
+
+
+def _box(box: BBox, point: Callable[[float, float], tuple[float, float]]) -> BBox:
+    """The box around the four corners of ``box`` mapped by ``point``."""
+    x0, y0, x1, y1 = box
+    corners = [point(x, y) for x in (x0, x1) for y in (y0, y1)]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def with_markers(lines: list[Line], markers_of: MarkerSource | None) -> list[Line]:
