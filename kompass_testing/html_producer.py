@@ -24,7 +24,7 @@ from typing import Any
 from kompass_testing.truth_builder import build_truth, load_json
 
 HTML_DEFAULTS: dict[str, Any] = {
-    "marker": "disc",  # disc | square | circle | image | svg | dash | decimal | hanging | none
+    "marker": "disc",  # disc | square | circle | image | svg | dash | decimal | hanging | none | tight
     "findings_layout": "table",  # table | columns (CSS multi-column, one list per column) | floats
     "box": "table",  # table | float (the Poäng box floated right of the Rubriker list)
     "font": "serif",  # a CSS generic family
@@ -116,6 +116,8 @@ def _css(truth: dict[str, Any]) -> str:
         extra = "ul.m { padding-left: 0.3em; } ul.m li { padding-left: 1.2em; text-indent: -1.2em; }"
     elif marker == "none":
         extra = "ul.m { padding-left: 0.3em; } ul.m li { margin-bottom: 0.45em; }"
+    elif marker == "tight":  # no marker, no indent, no space: only how lines are filled tells (ambiguous)
+        extra = "ul.m { padding-left: 0.3em; }"
     size = float(html["font_size"])
     return f"""
 @page {{ size: A4; margin: 25mm 21mm 23mm 25mm; @bottom-right {{ content: counter(page); font-size: 9pt; }} }}

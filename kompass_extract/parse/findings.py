@@ -11,7 +11,7 @@ after a line that ended short (its first word would have fitted) or with a full 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kompass_extract.locate.labels import (
     fold,
@@ -82,8 +82,10 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
         left, right = header.words[0], header.words[k]
         bullets = _right_column_start(body, left.xc)
         boundary = bullets - 2 if bullets is not None and bullets < right.x1 else right.x0 - 4
-        _read_items(column_lines(body, -1e9, boundary), columns["strength"], layout)
-        _read_items(column_lines(body, boundary, 1e9), columns["improvement"], layout)
+        pair = column_lines(body, -1e9, boundary), column_lines(body, boundary, 1e9)
+        width = _shared_width(*pair)
+        _read_items(pair[0], columns["strength"], layout, width)
+        _read_items(pair[1], columns["improvement"], layout, width)
     else:
         split = next((i for i, ln in enumerate(body) if starts_with_label(ln.text, "improvements")), len(body))
         _read_items(body[:split], columns["strength"], layout)
@@ -101,7 +103,18 @@ def _right_column_start(lines: list[Line], lo: float) -> float | None:
     return next((a for a, b in zip(xs, xs[1:], strict=False) if b - a < 1.5), None)
 
 
-def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
+EQUAL_COLUMNS = 0.85
+"""Two columns whose longest lines are this close in width are taken to be equally wide."""
+
+
+def _shared_width(left: list[Line], right: list[Line]) -> float | None:
+    """The text width of two equally wide columns: the longer of their longest lines (one column's longest
+    line may end an item early; the other's then tells how far its lines may run). None when they differ."""
+    widths = [max((ln.x1 - ln.x0 for ln in col), default=0.0) for col in (left, right)]
+    return max(widths) if min(widths) >= EQUAL_COLUMNS * max(widths) > 0 else None
+
+
+def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: float | None = None) -> None:
     """Items of one column, wrapped lines joined: a marker starts an item; without any, the layout does.
 
     A line read as a continuation although it could begin an item (a capitalised word after a line that ended
@@ -109,15 +122,18 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout) -> None:
     """
     split = [strip_marker(line.words) for line in lines]
     marked = any(had for had, _ in split)
-    breaks = _Breaks.of(lines, layout)
+    breaks = _Breaks.of(lines, layout, width)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not rest:
             continue
-        start, doubtful = (had, breaks.ends_short(n)) if marked else breaks.layout_start(n)
+        if marked:
+            start, doubtful = had, not had and _titled(rest[0].text) and breaks.ends_short(n)
+        else:
+            start, doubtful = breaks.layout_start(n)
         if start or not items:
             items.append(_Item([], line.page))
         item = items[-1]
-        if doubtful and not start and _titled(rest[0].text):
+        if doubtful:
             item.doubt = item.doubt or f"a line beginning {rest[0].text!r} was read as a continuation"
         item.parts.append(" ".join(w.text for w in rest))
         if line.page == item.page:
@@ -136,51 +152,72 @@ class _Breaks:
     """The geometry of one column that tells where items begin when no marker does.
 
     A hanging indent (continuations indented from the first line) marks every line at the first line's x as a
-    start; a gap wider than the column's own line step marks the line after it; a capital after a line that
-    ended with a full stop or short of the column's right edge (greedy line breaking would have put the next
-    word there) marks a start too.
+    start; a gap wider than the column's own line step marks the line after it; so does a line after one that
+    ended short of the column's right edge (greedy line breaking would have put its first word there), and a
+    capital after a full stop.
     """
 
     lines: list[Line]
     hanging: bool
+    spaced: bool
     step: float
+    left: float
     right: float
 
     @classmethod
-    def of(cls, lines: list[Line], layout: Layout) -> _Breaks:
+    def of(cls, lines: list[Line], layout: Layout, width: float | None) -> _Breaks:
+        """``width``: the column's text width when known from a twin column (else its longest line's)."""
         first_x = lines[0].x0 if lines else 0.0
         steps = [
             b.top - a.top
             for a, b in zip(lines, lines[1:], strict=False)
             if a.page == b.page and b.top - a.top > 0.8 * b.size
         ]
-        return cls(
-            lines,
-            any(ln.x0 > first_x + HANG_MIN for ln in lines),
-            min(steps, default=layout.pitch),
-            max((ln.x1 for ln in lines), default=0.0),
+        left = min((ln.x0 for ln in lines), default=0.0)
+        right = max([ln.x1 for ln in lines] + ([left + width] if width and lines else []), default=0.0)
+        breaks = cls(
+            lines, any(ln.x0 > first_x + HANG_MIN for ln in lines), False, min(steps, default=layout.pitch), left, right
         )
+        return replace(breaks, spaced=any(breaks.gap(n) for n in range(1, len(lines))))
+
+    def fits(self, n: int, slack: float = 0.0) -> bool:
+        """The first word of line ``n`` would have fitted at the end of the line before (within ``slack`` of the
+        column's width beyond its right edge): a line breaker that fills lines (as every word processor and
+        browser does) ended that line on purpose."""
+        prev, line = self.lines[n - 1], self.lines[n]
+        first = line.words[0]
+        reach = self.right + slack * (self.right - self.left)
+        return prev.x1 + SPACE_SHARE * line.size + (first.x1 - first.x0) < reach and not prev.text.endswith("-")
 
     def ends_short(self, n: int) -> bool:
         """The line before line ``n`` ended with a full stop or short of the right edge: ``n`` could begin an
         item."""
-        if n == 0:
-            return False
+        return n > 0 and (self.fits(n) or self.lines[n - 1].text.rstrip().endswith((".", "!", "?")))
+
+    def gap(self, n: int) -> bool:
+        """More space above line ``n`` than the column's own line step."""
         prev, line = self.lines[n - 1], self.lines[n]
-        first = line.words[0]
-        fits = prev.x1 + SPACE_SHARE * line.size + (first.x1 - first.x0) < self.right
-        return fits or prev.text.rstrip().endswith((".", "!", "?"))
+        return prev.page == line.page and line.top - prev.top > self.step + GAP_SHARE * line.size
 
     def layout_start(self, n: int) -> tuple[bool, bool]:
-        """(line ``n`` begins an item, the decision is doubtful) in a column without markers."""
+        """(line ``n`` begins an item, it continues one but might begin one) in a column without markers.
+
+        The strongest sign the column shows decides: a hanging indent; else space between items (when any two
+        lines of the column stand apart, every item is set apart so); else how lines are filled: a line after a
+        short line begins an item whatever its first letter, after a full stop only a capital does, and a
+        continuation is doubtful when it begins with a capitalised word or its first word would nearly have
+        fitted on the line before (the column's true width is only known from its longest lines).
+        """
         if n == 0:
             return True, False
-        line, prev = self.lines[n], self.lines[n - 1]
+        line = self.lines[n]
         if self.hanging:
             return abs(line.x0 - self.lines[0].x0) <= HANG_MIN / 2, False
-        gap = prev.page == line.page and line.top - prev.top > self.step + GAP_SHARE * line.size
+        if self.spaced:
+            return self.gap(n), False
         head = line.words[0].text[:1]
-        return gap or ((head.isupper() or head.isdigit()) and self.ends_short(n)), True
+        start = self.fits(n) or ((head.isupper() or head.isdigit()) and self.ends_short(n))
+        return start, not start and (_titled(line.words[0].text) or self.fits(n, NEAR_SHARE))
 
 
 HANG_MIN = 3.0
@@ -189,6 +226,8 @@ GAP_SHARE = 0.25
 """Extra space between two lines (in text sizes, beyond the column's line step) that separates items."""
 SPACE_SHARE = 0.3
 """A space's width in text sizes (generous: a word that fits with it would surely have been set there)."""
+NEAR_SHARE = 0.12
+"""A word that would have fitted in a column this much wider (share of its width) makes a continuation doubtful."""
 
 
 def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
