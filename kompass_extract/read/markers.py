@@ -19,7 +19,8 @@ from collections.abc import Callable
 import pypdfium2.raw as pdfium_c
 
 from kompass_extract.model import BBox
-from kompass_extract.read.document import Frame, Line, Page, Word
+from kompass_extract.read.document import Line, Page
+from kompass_extract.read.geometry import Frame, Word
 
 MarkerSource = Callable[[int], list[BBox]]
 """Page number -> boxes of that page's markers (see :func:`page_markers`)."""
