@@ -115,6 +115,8 @@ class Check:
     message: str
     area_no: int | None = None
     question_no: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    """What the rule compared, as data (expected, got, interval, ...): the numbers behind the message."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kompass_extract.cli import main
 from kompass_extract.model import Area, Check, Question, Report
 from kompass_extract.validate import RULES, SEVERITIES, validate_report
-from kompass_extract.validate import rules as validate_module
+from kompass_extract.validate import run as validate_module
 from kompass_testing.truth_report import report_from_truth
 
 TRUTH = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018" / "truth.json"
@@ -139,6 +139,60 @@ def test_checks_are_deterministic_and_use_documented_codes() -> None:
     first, second = validate_report(truth_report()), validate_report(truth_report())
     assert first == second
     assert all(c.code in RULES and c.severity in SEVERITIES for c in first)
+
+
+def test_each_report_gets_its_own_check_objects() -> None:
+    """Equal checks of two reports are distinct objects: changing one (the batch appends, a person edits) leaves
+    the other alone."""
+    first, second = validate_report(truth_report()), validate_report(truth_report())
+    assert first and all(a is not b for a, b in zip(first, second, strict=True))
+    first[0].details["edited"] = True
+    first[0].message = "edited"
+    assert "edited" not in second[0].details and second[0].message != "edited"
+
+
+def test_details_carry_the_numbers_of_the_message() -> None:
+    report = truth_report()
+    question(report, "2.2").percent = 75  # 14 of 25 cannot be 75 %
+    report.area(1).score = 78
+    checks = {c.code: c for c in validate_report(report)}
+    empty = checks["question-interval-empty"].details
+    assert empty["achieved"] == 14 and empty["percent"] == 75 and empty["max"] == 25
+    assert empty["achieved_interval"] == [13.5, 14.5] and empty["percent_interval"] == [18.625, 18.875]
+    infeasible = checks["area-total-infeasible"]
+    assert infeasible.details["score"] == 78 and infeasible.details["total_interval"] == [77.5, 78.5]
+    assert infeasible.details["rows_interval"][0] > 78.5
+    assert all(json.loads(json.dumps(c.details)) == c.details for c in checks.values())
+
+
+def test_a_new_rule_is_one_registered_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documented way to add a rule: a function registered with code, severity, description and template."""
+    from kompass_extract.validate import hit, registry, rule
+
+    monkeypatch.setattr(registry, "RULES", dict(registry.RULES))
+    monkeypatch.setattr(registry, "_FUNCTIONS", list(registry._FUNCTIONS))
+
+    @rule(
+        "test-long-name",
+        "warning",
+        "An area name longer than 60 characters.",
+        message="{name!r} is {n} long",
+        on="area",
+    )
+    def long_name(area):  # noqa: ANN001, ANN202
+        if area.area.name and len(area.area.name) > 60:
+            yield hit(area=area.no, name=area.area.name, n=len(area.area.name))
+
+    report = truth_report()
+    report.area(3).name = "x" * 61
+    found = [c for c in validate_report(report) if c.code == "test-long-name"]
+    assert [(c.severity, c.area_no, c.message, c.details) for c in found] == [
+        ("warning", 3, f"{'x' * 61!r} is 61 long", {"name": "x" * 61, "n": 61})
+    ]
+    with pytest.raises(ValueError, match="declared twice"):
+        rule("test-long-name", "error", "again", message="", on="area")
+    with pytest.raises(ValueError, match="unknown scope"):
+        rule("test-other", "error", "other", message="", on="page")
 
 
 def test_authoritative_falls_back_to_the_box_then_to_nothing() -> None:
@@ -380,3 +434,15 @@ def test_given_edition_that_the_report_contradicts_is_warned() -> None:
     assert [c.code for c in validate_report(report) if c.severity == "warning"] == ["edition-mismatch"]
     report.provenance["edition"]["given"] = "2016"
     assert [c.code for c in validate_report(report) if c.severity == "warning"] == []
+
+
+def test_details_are_a_json_column_of_checks() -> None:
+    from kompass_extract.write.tables import report_rows
+
+    report = truth_report()
+    question(report, "1.1").achieved = 16  # max 15
+    report.checks = validate_report(report)
+    rows = report_rows(report)["checks"]
+    above = next(r for r in rows if r["code"] == "question-above-max")
+    assert json.loads(above["details"]) == {"achieved": 16, "max": 15, "question_no": "1.1"}
+    assert all(isinstance(json.loads(r["details"]), dict) for r in rows)

@@ -6,9 +6,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from kompass_extract.locate.labels import labels
-from kompass_extract.model import Check, Report
-from kompass_extract.validate import RULES
+from kompass_extract.model import Report
+from kompass_extract.validate import hit, make_check
 from kompass_extract.write.tables import base_report_id
+
+_SAME_REPORT = (
+    "{report_id} has the same scores as {other_report_id} ({other_source_file}): the same report saved twice?"
+)
 
 
 def _month_index(month: str | None) -> int:
@@ -55,7 +59,5 @@ def _flag_same_content(group: list[Report]) -> None:
         first = seen.setdefault(numbers(report), report)
         if first is not report:
             for a, b in ((report, first), (first, report)):
-                message = f"{a.report_id} has the same scores as {b.report_id} ({b.source_file}): the same report saved twice?"
-                a.checks.append(
-                    Check(RULES["possible-duplicate-report"].severity, "possible-duplicate-report", message)
-                )
+                same = hit(report_id=a.report_id, other_report_id=b.report_id, other_source_file=b.source_file)
+                a.checks.append(make_check("possible-duplicate-report", same, _SAME_REPORT))

@@ -15,10 +15,11 @@ from typing import Any
 
 from kompass_extract.correct.file import FINDING_POSITION, CorrectionRow
 from kompass_extract.model import Check, Report
-from kompass_extract.validate import RULES, validate_report
+from kompass_extract.validate import hit, make_check, validate_report
 from kompass_extract.write.tables import value_text
 
 ATTRIBUTES = {"area_name": "name", "question_text": "text"}
+_UNMATCHED = "corrections line {line} ({field} = {shown}) was not applied: {reason}"
 """Output columns whose model attribute has another name."""
 
 
@@ -77,9 +78,9 @@ def correct_report(report: Report, rows: Sequence[CorrectionRow]) -> None:
         found = _locate(report, fix.table, fix.area_no, fix.question_no, fix.position)
         if isinstance(found, str):
             shown = "empty" if fix.value is None else value_text(fix.value)
-            message = f"corrections line {fix.line} ({fix.field} = {shown}) was not applied: {found}"
-            severity = RULES["correction-unmatched"].severity
-            unmatched.append(Check(severity, "correction-unmatched", message, fix.area_no, fix.question_no))
+            details = {"line": fix.line, "field": fix.field, "value": fix.value, "reason": found}
+            missed = hit(area=fix.area_no, question=fix.question_no, **details, text={"shown": shown})
+            unmatched.append(make_check("correction-unmatched", missed, _UNMATCHED))
             continue
         target, area_no = found
         attribute = ATTRIBUTES.get(fix.field, fix.field)

@@ -11,9 +11,12 @@ could as well have begun one).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from statistics import median
 
 from kompass_extract.model import Area, Check, Finding, Report
+from kompass_extract.validate.enrich import ReportFacts
+from kompass_extract.validate.registry import Hit, hit, make_check, rule
 
 CODE = "findings-uncertain"
 SEVERITY = "warning"
@@ -37,28 +40,46 @@ _WORD = re.compile(r"\S+")
 _INNER_MARKER = re.compile(r"(?:^|\s)[\uf0b7\uf0a7\u2022\u25aa\u25a0\u25cf\u25e6\u27a2\u2713](?:\s|$)")
 
 
-def findings_checks(report: Report) -> list[Check]:
+MESSAGE = "area {area_no}: {what}: joined items?"
+
+
+@rule(CODE, SEVERITY, DESCRIPTION, message=MESSAGE, on="report-end")
+def findings_uncertain(facts: ReportFacts) -> Iterator[Hit]:
     """One warning per doubtful item or column, area by area."""
-    checks: list[Check] = []
-    for area in sorted(report.areas, key=lambda a: a.area_no):
-        checks += _area_checks(area)
-    return checks
+    for area in sorted(facts.report.areas, key=lambda a: a.area_no):
+        yield from _area_hits(area)
 
 
-def _area_checks(area: Area) -> list[Check]:
-    checks = []
+def findings_checks(report: Report) -> list[Check]:
+    """The checks of :func:`findings_uncertain` alone (for tests and callers that look only at lists)."""
+    return [make_check(CODE, found, MESSAGE) for found in findings_uncertain(ReportFacts(report, None))]  # type: ignore[arg-type]
+
+
+def _area_hits(area: Area) -> Iterator[Hit]:
     columns = {kind: [f for f in area.findings if f.kind == kind] for kind in KINDS}
     for kind, items in columns.items():
         other = columns["improvement" if kind == "strength" else "strength"]
         if len(items) == 1 and len(other) >= MANY:
-            checks.append(_warn(area, f"one {kind} item beside {len(other)} {KINDS[other[0].kind]}: joined items?"))
+            what = f"one {kind} item beside {len(other)} {KINDS[other[0].kind]}"
+            yield hit(
+                area=area.area_no, area_no=area.area_no, kind=kind, items=1, other_items=len(other), text={"what": what}
+            )
     for item in area.findings:
         siblings = [len(f.text) for f in area.findings if f is not item]
         typical = median(siblings) if siblings else None
         reasons = _item_reasons(item, typical)
         if reasons:
-            checks.append(_warn(area, f"{item.kind} {item.position} {' and '.join(reasons)}: joined items?"))
-    return checks
+            what = f"{item.kind} {item.position} {' and '.join(reasons)}"
+            yield hit(
+                area=area.area_no,
+                area_no=area.area_no,
+                kind=item.kind,
+                position=item.position,
+                length=len(item.text),
+                typical_length=typical,
+                reasons=reasons,
+                text={"what": what},
+            )
 
 
 def _item_reasons(item: Finding, typical: float | None) -> list[str]:
@@ -90,7 +111,3 @@ def item_starts(text: str) -> list[str]:
         if after_sentence or after_lower:
             found.append(word)
     return found
-
-
-def _warn(area: Area, message: str) -> Check:
-    return Check(SEVERITY, CODE, f"area {area.area_no}: {message}", area.area_no)

@@ -258,6 +258,12 @@ TABLES: dict[str, Table] = {
                 AREA_NO,
                 _f("question_no", "string", "Question the check concerns, if any."),
                 _f("message", "string", "What was found, with the numbers."),
+                _f(
+                    "details",
+                    "string",
+                    "The numbers behind the message as a JSON object (e.g. achieved, max, intervals as [low, high]; "
+                    "keys depend on the code, see the README's checks).",
+                ),
             ),
         ),
         Table(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -152,6 +153,7 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
                 "area_no": c.area_no,
                 "question_no": c.question_no,
                 "message": c.message,
+                "details": json.dumps(c.details, ensure_ascii=False, sort_keys=True),
             }
         )
     for c in report.corrections:

@@ -1,0 +1,86 @@
+"""Rules that send a person to the page when numbers read by OCR are unsure or fail a check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
+from kompass_extract.validate.enrich import ROW_ERROR_CODES, AreaFacts
+from kompass_extract.validate.numbers import fmt
+from kompass_extract.validate.registry import Hit, hit, rule
+
+OCR_VERIFY_CODES = ROW_ERROR_CODES | {"area-total-infeasible", "box-sum-mismatch", "box-overview-differ"}
+"""Checks that, when not info, send a person to the page if the numbers were read by OCR."""
+
+_DESCRIPTION = (
+    "A number read by OCR has a confidence below the threshold, or an OCR'd row or area fails a check: "
+    "verify it against the page."
+)
+
+
+def _failing(facts: AreaFacts) -> list[tuple[str | None, str]]:
+    """(question_no, code) of the area's checks that call OCR'd numbers into doubt, first occurrence order."""
+    found = ((c.question_no, c.code) for c in facts.checks if c.severity != "info" and c.code in OCR_VERIFY_CODES)
+    return list(dict.fromkeys(found))
+
+
+def _low(named: list[tuple[str, float | None]]) -> dict[str, float]:
+    return {name: conf for name, conf in named if conf is not None and conf < OCR_CONFIDENCE_THRESHOLD}
+
+
+def _reasons(low: dict[str, float], fails: list[str]) -> str:
+    words = [f"{name} OCR confidence {fmt(conf)} < {fmt(OCR_CONFIDENCE_THRESHOLD)}" for name, conf in low.items()]
+    return "; ".join(words + [f"fails {code}" for code in fails])
+
+
+@rule(
+    "ocr-low-confidence",
+    "warning",
+    _DESCRIPTION,
+    message="verify question {question_no} (achieved {achieved}, max {max}, percent {percent}): {reasons}",
+    on="area-review",
+)
+def ocr_question(facts: AreaFacts) -> Iterator[Hit]:
+    failing = _failing(facts)
+    for q in facts.area.questions:
+        low = _low([("row", q.confidence)])
+        fails = [code for no, code in failing if no == q.question_no and q.confidence is not None]
+        if low or fails:
+            yield hit(
+                area=facts.no,
+                question=q.question_no,
+                question_no=q.question_no,
+                achieved=q.achieved,
+                max=q.max,
+                percent=q.percent,
+                confidence=q.confidence,
+                threshold=OCR_CONFIDENCE_THRESHOLD,
+                fails=fails,
+                text={"reasons": _reasons(low, fails)},
+            )
+
+
+@rule(
+    "ocr-low-confidence",
+    message="verify area {area_no} (box {box}, overview total {score} and the OCR'd rows): {reasons}",
+    on="area-review",
+)
+def ocr_area(facts: AreaFacts) -> Iterator[Hit]:
+    area = facts.area
+    low = _low([("box", area.header_confidence), ("overview total", area.total_confidence)])
+    ocr_read = any(
+        v is not None for v in (area.header_confidence, area.total_confidence, *(q.confidence for q in area.questions))
+    )
+    fails = [code for no, code in _failing(facts) if no is None] if ocr_read else []
+    if low or fails:
+        yield hit(
+            area=facts.no,
+            area_no=facts.no,
+            box=area.header_score,
+            score=area.score,
+            box_confidence=area.header_confidence,
+            total_confidence=area.total_confidence,
+            threshold=OCR_CONFIDENCE_THRESHOLD,
+            fails=fails,
+            text={"reasons": _reasons(low, fails)},
+        )

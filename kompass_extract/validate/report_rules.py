@@ -1,0 +1,122 @@
+"""Rules about the report as a whole: its metadata, its set of areas and its total."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from kompass_extract.validate.enrich import ReportFacts
+from kompass_extract.validate.numbers import EPS, fmt
+from kompass_extract.validate.registry import Hit, declare, hit, rule
+
+
+@rule(
+    "metadata-missing",
+    "warning",
+    "The municipality could not be tied to an SCB kommunkod, or the year of the evaluation was not found: "
+    "the report cannot be placed in a panel without a person's help.",
+    message="municipality not resolved to a kommunkod ({printed})",
+    on="report",
+)
+def kommunkod_missing(facts: ReportFacts) -> Iterator[Hit]:
+    report = facts.report
+    if report.kommunkod is None:
+        printed = f"printed {report.municipality!r}" if report.municipality else "no name found"
+        yield hit(field="kommunkod", municipality=report.municipality, text={"printed": printed})
+
+
+@rule("metadata-missing", message="year of the evaluation not found", on="report")
+def year_missing(facts: ReportFacts) -> Iterator[Hit]:
+    if facts.report.year is None:
+        yield hit(field="year")
+
+
+@rule(
+    "edition-mismatch",
+    "warning",
+    "The edition was given (--edition) but the report's own evidence (area names, questions, year) points to "
+    "another: canonical area names and catalog ids follow the given edition.",
+    message="edition {given} was given, the report reads as {detected} (confidence {confidence_text})",
+    on="report",
+)
+def edition_mismatch(facts: ReportFacts) -> Iterator[Hit]:
+    edition = facts.report.provenance.get("edition", {})
+    given, detected = edition.get("given"), edition.get("detected")
+    if given and detected and given != detected:
+        confidence = edition.get("confidence", 0)
+        yield hit(given=given, detected=detected, confidence=confidence, text={"confidence_text": f"{confidence:.2f}"})
+
+
+@rule(
+    "area-missing",
+    "error",
+    "One of the areas 1-8 is not in the report.",
+    message="area {area_no} is not in the report",
+    on="report",
+)
+def area_missing(facts: ReportFacts) -> Iterator[Hit]:
+    numbers = {a.area_no for a in facts.report.areas}
+    for n in facts.ctx.area_nos:
+        if n not in numbers:
+            yield hit(area=n, area_no=n)
+
+
+@rule(
+    "area-duplicate",
+    "error",
+    "An area number occurs more than once.",
+    message="area {area_no} occurs {count} times",
+    on="report",
+)
+def area_duplicate(facts: ReportFacts) -> Iterator[Hit]:
+    numbers = Counter(a.area_no for a in facts.report.areas)
+    for n, k in sorted(numbers.items()):
+        if k > 1:
+            yield hit(area=n, area_no=n, count=k)
+
+
+@rule(
+    "area-number-invalid",
+    "error",
+    "An area number outside 1-8.",
+    message="area number {area_no} is outside 1-{last_area}",
+    on="report",
+)
+def area_number_invalid(facts: ReportFacts) -> Iterator[Hit]:
+    valid = facts.ctx.area_nos
+    for n in sorted({a.area_no for a in facts.report.areas}):
+        if n not in valid:
+            yield hit(area=n, area_no=n, last_area=valid[-1])
+
+
+@rule(
+    "report-total-over-800",
+    "error",
+    "The overview totals of the areas add up to more than 800.",
+    message="overview totals add up to {total} > {report_max}: {parts}",
+    on="report-end",
+)
+def report_total_over_max(facts: ReportFacts) -> Iterator[Hit]:
+    """The printed overview totals (what ``total_score`` adds up) must not exceed the report maximum."""
+    scores = {a.area_no: a.score for a in facts.report.areas if a.score is not None}
+    total = sum(scores.values())
+    if total > facts.ctx.report_max + EPS:
+        parts = " + ".join(f"{fmt(v)} (area {n})" for n, v in sorted(scores.items()))
+        yield hit(total=total, report_max=facts.ctx.report_max, area_scores=scores, text={"parts": parts})
+
+
+declare(
+    "possible-duplicate-report",
+    "warning",
+    "Two files of one municipality and year carry the same numbers: probably one report saved twice (with "
+    "different bytes, so not caught as a duplicate file). Raised by the batch, which sees both.",
+)
+
+
+declare(
+    "correction-unmatched",
+    "error",
+    "A row of the corrections file (--corrections) names a value the report does not have (the area, question "
+    "or finding is not there, or occurs twice): the correction was not applied. Raised when corrections are "
+    "applied; a row that names no report at all is a failure row instead.",
+)
