@@ -15,7 +15,10 @@ from click.testing import CliRunner
 from kompass_extract.batch import convert
 from kompass_extract.cli import main
 from kompass_extract.review.charts import compare_groups
-from kompass_extract.review.data import find_reports, load_output, read_table
+from kompass_extract.review.data import find_reports, load_output
+from kompass_extract.write.formats import FORMATS, write_outputs
+from kompass_extract.write.readback import read_output_table
+from kompass_extract.write.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "fixtures" / "generated"
@@ -67,17 +70,17 @@ def test_kommun_year_picks_one_report_and_says_which_years_exist(out: Path) -> N
 
 
 def test_areas_carry_concept_and_comparability(out: Path) -> None:
-    areas = read_table(out / "areas.csv", "areas")
+    areas = read_output_table(out, "areas")
     assert all(a["concept"] for a in areas)
-    reports = {r["report_id"]: r["edition"] for r in read_table(out / "reports.csv", "reports")}
+    reports = {r["report_id"]: r["edition"] for r in read_output_table(out, "reports")}
     for a in areas:
         assert a["comparability"] == ("same" if reports[a["report_id"]] == "2016" else "revised" if
                                       reports[a["report_id"]] in ("2010", "2020") else a["comparability"])  # fmt: skip
 
 
 def test_panel_has_one_row_per_report_and_concept(out: Path) -> None:
-    panel = read_table(out / "panel.csv", "panel")
-    areas = read_table(out / "areas.csv", "areas")
+    panel = read_output_table(out, "panel")
+    areas = read_output_table(out, "areas")
     assert len(panel) == len(areas) == 8 * len(VARIANTS)
     assert len({(r["report_id"], r["concept"]) for r in panel}) == len(panel)
     new = truth("skr2020-baseline")
@@ -87,14 +90,65 @@ def test_panel_has_one_row_per_report_and_concept(out: Path) -> None:
 
 
 def test_changes_pair_consecutive_evaluations_per_concept(out: Path) -> None:
-    changes = read_table(out / "changes.csv", "changes")
+    changes = read_output_table(out, "changes")
     skara_old, skara_new = truth("rapport2006-findings-on-page-tops"), truth("skl2016-single-table-unruled")
     assert {r["kommunkod"] for r in changes} == {skara_new["kommunkod"]}  # the only municipality seen twice
     assert len(changes) == 8
-    panel = {(r["report_id"], r["concept"]): r["score"] for r in read_table(out / "panel.csv", "panel")}
+    panel = {(r["report_id"], r["concept"]): r["score"] for r in read_output_table(out, "panel")}
     for r in changes:
         assert (r["year_before"], r["year_after"]) == (skara_old["year"], skara_new["year"])
         assert r["score_before"] == panel[(r["report_id_before"], r["concept"])]
         assert r["difference"] == r["score_after"] - r["score_before"]
         assert r["comparable"] is False and r["comparability"] in ("revised", "different") and r["reason"]
     assert next(r for r in changes if r["concept"] == "results-efficiency")["comparability"] == "different"
+
+
+# --- formats ------------------------------------------------------------------------------------------------
+
+COMBINATIONS = [tuple(f for i, f in enumerate(FORMATS) if mask >> i & 1) for mask in range(1, 2 ** len(FORMATS))]
+
+
+@pytest.fixture(scope="module")
+def tables(out: Path) -> dict[str, list[dict]]:
+    return {name: read_output_table(out, name) for name in TABLES}
+
+
+@pytest.mark.parametrize("formats", COMBINATIONS, ids="+".join)
+def test_datapackage_is_valid_for_every_format_combination(formats, tables, tmp_path: Path) -> None:
+    frictionless = pytest.importorskip("frictionless", reason="frictionless is in the dev extra")
+    dialect = "excel-sv" if len(formats) % 2 else "default"  # half the combinations with the Excel CSVs too
+    written, _ = write_outputs(tmp_path, tables, formats=formats, csv_dialect=dialect)
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in package["resources"]} | {"datapackage.json"} == set(written)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])[:5]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "sqlite", "xlsx", "excel-sv"])
+def test_every_format_reads_back_the_same_rows(fmt: str, tables, tmp_path: Path) -> None:
+    write_outputs(tmp_path, tables, formats=("parquet", "sqlite", "xlsx"), csv_dialect="excel-sv")
+    for name in ("reports", "questions", "changes"):
+        assert read_output_table(tmp_path, name, fmt) == read_output_table(tmp_path, name, "csv"), name
+    assert {type(r["question_no"]) for r in read_output_table(tmp_path, "questions", fmt)} == {str}
+
+
+def test_formats_add_up_and_review_chart_and_propose_read_any_of_them(out: Path, tmp_path: Path) -> None:
+    inputs = [str(GENERATED / v / "report.pdf") for v in VARIANTS[:2]]
+    folder = tmp_path / "o"
+    convert(inputs, folder, jobs=1)
+    summary = convert(inputs, folder, jobs=1, formats=("xlsx",))
+    assert (folder / "reports.parquet").is_file() and (folder / "kompass.xlsx").is_file()
+    assert any("parquet" in w and "earlier run" in w for w in summary.warnings)
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert {"kompass.xlsx", "reports.parquet", "reports.csv"} <= {r["path"] for r in package["resources"]}
+    for path in [*folder.glob("*.csv"), *folder.glob("*.parquet")]:  # only the workbook is left
+        path.unlink()
+    runner = CliRunner()
+    key = truth(VARIANTS[0])["kommunkod"]
+    assert runner.invoke(main, ["chart", str(folder), "--kommun", key, "--out", str(tmp_path / "t.png")]).exit_code == 0
+    proposed = runner.invoke(main, ["catalog", "propose", str(folder)])
+    assert proposed.exit_code == 0 and "\nedition,area_no," in proposed.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = runner.invoke(main, ["chart", str(empty), "--kommun", key])
+    assert refused.exit_code != 0 and "reports.parquet" in refused.output

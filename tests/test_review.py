@@ -173,7 +173,9 @@ def test_load_output_types_columns_and_finds_municipalities(output_dir: Path):
 
 def test_load_output_reads_the_excel_dialect(tmp_path: Path):
     write_output(tmp_path, [score_only_report("0180-2012", "Stockholm", "0180", 2012, "2010", 0.5)], "excel-sv")
-    assert ";" in (tmp_path / "areas.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert ";" in (tmp_path / "excel-sv" / "areas.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    for default_csv in tmp_path.glob("*.csv"):  # a folder with the Swedish Excel CSVs alone is still readable
+        default_csv.unlink()
     (view,) = load_output(tmp_path)
     assert view.report["kommunkod"] == "0180" and view.report["ocr"] is False
     assert [a["score"] for a in view.areas][:2] == [61.5, 62.5]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kompass_extract.write import formats as writers
-from kompass_extract.write.formats import atomic_path, coerce, datapackage, format_csv_value, write_outputs
+from kompass_extract.write.formats import atomic_path, coerce, format_csv_value, output_plan, write_outputs
 from kompass_extract.write.schema import TABLES
 
 
@@ -83,33 +83,59 @@ def test_all_formats_follow_the_schema_and_keep_text(tmp_path: Path) -> None:
     assert book["findings"]["E2"].value == "=SUM(A1) ok" and book["findings"]["E2"].data_type == "s"
 
 
-def test_datapackage_is_generated_from_the_schema() -> None:
-    package = datapackage(("csv", "parquet"))
-    assert [r["name"] for r in package["resources"]] == list(TABLES)
+def test_datapackage_is_generated_from_the_schema(tmp_path: Path) -> None:
+    write_outputs(tmp_path, sample_tables(), formats=("csv", "parquet", "sqlite"), csv_dialect="excel-sv")
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    names = [r["name"] for r in package["resources"]]
+    assert names[: len(TABLES)] == list(TABLES)
     questions = next(r for r in package["resources"] if r["name"] == "questions")
     assert questions["path"] == "questions.csv"
     assert questions["schema"]["primaryKey"] == ["report_id", "question_no"]
     achieved = next(f for f in questions["schema"]["fields"] if f["name"] == "achieved")
     assert (achieved["type"], achieved["unit"]) == ("number", "points") and achieved["description"]
+    assert next(f for f in questions["schema"]["fields"] if f["name"] == "question_no")["type"] == "string"
     assert questions["schema"]["foreignKeys"][0]["reference"]["resource"] == "reports"
-    assert datapackage(("parquet",))["resources"][0]["path"] == "reports.parquet"
-    swedish = datapackage(("csv",), "excel-sv")["resources"][0]
-    assert swedish["dialect"]["delimiter"] == ";"
+    reports = next(r for r in package["resources"] if r["name"] == "reports")["schema"]["fields"]
+    assert next(f for f in reports if f["name"] == "kommunkod")["constraints"] == {"pattern": "^[0-9]{4}$"}
+    assert next(f for f in reports if f["name"] == "edition")["constraints"]["enum"] == [
+        "pre2010",
+        "2010",
+        "2016",
+        "2020",
+    ]
+    swedish = next(r for r in package["resources"] if r["name"] == "reports-excel-sv")
+    assert swedish["path"] == "excel-sv/reports.csv" and swedish["dialect"]["delimiter"] == ";"
     assert next(f for f in swedish["schema"]["fields"] if f["name"] == "total_score")["decimalChar"] == ","
+    files = {r["path"]: r for r in package["resources"]}
+    assert set(files) | {"datapackage.json"} == {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.*")}
+    sqlite_bytes = (tmp_path / "kompass.sqlite").read_bytes()
+    assert files["kompass.sqlite"]["bytes"] == len(sqlite_bytes) and files["kompass.sqlite"]["type"] == "file"
+    assert package["licenses"] and package["sources"] and package["created"] and package["version"]
 
 
-def test_excel_sv_dialect(tmp_path: Path) -> None:
+def test_excel_sv_dialect_is_written_beside_the_default_csvs(tmp_path: Path) -> None:
     write_outputs(tmp_path, sample_tables(), formats=("csv",), csv_dialect="excel-sv")
-    raw = (tmp_path / "reports.csv").read_bytes()
+    assert (tmp_path / "reports.csv").read_text(encoding="utf-8").startswith("report_id,source_file,")
+    raw = (tmp_path / "excel-sv" / "reports.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())
     text = raw.decode("utf-8-sig")
     assert text.startswith("report_id;source_file;") and ";426,5;" in text
-    assert json.loads((tmp_path / "datapackage.json").read_text())["resources"][0]["encoding"] == "utf-8-sig"
+    resources = json.loads((tmp_path / "datapackage.json").read_text())["resources"]
+    assert next(r for r in resources if r["path"] == "excel-sv/reports.csv")["encoding"] == "utf-8-sig"
+
+
+def test_formats_add_up_and_the_plan_says_so() -> None:
+    formats, dialect, notes = output_plan(("xlsx",), "default", ["reports.csv", "reports.parquet", "datapackage.json"])
+    assert formats == ("csv", "parquet", "xlsx") and dialect == "default"
+    assert len(notes) == 1 and "parquet" in notes[0]
+    formats, dialect, notes = output_plan(("sqlite",), "default", ["reports.csv", "excel-sv/reports.csv"])
+    assert formats == ("csv", "sqlite") and dialect == "excel-sv" and "excel-sv" in notes[0]
+    assert output_plan(("csv", "parquet"), "default", []) == (("csv", "parquet"), "default", [])
 
 
 def test_writing_twice_gives_identical_bytes(tmp_path: Path) -> None:
-    write_outputs(tmp_path / "a", sample_tables())
-    write_outputs(tmp_path / "b", sample_tables())
+    write_outputs(tmp_path / "a", sample_tables(), created="2026-01-01T00:00:00+00:00")
+    write_outputs(tmp_path / "b", sample_tables(), created="2026-01-01T00:00:00+00:00")
     for path in (tmp_path / "a").iterdir():
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 

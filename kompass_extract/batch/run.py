@@ -36,6 +36,7 @@ from kompass_extract.write.formats import (
     DEFAULT_FORMATS,
     FORMATS,
     atomic_path,
+    output_plan,
     staged_paths,
     write_json,
     write_outputs,
@@ -43,6 +44,8 @@ from kompass_extract.write.formats import (
 from kompass_extract.write.schema import TABLES
 from kompass_extract.write.tables import changes_rows, panel_rows, report_rows, slug
 
+PUBLICATION_MARKER = ".cache/last-publication"
+"""Key and files of the last complete publication: what the next run may skip, rewrite or remove."""
 UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.code, INTERNAL_ERROR})
 """Failures that depend on the machine or the moment rather than the file: tried again on the next run."""
 
@@ -234,9 +237,12 @@ def convert(
 
     ordered = [outcomes[p] for p in sorted(outcomes)]
     key_options = {**result_options, "corrections": corrections_digest(fixes) if fixes else None}
+    previous = _last_publication(out)
+    formats, csv_dialect, notes = output_plan(formats, csv_dialect, previous.get("files", ()))
+    summary.warnings += notes
     publish_key = None if force else _publish_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
     _publish(out, ordered, summary, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
-             corrections=fixes, corrections_file=str(corrections))  # fmt: skip
+             corrections=fixes, corrections_file=str(corrections), previous=previous)  # fmt: skip
     summary.seconds = round(time.perf_counter() - clock, 3)
     runs_dir = out / "runs"
     with atomic_path(runs_dir / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
@@ -256,6 +262,12 @@ def _publish_key(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _last_publication(out: Path) -> dict[str, Any]:
+    """The key and the files of the last complete publication in ``out`` ({} when there is none)."""
+    marker = out / PUBLICATION_MARKER
+    return json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else {}
+
+
 def _publish(
     out: Path,
     outcomes: list[Outcome],
@@ -266,6 +278,7 @@ def _publish(
     publish_key: str | None = None,
     corrections: Sequence[CorrectionRow] = (),
     corrections_file: str = "",
+    previous: dict[str, Any] | None = None,
 ) -> None:
     """Assign report ids, apply the corrections, fill the summary, and write the report JSONs and every table.
 
@@ -337,8 +350,7 @@ def _publish(
     summary.from_cache = sum(1 for o in outcomes if o.cached)
     summary.checks = dict(sorted(Counter(c.severity for r in reports for c in r.checks).items()))
 
-    marker = out / ".cache" / "last-publication"
-    previous = json.loads(marker.read_text(encoding="utf-8")) if publish_key and marker.is_file() else {}
+    previous = previous or {}
     if publish_key and previous.get("key") == publish_key and all((out / f).is_file() for f in previous["files"]):
         summary.files = previous["files"]
         return
@@ -353,8 +365,13 @@ def _publish(
                 data = {**extracted, "report_id": o.report.report_id, "source_file": o.path, "sha256": o.sha256,
                         "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip
                 write_json(stage(report_dir / name), data, indent=None)
-    written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect)
+    written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect, created=summary.started_at)
     summary.warnings += warnings
+    gone = [f for f in previous.get("files", []) if f not in written and not f.startswith("reports/")]
+    for name in gone:  # only files an earlier run of the tool published here, and only those it no longer writes
+        (out / name).unlink(missing_ok=True)
+    if gone:
+        summary.warnings.append(f"removed {', '.join(gone)}: written here by an earlier run, no longer produced")
     stale = [p for p in (report_dir.glob("*.json") if report_dir.exists() else []) if p.name not in names]
     if stale:
         summary.warnings.append(
@@ -365,5 +382,5 @@ def _publish(
         path.unlink()
     summary.files = written + [f"reports/{name}" for name in sorted(names)]
     if publish_key:  # written last: a run killed before this point is published again by the next one
-        with atomic_path(marker) as tmp:
+        with atomic_path(out / PUBLICATION_MARKER) as tmp:
             write_json(tmp, {"key": publish_key, "files": summary.files})

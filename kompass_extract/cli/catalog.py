@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TextIO
 
 import click
@@ -73,30 +72,19 @@ def propose(cat: Catalog, directory: str, out: str | None) -> None:
     example report ids. Review them, drop the last four columns and append them to criteria.csv.
     """
     from kompass_extract.match.propose import PROPOSAL_FIELDS, propose_rows
+    from kompass_extract.write.readback import OutputFolderError, read_output_table
 
-    folder = Path(directory)
-    missing = [n for n in ("questions.csv", "reports.csv") if not (folder / n).exists()]
-    if missing:
-        raise click.UsageError(f"{directory} has no {' or '.join(missing)}: is it an extract output folder?")
-    rows = propose_rows(_read_csv(folder / "questions.csv"), _read_csv(folder / "reports.csv"), cat)
+    try:
+        questions, reports = (read_output_table(directory, t, as_text=True) for t in ("questions", "reports"))
+    except OutputFolderError as exc:
+        raise click.UsageError(str(exc)) from None
+    rows = propose_rows(questions, reports, cat)
     if out:
         with open(out, "w", newline="", encoding="utf-8") as f:
             _write_csv(f, PROPOSAL_FIELDS, rows)
     else:
         _write_csv(sys.stdout, PROPOSAL_FIELDS, rows)
     click.echo(f"{len(rows)} proposed row(s) from {directory}", err=True)
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    from kompass_extract.write.formats import read_output_csv
-
-    rows, decimal = read_output_csv(path)
-    if decimal == ",":  # Swedish Excel dialect: numbers back to the catalog's decimal point
-        rows = [{k: v.replace(",", ".") if k in NUMERIC else v for k, v in row.items()} for row in rows]
-    return rows
-
-
-NUMERIC = ("match_score", "achieved", "max", "percent", "score_low", "score_high", "confidence", "edition_confidence")
 
 
 def _write_csv(stream: TextIO, fields: Iterable[str], rows: Iterable[dict]) -> None:

@@ -49,7 +49,7 @@ def _edition(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats,
               help=f"Comma-separated output formats: {', '.join(FORMATS)}.")  # fmt: skip
 @click.option("--csv-dialect", type=click.Choice(sorted(CSV_DIALECTS)), default="default", show_default=True,
-              help="'excel-sv': semicolons, BOM and decimal commas for Swedish Excel.")  # fmt: skip
+              help="'excel-sv': also write semicolons, BOM and decimal commas for Swedish Excel in OUT/excel-sv/.")  # fmt: skip
 @click.option("--edition", callback=_edition, help="Take the criteria edition as given instead of detecting it.")
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="OCR pages without a text layer: auto, never, always.")  # fmt: skip
@@ -67,7 +67,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
             **options: Any) -> None:  # fmt: skip
     """Convert Kommunkompass report PDFs (files, folders, glob patterns) into tables in OUT.
 
-    Writes every table as CSV and Parquet (see --format), datapackage.json describing them,
+    Writes every table as CSV and Parquet (see --format; CSV always), datapackage.json describing every file,
     reports/<report_id>.json with each whole report, and a run summary under runs/. Results are
     cached in OUT/.cache: a rerun converts only new or changed files.
     """

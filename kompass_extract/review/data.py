@@ -1,8 +1,7 @@
 """Read an output folder written by ``kompass-extract extract --out DIR`` back into typed rows.
 
-The review site and the charts show exactly what was published, so they read the CSV tables (not
-the cache or the PDF) and type each column by its declaration in :data:`kompass_extract.write.schema.TABLES`:
-a kommunkod such as "0115" stays a string, an empty cell becomes ``None``.
+The review site and the charts show exactly what was published, so they read the tables (not the cache
+or the PDF), in whichever format the folder holds (:mod:`kompass_extract.write.readback`).
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kompass_extract.validate import SEVERITIES
-from kompass_extract.write.formats import read_output_csv
-from kompass_extract.write.schema import TABLES
+from kompass_extract.write.readback import OutputFolderError, output_format, read_output_table
 from kompass_extract.write.tables import authoritative_score
 
 Row = dict[str, Any]
@@ -68,39 +66,13 @@ class ReportView:
         return authoritative_score(area)
 
 
-def parse_value(text: str | None, type_: str, decimal: str = ".") -> Any:
-    """One CSV cell typed by its frictionless type; empty cells are missing values."""
-    if text is None or text == "":
-        return None
-    if type_ in ("integer", "number"):
-        number = float(text.replace(decimal, ".")) if decimal != "." else float(text)
-        return int(number) if type_ == "integer" else number
-    if type_ == "boolean":
-        return text.strip().lower() in ("true", "1", "yes")
-    return text
-
-
-def read_table(path: Path, table: str) -> list[Row]:
-    """Rows of one output table in either CSV dialect of ``extract`` (',' and '.', or Excel's ';' and ',').
-
-    Columns the schema does not know are kept as strings.
-    """
-    types = {f.name: f.type for f in TABLES[table].fields}
-    rows, decimal = read_output_csv(path)
-    return [{k: parse_value(v, types.get(k, "string"), decimal) for k, v in row.items()} for row in rows]
-
-
 def load_output(out_dir: str | Path) -> list[ReportView]:
     """Every report of an output folder with its rows, sorted by municipality (Swedish order), year and id."""
-    out_dir = Path(out_dir)
-    if not (out_dir / "reports.csv").is_file():
-        raise ReviewInputError(
-            f"{out_dir} has no reports.csv; is it a folder written by 'kompass-extract extract --out'?"
-        )
-    tables = {
-        name: read_table(out_dir / f"{name}.csv", name) if (out_dir / f"{name}.csv").is_file() else []
-        for name in TABLE_NAMES
-    }
+    try:
+        fmt = output_format(out_dir)
+    except OutputFolderError as exc:
+        raise ReviewInputError(str(exc)) from None
+    tables = {name: read_output_table(out_dir, name, fmt) for name in TABLE_NAMES}
     views = {row["report_id"]: ReportView(row) for row in tables["reports"]}
     for name in TABLE_NAMES[1:]:
         for row in tables[name]:

@@ -24,10 +24,11 @@ from kompass_extract.review.crops import (
     remove_unused,
     render_crops,
 )
-from kompass_extract.review.data import SEVERITIES, ReportView, load_output, read_table, swedish_key
+from kompass_extract.review.data import SEVERITIES, ReportView, load_output, swedish_key
 from kompass_extract.review.format import fmt_num
 from kompass_extract.review.report_page import report_page, shell
 from kompass_extract.review.values import value_regions
+from kompass_extract.write.readback import read_output_table
 from kompass_extract.write.tables import slug
 
 SITE_DIR = "review"
@@ -148,7 +149,7 @@ def build_site(
     """
     out_dir = Path(out_dir)
     views = load_output(out_dir)
-    failures = read_table(out_dir / "failures.csv", "failures") if (out_dir / "failures.csv").is_file() else []
+    failures = read_output_table(out_dir, "failures")
     site = out_dir / SITE_DIR
     site.mkdir(parents=True, exist_ok=True)
     css = data_text("review", "review.css")

@@ -14,12 +14,12 @@ import json
 import math
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kompass_extract import __version__
 from kompass_extract.common.files import FILE_MODE, atomic_path, staged_paths  # noqa: F401 (re-exported)
 from kompass_extract.write.schema import TABLES, Table
 
@@ -214,64 +214,53 @@ def write_xlsx(path: str | os.PathLike[str], tables: Mapping[str, Rows]) -> None
     book.save(path)
 
 
-# --- data dictionary ------------------------------------------------------------------------------------------
+# --- the set of files -----------------------------------------------------------------------------------------
 
-_RESOURCE_FORMATS = {
-    "csv": ("csv", "text/csv"),
-    "parquet": ("parquet", "application/vnd.apache.parquet"),
-}
+EXCEL_SV_DIR = "excel-sv"
+"""Folder of the Swedish Excel dialect's CSVs, beside the default ones (R, pandas and Excel users share a folder)."""
 
 
-def datapackage(formats: Sequence[str] = DEFAULT_FORMATS, csv_dialect: str = "default") -> dict[str, Any]:
-    """The frictionless data package describing every table, generated from :data:`TABLES`.
+def output_files(formats: Sequence[str], csv_dialect: str = "default") -> list[str]:
+    """The files (relative paths) an output set of these formats consists of, ``datapackage.json`` last."""
+    names = [f"{t}.csv" for t in TABLES]
+    if csv_dialect == "excel-sv":
+        names += [f"{EXCEL_SV_DIR}/{t}.csv" for t in TABLES]
+    if "parquet" in formats:
+        names += [f"{t}.parquet" for t in TABLES]
+    names += [n for f, n in (("sqlite", SQLITE_NAME), ("xlsx", XLSX_NAME)) if f in formats]
+    return names + [DATAPACKAGE_NAME]
 
-    Resources point at the CSV files when CSV is written, otherwise at the Parquet files.
+
+def formats_of(files: Iterable[str]) -> tuple[set[str], str]:
+    """The formats and CSV dialect an earlier output set consisted of, from its list of files."""
+    files = set(files)
+    base = set(output_files(()))
+    formats = {f for f in FORMATS if (set(output_files((f,))) - base) & files} | {"csv"}
+    return formats, "excel-sv" if f"{EXCEL_SV_DIR}/reports.csv" in files else "default"
+
+
+def output_plan(
+    formats: Sequence[str], csv_dialect: str, previous_files: Iterable[str] = ()
+) -> tuple[tuple[str, ...], str, list[str]]:
+    """What to write: the formats asked for plus those the folder already holds, so formats add up.
+
+    CSV is always written (``datapackage.json`` describes it; every reader takes it). A format an earlier run
+    wrote into the folder is written again from this run's data rather than deleted or left describing
+    another run; the notes say so. Returns (formats, csv dialect, notes).
     """
-    fmt = next(f for f in ("csv", "parquet") if f in formats)
-    dialect = CSV_DIALECTS[csv_dialect]
-    resources = []
-    for table in TABLES.values():
-        fields = []
-        for f in table.fields:
-            field: dict[str, Any] = {"name": f.name, "type": f.type, "description": f.description}
-            if f.unit:
-                field["unit"] = f.unit
-            if fmt == "csv" and f.type == "number" and dialect.decimal != ".":
-                field["decimalChar"] = dialect.decimal
-            fields.append(field)
-        schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
-        if table.primary_key:
-            schema["primaryKey"] = list(table.primary_key)
-        if table.name != "reports" and "report_id" in table.field_names:
-            schema["foreignKeys"] = [
-                {"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}
-            ]
-        extension, mediatype = _RESOURCE_FORMATS[fmt]
-        resource: dict[str, Any] = {
-            "name": table.name,
-            "path": f"{table.name}.{extension}",
-            "profile": "tabular-data-resource",
-            "format": extension,
-            "mediatype": mediatype,
-            "description": table.description,
-            "schema": schema,
-        }
-        if fmt == "csv":
-            resource["encoding"] = dialect.encoding
-            resource["dialect"] = {
-                "delimiter": dialect.delimiter,
-                "header": True,
-                "lineTerminator": dialect.lineterminator,
-            }
-        resources.append(resource)
-    return {
-        "profile": "tabular-data-package",
-        "name": "kommunkompassen",
-        "title": "Kommunkompassen evaluation reports",
-        "description": "Scores, questions, findings and narrative of Kommunkompassen reports, extracted from the PDFs.",
-        "generator": f"kompass-extract {__version__}",
-        "resources": resources,
-    }
+    kept, kept_dialect = formats_of(previous_files) if previous_files else (set(), "default")
+    chosen = tuple(f for f in FORMATS if f in formats or f in kept or f == "csv")
+    dialect = "excel-sv" if "excel-sv" in (csv_dialect, kept_dialect) else "default"
+    notes = []
+    added = [f for f in chosen if f not in formats and f in kept and f != "csv"] + (
+        [f"{EXCEL_SV_DIR}/ CSVs"] if dialect != csv_dialect else []
+    )
+    if added:
+        notes.append(
+            f"also rewrote {', '.join(added)}: written into this folder by an earlier run, now updated so that "
+            "every format describes this run (delete those files to stop this)"
+        )
+    return chosen, dialect, notes
 
 
 def write_outputs(
@@ -280,12 +269,17 @@ def write_outputs(
     *,
     formats: Sequence[str] = DEFAULT_FORMATS,
     csv_dialect: str = "default",
+    created: str | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Write every table in each format plus ``datapackage.json``; publish them together.
+    """Write every table as CSV and in each format asked for, plus ``datapackage.json``; publish them together.
 
-    ``tables`` must hold rows for every table of :data:`TABLES`. Returns (file names written, warnings).
-    ``datapackage.json`` is written when CSV or Parquet is among the formats (its resources need a file).
+    ``tables`` must hold rows for every table of :data:`TABLES`. CSV is always written; ``csv_dialect='excel-sv'``
+    adds the Swedish Excel dialect's CSVs in ``excel-sv/`` beside them. ``created`` (ISO 8601) dates the data
+    package (default: now). Nothing is deleted here: which earlier files go is the caller's decision.
+    Returns (file names written, warnings).
     """
+    from kompass_extract.write.package import add_integrity, csv_resources, datapackage, file_resource
+
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown format(s): {', '.join(unknown)}")
@@ -293,33 +287,42 @@ def write_outputs(
         raise ValueError(f"tables must be exactly {sorted(TABLES)}")
     ordered = {name: tables[name] for name in TABLES}
     out = Path(out_dir)
-    written: list[str] = []
+    staged: dict[str, Path] = {}
     warnings: list[str] = []
+    resources = csv_resources("", CSV_DIALECTS["default"])
     with staged_paths() as stage:
+
+        def path(name: str) -> Path:
+            staged[name] = stage(out / name)
+            return staged[name]
+
         for name, rows in ordered.items():
-            if "csv" in formats:
-                write_csv(stage(out / f"{name}.csv"), TABLES[name], rows, CSV_DIALECTS[csv_dialect])
-                written.append(f"{name}.csv")
+            write_csv(path(f"{name}.csv"), TABLES[name], rows)
+            if csv_dialect == "excel-sv":
+                write_csv(path(f"{EXCEL_SV_DIR}/{name}.csv"), TABLES[name], rows, CSV_DIALECTS["excel-sv"])
             if "parquet" in formats:
-                write_parquet(stage(out / f"{name}.parquet"), TABLES[name], rows)
-                written.append(f"{name}.parquet")
+                write_parquet(path(f"{name}.parquet"), TABLES[name], rows)
+                resources.append(
+                    file_resource(
+                        f"{name}-parquet", f"{name}.parquet", "parquet", f"Parquet: {TABLES[name].description}"
+                    )
+                )
+        if csv_dialect == "excel-sv":
+            resources += csv_resources(EXCEL_SV_DIR, CSV_DIALECTS["excel-sv"], "-excel-sv")
         if "sqlite" in formats:
-            warnings += write_sqlite(stage(out / SQLITE_NAME), ordered)
-            written.append(SQLITE_NAME)
+            warnings += write_sqlite(path(SQLITE_NAME), ordered)
+            resources.append(
+                file_resource("kompass-sqlite", SQLITE_NAME, "sqlite", "Every table in one SQLite database.")
+            )
         if "xlsx" in formats:
-            write_xlsx(stage(out / XLSX_NAME), ordered)
-            written.append(XLSX_NAME)
-        if "csv" in formats or "parquet" in formats:
-            write_json(stage(out / DATAPACKAGE_NAME), datapackage(formats, csv_dialect))
-            written.append(DATAPACKAGE_NAME)
-    for stale in _output_names() - set(written):  # files of formats not asked for now would describe another run
-        (out / stale).unlink(missing_ok=True)
-    return written, warnings
-
-
-def _output_names() -> set[str]:
-    names = {f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")}
-    return names | {SQLITE_NAME, XLSX_NAME, DATAPACKAGE_NAME}
+            write_xlsx(path(XLSX_NAME), ordered)
+            resources.append(
+                file_resource("kompass-xlsx", XLSX_NAME, "xlsx", "Every table as a sheet of one workbook.")
+            )
+        add_integrity(resources, staged)
+        package = datapackage(resources, created or datetime.now(UTC).isoformat(timespec="seconds"))
+        write_json(path(DATAPACKAGE_NAME), package)
+    return list(staged), warnings
 
 
 def read_output_csv(path: str | os.PathLike[str]) -> tuple[list[dict[str, str]], str]:

@@ -36,6 +36,37 @@ class Table:
         return [f.name for f in self.fields]
 
 
+PACKAGE = {
+    "name": "kommunkompassen",
+    "title": "Kommunkompassen evaluation reports",
+    "description": (
+        "Scores, questions, strengths and improvement items, and narrative of Kommunkompassen evaluations of "
+        "Swedish municipalities, extracted from the PDF reports by kompass-extract. Every number keeps the page "
+        "it was printed on; doubtful values are flagged in `checks`."
+    ),
+    "keywords": ["Kommunkompassen", "SKR", "SKL", "kommun", "municipality", "evaluation", "Sweden"],
+    "licenses": [
+        {
+            "name": "other-at",
+            "title": (
+                "Scores and structure are facts taken from the reports; the texts (findings, sections, question "
+                "wording) remain their authors' (the SKR/SKL evaluators and the municipality). Credit the source "
+                "report and check its terms before republishing the texts."
+            ),
+        }
+    ],
+    "sources": [
+        {
+            "title": (
+                "Kommunkompassen evaluation reports (PDF) by SKR (Sveriges Kommuner och Regioner, formerly SKL) and "
+                "the evaluated municipalities; each report's file name and sha256 are in the `reports` table."
+            )
+        }
+    ],
+}
+"""Package-level metadata of ``datapackage.json`` and of the Datasette metadata: title, licences, sources."""
+
+
 def _f(
     name: str,
     type_: str,
