@@ -28,9 +28,10 @@ from kompass_extract.model import Area, Check, Report
 from kompass_extract.read.document import open_pdf
 from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
 from kompass_extract.review.crops import CropRequest, locate_pdf
-from kompass_extract.review.data import ReportView, ReviewInputError, read_table
+from kompass_extract.review.data import ReportView, ReviewInputError
 from kompass_extract.review.values import value_regions
 from kompass_extract.write.formats import write_outputs
+from kompass_extract.write.readback import read_output_table
 from kompass_extract.write.schema import TABLES
 from kompass_extract.write.tables import report_rows
 from kompass_testing.truth_report import report_from_truth
@@ -235,7 +236,7 @@ def test_crops_of_a_report_that_left_are_removed(tmp_path: Path, output_dir: Pat
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_bytes(b"old")
     assert build_site(out).crops == 45 and not stale.exists()
-    reports = read_table(out / "reports.csv", "reports")
+    reports = read_output_table(out, "reports")
     write_output(out, [score_only_report("1482-2017", "Kungälv", "1482", 2017, "2016", 5)])
     assert len(reports) == 3 and build_site(out).crops == 0
     assert list((out / "review" / "crops").rglob("*.png")) == []
