@@ -90,6 +90,8 @@ class Page:
     words_given: list[Word] | None = field(default=None, repr=False)
     ocr: bool = False
     source: pdfium.PdfPage | None = field(default=None, repr=False)
+    frame: Frame | None = field(default=None, repr=False)
+    """How the PDF's user space maps to the words' frame (born-digital pages)."""
     markers: list[tuple[float, float, float, float]] | None = field(default=None, repr=False)
     """Boxes of list markers that are no characters (drawn shapes, OCR blobs), in the frame of the words;
     None until read (see :mod:`kompass_extract.read.markers`)."""
@@ -169,6 +171,7 @@ def open_pdf(path: str, data: bytes | None = None) -> Document:
                     text,
                     loader=_char_loader(textpage, frame),
                     source=page,
+                    frame=frame,
                 )
             )
     except pdfium.PdfiumError as exc:

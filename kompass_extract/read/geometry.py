@@ -93,7 +93,7 @@ def _text_direction(textpage: pdfium.PdfTextPage, text: str, sample: int = 12) -
 LONG_WORD_RE = re.compile(r"\w{5,}")
 
 
-def _bare(function: Any, restype: Any = ctypes.c_int) -> Callable[..., Any]:
+def bare(function: Any, restype: Any = ctypes.c_int) -> Callable[..., Any]:
     """``function`` without ctypes' per-argument conversions, which cost twice the pdfium call itself (~1 us
     against ~0.4 us): word geometry makes a few such calls per word, tens of thousands per report.
 
@@ -103,11 +103,11 @@ def _bare(function: Any, restype: Any = ctypes.c_int) -> Callable[..., Any]:
     return ctypes.cast(function, ctypes.CFUNCTYPE(restype))
 
 
-_COUNT_RECTS = _bare(pdfium_c.FPDFText_CountRects)
-_GET_RECT = _bare(pdfium_c.FPDFText_GetRect)
-_CHAR_BOX = _bare(pdfium_c.FPDFText_GetCharBox)
-_CHAR_ORIGIN = _bare(pdfium_c.FPDFText_GetCharOrigin)
-_TEXT_OBJECT = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_COUNT_RECTS = bare(pdfium_c.FPDFText_CountRects)
+_GET_RECT = bare(pdfium_c.FPDFText_GetRect)
+_CHAR_BOX = bare(pdfium_c.FPDFText_GetCharBox)
+_CHAR_ORIGIN = bare(pdfium_c.FPDFText_GetCharOrigin)
+_TEXT_OBJECT = bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
 
 
 class _WordReader:

@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from kompass_extract.model import BBox
 from kompass_extract.read.document import Line, Page
-from kompass_extract.read.geometry import Frame, Word
+from kompass_extract.read.geometry import Frame, Word, bare
 
 MarkerSource = Callable[[int], list[BBox]]
 """Page number -> boxes of that page's markers (see :func:`page_markers`)."""
@@ -50,18 +50,24 @@ def _read_shapes(page: Page) -> list[BBox]:
     """Small paths, images and forms of the page, also inside forms (some producers wrap a page's content in
     one); the page's frame is worked out only when there is one, since that needs its text page."""
     raw = page.source.raw  # type: ignore[union-attr]
-    objects = [pdfium_c.FPDFPage_GetObject(raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw))]
+    objects = [_GET_OBJECT(raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw))]
     found = _small_objects(objects, IDENTITY, 0)
     if not found:
         return []
-    textpage = page.source.get_textpage()  # type: ignore[union-attr]
-    try:
-        frame = Frame.of(page.source, textpage, page.text)  # type: ignore[arg-type]
-    finally:
-        textpage.close()
+    frame = page.frame
+    if frame is None:
+        textpage = page.source.get_textpage()  # type: ignore[union-attr]
+        try:
+            frame = Frame.of(page.source, textpage, page.text)  # type: ignore[arg-type]
+        finally:
+            textpage.close()
     return [_box(box, frame.point) for box in found]
 
 
+_GET_OBJECT = bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+_FORM_OBJECT = bare(pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+_OBJECT_TYPE = bare(pdfium_c.FPDFPageObj_GetType)
+"""Calls made once per page object (thousands on a browser's page, one text object per glyph)."""
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 FORM_DEPTH = 4
@@ -74,7 +80,7 @@ def _small_objects(objects: list[object], matrix: Matrix, depth: int) -> list[BB
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     found: list[BBox] = []
     for obj in objects:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = _OBJECT_TYPE(obj)
         if kind not in MARKER_KINDS or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
         box = _box((left.value, bottom.value, right.value, top.value), lambda x, y: _apply(matrix, x, y))
@@ -85,7 +91,7 @@ def _small_objects(objects: list[object], matrix: Matrix, depth: int) -> list[BB
             m = pdfium_c.FS_MATRIX()
             pdfium_c.FPDFPageObj_GetMatrix(obj, m)
             inner = _compose(matrix, (m.a, m.b, m.c, m.d, m.e, m.f))
-            children = [pdfium_c.FPDFFormObj_GetObject(obj, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
+            children = [_FORM_OBJECT(obj, k) for k in range(pdfium_c.FPDFFormObj_CountObjects(obj))]
             found += _small_objects(children, inner, depth + 1)
     return found
 
