@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench bboxes system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ demo: $(STAMP) system-deps
 test: $(STAMP) system-deps
 	$(BIN)/ruff check kompass_extract kompass_testing tests bench
 	$(BIN)/pytest
+
+# Every generated variant's bboxes read back from its PDF (make test checks a sample).
+bboxes: $(STAMP)
+	KOMPASS_ALL_FIXTURES=1 $(BIN)/pytest tests/test_bboxes.py
 
 # Packaging: build the sdist and wheel, install the wheel into a fresh venv outside the checkout and convert
 # the Luleå fixture with it (the tests run on the editable install, which cannot see a missing data file).

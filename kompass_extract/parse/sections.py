@@ -19,7 +19,7 @@ from kompass_extract.locate.labels import (
     strip_marker,
 )
 from kompass_extract.locate.layout import Layout, column_lines
-from kompass_extract.model import Area, Section
+from kompass_extract.model import Area, Section, union
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
@@ -181,6 +181,8 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
                 and layout.is_heading(prev)
             ):
                 current.heading = join_lines([current.heading, text])
+                if line.page == current.page and current.bbox is not None:  # the box covers every line of it
+                    current.bbox = union([current.bbox, line.bbox])
                 prev = line
                 continue
             _close(current, paragraphs, sections)
