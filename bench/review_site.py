@@ -1,0 +1,100 @@
+"""The review site's budget at archive scale: KB per report with every value cropped, reports per second.
+
+``python bench/review_site.py --copies 15`` converts Luleå and every generated fixture once, then makes an
+archive of ``copies`` copies of each (PDFs with distinct bytes, so no crop is shared between copies; the table
+rows are those of the original with the copy's id, path and hash) and builds its review site twice: cold (every
+crop rendered) and warm (a rebuild, every crop cached). Prints the size per report (HTML, crops, both; file
+bytes, not disk blocks) and the build rate. Not part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = [
+    ROOT / "fixtures" / "lulea-2018" / "report.pdf",
+    *sorted((ROOT / "fixtures" / "generated").glob("*/report.pdf")),
+]
+PER_REPORT = ("reports", "areas", "questions", "findings", "sections", "checks", "corrections")
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def make_archive(work: Path, copies: int) -> Path:
+    """An output folder of ``copies`` x the fixtures, each copy a PDF of its own bytes."""
+    first = work / "first"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([bin_dir / "kompass-extract", "extract", *map(str, FIXTURES), "--out", str(first), "--format",
+                    "csv", "--quiet", "--jobs", "2"], check=False)  # fmt: skip
+    reports = {r["report_id"]: r for r in _rows(first / "reports.csv")[1]}
+    out = work / "archive"
+    out.mkdir()
+    pdfs = work / "pdfs"
+    pdfs.mkdir()
+    copied: dict[tuple[str, int], tuple[str, str]] = {}
+    for rid, report in reports.items():
+        data = Path(report["source_file"]).read_bytes()
+        for n in range(copies):
+            pdf = pdfs / f"{rid}-c{n}.pdf"
+            pdf.write_bytes(data + b"\n" * (n + 1))
+            copied[rid, n] = (str(pdf), hashlib.sha256(pdf.read_bytes()).hexdigest())
+    for table in PER_REPORT:
+        fields, rows = _rows(first / f"{table}.csv")
+        with open(out / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            for n in range(copies):
+                for row in rows:
+                    source, sha = copied[row["report_id"], n]
+                    copy = {**row, "report_id": f"{row['report_id']}-c{n}"}
+                    if table == "reports":
+                        copy.update(source_file=source, sha256=sha)
+                    writer.writerow(copy)
+    return out
+
+
+def site_bytes(site: Path) -> tuple[int, int]:
+    """(HTML and CSS bytes, crop bytes) of a review folder."""
+    pages = sum(p.stat().st_size for p in site.glob("*.*"))
+    crops = sum(p.stat().st_size for p in (site / "crops").rglob("*.png"))
+    return pages, crops
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--copies", type=int, default=15, help="copies of each fixture in the archive")
+    args = parser.parse_args()
+    from kompass_extract.review import build_site
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = make_archive(Path(tmp), args.copies)
+        for label in ("cold", "warm"):
+            clock = time.perf_counter()
+            result = build_site(out)
+            seconds = time.perf_counter() - clock
+            n = len(result.pages)
+            pages, crops = site_bytes(out / "review")
+            print(
+                f"{label}: {n} reports, {result.crops} crops ({result.rendered} rendered) in {seconds:.1f} s = "
+                f"{n / seconds:.1f} reports/s; per report {pages / n / 1024:.0f} KB pages + {crops / n / 1024:.0f} KB "
+                f"crops = {(pages + crops) / n / 1024:.0f} KB; cores {os.cpu_count()}"
+            )
+        shutil.rmtree(out / "review")
+
+
+if __name__ == "__main__":
+    main()
