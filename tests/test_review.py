@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import copy_with_extra_byte
 from PIL import Image
 
 from kompass_extract.cli import main
@@ -240,6 +241,27 @@ def test_crops_of_a_report_that_left_are_removed(tmp_path: Path, output_dir: Pat
     write_output(out, [score_only_report("1482-2017", "Kungälv", "1482", 2017, "2016", 5)])
     assert len(reports) == 3 and build_site(out).crops == 0
     assert list((out / "review" / "crops").rglob("*.png")) == []
+
+
+def test_worker_processes_render_what_one_process_would(tmp_path: Path):
+    """Four reports needing crops go to worker processes; the site is the one a single process builds."""
+    sites = {}
+    for jobs in (1, 2):
+        base = tmp_path / f"jobs{jobs}"
+        base.mkdir()
+        reports = []
+        for n in range(4):
+            pdf = copy_with_extra_byte(FIXTURE / "report.pdf", base / f"r{n}.pdf", b"\n" * (n + 1))
+            report = lulea_report(pdf)
+            report.report_id, report.source_file = f"2580-2018-{n + 2}", pdf.name
+            reports.append(report)
+        write_output(base / "out", reports)
+        result = build_site(base / "out", jobs=jobs)
+        assert result.rendered == result.crops == 4 * 45
+        sites[jobs] = {p.name: p.read_bytes() for p in result.pages}
+        crops = sorted(p.relative_to(base / "out").as_posix() for p in (base / "out" / "review").rglob("*.png"))
+        sites[jobs]["crops"] = "\n".join(crops).encode()
+    assert sites[1] == sites[2]
 
 
 def test_rows_are_cropped_across_the_table_even_when_their_box_covers_only_numbers():

@@ -20,10 +20,13 @@ OUT_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 @click.argument("out_dir", type=OUT_DIR)
 @click.option("--open", "open_", is_flag=True, help="Open the index in the default web browser.")
 @click.option("--scale", default=DEFAULT_SCALE, show_default=True, help="Pixels per PDF point of the crops.")
-def review(out_dir: Path, open_: bool, scale: float) -> None:
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes rendering crops [default: cores]."
+)
+def review(out_dir: Path, open_: bool, scale: float, jobs: int | None) -> None:
     """Build a static review site in OUT_DIR/review/: each extracted number beside a crop of the PDF."""
     try:
-        result = build_site(out_dir, scale=scale)
+        result = build_site(out_dir, scale=scale, jobs=jobs)
     except ReviewInputError as exc:
         raise click.ClickException(str(exc)) from exc
     for report_id, problem in result.problems.items():

@@ -37,6 +37,8 @@ class PageInput:
     crop_problem: str | None = None
     rendered: int = 0
     """How many of the crops were rendered for this page (the others were made by an earlier build)."""
+    missing: int = 0
+    """Values with a position whose crop is not made (yet)."""
 
     def corrections(self) -> dict[tuple[Any, ...], Row]:
         """The report's corrections by (table, area_no, question_no, position, field)."""

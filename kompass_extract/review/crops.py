@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -134,7 +135,7 @@ def _save_greys(piece: object, path: Path, greys: int) -> None:
     image = Image.frombytes("P", levels.size, levels.tobytes())
     image.putpalette([i * 255 // (greys - 1) for i in range(greys) for _ in range(3)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two workers may make one crop (two reports of one PDF)
     image.save(tmp, format="PNG", bits=max(1, (greys - 1).bit_length()))
     tmp.replace(path)
 
@@ -148,10 +149,12 @@ def render_crops(
     scale: float = DEFAULT_SCALE,
     margin: tuple[float, float] = DEFAULT_MARGIN,
     greys: int = TEXT_GREYS,
+    render: bool = True,
 ) -> tuple[dict[CropRequest, Crop], int]:
     """The crop of every request under ``crops_dir`` in ``greys`` greys, rendering only those not made before.
 
-    Returns the crops by request (requests on pages the PDF lacks are left out) and how many were rendered.
+    Returns the crops by request (requests on pages the PDF lacks are left out) and how many were rendered;
+    with ``render=False`` only the crops made before (so a caller can send the rest to worker processes).
     """
     crops: dict[CropRequest, Crop] = {}
     missing: dict[int, list[tuple[CropRequest, str]]] = {}
@@ -162,7 +165,7 @@ def render_crops(
             missing.setdefault(request.page, []).append((request, name))
         else:
             crops[request] = Crop(name, *size)
-    if not missing:
+    if not missing or not render:
         return crops, 0
     import pypdfium2 as pdfium
 

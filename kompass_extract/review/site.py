@@ -6,8 +6,11 @@ network. Output is deterministic: the same folder and PDFs give byte-identical f
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +34,8 @@ from kompass_extract.review.values import value_regions
 from kompass_extract.write.readback import read_output_table
 from kompass_extract.write.tables import slug
 
+MIN_PARALLEL = 4
+"""Reports needing crops from which worker processes pay for their start-up (about half a second)."""
 SITE_DIR = "review"
 CROPS_DIR = "crops"
 
@@ -55,8 +60,13 @@ def _href(path: Path, start: Path) -> str:
     return quote(Path(os.path.relpath(path, start)).as_posix())
 
 
-def _crops_for(view: ReportView, out_dir: Path, site: Path, scale: float, margin: tuple[float, float]) -> PageInput:
-    """Make (or find, from an earlier build) the crop of every value of one report, for its page."""
+def _crops_for(
+    view: ReportView, out_dir: Path, site: Path, scale: float, margin: tuple[float, float], render: bool = True
+) -> PageInput:
+    """The crop of every value of one report, for its page: made now, or found from an earlier build.
+
+    With ``render=False`` crops not made before are left out and counted in ``missing``.
+    """
     pdf, problem = locate_pdf(view.report.get("source_file"), out_dir, view.report.get("sha256"))
     page = PageInput(view, crop_problem=problem)
     if pdf is None:
@@ -65,14 +75,36 @@ def _crops_for(view: ReportView, out_dir: Path, site: Path, scale: float, margin
     regions = value_regions(view)
     greys = SCAN_GREYS if view.report.get("ocr") else TEXT_GREYS
     crops, page.rendered = render_crops(
-        pdf, view.report["sha256"], regions.values(), site / CROPS_DIR, scale=scale, margin=margin, greys=greys
-    )
+        pdf, view.report["sha256"], regions.values(), site / CROPS_DIR, scale=scale, margin=margin, greys=greys,
+        render=render,
+    )  # fmt: skip
+    page.missing = len(set(regions.values()) - set(crops))
     for value_id, request in regions.items():
         crop = crops.get(request)
         if crop is not None:
             href = f"{CROPS_DIR}/{crop.name}"
             page.crops[value_id] = CropLink(href, round(crop.width / scale), round(crop.height / scale))
     return page
+
+
+def _pages(
+    views: list[ReportView], out_dir: Path, site: Path, scale: float, margin: tuple[float, float], jobs: int
+) -> list[PageInput]:
+    """Every report's page input; crops not made before are rendered in ``jobs`` processes when several reports
+    need them (a rebuild finds its crops and starts none)."""
+    pages = [_crops_for(view, out_dir, site, scale, margin, render=jobs == 1) for view in views]
+    todo = [i for i, page in enumerate(pages) if page.missing]
+    if len(todo) < MIN_PARALLEL or jobs == 1:
+        for i in todo:
+            pages[i] = _crops_for(views[i], out_dir, site, scale, margin)
+        return pages
+    context = multiprocessing.get_context("spawn")  # pdfium in the parent is not to be forked
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
+        render = partial(_crops_for, out_dir=out_dir, site=site, scale=scale, margin=margin)
+        done = pool.map(render, [views[i] for i in todo], chunksize=max(1, len(todo) // (4 * jobs)))
+        for i, page in zip(todo, done, strict=True):
+            pages[i] = page
+    return pages
 
 
 def _order(view: ReportView) -> tuple:
@@ -140,12 +172,17 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
 
 
 def build_site(
-    out_dir: str | Path, *, scale: float = DEFAULT_SCALE, margin: tuple[float, float] = DEFAULT_MARGIN
+    out_dir: str | Path,
+    *,
+    scale: float = DEFAULT_SCALE,
+    margin: tuple[float, float] = DEFAULT_MARGIN,
+    jobs: int | None = None,
 ) -> SiteResult:
     """Write ``<out_dir>/review/`` for every report of an extract output folder.
 
-    Crops made by an earlier build are reused (they are named by the hash of what they show); crops no page
-    refers to any more are removed, so the folder holds exactly what the pages show.
+    Crops made by an earlier build are reused (they are named by the hash of what they show); the others are
+    rendered in ``jobs`` processes (default: the number of cores). Crops no page refers to any more are
+    removed, so the folder holds exactly what the pages show.
     """
     out_dir = Path(out_dir)
     views = load_output(out_dir)
@@ -157,8 +194,7 @@ def build_site(
     footer = escape(f"Built by kompass-extract {__version__} from the tables of this output folder.")
     result = SiteResult(index=site / "index.html")
     used: set[str] = set()
-    for view in views:
-        page = _crops_for(view, out_dir, site, scale, margin)
+    for view, page in zip(views, _pages(views, out_dir, site, scale, margin, jobs or os.cpu_count() or 1), strict=True):
         if page.crop_problem:
             result.problems[view.report_id] = page.crop_problem
         result.crops += len(page.crops)
