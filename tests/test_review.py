@@ -264,6 +264,16 @@ def test_worker_processes_render_what_one_process_would(tmp_path: Path):
     assert sites[1] == sites[2]
 
 
+def test_a_flagged_report_value_offers_its_correction_lines(tmp_path: Path):
+    report = score_only_report("0180-2012", "Stockholm", "0180", 2012, "2010", 0)
+    report.kommunkod = None
+    report.checks = [Check("warning", "metadata-missing", "no kommunkod")]
+    write_output(tmp_path, [report])
+    page = build_site(tmp_path).pages[0].read_text(encoding="utf-8")
+    assert "0180-2012,0000000000000000000000000000000000000000000000000000000000000000,reports,,,,kommunkod,,," in page
+    assert ",reports,,,,year,2012,," in page and page.count('<details class="fix">') == 1
+
+
 def test_rows_are_cropped_across_the_table_even_when_their_box_covers_only_numbers():
     """An OCR'd row's box may hold only its numbers; its crop spans the table as the other rows of the page do."""
     view = ReportView(

@@ -241,6 +241,7 @@ def report_page(page: PageInput, footer: str) -> str:
         area_section(a, questions_by_area.get(a["area_no"], []), on_question, on_area.get(a["area_no"], []), page)
         for a in areas
     )
+    report_fields = {f: view.report.get(f) for f in ("municipality", "kommunkod", "year")}
     body = (
         '<nav class="top"><a href="index.html">← All reports</a></nav>\n<main>'
         f"<h1>{escape(view.label)}</h1>"
@@ -248,6 +249,7 @@ def report_page(page: PageInput, footer: str) -> str:
         + notice
         + f'<h2>Checks</h2><p class="facts">{escape(summary)}</p>'
         + check_list(rest)
+        + (fix_lines(page, "reports", (None, None, None), report_fields) if flagged(rest) else "")
         + "<h2>Area scores</h2>"
         + area_chart(view.areas, flagged_areas)
         + f'<h2>Areas</h2><ul class="toc">{toc}</ul>'
