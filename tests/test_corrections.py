@@ -158,3 +158,29 @@ def test_a_printed_correction_line_reads_back(tmp_path: Path):
     excel = tmp_path / "sv.csv"
     excel.write_text(HEAD.replace(",", ";") + "\n2580-2018;;areas;3;;;score;71,5;;\n", encoding="utf-8-sig")
     assert read_corrections(excel)[0].fix.value == 71.5
+
+
+def test_correcting_an_ocr_read_number_clears_its_doubt_and_an_undo_brings_it_back(tmp_path: Path):
+    """The archive-of-scans round trip: an OCR'd number read at low confidence is flagged; the person's value
+    replaces it, the flag goes (the value is no longer a machine reading), and a file without it restores all."""
+    from kompass_extract import extract
+    from kompass_extract.correct import apply_corrections
+    from kompass_extract.validate import validate_report
+
+    report = extract(LULEA_PDF)
+    report.report_id = "2580-2018"
+    q = report.areas[1].questions[2]
+    true_value, q.achieved, q.confidence = q.achieved, q.achieved + 1, 41.0  # a misread, as OCR gives it
+    report.checks = validate_report(report)
+    doubts = [c for c in report.checks if c.question_no == q.question_no]
+    assert {c.code for c in doubts} >= {"ocr-low-confidence", "question-interval-empty"}
+    fixes = write(tmp_path / "c.csv", f"2580-2018,,questions,,{q.question_no},,achieved,{true_value:g},Anna,p. 29")
+    assert apply_corrections([report], read_corrections(fixes)) == []
+    assert (q.achieved, q.confidence) == (true_value, None)
+    assert [c for c in report.checks if c.question_no == q.question_no] == []
+    assert [(c.field, c.original, c.value) for c in report.corrections] == [
+        ("achieved", true_value + 1, true_value), ("confidence", 41.0, None)
+    ]  # fmt: skip
+    apply_corrections([report], [])  # the next run without the line
+    assert (q.achieved, q.confidence, report.corrections) == (true_value + 1, 41.0, [])
+    assert {c.code for c in report.checks if c.question_no == q.question_no} == {c.code for c in doubts}

@@ -21,6 +21,19 @@ from kompass_extract.write.tables import value_text
 ATTRIBUTES = {"area_name": "name", "question_text": "text"}
 _UNMATCHED = "corrections line {line} ({field} = {shown}) was not applied: {reason}"
 """Output columns whose model attribute has another name."""
+VERIFIES = {
+    ("questions", "achieved"): "confidence",
+    ("questions", "max"): "confidence",
+    ("questions", "percent"): "confidence",
+    ("areas", "score"): "total_confidence",
+    ("areas", "max"): "total_confidence",
+    ("areas", "percent"): "total_confidence",
+    ("areas", "header_score"): "header_confidence",
+    ("findings", "text"): "confidence",
+}
+"""The OCR confidence a person's correction makes moot: a corrected (or confirmed, same value) number is no
+longer a doubtful reading, so its ``ocr-low-confidence`` check goes. The confidence is cleared as a correction of
+its own, so the corrections table shows it and an undo restores it."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,12 @@ def correct_report(report: Report, rows: Sequence[CorrectionRow]) -> None:
         attribute = ATTRIBUTES.get(fix.field, fix.field)
         report.corrections.append(replace(fix, original=getattr(target, attribute), area_no=area_no))
         setattr(target, attribute, fix.value)
+        confidence = VERIFIES.get((fix.table, fix.field))
+        if confidence and getattr(target, confidence) is not None:
+            report.corrections.append(
+                replace(fix, field=confidence, original=getattr(target, confidence), value=None, area_no=area_no)
+            )
+            setattr(target, confidence, None)
     report.checks = validate_report(report) + unmatched
 
 
