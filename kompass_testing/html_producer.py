@@ -25,7 +25,7 @@ from kompass_testing.truth_builder import build_truth, load_json
 
 HTML_DEFAULTS: dict[str, Any] = {
     "marker": "disc",  # disc | square | circle | image | svg | dash | decimal | hanging | none | tight
-    "findings_layout": "table",  # table | columns (CSS multi-column, one list per column) | floats
+    "findings_layout": "table",  # table | columns (CSS multi-column, one list per column) | floats | stacked
     "box": "table",  # table | float (the Poäng box floated right of the Rubriker list)
     "font": "serif",  # a CSS generic family
     "font_size": 10.0,  # points
@@ -135,6 +135,7 @@ th {{ text-align: left; }}
 .fcols h4 {{ margin: 0; font-size: {size - 1}pt; }} .fcols .second {{ break-before: column; }}
 .ffloat {{ overflow: hidden; font-size: {size - 1}pt; margin-top: 1em; }} .ffloat > div {{ float: left; width: 48%; }}
 .ffloat h4 {{ margin: 0; font-size: {size - 1}pt; }}
+.fstack {{ margin-top: 1em; }} .fstack h4 {{ margin: 0.6em 0 0.2em; font-size: {size}pt; }}
 .rub {{ overflow: hidden; border: 0.6pt solid black; padding: 4pt; font-size: {size - 1}pt; }}
 .rub .poang {{ float: right; width: 70pt; text-align: center; border-left: 0.6pt solid black; }}
 .overview td {{ font-size: {size - 1}pt; }} .overview td.n {{ text-align: right; width: 45pt; }}
@@ -229,6 +230,8 @@ def _findings(area: dict[str, Any], truth: dict[str, Any]) -> str:
             f'<div class="fcols"><div><h4>Styrkor</h4>{strengths}</div>'
             f'<div class="second"><h4>{label}</h4>{improvements}</div></div>'
         )
+    if kind == "stacked":
+        return f'<div class="fstack"><h4>Styrkor</h4>{strengths}<h4>{label}</h4>{improvements}</div>'
     if kind == "floats":
         return (
             f'<div class="ffloat"><div><h4>Styrkor</h4>{strengths}</div><div><h4>{label}</h4>{improvements}</div></div>'

@@ -63,7 +63,7 @@ def test_committed_chromium_fixtures_are_the_variants() -> None:
         assert _truth(folder) == json.loads(json.dumps(build_html_truth(specs[folder.name]))), folder.name
     kinds = {_truth(f)["html"]["marker"] for f in FOLDERS}
     assert {"disc", "square", "image", "dash", "hanging", "none"} <= kinds
-    assert {_truth(f)["html"]["findings_layout"] for f in FOLDERS} == {"table", "columns", "floats"}
+    assert {_truth(f)["html"]["findings_layout"] for f in FOLDERS} == {"table", "columns", "floats", "stacked"}
 
 
 def test_drawn_markers_have_no_character_in_the_text_layer() -> None:

@@ -74,6 +74,18 @@ def test_drawn_markers_split_items_in_both_columns_and_across_pages() -> None:
     assert all(f.doubt is None for f in findings)
 
 
+def test_enumerators_mark_items_in_lists() -> None:
+    lines = [
+        header(),
+        Line(words("1. Styrmodell fokuserad på", 72, 100), 1),
+        Line(words("Resultat", 82, 112), 1),
+        Line(words("a) Gemensam värdegrund", 72, 124), 1),
+        Line(words("12) Fler samtal", 72, 136), 1),
+    ]
+    findings = parse_findings(lines, LAYOUT)
+    assert texts(findings, "strength") == ["Styrmodell fokuserad på Resultat", "Gemensam värdegrund", "Fler samtal"]
+
+
 def test_hanging_indent_without_markers_splits_items() -> None:
     lines = [
         header(),
