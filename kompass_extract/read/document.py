@@ -9,6 +9,8 @@ confidence and no font information, so nothing downstream may depend on fonts be
 
 from __future__ import annotations
 
+import operator
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +25,9 @@ IMAGE, TEXT = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT
 INVISIBLE = 3
 """pdfium's FPDF_TEXTRENDERMODE_INVISIBLE."""
 SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
+_ALNUM = re.compile(r"[^\W_]")
+"""A letter or digit (what ``str.isalnum`` accepts)."""
+_X0 = operator.attrgetter("x0")
 
 
 @dataclass
@@ -63,7 +68,7 @@ class Line:
     @cached_property
     def bold(self) -> bool | None:
         """True when every word is bold, None when the layer has no font information (OCR)."""
-        flags = [w.bold for w in self.words if any(c.isalnum() for c in w.text)]
+        flags = [w.bold for w in self.words if _ALNUM.search(w.text)]
         if not flags or any(f is None for f in flags):
             return None
         return all(flags)
@@ -190,19 +195,20 @@ def _char_loader(textpage: pdfium.PdfTextPage, frame: Frame) -> Callable[[], lis
 
 
 def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
-    """Group words into lines by vertical overlap, top to bottom, left to right."""
-    ordered = sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0))
-    lines: list[list[Word]] = []
-    for w in ordered:
-        centre = (w.top + w.bottom) / 2
+    """Group words into lines by vertical overlap, top to bottom, left to right.
+
+    Words are taken by their centre, top to bottom; a word joins the latest of the last three lines whose
+    first word's centre is within 0.3 of the smaller of the two heights (at least 1 pt), else starts a line.
+    """
+    ordered = sorted(((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words))  # n: ties keep input order
+    lines: list[tuple[float, float, list[Word]]] = []  # centre and height of the first word, the words
+    for centre, _, _, w in ordered:
         height = max(w.bottom - w.top, 1.0)
-        for candidate in reversed(lines[-3:]):
-            anchor = candidate[0]
-            anchor_height = max(anchor.bottom - anchor.top, 1.0)
-            if abs(centre - (anchor.top + anchor.bottom) / 2) < 0.3 * min(height, anchor_height):
-                candidate.append(w)
+        for anchor_centre, anchor_height, members in lines[:-4:-1]:
+            if abs(centre - anchor_centre) < 0.3 * min(height, anchor_height):
+                members.append(w)
                 break
         else:
-            lines.append([w])
-    lines.sort(key=lambda ws: min(w.top for w in ws))
-    return [Line(sorted(ws, key=lambda w: w.x0), page_number) for ws in lines]
+            lines.append((centre, height, [w]))
+    lines.sort(key=lambda line: min(w.top for w in line[2]))
+    return [Line(sorted(members, key=_X0), page_number) for _, _, members in lines]

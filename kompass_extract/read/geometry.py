@@ -108,6 +108,8 @@ _GET_RECT = bare(pdfium_c.FPDFText_GetRect)
 _CHAR_BOX = bare(pdfium_c.FPDFText_GetCharBox)
 _CHAR_ORIGIN = bare(pdfium_c.FPDFText_GetCharOrigin)
 _TEXT_OBJECT = bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_FONT_SIZE = bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_FONT_OF = bare(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
 
 
 class _WordReader:
@@ -129,7 +131,7 @@ class _WordReader:
         self.origin_refs = [ctypes.byref(v) for v in self.origin]
         self.name = ctypes.create_string_buffer(128)
         self.styles: dict[int | None, tuple[float, bool]] = {}
-        self.bold_names: dict[bytes, bool] = {}
+        self.bold_fonts: dict[int | None, bool] = {}
 
     def read(self, text: str) -> list[Word]:
         """Words of the page: its text split at white space, each word one rectangle when pdfium sets it so,
@@ -165,16 +167,19 @@ class _WordReader:
         return self.styles.get(key) or self._style_of(key, index)
 
     def _style_of(self, key: int | None, index: int) -> tuple[float, bool]:
-        tp = self.textpage
-        size = pdfium_c.FPDFText_GetFontSize(tp, index) or 1.0
-        self.name.value = b""
-        pdfium_c.FPDFText_GetFontInfo(tp, index, self.name, len(self.name), None)
-        bold = self.bold_names.get(self.name.value)
+        font = _FONT_OF(ctypes.c_void_p(key)) if key else None
+        bold = self.bold_fonts.get(font)
         if bold is None:
-            name = self.name.value.decode("latin-1", "replace").lower().split("+")[-1]
-            bold = self.bold_names[self.name.value] = any(m in name for m in BOLD_MARKERS)
-        style = self.styles[key] = (size, bold or pdfium_c.FPDFText_GetFontWeight(tp, index) >= 600)
+            bold = self.bold_fonts[font] = self._bold(index)
+        style = self.styles[key] = (_FONT_SIZE(self.textpage, index) or 1.0, bold)
         return style
+
+    def _bold(self, index: int) -> bool:
+        """A bold font: by its name (subset prefix dropped) or by its weight."""
+        self.name.value = b""
+        pdfium_c.FPDFText_GetFontInfo(self.textpage, index, self.name, len(self.name), None)
+        name = self.name.value.decode("latin-1", "replace").lower().split("+")[-1]
+        return any(m in name for m in BOLD_MARKERS) or pdfium_c.FPDFText_GetFontWeight(self.textpage, index) >= 600
 
     def word(self, text: str, index: int, box: tuple[float, float, float, float]) -> Word:
         """A word from its box (left, bottom, right, top in user space) and its first character's font
