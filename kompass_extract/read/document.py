@@ -3,8 +3,9 @@
 The text of every page is read cheaply with pypdfium2 (a few milliseconds for a whole report) so
 that later stages can find the pages that matter by their text alone. Word geometry
 (:mod:`kompass_extract.read.geometry`) is built only when a stage asks for a page's ``lines``, and is
-then cached on the page, whose pdfium text page is closed. OCR'd pages (see :mod:`kompass_extract.read.ocr.pages`) provide their words directly; they carry a
-confidence and no font information, so nothing downstream may depend on fonts being present.
+then cached on the page, whose pdfium text page is closed. OCR'd pages (see
+:mod:`kompass_extract.read.ocr.pages`) provide their words directly; they carry a confidence and no
+font information, so nothing downstream may depend on fonts being present.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -27,7 +28,27 @@ INVISIBLE = 3
 SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
 _ALNUM = re.compile(r"[^\W_]")
 """A letter or digit (what ``str.isalnum`` accepts)."""
-_X0 = operator.attrgetter("x0")
+_X0, _X1, _TOP, _BOTTOM, _SIZE = (operator.attrgetter(k) for k in ("x0", "x1", "top", "bottom", "size"))
+T = TypeVar("T")
+
+
+class cached_property(Generic[T]):  # noqa: N801 (a drop-in for functools.cached_property)
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first access, which
+    costs as much as computing a line's box): a report computes thousands of these, in one thread."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass
@@ -47,15 +68,15 @@ class Line:
 
     @cached_property
     def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+        return max(map(_X1, self.words))
 
     @cached_property
     def top(self) -> float:
-        return min(w.top for w in self.words)
+        return min(map(_TOP, self.words))
 
     @cached_property
     def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
+        return max(map(_BOTTOM, self.words))
 
     @cached_property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -63,7 +84,7 @@ class Line:
 
     @cached_property
     def size(self) -> float:
-        return max(w.size for w in self.words)
+        return max(map(_SIZE, self.words))
 
     @cached_property
     def bold(self) -> bool | None:

@@ -78,12 +78,13 @@ class Frame:
 def _text_direction(textpage: pdfium.PdfTextPage, text: str, sample: int = 12) -> str:
     """The way most text runs in user space ("+x", "-x", "+y", "-y"), from a few longer words' first and
     last characters."""
-    x, y = ctypes.c_double(), ctypes.c_double()
+    tp, x, y = textpage.raw, ctypes.c_double(), ctypes.c_double()
+    rx, ry = ctypes.byref(x), ctypes.byref(y)
     dx = dy = 0.0
     for m in itertools.islice(LONG_WORD_RE.finditer(text), sample):
-        pdfium_c.FPDFText_GetCharOrigin(textpage, m.start(), x, y)
+        _CHAR_ORIGIN(tp, m.start(), rx, ry)
         x0, y0 = x.value, y.value
-        pdfium_c.FPDFText_GetCharOrigin(textpage, m.end() - 1, x, y)
+        _CHAR_ORIGIN(tp, m.end() - 1, rx, ry)
         dx, dy = dx + x.value - x0, dy + y.value - y0
     if abs(dy) > abs(dx):
         return "+y" if dy > 0 else "-y"
