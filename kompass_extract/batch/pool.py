@@ -18,8 +18,12 @@ from kompass_extract.model import Report
 
 ExtractFn = Callable[..., Report]
 INTERNAL_ERROR = KompassError.code
-MAX_TASKS_PER_WORKER = 25
-"""A worker is replaced after this many files, so that memory leaked by native libraries is returned."""
+MAX_TASKS_PER_WORKER = 500
+"""A worker is replaced after this many files, so that memory a native library might leak is returned.
+
+Measured (bench figures in the issue-18 note): a worker's RSS stays at 70-73 MB over 600 files without
+replacement, while starting one costs ~0.45 s of CPU; replacing every 25 files cost 17-18% more worker CPU
+(36.7-37.3 s against 31.2-31.5 s for 300 reports), every 500 files costs under 1%."""
 
 
 def _failure(code: str, message: str, trace: str | None = None) -> dict[str, Any]:

@@ -20,8 +20,11 @@ PAGE_NUMBER_RE = re.compile(
 )
 
 
+_DIGITS, _SPACES = re.compile(r"\d+"), re.compile(r"\s+")
+
+
 def _mask(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text.lower()))
+    return _DIGITS.sub("#", _SPACES.sub("", text.lower()))
 
 
 STRUCTURE_LABELS = ("strengths", "area_heading_words", "overview_headings", "box_rubriker", "box_score")

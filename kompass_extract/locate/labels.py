@@ -11,6 +11,11 @@ from kompass_extract.common.data import data_text
 from kompass_extract.common.text import fold_diacritics
 from kompass_extract.read.document import SOFT_HYPHENS, Word
 
+_SPACES = re.compile(r"\s+")
+_WIDE_SPACES = re.compile(r"\s{2,}")
+_DOT_LEADER = re.compile(r"\s*\.{3,}\s*\d*\s*$")
+"""Dot leaders and the page number a table of contents prints after a heading."""
+
 
 @cache
 def labels() -> dict[str, Any]:
@@ -22,14 +27,14 @@ def labels() -> dict[str, Any]:
 def fold(text: str) -> str:
     """Lower case without diacritics and with single spaces, for comparing labels (OCR drops accents).
     Cached: the same words and lines are compared with several label lists."""
-    return re.sub(r"\s+", " ", fold_diacritics(text.lower())).strip()
+    return _SPACES.sub(" ", fold_diacritics(text.lower())).strip()
 
 
 def collapse_letter_spacing(text: str) -> str:
     """'S V E R I G E S  K O M M U N E R' -> 'SVERIGES KOMMUNER' (only when every token is one letter)."""
     tokens = text.split(" ")
     if len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) >= 0.8 * len([t for t in tokens if t]):
-        return re.sub(r"\s{2,}", "\u0000", text).replace(" ", "").replace("\u0000", " ")
+        return _WIDE_SPACES.sub("\u0000", text).replace(" ", "").replace("\u0000", " ")
     return text
 
 
@@ -149,5 +154,4 @@ def join_lines(parts: list[str]) -> str:
 
 def clean_heading(text: str) -> str:
     """Tidy a printed heading: collapse spaces, drop dot leaders and a trailing page number of a TOC."""
-    text = re.sub(r"\s*\.{3,}\s*\d*\s*$", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", _DOT_LEADER.sub("", text)).strip()

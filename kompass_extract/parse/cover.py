@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from kompass_extract.locate.labels import clean_heading, collapse_letter_spacing, labels
@@ -53,18 +54,18 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
     dates: list[tuple[int, int, float, int, str | None, dict[str, Any]]] = []  # rank, page, top, year, month, where
     for line, single in _with_wrapped(front):
         text = clean_heading(collapse_letter_spacing(line.text))
-        for n, pattern in enumerate(cues["municipality_cues"]):
-            m = re.search(pattern, text)
+        for n, pattern in enumerate(_cues("municipality_cues")):
+            m = pattern.search(text)
             if m and m.group("name"):
                 name = re.sub(r"[\s:,.–-]+$", "", m.group("name")).strip()
                 if 2 <= len(name) <= 60:
                     meta.municipality_candidates.append((name, _where(line, f"municipality_cues[{n}]")))
-        for n, pattern in enumerate(cues["date_cues"]):
-            found = _date(re.search(pattern, text))
+        for n, pattern in enumerate(_cues("date_cues")):
+            found = _date(pattern.search(text))
             if found is not None:
                 dates.append((n, line.page, line.top, *found, _where(line, f"date_cues[{n}]")))
-        for n, pattern in enumerate(cues["evaluator_cues"]):
-            m = re.search(pattern, text)
+        for n, pattern in enumerate(_cues("evaluator_cues")):
+            m = pattern.search(text)
             # Names wrap: a line joined with the next is read when the names end inside it (at a full stop);
             # a cue that reads to the end of the line ("Utvärderare: ...") only on the line itself.
             if m and not single and not text[m.end("names") :].lstrip().startswith("."):
@@ -82,6 +83,12 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
     # Upper-case covers ("ANALYS AV LULEÅ KOMMUN") come last: the running text prints the name as people write it.
     meta.municipality_candidates.sort(key=lambda c: c[0].isupper())
     return meta
+
+
+@cache
+def _cues(key: str) -> tuple[re.Pattern[str], ...]:
+    """The cue patterns of ``key`` in labels.json, compiled once: every front line is tried with each."""
+    return tuple(re.compile(p) for p in labels()[key])
 
 
 def _date(m: re.Match[str] | None) -> tuple[int, str | None] | None:

@@ -231,5 +231,5 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
                 break
         else:
             lines.append((centre, height, [w]))
-    lines.sort(key=lambda line: min(w.top for w in line[2]))
+    lines.sort(key=lambda line: min(map(_TOP, line[2])))
     return [Line(sorted(members, key=_X0), page_number) for _, _, members in lines]

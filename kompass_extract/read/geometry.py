@@ -130,7 +130,6 @@ class _WordReader:
         self.refs = [ctypes.byref(v) for v in self.d]
         self.origin = [ctypes.c_double(), ctypes.c_double()]
         self.origin_refs = [ctypes.byref(v) for v in self.origin]
-        self.name = ctypes.create_string_buffer(128)
         self.styles: dict[int | None, tuple[float, bool]] = {}
         self.bold_fonts: dict[int | None, bool] = {}
 
@@ -177,9 +176,9 @@ class _WordReader:
 
     def _bold(self, index: int) -> bool:
         """A bold font: by its name (subset prefix dropped) or by its weight."""
-        self.name.value = b""
-        pdfium_c.FPDFText_GetFontInfo(self.textpage, index, self.name, len(self.name), None)
-        name = self.name.value.decode("latin-1", "replace").lower().split("+")[-1]
+        buffer = ctypes.create_string_buffer(128)
+        pdfium_c.FPDFText_GetFontInfo(self.textpage, index, buffer, len(buffer), None)
+        name = buffer.value.decode("latin-1", "replace").lower().split("+")[-1]
         return any(m in name for m in BOLD_MARKERS) or pdfium_c.FPDFText_GetFontWeight(self.textpage, index) >= 600
 
     def word(self, text: str, index: int, box: tuple[float, float, float, float]) -> Word:
