@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,16 +69,15 @@ print(json.dumps(times))
 """
 
 
+def run_python(code: str, *args: str) -> Any:
+    """Run ``code`` in a fresh Python process; the JSON it prints last."""
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def time_tool(tool: str, pdf: Path, repeats: int) -> list[float]:
     """Run one tool on one PDF in a fresh process; the first time is cold, the rest warm."""
-    out = subprocess.run(
-        [sys.executable, "-c", RUNNER, str(pdf), TOOLS[tool], str(repeats)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return run_python(RUNNER, str(pdf), TOOLS[tool], str(repeats))
 
 
 BATCH_RUNNER = """
@@ -94,13 +94,16 @@ def status_kb(pid, key):
     except OSError:
         return None
 
-def children(pid):
+def workers(pid):
+    # the children of pid that multiprocessing's spawn started (not its resource tracker)
     found = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
                 with open(f"/proc/{entry.name}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    parent = int(fh.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry.name}/cmdline", "rb") as fh:
+                    if parent == pid and b"spawn_main" in fh.read():
                         found.append(int(entry.name))
             except (OSError, ValueError, IndexError):
                 pass
@@ -109,7 +112,7 @@ def children(pid):
 peaks, done = {}, threading.Event()
 def poll():
     while not done.wait(0.05):
-        for child in children(os.getpid()):
+        for child in workers(os.getpid()):
             kb = status_kb(child, "VmHWM")
             if kb:
                 peaks[child] = max(kb, peaks.get(child, 0))
@@ -135,14 +138,7 @@ print(json.dumps({
 
 def batch(files: list[Path], jobs: int, out: Path, force: bool) -> dict[str, float]:
     """Convert ``files`` in a fresh process; its seconds, reports, parent and worker peak memory (MB)."""
-    result = subprocess.run(
-        [sys.executable, "-c", BATCH_RUNNER, json.dumps([str(f) for f in files]), str(out), str(jobs), str(int(force))],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    ).stdout
-    return json.loads(result.strip().splitlines()[-1])
+    return run_python(BATCH_RUNNER, json.dumps([str(f) for f in files]), str(out), str(jobs), str(int(force)))
 
 
 def synthetic_copies(sources: list[Path], count: int, folder: Path) -> list[Path]:
