@@ -9,6 +9,26 @@ class KompassError(Exception):
     code = "internal-error"
 
 
+class MissingFileError(KompassError):
+    """The input names no file (gone, misspelt, a directory): not a broken PDF, so not ``corrupt``."""
+
+    code = "missing-file"
+
+
+class UnreadableFileError(KompassError):
+    """The file exists but cannot be read (permissions, an I/O error)."""
+
+    code = "unreadable"
+
+
+def file_error(exc: OSError) -> KompassError:
+    """The typed error for a file that could not be read: missing (or not a file), or unreadable."""
+    reason = f"cannot read the file: {exc.strerror or exc}"
+    if isinstance(exc, FileNotFoundError | IsADirectoryError | NotADirectoryError):
+        return MissingFileError(reason)
+    return UnreadableFileError(reason)
+
+
 class NotPdfError(KompassError):
     code = "not-pdf"
 

@@ -166,6 +166,8 @@ class Report:
     extractor_version: str = ""
     corrections: list[Correction] = field(default_factory=list)
     """Values replaced from a corrections file after extraction (empty in the cache: it stores the extraction)."""
+    catalog_hash: str | None = None
+    """Identity of the criteria catalog the questions were matched with (a hash of its files)."""
 
     @property
     def total_score(self) -> float | None:

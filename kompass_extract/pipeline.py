@@ -13,12 +13,12 @@ import os
 from pathlib import Path
 
 from kompass_extract import __version__
-from kompass_extract.errors import CorruptPdfError, NoTextLayerError, NotKommunkompassError, TooManyPagesError
+from kompass_extract.errors import NoTextLayerError, NotKommunkompassError, TooManyPagesError, file_error
 from kompass_extract.locate.areas import find_area_headings
 from kompass_extract.locate.furniture import body_lines
 from kompass_extract.locate.labels import fold, labels
 from kompass_extract.locate.layout import measure
-from kompass_extract.match.catalog import load_catalog
+from kompass_extract.match.catalog import Catalog, load_catalog
 from kompass_extract.match.edition import detect_edition, labels_in_text
 from kompass_extract.match.municipality import find_municipality_in_text, resolve_municipality
 from kompass_extract.model import Area, Report
@@ -43,29 +43,32 @@ def extract(
     ocr: str = "auto",
     max_pages: int = 500,
     ocr_cache: str | None = None,
+    catalog_dir: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Extract one Kommunkompass report.
 
     ``edition`` overrides edition detection; ``ocr`` is "auto" (OCR pages without a text layer),
-    "never" (such files fail with ``no-text-layer``) or "always". Raises
+    "never" (such files fail with ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs
+    extending the packaged catalog (see :func:`~kompass_extract.match.catalog.load_catalog`). Raises
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """
     path = str(path)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:  # missing, a directory, no permission: the library speaks in typed errors
-        raise CorruptPdfError(f"cannot read the file: {exc.strerror or exc}") from exc
+        raise file_error(exc) from exc
     sha = hashlib.sha256(data).hexdigest()
+    catalog = load_catalog(catalog_dir)  # before the work: a broken user catalog fails fast
     doc = open_pdf(path, data)
     try:
         if len(doc.pages) > max_pages:
             raise TooManyPagesError(f"{len(doc.pages)} pages exceed the limit of {max_pages}")
         used_ocr = _ensure_text(doc, ocr, ocr_cache)
         report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
-        parse_document(doc, report)
+        parse_document(doc, report, catalog)
     finally:
         doc.close()
-    finish_report(report, edition)
+    finish_report(report, edition, catalog)
     return report
 
 
@@ -105,7 +108,7 @@ def _wants_ocr(page: Page, textless: bool, scan: bool) -> bool:
     return page.invisible_text and page.image_cover >= SCAN_COVER
 
 
-def parse_document(doc: Document, report: Report) -> None:
+def parse_document(doc: Document, report: Report, catalog: Catalog | None = None) -> None:
     """Locate the parts of the report and fill ``report`` with metadata and areas."""
     all_text = "\n".join(p.text for p in doc.pages)
     if not _mentions_kommunkompass(all_text):
@@ -114,7 +117,7 @@ def parse_document(doc: Document, report: Report) -> None:
     lines: list[Line] = [ln for p in doc.pages for ln in bodies[p.number]]
     layout = measure(lines)
     overview_at = find_overview_start(lines, layout.is_heading)
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     headings = find_area_headings(
         lines,
         layout,
@@ -184,9 +187,9 @@ def _mentions_kommunkompass(text: str) -> bool:
     return sum(c in folded for c in cues) >= 2
 
 
-def finish_report(report: Report, edition: str | None) -> None:
+def finish_report(report: Report, edition: str | None, catalog: Catalog | None = None) -> None:
     """Catalog matching, edition detection and validation: the stages after parsing."""
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     guess = detect_edition(
         {a.area_no: a.name or a.overview_title or "" for a in report.areas},
         {q.question_no: q.text for a in report.areas for q in a.questions},
@@ -204,11 +207,21 @@ def finish_report(report: Report, edition: str | None) -> None:
         report.provenance["edition"]["given"] = edition
     else:
         report.edition, report.edition_confidence = guess.edition, guess.confidence
+    match_catalog(report, catalog)
+    report.report_id = base_report_id(report)
+    report.checks = validate_report(report, catalog)
+
+
+def match_catalog(report: Report, catalog: Catalog) -> None:
+    """Canonical area names and the catalog criterion of every question, from ``catalog``; records its identity.
+
+    Also used by ``validate --catalog-dir``: a report converted before the catalog grew is matched again.
+    """
+    report.catalog_hash = catalog.identity
     for area in report.areas:
         area.name_canonical = catalog.area_canonical(report.edition, area.area_no, area.name or area.overview_title)
         for q in area.questions:
             match = catalog.match_question(report.edition, area.area_no, q.question_no, q.text)
-            if match is not None:
-                q.catalog_id, q.catalog_text, q.match_score = match.catalog_id, match.catalog_text, match.score
-    report.report_id = base_report_id(report)
-    report.checks = validate_report(report, catalog)
+            q.catalog_id, q.catalog_text, q.match_score = (
+                (match.catalog_id, match.catalog_text, match.score) if match else (None, None, None)
+            )

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from kompass_extract.cli.catalog import catalog as catalog_cli
-from kompass_extract.match.catalog import CatalogError, load_catalog
-from kompass_extract.match.propose import PROPOSAL_FIELDS, propose_rows
+from kompass_extract.match.catalog import CRITERIA_FIELDS, CatalogError, load_catalog
+from kompass_extract.match.propose import propose_rows
 from kompass_extract.match.text import normalise
 from kompass_extract.write.schema import TABLES
 
@@ -314,7 +314,7 @@ def test_propose_groups_unmatched_questions_across_reports(cat):
         },
     ]
     rows = propose_rows(questions, reports, cat)
-    assert len(rows) == 3
+    assert len(rows) == 2  # one row per catalog id: the other 2020 wording under 1.1 is named in the source
     top = rows[0]
     assert (top["edition"], top["area_no"], top["question_no"], top["count"], top["variants"]) == (
         "2020",
@@ -324,10 +324,12 @@ def test_propose_groups_unmatched_questions_across_reports(cat):
         2,
     )
     assert top["question_text"] == "Hur främjas tillit?" and top["max"] == "10"
-    assert top["report_ids"] == "r0; r1"
+    assert top["source"] == (
+        "proposed from 2 report(s): r0, r1; other wording(s) under this number: Finns en digital agenda?"
+    )
     assert top["area_name"] == "Samspel mellan förtroendevalda och medborgare"
     existing = next(r for r in rows if r["edition"] == "2016")
-    assert existing["existing_text"].startswith("Finns en plan/strategi")
+    assert "replaces the catalog wording 'Finns en plan/strategi" in existing["source"]
 
 
 def test_cli_list_and_propose(tmp_path):
@@ -344,11 +346,17 @@ def test_cli_list_and_propose(tmp_path):
         "report_id,area_no,question_no,question_text,catalog_id,max\nr1,3,3.1,Hur styrs bolagen?,,10\n",
         encoding="utf-8",
     )
-    out = tmp_path / "proposals.csv"
+    out = tmp_path / "mine" / "criteria.csv"
     result = runner.invoke(catalog_cli, ["propose", str(tmp_path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     proposals = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(proposals[0]) == list(PROPOSAL_FIELDS)
-    assert proposals[0]["question_text"] == "Hur styrs bolagen?" and proposals[0]["count"] == "1"
+    assert tuple(proposals[0]) == CRITERIA_FIELDS  # criteria.csv format, ready for a catalog folder
+    assert proposals[0]["question_text"] == "Hur styrs bolagen?" and proposals[0]["max"] == "10"
+    assert load_catalog(out.parent).match_question("2020", 3, "3.1", "Hur styrs bolagen?").catalog_id == "2020:3.1"
+    again = runner.invoke(catalog_cli, ["propose", str(tmp_path), "--out", str(out)])  # appends, never twice
+    assert again.exit_code == 0 and "already in" in again.output
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 1
+    grown = runner.invoke(catalog_cli, ["--catalog-dir", str(out.parent), "propose", str(tmp_path)])
+    assert grown.exit_code == 0 and "0 proposed row(s)" in grown.output  # the grown catalog matches it
     missing = runner.invoke(catalog_cli, ["propose", str(tmp_path / "nope")])
     assert missing.exit_code == 2

@@ -27,8 +27,8 @@ from kompass_extract.batch.inputs import discover
 from kompass_extract.batch.pool import INTERNAL_ERROR, ExtractFn, run_pool
 from kompass_extract.common.files import file_sha256
 from kompass_extract.correct import CorrectionRow, apply_corrections, corrections_digest, read_corrections
-from kompass_extract.errors import ExtractionTimeoutError, OcrUnavailableError
-from kompass_extract.match.catalog import load_catalog
+from kompass_extract.errors import ExtractionTimeoutError, OcrUnavailableError, file_error
+from kompass_extract.match.catalog import Catalog, load_catalog
 from kompass_extract.model import Report
 from kompass_extract.pipeline import extract as library_extract
 from kompass_extract.write.formats import (
@@ -129,9 +129,8 @@ def _hash_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> list[tup
             sha = file_sha256(path)
             size = os.path.getsize(path)
         except OSError as exc:
-            outcomes[path] = Outcome(
-                path, None, error_code="corrupt", message=f"cannot read the file: {exc.strerror or exc}"
-            )
+            error = file_error(exc)
+            outcomes[path] = Outcome(path, None, error_code=error.code, message=str(error))
             continue
         if size:
             by_sha[sha].append(path)
@@ -163,6 +162,7 @@ def convert(
     edition: str | None = None,
     ocr: str = "auto",
     max_pages: int = 500,
+    catalog_dir: str | os.PathLike[str] | None = None,
     strict: bool = False,
     corrections: str | os.PathLike[str] | None = None,
     progress: Callable[[Progress], None] | None = None,
@@ -183,15 +183,17 @@ def convert(
     discovery = discover(inputs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    result_options = {"edition": edition, "ocr": ocr, "max_pages": max_pages}
+    catalog = load_catalog(catalog_dir)  # a broken user catalog stops the run before any work
+    # what a result depends on: a grown catalog (another identity) matches cached reports again
+    result_options = {"edition": edition, "ocr": ocr, "max_pages": max_pages, "catalog": catalog.identity}
     cache = Cache(out)
     summary = RunSummary(
         out_dir=str(out),
         started_at=started.isoformat(timespec="seconds"),
         extractor_version=cache.fingerprint,
-        options={**result_options, "jobs": jobs, "timeout": timeout, "force": force, "formats": list(formats),
-                 "csv_dialect": csv_dialect, "strict": strict,
-                 "corrections": None if corrections is None else str(corrections)},
+        options={**result_options, "catalog_dir": str(catalog_dir) if catalog_dir else None, "jobs": jobs,
+                 "timeout": timeout, "force": force, "formats": list(formats), "csv_dialect": csv_dialect,
+                 "strict": strict, "corrections": None if corrections is None else str(corrections)},
         inputs=len(discovery.files),
     )  # fmt: skip
     summary.duplicates += [{"source_file": p, "duplicate_of": q, "reason": "same-file"} for p, q in discovery.repeated]
@@ -228,7 +230,8 @@ def convert(
         report_progress("start", path)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    worker_options = {**result_options, "ocr_cache": str(cache.root)}  # OCR'd pages survive a timeout or a kill
+    worker_options = {"edition": edition, "ocr": ocr, "max_pages": max_pages, "catalog_dir": catalog_dir,
+                      "ocr_cache": str(cache.root)}  # OCR'd pages survive a timeout or a kill  # fmt: skip
     for path, entry in run_pool(todo, extract_fn, worker_options, jobs=workers, timeout=timeout, on_start=on_start):
         running.remove(path)
         if entry["status"] == "ok" or entry["error_code"] not in UNCACHED_CODES:
@@ -241,7 +244,7 @@ def convert(
     formats, csv_dialect, notes = output_plan(formats, csv_dialect, previous.get("files", ()))
     summary.warnings += notes
     publish_key = None if force else _publish_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
-    _publish(out, ordered, summary, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
+    _publish(out, ordered, summary, catalog, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
              corrections=fixes, corrections_file=str(corrections), previous=previous)  # fmt: skip
     summary.seconds = round(time.perf_counter() - clock, 3)
     runs_dir = out / "runs"
@@ -272,6 +275,7 @@ def _publish(
     out: Path,
     outcomes: list[Outcome],
     summary: RunSummary,
+    catalog: Catalog,
     *,
     formats: Sequence[str],
     csv_dialect: str,
@@ -303,7 +307,6 @@ def _publish(
         for u in unmatched
     ]
 
-    catalog = load_catalog()
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for report in reports:
         for name, rows in report_rows(report, catalog).items():

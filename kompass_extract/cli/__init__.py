@@ -1,17 +1,18 @@
 """Command-line interface: a thin layer over the library.
 
 Sub-commands live in their own modules and are imported only when invoked, so ``--help`` and
-process start stay fast (no pandas, pyarrow or pdfium at import time).
+process start stay fast (no pandas, pyarrow or pdfium at import time). Options shared by the commands and the
+translation of errors into messages and exit codes live in :mod:`kompass_extract.cli.options`.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 
 import click
 
 from kompass_extract import __version__
+from kompass_extract.cli.options import debug_option, report_errors
 
 COMMANDS: dict[str, str] = {
     "extract": "kompass_extract.cli.extract:extract",
@@ -23,18 +24,11 @@ COMMANDS: dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A click group whose commands are imported on first use, and which keeps tracebacks from users."""
+    """A click group whose commands are imported on first use, and which turns errors into messages in one place."""
 
     def invoke(self, ctx: click.Context) -> object:
-        try:
+        with report_errors(ctx):
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if os.environ.get("KOMPASS_DEBUG") or ctx.meta.get("debug"):  # a command's --debug sets meta
-                raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (set KOMPASS_DEBUG=1 for the traceback)", err=True)
-            ctx.exit(1)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -49,5 +43,6 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kompass-extract")
+@debug_option
 def main() -> None:
     """Turn Kommunkompassen evaluation reports (PDF) into tidy, documented tables."""

@@ -3,7 +3,7 @@
 A thin layer over :func:`kompass_extract.batch.convert`: it parses options, draws the progress bar and the
 closing summary on stderr, and prints the run summary as JSON on stdout with ``--json``. Exit codes: 0 when
 every input converted, 1 when any failed (or, with ``--strict``, a report has an error-level check), 2 for
-usage errors. No traceback reaches the user unless ``--debug`` is given.
+usage errors. No traceback reaches the user unless ``--debug`` is given (the group translates errors).
 """
 
 from __future__ import annotations
@@ -15,6 +15,14 @@ from typing import Any
 
 import click
 
+from kompass_extract.cli.options import (
+    catalog_dir_option,
+    debug_option,
+    debugging,
+    edition_option,
+    json_option,
+    quiet_option,
+)
 from kompass_extract.write.formats import CSV_DIALECTS, DEFAULT_FORMATS, FORMATS
 
 OCR_MODES = ("auto", "never", "always")
@@ -28,17 +36,6 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
     return chosen
 
 
-def _edition(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from kompass_extract.match.catalog import load_catalog
-
-    known = list(load_catalog().editions)
-    if value not in known:
-        raise click.BadParameter(f"choose from {', '.join(known)}, got {value!r}")
-    return value
-
-
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
@@ -50,20 +47,19 @@ def _edition(ctx: click.Context, param: click.Parameter, value: str | None) -> s
               help=f"Comma-separated output formats: {', '.join(FORMATS)}.")  # fmt: skip
 @click.option("--csv-dialect", type=click.Choice(sorted(CSV_DIALECTS)), default="default", show_default=True,
               help="'excel-sv': also write semicolons, BOM and decimal commas for Swedish Excel in OUT/excel-sv/.")  # fmt: skip
-@click.option("--edition", callback=_edition, help="Take the criteria edition as given instead of detecting it.")
+@edition_option("Take the criteria edition as given instead of detecting it.")
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="OCR pages without a text layer: auto, never, always.")  # fmt: skip
 @click.option("--corrections", type=click.Path(exists=True, dir_okay=False),
               help="corrections.csv: values a person verified, applied after extraction and before the checks.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Ignore cached results and convert every file again.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any report has an error-level check.")
-@click.option(
-    "--quiet", "-q", is_flag=True, help="No progress bar and no summary on stderr (failures are still listed)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON on stdout.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@catalog_dir_option
+@quiet_option("No progress bar, no per-file lines and no summary on stderr (failures are still listed).")
+@json_option("Print the run summary as JSON on stdout.")
+@debug_option
 @click.pass_context
-def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bool, as_json: bool, debug: bool,
+def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bool, as_json: bool,
             **options: Any) -> None:  # fmt: skip
     """Convert Kommunkompass report PDFs (files, folders, glob patterns) into tables in OUT.
 
@@ -74,8 +70,6 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
     from rich.console import Console
 
     from kompass_extract.batch import convert
-
-    ctx.meta["debug"] = debug
     from kompass_extract.batch.inputs import InputNotFoundError
     from kompass_extract.correct import CorrectionsFileError
 
@@ -88,18 +82,13 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
     except KeyboardInterrupt:
         console.print("[yellow]Interrupted.[/] Finished files are cached: run the same command again to continue.")
         ctx.exit(130)
-    except Exception as exc:
-        if debug:
-            raise
-        Console(stderr=True).print(f"[red]error:[/] {type(exc).__name__}: {exc} (--debug shows the traceback)")
-        ctx.exit(1)
     data = summary.to_dict()
     _print_summary(console, data)
     if quiet:  # no progress or summary, but a failed input is never silent
         loud = Console(stderr=True, soft_wrap=True)
         for f in data["failures"]:
             loud.print(f"failed {f['error_code']}: {f['source_file']}: {f['message']}", markup=False, highlight=False)
-    if debug:
+    if debugging(ctx):
         for path, trace in summary.tracebacks.items():
             Console(stderr=True).print(f"[red]{path}[/]\n{trace}", markup=False, highlight=False)
     if as_json:

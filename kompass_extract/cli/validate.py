@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from kompass_extract.cli.options import catalog_dir_option, debug_option, json_option
+from kompass_extract.match.catalog import Catalog, load_catalog
 from kompass_extract.model import Check, Report
 from kompass_extract.validate import SEVERITIES, severity_counts, validate_report
 
@@ -26,12 +28,20 @@ def _load(path: Path) -> Report | str:
         return f"{type(exc).__name__}: {exc}"
 
 
-def _result(path: Path, report: Report | str) -> dict[str, Any]:
-    """Checks of one report (the current rules on its values as published), or why it could not be read."""
+def _result(path: Path, report: Report | str, catalog: Catalog | None) -> dict[str, Any]:
+    """Checks of one report (the current rules on its values as published), or why it could not be read.
+
+    With a user's catalog the questions are matched with it first (in memory), so the checks say what the
+    grown catalog makes of the report.
+    """
     if isinstance(report, str):
         return {"file": str(path), "report_id": None, "read_error": report, "checks": []}
+    if catalog is not None:
+        from kompass_extract.pipeline import match_catalog
+
+        match_catalog(report, catalog)
     unmatched = [c for c in report.checks if c.code == "correction-unmatched"]
-    checks = validate_report(report) + unmatched
+    checks = validate_report(report, catalog) + unmatched
     return {
         "file": str(path),
         "report_id": report.report_id,
@@ -70,7 +80,7 @@ def _print_summary(results: list[dict[str, Any]], show_info: bool) -> None:
 @click.option(
     "--strict", is_flag=True, help="Exit with status 1 when any check is an error (or a report is unreadable)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the checks of every report as JSON instead of tables.")
+@json_option("Print the checks of every report as JSON instead of tables.")
 @click.option(
     "--info", "show_info", is_flag=True, help="List info-level findings too (not with --json, which has them all)."
 )
@@ -79,11 +89,17 @@ def _print_summary(results: list[dict[str, Any]], show_info: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="corrections.csv to apply (instead of those applied at extraction) before checking.",
 )
-def validate(directory: Path, strict: bool, as_json: bool, show_info: bool, corrections: Path | None) -> None:
+@catalog_dir_option
+@debug_option
+def validate(
+    directory: Path, strict: bool, as_json: bool, show_info: bool, corrections: Path | None, catalog_dir: str | None
+) -> None:
     """Re-check the reports of an output folder (DIRECTORY/reports/*.json) and summarise the findings.
 
     The folder is read only; the checks are printed, not written back. With --corrections the file's corrections
-    replace those applied at extraction, so a corrections file can be tried before a rerun publishes it.
+    replace those applied at extraction, so a corrections file can be tried before a rerun publishes it. With
+    --catalog-dir the questions are matched with that catalog first, so the checks show what a grown catalog
+    makes of the folder.
     """
     from kompass_extract.correct import CorrectionsFileError, apply_corrections, read_corrections
 
@@ -98,7 +114,8 @@ def validate(directory: Path, strict: bool, as_json: bool, show_info: bool, corr
     unmatched = []
     if rows is not None:
         unmatched = apply_corrections([r for _, r in loaded if isinstance(r, Report)], rows)
-    results = [_result(p, r) for p, r in loaded]
+    catalog = load_catalog(catalog_dir) if catalog_dir else None
+    results = [_result(p, r, catalog) for p, r in loaded]
     for r in results:
         if r["read_error"]:
             click.echo(f"cannot read {r['file']}: {r['read_error']}", err=True)

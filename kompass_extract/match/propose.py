@@ -2,7 +2,9 @@
 
 The catalog grows from what was extracted: unmatched questions of many reports are grouped by
 edition, area and printed number, then clustered by text similarity, so one reviewed row can cover
-the same criterion printed (with small differences) in many reports.
+the same criterion printed (with small differences) in many reports. Rows are in ``criteria.csv`` format
+(one per catalog id, the evidence in ``source``), ready to append to the ``criteria.csv`` of a user's
+catalog directory (``--catalog-dir``).
 """
 
 from __future__ import annotations
@@ -10,13 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kompass_extract.match.catalog import CRITERIA_FIELDS, QUESTION_THRESHOLD, Catalog
+from kompass_extract.match.catalog import QUESTION_THRESHOLD, Catalog
 from kompass_extract.match.text import similarity
 
-PROPOSAL_FIELDS = (*CRITERIA_FIELDS, "count", "report_ids", "variants", "existing_text")
-"""Catalog columns first (so reviewed rows can be appended to criteria.csv once the last four are
-dropped), then what the reviewer needs: how many reports, which, how many wordings, and the
-catalog wording already under the same id, if any (then the row is a variant, not a new criterion)."""
 EXAMPLE_REPORTS = 5
 
 
@@ -40,10 +38,12 @@ def _max_text(value: str) -> str:
 
 
 def propose_rows(questions: list[dict[str, str]], reports: list[dict[str, str]], catalog: Catalog) -> list[dict]:
-    """Rows to review: one per cluster of similar unmatched texts with the same edition, area and number.
+    """Rows to review and append to criteria.csv: one per edition and question number, most reports first.
 
-    ``questions`` and ``reports`` are rows of the ``questions`` and ``reports`` output tables (as
-    read from CSV: all strings). Rows with a catalog_id are ignored.
+    Unmatched texts with the same edition, area and number are clustered by similarity; the cluster seen in
+    most reports gives the wording (others are named in ``source``). ``questions`` and ``reports`` are rows of
+    the output tables (as read from CSV: all strings); questions with a catalog_id, that ``catalog`` matches now,
+    or of a report without an edition are left out. Besides the criteria.csv columns a row has ``count`` (reports) and ``variants``.
     """
     edition_of = {r["report_id"]: r.get("edition", "") for r in reports}
     groups: dict[tuple[str, int, str], list[_Cluster]] = {}
@@ -51,6 +51,8 @@ def propose_rows(questions: list[dict[str, str]], reports: list[dict[str, str]],
         if q.get("catalog_id") or not q.get("question_text"):
             continue
         key = (edition_of.get(q["report_id"], ""), int(_number(q["area_no"]) or 0), q["question_no"])
+        if key[0] and catalog.match_question(*key, q["question_text"]):  # the catalog grew since the conversion
+            continue
         clusters = groups.setdefault(key, [])
         cluster = next((c for c in clusters if similarity(q["question_text"], c.texts[0]) >= QUESTION_THRESHOLD), None)
         if cluster is None:
@@ -63,26 +65,31 @@ def propose_rows(questions: list[dict[str, str]], reports: list[dict[str, str]],
     existing = {c.catalog_id: c.question_text for c in catalog.criteria()}
     rows = []
     for (edition, area_no, question_no), clusters in sorted(groups.items()):
-        area_name = catalog.area_names(edition).get(area_no, "") if edition else ""
-        for cluster in clusters:
-            text = Counter(cluster.texts).most_common(1)[0][0]
-            maximum = Counter(m for m in cluster.maxima if m).most_common(1)
-            reports_seen = sorted(set(cluster.report_ids))
-            rows.append(
-                {
-                    "edition": edition,
-                    "area_no": area_no,
-                    "area_name": area_name,
-                    "question_no": question_no,
-                    "question_text": text,
-                    "max": _max_text(maximum[0][0]) if maximum else "",
-                    "rubrik": "",
-                    "certainty": "printed",
-                    "source": f"extracted from {len(reports_seen)} report(s), e.g. {', '.join(reports_seen[:EXAMPLE_REPORTS])}",
-                    "count": len(reports_seen),
-                    "report_ids": "; ".join(reports_seen),
-                    "variants": len(set(cluster.texts)),
-                    "existing_text": existing.get(f"{edition}:{question_no}", "") if edition else "",
-                }
-            )
+        if not edition:  # a row without an edition has no catalog id
+            continue
+        best, *others = sorted(clusters, key=lambda c: -len(set(c.report_ids)))
+        text = Counter(best.texts).most_common(1)[0][0]
+        maximum = Counter(m for m in best.maxima if m).most_common(1)
+        reports_seen = sorted(set(best.report_ids))
+        source = f"proposed from {len(reports_seen)} report(s): {', '.join(reports_seen[:EXAMPLE_REPORTS])}"
+        if others:
+            source += "; other wording(s) under this number: " + " | ".join(o.texts[0] for o in others)
+        replaced = existing.get(f"{edition}:{question_no}")
+        if replaced:
+            source += f"; replaces the catalog wording {replaced!r}"
+        rows.append(
+            {
+                "edition": edition,
+                "area_no": area_no,
+                "area_name": catalog.area_names(edition).get(area_no, ""),
+                "question_no": question_no,
+                "question_text": text,
+                "max": _max_text(maximum[0][0]) if maximum else "",
+                "rubrik": "",
+                "certainty": "printed",
+                "source": source,
+                "count": len(reports_seen),
+                "variants": len(set(best.texts)),
+            }
+        )
     return sorted(rows, key=lambda r: (-r["count"], r["edition"], r["area_no"], r["question_no"]))

@@ -93,7 +93,7 @@ def _x_positions(views: list[ReportView]) -> list[float]:
     return xs
 
 
-def time_series_chart(views: list[ReportView], out: str | Path) -> Path:
+def time_series_chart(views: list[ReportView], out: str | Path, catalog: Catalog | None = None) -> Path:
     """Area scores of one municipality's reports (oldest first), lines broken and marked at edition changes."""
     if not views:
         raise ReviewInputError("no reports to chart")
@@ -107,7 +107,7 @@ def time_series_chart(views: list[ReportView], out: str | Path) -> Path:
             runs[-1].append(i)
         else:
             runs.append([i])
-    catalog = load_catalog()
+    catalog = catalog or load_catalog()
     points = [concept_points(v, catalog) for v in views]
     concepts = [c for c in catalog.concepts.values() if any(c.concept in p for p in points)]
     colors = plt.get_cmap("tab10")
@@ -146,13 +146,13 @@ def time_series_chart(views: list[ReportView], out: str | Path) -> Path:
     return _save(fig, Path(out))
 
 
-def compare_chart(views: list[ReportView], out: str | Path) -> Path:
+def compare_chart(views: list[ReportView], out: str | Path, catalog: Catalog | None = None) -> Path:
     """Area profiles of several reports (one per municipality) as grouped bars."""
     if not views:
         raise ReviewInputError("no reports to compare")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=FIGSIZE, dpi=DPI, layout="constrained")
-    groups = compare_groups(views)
+    groups = compare_groups(views, catalog)
     width = 0.8 / len(views)
     colors = plt.get_cmap("tab10")
     for k, view in enumerate(views):

@@ -137,3 +137,21 @@ def group_by(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
     for row in rows:
         groups[row.get(key)].append(row)
     return dict(groups)
+
+
+def rematch_questions(views: Iterable[ReportView], catalog: Any) -> int:
+    """Match every question of ``views`` with ``catalog`` (a :class:`~kompass_extract.match.catalog.Catalog`)
+    instead of taking the ids the tables hold; the number of questions whose id changed.
+
+    ``review --catalog-dir`` shows what a grown catalog makes of an existing output folder, before converting again.
+    """
+    changed = 0
+    for view in views:
+        for q in view.questions:
+            match = catalog.match_question(
+                view.report.get("edition"), q["area_no"], q["question_no"] or "", q["question_text"] or ""
+            )
+            new = (match.catalog_id, match.catalog_text, match.score) if match else (None, None, None)
+            changed += new[0] != q.get("catalog_id")
+            q["catalog_id"], q["catalog_text"], q["match_score"] = new
+    return changed

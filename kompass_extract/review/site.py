@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from kompass_extract import __version__
 from kompass_extract.common.data import data_text
+from kompass_extract.match.catalog import Catalog
 from kompass_extract.review.cells import CropLink, PageInput
 from kompass_extract.review.crops import (
     DEFAULT_MARGIN,
@@ -27,7 +28,7 @@ from kompass_extract.review.crops import (
     remove_unused,
     render_crops,
 )
-from kompass_extract.review.data import SEVERITIES, ReportView, load_output, swedish_key
+from kompass_extract.review.data import SEVERITIES, ReportView, load_output, rematch_questions, swedish_key
 from kompass_extract.review.format import fmt_num
 from kompass_extract.review.report_page import report_page, shell
 from kompass_extract.review.values import value_regions
@@ -177,21 +178,30 @@ def build_site(
     scale: float = DEFAULT_SCALE,
     margin: tuple[float, float] = DEFAULT_MARGIN,
     jobs: int | None = None,
+    catalog: Catalog | None = None,
 ) -> SiteResult:
     """Write ``<out_dir>/review/`` for every report of an extract output folder.
 
     Crops made by an earlier build are reused (they are named by the hash of what they show); the others are
     rendered in ``jobs`` processes (default: the number of cores). Crops no page refers to any more are
     removed, so the folder holds exactly what the pages show.
+
+    With ``catalog`` (``review --catalog-dir``) the questions' catalog ids come from it, not from the tables, and
+    the footer says so: what a grown catalog makes of the folder can be reviewed before converting again.
     """
     out_dir = Path(out_dir)
     views = load_output(out_dir)
+    rematched = rematch_questions(views, catalog) if catalog is not None else None
     failures = read_output_table(out_dir, "failures")
     site = out_dir / SITE_DIR
     site.mkdir(parents=True, exist_ok=True)
     css = data_text("review", "review.css")
     (site / "review.css").write_text(css, encoding="utf-8")
     footer = escape(f"Built by kompass-extract {__version__} from the tables of this output folder.")
+    if rematched is not None:
+        footer += escape(
+            f" Catalog ids from the catalog {catalog.identity} (--catalog-dir), not the tables: {rematched} changed."
+        )
     result = SiteResult(index=site / "index.html")
     used: set[str] = set()
     for view, page in zip(views, _pages(views, out_dir, site, scale, margin, jobs or os.cpu_count() or 1), strict=True):

@@ -166,6 +166,12 @@ TABLES: dict[str, Table] = {
                 ),
                 _f("total_max", "number", "Sum of the eight area maxima.", "points"),
                 _f("extractor_version", "string", "Version of kompass-extract that wrote the row."),
+                _f(
+                    "catalog_hash",
+                    "string",
+                    "Identity of the criteria catalog the questions were matched with: a hash of its files (the "
+                    "packaged ones and those of --catalog-dir). Reports with different values were matched differently.",
+                ),
             ),
             ("report_id",),
         ),
@@ -325,7 +331,7 @@ TABLES: dict[str, Table] = {
                 _f(
                     "error_code",
                     "string",
-                    "Stable failure code (not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, ocr-failed, internal-error; correction-unmatched for a corrections row that names no report, with the file and line as source_file).",
+                    "Stable failure code (missing-file, unreadable, not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, ocr-failed, internal-error; correction-unmatched for a corrections row that names no report, with the file and line as source_file).",
                 ),
                 _f("message", "string", "Human-readable reason."),
             ),

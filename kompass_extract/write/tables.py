@@ -72,6 +72,7 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
             "total_score": report.total_score,
             "total_max": report.total_max,
             "extractor_version": report.extractor_version,
+            "catalog_hash": report.catalog_hash,
         }
     )
     for area in sorted(report.areas, key=lambda a: a.area_no):
