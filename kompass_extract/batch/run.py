@@ -62,8 +62,11 @@ class Progress:
     failed: int
     cached: int
     running: tuple[str, ...]
-    event: str  # "start", "ok" or "failed"
+    event: str  # "start", "ok", "failed", or "page" (``detail`` says which page of ``path`` is being OCR'd)
     path: str
+    outcome: Outcome | None = None
+    """With "ok" and "failed": what became of ``path`` (report or failure, seconds, cached), for per-file lines."""
+    detail: str = ""
 
 
 @dataclass
@@ -207,15 +210,15 @@ def convert(
     total = len(sha_of) + len(outcomes)
     running: list[str] = []
 
-    def report_progress(event: str, path: str) -> None:
+    def report_progress(event: str, path: str, outcome: Outcome | None = None) -> None:
         if progress:
             failed = sum(1 for o in outcomes.values() if o.report is None)
             cached = sum(1 for o in outcomes.values() if o.cached)
-            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path))
+            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path, outcome))
 
     def record(outcome: Outcome) -> None:
         outcomes[outcome.path] = outcome
-        report_progress("ok" if outcome.report else "failed", outcome.path)
+        report_progress("ok" if outcome.report else "failed", outcome.path, outcome)
 
     todo = []
     for path, sha in sorted(sha_of.items()):

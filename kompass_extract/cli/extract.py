@@ -9,9 +9,9 @@ usage errors. No traceback reaches the user unless ``--debug`` is given (the gro
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -23,6 +23,7 @@ from kompass_extract.cli.options import (
     json_option,
     quiet_option,
 )
+from kompass_extract.cli.progress import run_display
 from kompass_extract.write.formats import CSV_DIALECTS, DEFAULT_FORMATS, FORMATS
 
 OCR_MODES = ("auto", "never", "always")
@@ -55,12 +56,14 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 @click.option("--force", is_flag=True, help="Ignore cached results and convert every file again.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any report has an error-level check.")
 @catalog_dir_option
+@click.option("--log-json", type=click.Path(dir_okay=False), default=None,
+              help="Append one JSON line per finished file to this file (time, file, result, seconds, done, total, ETA).")  # fmt: skip
 @quiet_option("No progress bar, no per-file lines and no summary on stderr (failures are still listed).")
 @json_option("Print the run summary as JSON on stdout.")
 @debug_option
 @click.pass_context
 def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bool, as_json: bool,
-            **options: Any) -> None:  # fmt: skip
+            log_json: str | None, **options: Any) -> None:  # fmt: skip
     """Convert Kommunkompass report PDFs (files, folders, glob patterns) into tables in OUT.
 
     Writes every table as CSV and Parquet (see --format; CSV always), datapackage.json describing every file,
@@ -75,7 +78,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
 
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:
-        with _progress_bar(console) as progress:
+        with _json_log(log_json) as events, run_display(console, events) as progress:
             summary = convert(inputs, out_dir, progress=progress, **options)
     except (InputNotFoundError, CorrectionsFileError) as exc:
         raise click.UsageError(str(exc)) from None
@@ -97,41 +100,17 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
 
 
 @contextmanager
-def _progress_bar(console: Any) -> Iterator[Callable[[Any], None] | None]:
-    """A rich progress bar fed by the batch's progress snapshots (nothing when quiet or not a terminal)."""
-    if console.quiet or not console.is_terminal:
+def _json_log(path: str | None) -> Iterator[TextIO | None]:
+    """The ``--log-json`` file, opened for appending (a resumed run adds to the same log), or None."""
+    if path is None:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    bar = Progress(SpinnerColumn(), TextColumn("converting"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("[red]{task.fields[failed]} failed[/]"), TimeElapsedColumn(),
-                   TextColumn("{task.fields[current]}"), console=console, transient=True)  # fmt: skip
-    task = bar.add_task("convert", total=None, failed=0, current="")
-
-    def update(p: Any) -> None:
-        current = p.running[-1] if p.running else ""
-        bar.update(task, total=p.total, completed=p.done, failed=p.failed, current=_shorten(current))
-
-    with bar:
-        yield update
-
-
-def _shorten(path: str, width: int = 40) -> str:
-    return path if len(path) <= width else "…" + path[-(width - 1) :]
+    with open(path, "a", encoding="utf-8") as f:
+        yield f
 
 
 def _print_summary(console: Any, data: dict[str, Any]) -> None:
-    """One line per report (areas, questions, findings, checks by severity), the failures, and a closing line."""
-    for r in data["reports"]:
-        seconds = "cached" if r["cached"] else f"{r['seconds'] or 0:.1f} s"
-        console.print(
-            f"{r['report_id']:<14} {r['municipality'] or '?'} {r['year'] or '?'}, edition {r['edition'] or '?'}: "
-            f"{r['areas']} areas, {r['questions']} questions, {r['findings']} findings; checks {_checks(r['checks'])} "
-            f"({seconds})",
-            markup=False,
-            highlight=False,
-        )
+    """The failures, warnings and a closing line (each file had its line when it finished)."""
     for f in data["failures"]:
         console.print(f"[red]failed[/] {f['error_code']}: {f['source_file']}: {f['message']}", highlight=False)
     for warning in data["warnings"]:
