@@ -13,6 +13,7 @@ import argparse
 import csv
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,12 @@ def make_archive(work: Path, copies: int) -> Path:
     return out
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the crop workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def site_bytes(site: Path) -> tuple[int, int]:
     """(HTML and CSS bytes, crop bytes) of a review folder."""
     pages = sum(p.stat().st_size for p in site.glob("*.*"))
@@ -77,21 +84,23 @@ def site_bytes(site: Path) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=15, help="copies of each fixture in the archive")
+    parser.add_argument("--jobs", type=int, default=None, help="processes rendering crops [default: cores]")
     args = parser.parse_args()
     from kompass_extract.review import build_site
 
     with tempfile.TemporaryDirectory() as tmp:
         out = make_archive(Path(tmp), args.copies)
         for label in ("cold", "warm"):
-            clock = time.perf_counter()
-            result = build_site(out)
-            seconds = time.perf_counter() - clock
+            clock, cpu = time.perf_counter(), _cpu()
+            result = build_site(out, jobs=args.jobs)
+            seconds, cpu = time.perf_counter() - clock, _cpu() - cpu
             n = len(result.pages)
             pages, crops = site_bytes(out / "review")
             print(
                 f"{label}: {n} reports, {result.crops} crops ({result.rendered} rendered) in {seconds:.1f} s = "
                 f"{n / seconds:.1f} reports/s; per report {pages / n / 1024:.0f} KB pages + {crops / n / 1024:.0f} KB "
-                f"crops = {(pages + crops) / n / 1024:.0f} KB; cores {os.cpu_count()}"
+                f"crops = {(pages + crops) / n / 1024:.0f} KB; CPU {cpu:.1f} s = {n / cpu:.1f} reports per CPU-second "
+                f"(a load-independent figure); cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}"
             )
         shutil.rmtree(out / "review")
 

@@ -1,6 +1,7 @@
 """Crop the region of a PDF page a value was read from, so a person can compare it with the number.
 
-Each page is rendered once (pdfium, grey) and every region of that page is cut from the same bitmap. A crop
+Each page is rendered once (pdfium, grey; only the part that holds its regions) and every region of that page is
+cut from the same bitmap. A crop
 is stored under the hash of what it shows (the PDF's SHA-256, page, region, scale, margin), so a crop already
 made by an earlier build is not rendered again and identical crops are stored once: building the site of a
 large archive again only renders what is new. Crops are palette PNGs of few greys: 1 bit (ink and paper) for a
@@ -13,11 +14,13 @@ refused with a reason.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from kompass_extract.common.files import file_sha256
@@ -125,18 +128,35 @@ def png_size(path: Path) -> tuple[int, int] | None:
     return width, height
 
 
-def _save_greys(piece: object, path: Path, greys: int) -> None:
-    """Write an 8-bit grey image as a palette PNG of ``greys`` evenly spaced greys (2 or 4: 1 or 2 bits a pixel),
-    under a temporary name, then renamed (an interrupted build leaves no half file under a crop's name)."""
+@lru_cache(maxsize=4)
+def _levels(greys: int) -> tuple[bytes, list[int]]:
+    """The lookup table grey -> level index, and the palette of ``greys`` evenly spaced greys."""
+    table = bytes(min(greys - 1, v * greys // 256) for v in range(256))
+    return table, [i * 255 // (greys - 1) for i in range(greys) for _ in range(3)]
+
+
+def _png(piece: object, greys: int) -> bytes:
+    """An 8-bit grey image as a palette PNG of ``greys`` evenly spaced greys (2 or 4: 1 or 2 bits a pixel)."""
     from PIL import Image
 
-    nearest = bytes(min(greys - 1, v * greys // 256) for v in range(256))
-    levels = piece.point(nearest)  # type: ignore[attr-defined]
+    table, palette = _levels(greys)
+    levels = piece.point(table)  # type: ignore[attr-defined]
     image = Image.frombytes("P", levels.size, levels.tobytes())
-    image.putpalette([i * 255 // (greys - 1) for i in range(greys) for _ in range(3)])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two workers may make one crop (two reports of one PDF)
-    image.save(tmp, format="PNG", bits=max(1, (greys - 1).bit_length()))
+    image.putpalette(palette)
+    out = io.BytesIO()
+    image.save(out, format="PNG", bits=max(1, (greys - 1).bit_length()))
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Under a temporary name, then renamed: an interrupted build leaves no half file under a crop's name (two
+    workers may make one crop, for two reports of one PDF, so the name is the process's own)."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
     tmp.replace(path)
 
 
@@ -177,12 +197,18 @@ def render_crops(
                 continue
             page = pdf[page_no - 1]
             try:
-                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+                width, height = page.get_size()
+                full = (round(width * scale), round(height * scale))
+                boxes = [crop_pixels(r.bbox, *full, scale=scale, margin=margin) for r, _ in missing[page_no]]
+                left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+                right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+                clip = (left / scale, (full[1] - bottom) / scale, (full[0] - right) / scale, top / scale)
+                image = page.render(scale=scale, grayscale=True, crop=clip).to_pil().convert("L")
             finally:
                 page.close()
-            for request, name in missing[page_no]:
-                piece = image.crop(crop_pixels(request.bbox, image.width, image.height, scale=scale, margin=margin))
-                _save_greys(piece, crops_dir / name, greys)
+            for (request, name), (x0, y0, x1, y1) in zip(missing[page_no], boxes, strict=True):
+                piece = image.crop((x0 - left, y0 - top, min(x1 - left, image.width), min(y1 - top, image.height)))
+                _write(crops_dir / name, _png(piece, greys))
                 crops[request] = Crop(name, piece.width, piece.height)
                 rendered += 1
     finally:
