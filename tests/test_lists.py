@@ -198,3 +198,13 @@ def test_markers_drawn_inside_forms_are_found(tmp_path: Path) -> None:
         assert line.words[0].text == MARKER
     finally:
         doc.close()
+
+
+def test_a_sibling_marker_that_began_no_item_leaves_a_doubt() -> None:
+    """A drawn marker set lower than its line (it is not placed) but in line with the others: not silent."""
+    lines = [header()] + [Line(words(text, 82, 100.0 + 14 * n), 1) for n, text in enumerate(["Ett", "Två", "Tre"])]
+    boxes = [(72.0, 103.0, 75.0, 106.0), (72.0, 110.5, 75.0, 113.5), (72.0, 131.0, 75.0, 134.0)]
+    findings = parse_findings(lines, LAYOUT, lambda page: boxes)
+    assert texts(findings, "strength") == ["Ett Två", "Tre"]
+    assert findings[0].doubt is not None and "began no item" in findings[0].doubt
+    assert findings[1].doubt is None

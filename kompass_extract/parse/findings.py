@@ -25,7 +25,7 @@ from kompass_extract.locate.labels import (
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
 from kompass_extract.read.document import Line, Word
-from kompass_extract.read.markers import MarkerSource, with_markers
+from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
 
 
 def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int | None:
@@ -59,7 +59,8 @@ class _Item:
     page: int
     boxes: list[BBox] = field(default_factory=list)
     confs: list[float] = field(default_factory=list)
-    last: Line | None = None
+    lines: list[Line] = field(default_factory=list)
+    """The item's lines without their markers."""
     doubt: str | None = None
 
 
@@ -90,7 +91,25 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
         split = next((i for i, ln in enumerate(body) if starts_with_label(ln.text, "improvements")), len(body))
         _read_items(body[:split], columns["strength"], layout)
         _read_items(body[split + 1 :], columns["improvement"], layout)
+    for page, box in unplaced(body, markers):
+        _doubt_beside(columns, page, box)
     return _to_findings(columns)
+
+
+def _doubt_beside(columns: dict[str, list[_Item]], page: int, box: BBox) -> None:
+    """Mark the item read where a marker stands that started no item: the item of the nearest line above it
+    whose text begins just right of the marker."""
+    middle = (box[1] + box[3]) / 2
+    beside = [
+        (line.top, item)
+        for items in columns.values()
+        for item in items
+        for line in item.lines
+        if line.page == page and line.top <= middle and 0 <= line.x0 - box[2] <= 3 * line.size
+    ]
+    if beside:
+        item = max(beside, key=lambda pair: pair[0])[1]
+        item.doubt = item.doubt or f"a list marker on page {page} at y={middle:.0f} began no item"
 
 
 def _right_column_start(lines: list[Line], lo: float) -> float | None:
@@ -135,11 +154,12 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: fl
         item = items[-1]
         if doubtful:
             item.doubt = item.doubt or f"a line beginning {rest[0].text!r} was read as a continuation"
-        item.parts.append(" ".join(w.text for w in rest))
+        text = Line(rest, line.page)
+        item.parts.append(text.text)
         if line.page == item.page:
-            item.boxes.append(Line(rest, line.page).bbox)
+            item.boxes.append(text.bbox)
         item.confs.extend(w.conf for w in rest if w.conf is not None)
-        item.last = line
+        item.lines.append(text)
 
 
 def _titled(word: str) -> bool:

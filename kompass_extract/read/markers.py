@@ -130,8 +130,11 @@ def with_markers(lines: list[Line], markers_of: MarkerSource | None) -> list[Lin
     for line in lines:
         if line.page not in by_page:
             by_page[line.page] = markers_of(line.page)
-        added = [_marker_word(box, line) for box in by_page[line.page]]
-        marks = [m for m in added if m is not None]
+        marks: list[Word] = []
+        for box in by_page[line.page]:
+            mark = _marker_word(box, line)
+            if mark is not None and not any(m.x0 < mark.x1 and m.x1 > mark.x0 for m in marks):  # one per place
+                marks.append(mark)
         out.append(Line(sorted(line.words + marks, key=lambda w: w.x0), line.page) if marks else line)
     return out
 
@@ -147,3 +150,23 @@ def _marker_word(box: BBox, line: Line) -> Word | None:
     if after is None or after.x0 - x1 > 3 * size or (len(after.text) == 1 and not after.text.isalnum()):
         return None
     return Word(MARKER, x0, line.top, x1, line.bottom, line.size)
+
+
+def unplaced(lines: list[Line], markers_of: MarkerSource | None) -> list[tuple[int, BBox]]:
+    """Markers the reader saw but did not split at: boxes in line with, and as wide as, the markers placed on
+    ``lines`` (a sibling marker), within the lines' height on their page, yet placed on no line."""
+    if markers_of is None:
+        return []
+    found: list[tuple[int, BBox]] = []
+    for page in sorted({ln.page for ln in lines}):
+        on_page = [ln for ln in lines if ln.page == page]
+        placed = [w for ln in on_page for w in ln.words if w.text == MARKER]
+        top, bottom = min(ln.top for ln in on_page), max(ln.bottom for ln in on_page)
+        for box in markers_of(page) if placed else []:
+            middle = (box[1] + box[3]) / 2
+            if any(w.x0 == box[0] and w.x1 == box[2] and w.top - 1 <= middle <= w.bottom + 1 for w in placed):
+                continue
+            sibling = any(abs(w.x0 - box[0]) <= 1.5 and abs((w.x1 - w.x0) - (box[2] - box[0])) <= 1 for w in placed)
+            if sibling and top <= middle <= bottom:
+                found.append((page, box))
+    return found
