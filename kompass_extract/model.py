@@ -12,6 +12,8 @@ from typing import Any
 
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left corner of the page."""
+CellBox = tuple[int, float, float, float, float, float | None]
+"""(page, x0, top, x1, bottom, OCR confidence or None) of one printed number."""
 
 
 def union(boxes: list[BBox]) -> BBox | None:
@@ -40,6 +42,8 @@ class Question:
     score_high: float | None = None
     confidence: float | None = None
     """Lowest OCR word confidence (0-100) of the row's numbers; None for a born-digital layer."""
+    cells: dict[str, CellBox] = field(default_factory=dict)
+    """Where each number ("achieved", "max", "percent") was read on the row's page: OCR re-reads it there."""
 
 
 @dataclass
@@ -91,6 +95,8 @@ class Area:
     total_page: int | None = None
     total_bbox: BBox | None = None
     total_confidence: float | None = None
+    total_cells: dict[str, CellBox] = field(default_factory=dict)
+    """Where each number of the overview total row ("achieved", "max", "percent") was read."""
     questions: list[Question] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
@@ -210,6 +216,9 @@ class Report:
             area.sections = [
                 Section(**_tuple_bbox({k: v for k, v in s.items() if k != "text"})) for s in a.get("sections", [])
             ]
+            area.total_cells = {k: tuple(v) for k, v in area.total_cells.items()}  # type: ignore[misc]
+            for q in area.questions:
+                q.cells = {k: tuple(v) for k, v in q.cells.items()}  # type: ignore[misc]
             for key in ("bbox", "header_bbox", "total_bbox"):
                 if area.__dict__.get(key) is not None:
                     setattr(area, key, tuple(getattr(area, key)))

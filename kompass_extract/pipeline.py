@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import partial
 from pathlib import Path
 
 from kompass_extract import __version__
@@ -27,7 +28,10 @@ from kompass_extract.parse.overview import find_overview_start, find_table_start
 from kompass_extract.parse.sections import parse_area
 from kompass_extract.read.document import Document, Line, Page, open_pdf
 from kompass_extract.read.markers import page_markers
+from kompass_extract.read.ocr.pages import ProgressHook
+from kompass_extract.read.ocr.reread import reread_cells
 from kompass_extract.validate import validate_report
+from kompass_extract.validate.repair import repair_ocr_numbers
 from kompass_extract.write.tables import base_report_id
 
 OCR_SHARE = 0.25
@@ -44,12 +48,14 @@ def extract(
     max_pages: int = 500,
     ocr_cache: str | None = None,
     catalog_dir: str | os.PathLike[str] | None = None,
+    ocr_progress: ProgressHook | None = None,
 ) -> Report:
     """Extract one Kommunkompass report.
 
     ``edition`` overrides edition detection; ``ocr`` is "auto" (OCR pages without a text layer),
     "never" (such files fail with ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs
-    extending the packaged catalog (see :func:`~kompass_extract.match.catalog.load_catalog`). Raises
+    extending the packaged catalog (see :func:`~kompass_extract.match.catalog.load_catalog`). ``ocr_progress`` is
+    called before and after each OCR'd page (see :class:`~kompass_extract.read.ocr.pages.OcrProgress`). Raises
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """
     path = str(path)
@@ -63,16 +69,19 @@ def extract(
     try:
         if len(doc.pages) > max_pages:
             raise TooManyPagesError(f"{len(doc.pages)} pages exceed the limit of {max_pages}")
-        used_ocr = _ensure_text(doc, ocr, ocr_cache)
+        used_ocr = _ensure_text(doc, ocr, ocr_cache, ocr_progress)
         report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
         parse_document(doc, report, catalog)
+        frames = {p.number: p.ocr_frame for p in doc.pages if p.ocr}
     finally:
         doc.close()
     finish_report(report, edition, catalog)
+    if frames:
+        repair_ocr_numbers(report, partial(reread_cells, path, frames=frames), catalog)
     return report
 
 
-def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
+def _ensure_text(doc: Document, mode: str, cache_dir: str | None, progress: ProgressHook | None) -> bool:
     """Replace pages without a usable text layer by OCR'd pages when asked; True if OCR was used.
 
     In "auto" mode a page is OCR'd when it has no usable text and either many pages are like it (a scanned
@@ -97,7 +106,8 @@ def _ensure_text(doc: Document, mode: str, cache_dir: str | None) -> bool:
     if not wanted:
         return False
     numbers = [p.number for p in wanted]
-    replaced = {p.number: p for p in ocr_document(doc.path, numbers, cache_dir=cache_dir, jobs=os.cpu_count() or 1)}
+    pages = ocr_document(doc.path, numbers, cache_dir=cache_dir, jobs=os.cpu_count() or 1, progress=progress)
+    replaced = {p.number: p for p in pages}
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]
     return True
 

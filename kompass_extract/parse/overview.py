@@ -26,7 +26,7 @@ from kompass_extract.locate.labels import (
     parse_number,
     starts_with_label,
 )
-from kompass_extract.model import Area, BBox, Question, union
+from kompass_extract.model import Area, BBox, CellBox, Question, union
 from kompass_extract.read.document import Line, Word
 
 QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
@@ -49,6 +49,7 @@ class RowBuilder:
     page: int
     boxes: list[BBox]
     numbers: dict[str, tuple[float, str, Word]] = field(default_factory=dict)
+    cells: dict[str, CellBox] = field(default_factory=dict)
 
     def add_box(self, words: list[Word], page: int) -> None:
         """Provenance: the row's box on its first page (a row continued on the next page keeps that one)."""
@@ -317,6 +318,7 @@ def _is_total_label(text: str) -> bool:
 
 def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]], page: int) -> None:
     row.numbers.update(nums)
+    row.cells.update(_cells(nums, page))
     row.add_box([n[2] for n in nums.values()], page)
 
 
@@ -328,6 +330,11 @@ def _set_total(area: Area, nums: dict[str, tuple[float, str, Word]], line: Line)
     area.total_bbox = line.bbox
     confs = [n[2].conf for n in nums.values() if n[2].conf is not None]
     area.total_confidence = min(confs) if confs else None
+    area.total_cells = _cells(nums, line.page)
+
+
+def _cells(nums: dict[str, tuple[float, str, Word]], page: int) -> dict[str, CellBox]:
+    return {key: (page, w.x0, w.top, w.x1, w.bottom, w.conf) for key, (_, _, w) in nums.items()}
 
 
 def _to_question(row: RowBuilder) -> Question:
@@ -343,4 +350,5 @@ def _to_question(row: RowBuilder) -> Question:
         page=row.page,
         bbox=union(row.boxes),
         confidence=min(confs) if confs else None,
+        cells=row.cells,
     )

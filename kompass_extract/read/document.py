@@ -121,6 +121,9 @@ class Page:
     markers: list[tuple[float, float, float, float]] | None = field(default=None, repr=False)
     """Boxes of list markers that are no characters (drawn shapes, OCR blobs), in the frame of the words;
     None until read (see :mod:`kompass_extract.read.markers`)."""
+    ocr_frame: tuple[float, int] = (0.0, 0)
+    """OCR'd pages: (skew in degrees, rotation in degrees) that turned the scan into the frame of the words, so
+    that a cell can be cut out of the page image again (:mod:`kompass_extract.read.ocr.reread`)."""
 
     @cached_property
     def image_cover(self) -> float:

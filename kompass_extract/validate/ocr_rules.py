@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
-from kompass_extract.validate.enrich import ROW_ERROR_CODES, AreaFacts
+from kompass_extract.validate.enrich import ROW_ERROR_CODES, AreaFacts, ReportFacts
 from kompass_extract.validate.numbers import fmt
 from kompass_extract.validate.registry import Hit, hit, rule
 
@@ -83,4 +83,31 @@ def ocr_area(facts: AreaFacts) -> Iterator[Hit]:
             threshold=OCR_CONFIDENCE_THRESHOLD,
             fails=fails,
             text={"reasons": _reasons(low, fails)},
+        )
+
+
+OCR_REPAIRS = "ocr_repairs"
+"""Provenance key under which :mod:`kompass_extract.validate.repair` records the numbers it repaired."""
+
+
+@rule(
+    "ocr-repaired",
+    "info",
+    "An OCR'd number failed the rounding rules or was read empty; its cell, read again closer (cut out, enlarged, "
+    "digits only), gave the only combination of readings that satisfies every relation of its row and area. "
+    "The message names the first reading and the relation that decided.",
+    message="area {area_no} {field}: OCR read {read}, re-read as {value}: the only reading that satisfies {relation}",
+    on="report-end",
+)
+def ocr_repaired(facts: ReportFacts) -> Iterator[Hit]:
+    """One check per number the repair step changed (kept in provenance, so re-validation keeps it)."""
+    for r in facts.report.provenance.get(OCR_REPAIRS, {}).get("cells", []):
+        yield hit(
+            area=r["area_no"],
+            question=r["question_no"],
+            area_no=r["area_no"],
+            field=r["field"],
+            read=r["read"],
+            value=r["value"],
+            relation=r["relation"],
         )

@@ -30,10 +30,13 @@ the Tesseract version and :data:`OCR_VERSION` (bumped whenever the image process
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -52,7 +55,7 @@ from kompass_extract.read.ocr.tesseract import (
     tsv_words,
 )
 
-__all__ = ["normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
+__all__ = ["OcrProgress", "normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
 
 OCR_VERSION = 4
 """Part of the cache key: bump when rendering, clean-up or word conversion changes."""
@@ -104,6 +107,23 @@ def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.nda
     return inside
 
 
+class OcrProgress(NamedTuple):
+    """One step of OCR'ing a document, for a progress line ("OCR page 7 (3 of 21)")."""
+
+    page: int
+    """1-based page number in the PDF."""
+    done: int
+    """Pages finished so far, this one included when ``finished``."""
+    total: int
+    """Pages to OCR in this call."""
+    finished: bool
+    """False when the page is about to be read, True when it is read (or came from the cache)."""
+    cached: bool = False
+
+
+ProgressHook = Callable[[OcrProgress], None]
+
+
 def ocr_document(
     pdf_path: str,
     page_numbers: list[int] | None = None,
@@ -112,9 +132,13 @@ def ocr_document(
     lang: str = "swe",
     jobs: int = 1,
     cache_dir: str | None = None,
+    progress: ProgressHook | None = None,
 ) -> list[Page]:
     """OCR the given 1-based pages (all when None) of ``pdf_path``, in order, as :class:`Page` objects with words.
 
+    Each page is written to the cache as soon as it is read, so an interrupted run resumes at the first page it had
+    not finished. ``progress`` is called before and after each page (from the worker threads when ``jobs`` > 1:
+    keep it short and thread-safe, e.g. writing a line to stderr).
     Raises :class:`OcrUnavailableError` (with the install command) when Tesseract or the model is missing.
     """
     version = require_tesseract(lang)
@@ -126,16 +150,24 @@ def ocr_document(
         raise CorruptPdfError(f"pdfium cannot read the file: {exc}") from exc
     try:
         numbers = page_numbers if page_numbers is not None else list(range(1, len(pdf) + 1))
+        done = itertools.count(1)
+
+        def report(number: int, finished: bool, cached: bool = False) -> None:
+            if progress is not None:
+                progress(OcrProgress(number, next(done) if finished else 0, len(numbers), finished, cached))
 
         def one(number: int) -> Page:
             key = _cache_key(sha, number, dpi, lang, version)
             cached = _cache_read(cache_dir, key)
             if cached is not None:
+                report(number, True, cached=True)
                 return _page_from_json(number, cached)
+            report(number, False)
             with _RENDER_LOCK:
                 image = pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
             record = ocr_image(image, dpi=dpi, lang=lang)
             _cache_write(cache_dir, key, record)
+            report(number, True)
             return _page_from_json(number, record)
 
         if jobs <= 1:
@@ -189,7 +221,8 @@ def _doubtful(words: list) -> bool:
 
 def _page_from_json(number: int, record: dict) -> Page:
     words = [Word(t, x0, top, x1, bottom, bottom - top, None, conf) for t, x0, top, x1, bottom, conf in record["words"]]
-    page = Page(number, record["width"], record["height"], "", words_given=words, ocr=True)
+    frame = (float(record.get("skew", 0.0)), int(record.get("rotation", 0)))
+    page = Page(number, record["width"], record["height"], "", words_given=words, ocr=True, ocr_frame=frame)
     page.text = "\r\n".join(line.text for line in page.lines)  # line breaks as pdfium writes them
     return page
 

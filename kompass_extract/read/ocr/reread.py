@@ -1,0 +1,152 @@
+"""Read chosen number cells of OCR'd pages again, closer: cut out, enlarged, digits only, several ways.
+
+The main OCR pass reads a whole page; a cell it got wrong ("12" as "17" or "2", "80 %" as "807", a lone "7" skipped)
+is usually read right by at least one of: the cell alone with a digits-and-% whitelist (English model), the cell
+enlarged twice, the enlarged cell binarised at its own threshold, and the Swedish model on the cell. Tesseract's
+confidence on such crops means little (a right "12" often comes with 0), so every reading is returned and which one
+to keep is decided elsewhere, by the rounding rules (:mod:`kompass_extract.validate.repair`): this module only says
+what the page prints, so that no number is ever invented.
+
+The page is rendered again and brought into the frame of the OCR'd words (the same paper whitening, turn and
+deskew as :func:`kompass_extract.read.ocr.pages.ocr_image`), so a cell box in points lands on the same ink. All
+crops are stacked into one strip per way of reading: four Tesseract runs for any number of cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from kompass_extract.errors import OcrFailedError
+from kompass_extract.model import BBox
+from kompass_extract.read.ocr.image import deskew, whiten_paper
+from kompass_extract.read.ocr.numbers import WHITELIST
+from kompass_extract.read.ocr.tesseract import run_tesseract, tesseract_available
+
+REREAD_DPI = 300
+"""Resolution the page is rendered at again (that of the main pass); crops are also read enlarged twice."""
+ENLARGE = 2
+MAX_STRIP = 30_000
+"""Tallest strip image (pixels) sent to Tesseract in one run; its own limit is 32,767."""
+PAD_X = 1.5
+"""Horizontal padding of a crop in line heights: a digit the first reading dropped lies beside its word box."""
+PAD_Y = 0.25
+RULE_SHARE = 0.6
+"""A row or column of a crop that is ink over this share of its length is a table rule, painted white."""
+
+Reading = tuple[str, float]
+
+
+def reread_cells(
+    pdf_path: str, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]
+) -> list[list[Reading]]:
+    """Every reading (text, confidence) of each cell ``(page, box in points)``; ``frames`` gives each page's
+    (skew, rotation) as the main pass measured them. Empty lists where Tesseract fails."""
+    if not cells:
+        return []
+    crops = _crops(pdf_path, cells, frames)
+    enlarged = [c.resize((c.width * ENLARGE, c.height * ENLARGE), Image.Resampling.LANCZOS) for c in crops]
+    ways = [(crops, "eng", 1), (enlarged, "eng", ENLARGE), ([_binarised(c) for c in enlarged], "eng", ENLARGE)]
+    ways.append((crops, "swe", 1))
+    readings: list[list[Reading]] = [[] for _ in cells]
+    for images, model, factor in ways:
+        for n, found in enumerate(_read_strips(images, model, REREAD_DPI * factor)):
+            readings[n] += found
+    return readings
+
+
+def _crops(pdf_path: str, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]) -> list[Image.Image]:
+    scale = REREAD_DPI / 72
+    pages: dict[int, Image.Image] = {}
+    pdf = pdfium.PdfDocument(pdf_path)
+    try:
+        for number in sorted({page for page, _ in cells}):
+            image = whiten_paper(pdf[number - 1].render(scale=scale, grayscale=True).to_pil())
+            skew, rotation = frames.get(number, (0.0, 0))
+            if rotation:
+                image = image.rotate(-rotation, expand=True)
+            pages[number] = deskew(image, skew)
+    finally:
+        pdf.close()
+    crops = []
+    for number, (x0, top, x1, bottom) in cells:
+        height = bottom - top
+        box = (x0 - PAD_X * height, top - PAD_Y * height, x1 + PAD_X * height, bottom + PAD_Y * height)
+        crops.append(_without_rules(pages[number].crop(tuple(round(v * scale) for v in box))))
+    return crops
+
+
+def _without_rules(crop: Image.Image) -> Image.Image:
+    """The crop with table rules (rows or columns almost all ink) painted white."""
+    pixels = np.asarray(crop.convert("L")).copy()
+    ink = pixels < 160
+    pixels[ink.mean(axis=1) > RULE_SHARE, :] = 255
+    pixels[:, ink.mean(axis=0) > RULE_SHARE] = 255
+    return Image.fromarray(pixels)
+
+
+def _binarised(crop: Image.Image) -> Image.Image:
+    """Black and white at the crop's own Otsu threshold: noise and tint gone, broken strokes closed a little."""
+    pixels = np.asarray(crop.convert("L"))
+    counts = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    total, levels = counts.sum(), np.arange(256)
+    weight = np.cumsum(counts)
+    mean = np.cumsum(counts * levels)
+    between = (mean[-1] * weight / total - mean) ** 2 / np.maximum(weight * (total - weight), 1e-9)
+    threshold = int(np.argmax(between))
+    return Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
+
+
+def _read_strips(crops: list[Image.Image], lang: str, dpi: int) -> list[list[Reading]]:
+    """The readings of each crop, read in strips no taller than :data:`MAX_STRIP`."""
+    found: list[list[Reading]] = []
+    start = 0
+    while start < len(crops):
+        end, height = start, 0
+        while end < len(crops) and (end == start or height + 2 * crops[end].height < MAX_STRIP):
+            height += 2 * crops[end].height
+            end += 1
+        found += _read_strip(crops[start:end], lang, dpi)
+        start = end
+    return found
+
+
+def _read_strip(crops: list[Image.Image], lang: str, dpi: int) -> list[list[Reading]]:
+    """Stack the crops one per row, well apart, read the strip once, and hand each row's words back to its crop."""
+    gap = int(np.median([c.height for c in crops]))
+    width = max(c.width for c in crops) + 2 * gap
+    strip = Image.new("L", (width, sum(c.height for c in crops) + gap * (len(crops) + 1)), 255)
+    slots = []
+    y = gap
+    for crop in crops:
+        strip.paste(crop, (gap, y))
+        slots.append((y - gap / 2, y + crop.height + gap / 2))
+        y += crop.height + gap
+    found: list[list[Reading]] = [[] for _ in crops]
+    try:
+        rows = run_tesseract(
+            strip,
+            dpi=dpi,
+            lang=lang if tesseract_available(lang) else "swe",
+            psm=6,
+            config=(f"tessedit_char_whitelist={WHITELIST}",),
+        )
+    except OcrFailedError:
+        return found
+    words: list[list[tuple[float, str, float]]] = [[] for _ in crops]
+    for row in rows:
+        if row["level"] != 5 or not row["text"].strip():
+            continue
+        centre = row["top"] + row["height"] / 2
+        n = next((n for n, (top, bottom) in enumerate(slots) if top <= centre < bottom), None)
+        if n is not None:
+            words[n].append((row["left"], row["text"].strip(), row["conf"]))
+    for n, row_words in enumerate(words):
+        row_words.sort()
+        found[n] += [(text, conf) for _, text, conf in row_words]
+        if len(row_words) > 1:  # "5 2": a cell read in pieces is also read whole
+            found[n].append(("".join(t for _, t, _ in row_words), min(c for _, _, c in row_words)))
+    return found

@@ -1,0 +1,226 @@
+"""OCR'd numbers repaired by the rounding rules: when an area's numbers contradict each other, read its cells again
+and keep the one combination of readings that satisfies every relation.
+
+Why: a scanned "52" comes out as "2" or "92", a "80 %" as "807"; the rules in :mod:`kompass_extract.validate.rules`
+notice it (achieved vs percent vs max, rows vs the overview total, rows vs the "Poäng" box), and a second, closer
+reading of the cells (:func:`kompass_extract.read.ocr.reread.reread_cells`) usually has the right digits. Which
+reading is right is then decided by the relations, not by Tesseract's confidence:
+
+* every OCR'd number cell of a failing area is re-read; its candidates are the first reading and every re-reading
+  that parses as a number (nothing the page does not print is ever a candidate);
+* each combination of candidates is validated; the ones that raise no relational warning or error are kept, and the
+  one that changes fewest cells (then: best supported by the readings) wins, if it is the only such one;
+* no winner (none fits, or two different ones fit equally well): nothing changes, the area stays flagged.
+
+A changed value is recorded in ``report.provenance["ocr_repairs"]``, from which validation raises ``ocr-repaired``
+(info) naming the first reading and the relation that decided; its cell's confidence is raised to the threshold, so
+that the value is no longer sent to a person as unsure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kompass_extract.locate.labels import parse_number
+from kompass_extract.model import Area, BBox, CellBox, Check, Report
+from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD, normalise_ocr_number
+from kompass_extract.validate.ocr_rules import OCR_REPAIRS
+from kompass_extract.validate.run import validate_report
+
+Reader = Callable[[Sequence[tuple[int, BBox]]], list[list[tuple[str, float]]]]
+"""Re-reads cells ``(page, box)`` and returns every reading (text, confidence) of each."""
+
+RELATIONS = {
+    "question-above-max": "achieved <= max",
+    "question-interval-empty": "achieved vs percent of max",
+    "area-total-infeasible": "question rows vs overview total and its percent",
+    "box-sum-mismatch": "question rows vs 'Poäng' box",
+    "box-overview-differ": "'Poäng' box vs overview total",
+    "catalog-max-differs": "max vs the catalog",
+    "area-max-not-100": "question maxima add up to the area max",
+}
+"""The relations between printed numbers (check code -> what it relates); a repair must satisfy all of them."""
+MAX_COMBINATIONS = 3000
+"""Most combinations of readings validated per area (a page that noisy needs a person anyway)."""
+
+
+@dataclass
+class _Slot:
+    """One OCR'd number cell of an area: where it is, how it was read, what else it may be."""
+
+    owner: Any
+    """The Question (field "achieved"/"max"/"percent") or the Area (fields "score"/"max"/"percent"/"header_score")."""
+    field: str
+    cell: CellBox
+    label: str
+    first: float | None
+    """The value as the main pass read it (None: no number was read in the cell)."""
+    candidates: list[tuple[float | None, int]] = field(default_factory=list)
+    """(value, readings that support it); the first reading first."""
+
+
+def repair_ocr_numbers(report: Report, reread: Reader, catalog: Any | None = None) -> None:
+    """Repair the OCR'd numbers of every area whose relations fail or whose cells were not read (see the module
+    docstring); all cells concerned are re-read in one go. Re-validates the report."""
+    failing = _failing_areas(report.checks)
+    slots = {a.area_no: _slots(a) for a in report.areas if _ocr_read(a)}
+    doubtful = [a for a in report.areas if a.area_no in slots and (a.area_no in failing or _has_gaps(slots[a.area_no]))]
+    if not doubtful:
+        return
+    flat = [s for a in doubtful for s in slots[a.area_no]]
+    for slot, found in zip(flat, reread([(s.cell[0], s.cell[1:5]) for s in flat]), strict=True):
+        support: dict[float | None, int] = {slot.first: 1}
+        for text, _ in found:
+            parsed = parse_number(normalise_ocr_number(text, percent=slot.field == "percent"))
+            if parsed is not None:
+                support[parsed[0]] = support.get(parsed[0], 0) + 1
+        slot.candidates = list(support.items())
+    for area in doubtful:
+        _repair_area(report, area, slots[area.area_no], catalog, failing.get(area.area_no, []))
+    report.checks = validate_report(report, catalog)
+
+
+def _failing_areas(checks: list[Check]) -> dict[int, list[Check]]:
+    out: dict[int, list[Check]] = {}
+    for c in checks:
+        if c.code in RELATIONS and c.severity != "info" and c.area_no is not None:
+            out.setdefault(c.area_no, []).append(c)
+    return out
+
+
+def _ocr_read(area: Area) -> bool:
+    return (
+        area.header_confidence is not None
+        or area.total_confidence is not None
+        or any(q.confidence is not None for q in area.questions)
+    )
+
+
+def _has_gaps(slots: list[_Slot]) -> bool:
+    return any(s.first is None for s in slots)
+
+
+def _slots(area: Area) -> list[_Slot]:
+    """The area's OCR'd number cells, and the cells of its columns that were left empty (located from the column's
+    other cells on the same page and the row's own cells): a number Tesseract skipped is read there."""
+    slots = []
+    columns = _column_extents([q.cells for q in area.questions] + [area.total_cells])
+    for q in area.questions:
+        for key, cell in _with_gaps(q.cells, columns).items():
+            slots.append(_Slot(q, key, cell, f"question {q.question_no} {key}", getattr(q, key)))
+    for key, cell in _with_gaps(area.total_cells, columns).items():
+        name = "score" if key == "achieved" else key
+        slots.append(_Slot(area, name, cell, f"overview total {key}", getattr(area, name)))
+    if area.header_bbox is not None and area.header_page is not None and area.header_confidence is not None:
+        cell = (area.header_page, *area.header_bbox, area.header_confidence)
+        slots.append(_Slot(area, "header_score", cell, "'Poäng' box", area.header_score))  # type: ignore[arg-type]
+    return slots
+
+
+def _column_extents(rows: list[dict[str, CellBox]]) -> dict[tuple[int, str], tuple[float, float]]:
+    """(page, column) -> the x extent of the column's OCR'd cells on that page."""
+    extents: dict[tuple[int, str], tuple[float, float]] = {}
+    for cells in rows:
+        for key, (page, x0, _, x1, _, conf) in cells.items():
+            if conf is not None:
+                lo, hi = extents.get((page, key), (x0, x1))
+                extents[(page, key)] = (min(lo, x0), max(hi, x1))
+    return extents
+
+
+def _with_gaps(cells: dict[str, CellBox], columns: dict[tuple[int, str], tuple[float, float]]) -> dict[str, CellBox]:
+    """``cells`` (OCR'd ones only) plus a box for each column of the page the row has no number in."""
+    known = {k: c for k, c in cells.items() if c[5] is not None}
+    if not known:
+        return known
+    page, _, top, _, bottom, _ = next(iter(known.values()))
+    gaps = {
+        key: (page, x0, top, x1, bottom, 0.0)
+        for (p, key), (x0, x1) in columns.items()
+        if p == page and key not in known
+    }
+    return {**known, **gaps}
+
+
+def _repair_area(report: Report, area: Area, slots: list[_Slot], catalog: Any | None, failed: list[Check]) -> None:
+    originals = tuple(s.first for s in slots)
+    fitting: list[tuple[int, int, int, tuple[float | None, ...]]] = []
+    for combo in _combinations(slots):
+        values = tuple(v for v, _ in combo)
+        _assign(slots, values)
+        if not _relations_fail(report, area, catalog):
+            changes = sum(v != o for v, o in zip(values, originals, strict=True))
+            fitting.append((values.count(None), changes, -sum(n for _, n in combo), values))
+    _assign(slots, originals)
+    if not fitting:
+        return
+    fitting.sort(key=lambda f: f[:3])
+    best = fitting[0]
+    if best[3] == originals or any(f[:3] == best[:3] and f[3] != best[3] for f in fitting[1:]):
+        return  # nothing to change, or two different repairs fit equally well: the page does not decide
+    _assign(slots, best[3])
+    relation = "; ".join(dict.fromkeys(RELATIONS[c.code] for c in failed)) or "every relation of its row and area"
+    repairs = report.provenance.setdefault(OCR_REPAIRS, {"cells": []})["cells"]
+    for slot, value, first in zip(slots, best[3], originals, strict=True):
+        if value != first:
+            _raise_confidence(slot)
+            no = getattr(slot.owner, "question_no", None)
+            repairs.append(
+                {"area_no": area.area_no, "question_no": no, "field": slot.label, "read": first, "value": value,
+                 "relation": relation}
+            )  # fmt: skip
+
+
+def _combinations(slots: list[_Slot]) -> Iterator[list[tuple[float | None, int]]]:
+    """Combinations of candidates with 0, 1, 2 ... cells changed from the first reading, fewest changes first, as
+    long as a whole level fits in :data:`MAX_COMBINATIONS` (a repair needing more changes is not looked for)."""
+    alternatives = [(n, s.candidates[1:]) for n, s in enumerate(slots) if len(s.candidates) > 1]
+    first = [s.candidates[0] for s in slots]
+    budget = MAX_COMBINATIONS
+    for k in range(len(alternatives) + 1):
+        levels = list(itertools.combinations(alternatives, k))
+        size = sum(math.prod(len(alt) for _, alt in chosen) for chosen in levels)
+        if size > budget:
+            return
+        budget -= size
+        for chosen in levels:
+            for picks in itertools.product(*(alt for _, alt in chosen)):
+                combo = list(first)
+                for (n, _), pick in zip(chosen, picks, strict=True):
+                    combo[n] = pick
+                yield combo
+
+
+def _assign(slots: list[_Slot], values: tuple[float | None, ...]) -> None:
+    for slot, value in zip(slots, values, strict=True):
+        setattr(slot.owner, slot.field, value)
+
+
+def _relations_fail(report: Report, area: Area, catalog: Any | None) -> bool:
+    """True when the area, with the values now assigned, raises a relational warning or error."""
+    alone = Report(report.source_file, report.sha256, report.pages, edition=report.edition, areas=[area])
+    return any(
+        c.code in RELATIONS and c.severity != "info" and c.area_no == area.area_no
+        for c in validate_report(alone, catalog)
+    )
+
+
+def _raise_confidence(slot: _Slot) -> None:
+    """The repaired cell is no longer unsure: the relations decided it (the row keeps its other cells' doubt)."""
+    conf = max(slot.cell[5] or 0.0, OCR_CONFIDENCE_THRESHOLD)
+    owner = slot.owner
+    if slot.field == "header_score":
+        owner.header_confidence = conf
+        return
+    cells = owner.cells if hasattr(owner, "cells") else owner.total_cells
+    key = "achieved" if slot.field == "score" else slot.field
+    cells[key] = (*slot.cell[:5], conf)
+    confs = [c[5] for c in cells.values() if c[5] is not None]
+    if hasattr(owner, "cells"):
+        owner.confidence = min(confs)
+    else:
+        owner.total_confidence = min(confs)

@@ -1,0 +1,195 @@
+"""The scan matrix: every generated fixture, scanned under every degradation, read back and scored against its truth.
+
+Usage: ``python -m kompass_testing.scan_matrix [--degradation NAME ...] [--fixture NAME ...] [--diagonal]``
+(``make scan-matrix`` runs all of it). Scans and OCR'd pages are cached under ``--cache`` (default
+``.cache/scan-matrix``), so a second run after a change to parsing or validation re-reads nothing.
+
+Three figures per degradation, the issue's "done when" measures:
+
+* **numbers exact**: question rows (achieved, max, percent), overview totals (achieved, max, percent) and the
+  "Poäng" box, as in the truth;
+* **silent wrong numbers**: a number that was printed differently and carries no warning or error on its row or its
+  area (must be 0: a wrong number is worse than a missing one that is flagged). A number left empty is not wrong;
+* **list items found**: Styrkor / Förbättrings items matched one to one, in the right area and column, at text
+  similarity >= 90 (rapidfuzz ratio after folding whitespace and case).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import click
+from rapidfuzz import fuzz
+
+from kompass_extract.model import Report
+from kompass_testing.degrade import DEGRADATIONS, Degradation, cached_degraded_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SIMILAR = 90.0
+"""Text similarity (0-100) from which an extracted list item counts as the printed one."""
+
+
+@dataclass
+class Figures:
+    """Counts for one report (or a sum of reports)."""
+
+    reports: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    numbers: int = 0
+    exact: int = 0
+    missing: int = 0
+    wrong_flagged: int = 0
+    wrong_silent: int = 0
+    items: int = 0
+    items_found: int = 0
+    columns: int = 0
+    columns_counted: int = 0
+    """Columns (area x kind) whose number of items is the printed one."""
+    silent: list[str] = field(default_factory=list)
+    """What the silent wrong numbers were: "fixture: area 3 q 3.2 achieved 12 read 2"."""
+
+    def __add__(self, other: Figures) -> Figures:
+        summed = Figures()
+        for f in fields(Figures):
+            setattr(summed, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return summed
+
+    def row(self) -> str:
+        """The figures as one line of the printed table."""
+        per_page = self.seconds / self.pages if self.pages else 0.0
+        return (
+            f"{self.reports:>3} {self.pages:>4} {per_page:>5.1f}s "
+            f"{_pct(self.exact, self.numbers):>7} {self.missing:>5} {self.wrong_flagged:>5} {self.wrong_silent:>6} "
+            f"{_pct(self.items_found, self.items):>7} {_pct(self.columns_counted, self.columns):>7}"
+        )
+
+
+HEADER = (
+    f"{'degradation':<26}{'rep':>3} {'pages':>4} {'s/pg':>6} {'exact':>7} {'empty':>5} {'flagd':>5} {'SILENT':>6} "
+    f"{'items':>7} {'counts':>7}"
+)
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
+    """The figures of one extracted report against its truth."""
+    out = Figures(reports=1, pages=report.pages)
+    flagged = {(c.area_no, c.question_no) for c in report.checks if c.severity in ("error", "warning")}
+    areas = {a.area_no: a for a in report.areas}
+    for t in truth["areas"]:
+        area = areas.get(t["no"])
+        got_rows = {q.question_no: q for q in area.questions} if area else {}
+        pairs: list[tuple[str | None, str, Any, Any]] = []
+        for q in t["questions"]:
+            row = got_rows.get(q["id"])
+            for key in ("achieved", "max", "percent"):
+                pairs.append((q["id"], key, q[key], getattr(row, key) if row else None))
+        total = t["overview_total"]
+        for key, attr in (("achieved", "score"), ("max", "max"), ("percent", "percent")):
+            pairs.append((None, f"total {key}", total[key], getattr(area, attr) if area else None))
+        pairs.append((None, "box", t["header_score"], area.header_score if area else None))
+        for question_no, what, expected, got in pairs:
+            if expected is None and got is None:
+                continue
+            out.numbers += 1
+            if got is not None and expected is not None and abs(float(got) - float(expected)) < 1e-9:
+                out.exact += 1
+            elif got is None:
+                out.missing += 1
+            elif {(t["no"], question_no), (t["no"], None)} & flagged:
+                out.wrong_flagged += 1
+            else:
+                out.wrong_silent += 1
+                where = f"q {question_no}" if question_no else ""
+                out.silent.append(f"{name}: area {t['no']} {where} {what} {expected} read {got}".replace("  ", " "))
+        for kind, printed in (("strength", t["strengths"]), ("improvement", t["improvements"])):
+            extracted = [f.text for f in area.findings if f.kind == kind] if area else []
+            out.items += len(printed)
+            out.items_found += _matched(printed, extracted)
+            out.columns += 1
+            out.columns_counted += len(printed) == len(extracted)
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _matched(printed: list[str], extracted: list[str]) -> int:
+    """Printed items that have their own extracted item at similarity >= :data:`SIMILAR` (greedy, one to one)."""
+    left = [_fold(t) for t in extracted]
+    found = 0
+    for item in map(_fold, printed):
+        scores = [fuzz.ratio(item, other) for other in left]
+        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+        if best is not None and scores[best] >= SIMILAR:
+            found += 1
+            del left[best]
+    return found
+
+
+def fixture_folders(names: Iterable[str] = ()) -> list[Path]:
+    """The generated fixtures and the Luleå report (folders with report.pdf and truth.json), optionally by name."""
+    folders = sorted(p for p in (FIXTURES / "generated").iterdir() if (p / "truth.json").is_file())
+    folders.append(FIXTURES / "lulea-2018")
+    wanted = set(names)
+    return [f for f in folders if not wanted or f.name in wanted]
+
+
+def plan(folders: list[Path], degradations: list[Degradation], diagonal: bool) -> list[tuple[Path, Degradation]]:
+    """Every fixture under every degradation; or (``diagonal``) each fixture under one, taken in turn, so that
+    every fixture and every degradation is seen at 1/len(degradations) of the cost."""
+    if diagonal:
+        return [(f, degradations[i % len(degradations)]) for i, f in enumerate(folders)]
+    return [(f, d) for d in degradations for f in folders]
+
+
+def run_one(folder: Path, degradation: Degradation, cache_dir: Path) -> Figures:
+    """Scan one fixture under one degradation, extract it (OCR cached in ``cache_dir``) and score it."""
+    from kompass_extract import extract
+
+    scan = cached_degraded_pdf(folder / "report.pdf", degradation, cache_dir / "scans")
+    started = time.perf_counter()
+    report = extract(scan, ocr_cache=str(cache_dir))
+    figures = score(report, json.loads((folder / "truth.json").read_text(encoding="utf-8")), folder.name)
+    figures.seconds = time.perf_counter() - started
+    return figures
+
+
+@click.command()
+@click.option("--degradation", "names", multiple=True, type=click.Choice(sorted(DEGRADATIONS)), help="Repeatable.")
+@click.option("--fixture", "fixtures", multiple=True, help="Fixture folder name (repeatable); default: all.")
+@click.option("--diagonal", is_flag=True, help="Each fixture under one degradation, in turn (1/8 of the cost).")
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=ROOT / ".cache/scan-matrix"
+)
+def main(names: tuple[str, ...], fixtures: tuple[str, ...], diagonal: bool, cache_dir: Path) -> None:
+    """Score extraction of degraded scans of the fixtures against their truth; one line per degradation."""
+    degradations = [DEGRADATIONS[n] for n in names] if names else list(DEGRADATIONS.values())
+    by_degradation: dict[str, Figures] = {}
+    for folder, degradation in plan(fixture_folders(fixtures), degradations, diagonal):
+        figures = run_one(folder, degradation, cache_dir)
+        click.echo(f"{degradation.name:<26}{figures.row()}  {folder.name}", err=True)
+        by_degradation[degradation.name] = by_degradation.get(degradation.name, Figures()) + figures
+    click.echo(HEADER)
+    for name, figures in by_degradation.items():
+        click.echo(f"{name:<26}{figures.row()}")
+    total = sum(by_degradation.values(), Figures())
+    click.echo(f"{'all':<26}{total.row()}")
+    for line in total.silent:
+        click.echo(f"silent wrong number: {line}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""OCR'd numbers repaired by the rounding rules: hand-built OCR'd reports (the Luleå numbers) and a fake re-reader."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from kompass_extract.model import BBox, Question, Report
+from kompass_extract.validate import validate_report
+from kompass_extract.validate.repair import repair_ocr_numbers
+from kompass_testing.truth_report import report_from_truth
+
+TRUTH = json.loads((Path(__file__).resolve().parents[1] / "fixtures/lulea-2018/truth.json").read_text("utf-8"))
+SURE = 95.0
+
+
+def ocr_report() -> Report:
+    """The Luleå truth as if read by OCR: every number has a cell box (a distinct one) and a high confidence."""
+    report = report_from_truth(TRUTH)
+    y = 0.0
+    for area in report.areas:
+        for q in area.questions:
+            q.cells = {
+                k: (1, 300.0 + 50 * i, y, 320.0 + 50 * i, y + 10, SURE)
+                for i, k in enumerate(("achieved", "max", "percent"))
+            }
+            q.confidence = SURE
+            y += 12
+        area.total_cells = {
+            k: (1, 300.0 + 50 * i, y, 320.0 + 50 * i, y + 10, SURE)
+            for i, k in enumerate(("achieved", "max", "percent"))
+        }
+        area.total_confidence = SURE
+        area.header_page, area.header_bbox, area.header_confidence = 2, (500.0, y, 520.0, y + 10), SURE
+        y += 12
+    return report  # fmt: skip
+
+
+def misread(report: Report, question_no: str, key: str, value: float) -> Question:
+    q = next(q for a in report.areas for q in a.questions if q.question_no == question_no)
+    setattr(q, key, value)
+    q.cells[key] = (*q.cells[key][:5], 55.0)
+    q.confidence = 55.0
+    return q
+
+
+class FakeReader:
+    """Re-reads every cell as its value in the truth-built report, except the cells given other readings."""
+
+    def __init__(self, report: Report, readings: dict[tuple[str, str], list[str]]) -> None:
+        self.by_box: dict[tuple[int, BBox], list[tuple[str, float]]] = {}
+        clean = report_from_truth(TRUTH)
+        for area, truth_area in zip(report.areas, clean.areas, strict=True):
+            for q, t in zip(area.questions, truth_area.questions, strict=True):
+                for key, cell in q.cells.items():
+                    texts = readings.get((q.question_no, key), [f"{getattr(t, key):g}"])
+                    self.by_box[(cell[0], cell[1:5])] = [(text, 90.0) for text in texts]
+        self.calls = 0
+
+    def __call__(self, cells: Sequence[tuple[int, BBox]]) -> list[list[tuple[str, float]]]:
+        self.calls += 1
+        return [self.by_box.get((page, tuple(box)), []) for page, box in cells]
+
+
+def checks_of(report: Report, code: str) -> list:
+    return [c for c in report.checks if c.code == code]
+
+
+def test_a_dropped_digit_is_repaired_by_the_percent() -> None:
+    """'16' read as '6': achieved 6 contradicts 79 % of 20; the re-read 16 is the only reading that fits."""
+    report = ocr_report()
+    misread(report, "1.2", "achieved", 6.0)
+    report.checks = validate_report(report)
+    assert any(c.code == "question-interval-empty" for c in report.checks)
+    repair_ocr_numbers(report, FakeReader(report, {("1.2", "achieved"): ["16", "6"]}))
+    assert report.area(1).questions[1].achieved == 16
+    [repaired] = checks_of(report, "ocr-repaired")
+    assert (repaired.severity, repaired.area_no, repaired.question_no) == ("info", 1, "1.2")
+    assert "OCR read 6" in repaired.message and "achieved vs percent of max" in repaired.message
+    assert [c for c in report.checks if c.severity != "info" and c.code != "uncatalogued-question"] == []
+
+
+def test_a_percent_sign_read_as_a_digit_is_repaired() -> None:
+    """'79 %' read as '797': the re-read '79%' wins."""
+    report = ocr_report()
+    misread(report, "1.2", "percent", 797.0)
+    report.checks = validate_report(report)
+    repair_ocr_numbers(report, FakeReader(report, {("1.2", "percent"): ["79%"]}))
+    assert report.area(1).questions[1].percent == 79
+    assert [c.question_no for c in checks_of(report, "ocr-repaired")] == ["1.2"]
+
+
+def test_no_fitting_reading_leaves_the_value_flagged() -> None:
+    """Every re-read says 6 again: nothing the page prints satisfies the rules, so the number stays and is flagged."""
+    report = ocr_report()
+    misread(report, "1.2", "achieved", 6.0)
+    report.checks = validate_report(report)
+    repair_ocr_numbers(report, FakeReader(report, {("1.2", "achieved"): ["6", "8"]}))
+    assert report.area(1).questions[1].achieved == 6
+    assert checks_of(report, "ocr-repaired") == []
+    assert {(c.area_no, c.question_no) for c in checks_of(report, "ocr-low-confidence")} >= {(1, "1.2")}
+
+
+def test_clean_areas_are_not_read_again() -> None:
+    report = ocr_report()
+    report.checks = validate_report(report)
+    reader = FakeReader(report, {})
+    repair_ocr_numbers(report, reader)
+    assert reader.calls == 0 and checks_of(report, "ocr-repaired") == []
+
+
+def test_repairs_survive_revalidation() -> None:
+    """The repair is recorded in provenance: validating the report again (``validate`` command) keeps the check."""
+    report = ocr_report()
+    misread(report, "1.2", "achieved", 6.0)
+    report.checks = validate_report(report)
+    repair_ocr_numbers(report, FakeReader(report, {("1.2", "achieved"): ["16"]}))
+    again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert [c.question_no for c in validate_report(again) if c.code == "ocr-repaired"] == ["1.2"]
