@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench bboxes system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench bboxes scan-matrix system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ chromium-fixtures: $(STAMP) system-deps
 # Numbers and list items per PDF producer and list-marker kind over every fixture with a truth.
 figures: $(STAMP)
 	$(BIN)/python -m kompass_testing.figures fixtures/generated fixtures/chromium fixtures/lulea-2018
+
+# Every generated fixture (and Luleå) scanned under every degradation, read back and scored; about an hour per
+# degradation on 2 cores. Scans and OCR'd pages are cached in .cache/scan-matrix. `--diagonal`: one degradation each.
+scan-matrix: $(STAMP) system-deps
+	$(BIN)/python -m kompass_testing.scan_matrix $(SCAN_MATRIX_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[dev,bench]'

@@ -239,6 +239,11 @@ def main() -> None:
     print()
     print(batch_figures)
 
+    from ocr import ocr_figures  # bench/ocr.py: OCR per page against bare tesseract
+
+    print()
+    print(ocr_figures(pages=6, degradation="grey-200-skew"))
+
 
 if __name__ == "__main__":
     main()

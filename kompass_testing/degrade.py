@@ -123,13 +123,43 @@ def degrade_pdf(src: str | Path, dest: str | Path, degradation: Degradation, *, 
     return dest
 
 
+def partly_scanned_pdf(src: str | Path, dest: str | Path, degradation: Degradation, pages: list[int]) -> Path:
+    """``src`` with the 1-based ``pages`` replaced by their degraded scans (a report with a few pages scanned in,
+    or a cheap sample of a scan: only those pages are OCR'd, the rest keep their text layer)."""
+    scanned = pdfium.PdfDocument(degrade_pdf(src, Path(dest).with_suffix(".pages.pdf"), degradation, pages=pages))
+    original = pdfium.PdfDocument(str(src))
+    out = pdfium.PdfDocument.new()
+    try:
+        for number in range(1, len(original) + 1):
+            if number in pages:
+                out.import_pages(scanned, [pages.index(number)])
+            else:
+                out.import_pages(original, [number - 1])
+        out.save(str(dest))
+    finally:
+        for pdf in (out, original, scanned):
+            pdf.close()
+    Path(dest).with_suffix(".pages.pdf").unlink()
+    return Path(dest)
+
+
 def cached_degraded_pdf(
-    src: str | Path, degradation: Degradation, cache_dir: str | Path, *, pages: list[int] | None = None
+    src: str | Path,
+    degradation: Degradation,
+    cache_dir: str | Path,
+    *,
+    pages: list[int] | None = None,
+    only: list[int] | None = None,
 ) -> Path:
-    """The degraded scan of ``src``, built once per source content, degradation and page selection."""
+    """The degraded scan of ``src`` (of its ``pages``; or the whole file with only the pages ``only`` scanned),
+    built once per source content, degradation and page selection."""
     digest = hashlib.sha256(Path(src).read_bytes()).hexdigest()[:16]
-    variant = hashlib.sha256(repr((degradation, pages)).encode()).hexdigest()[:8]
+    variant = hashlib.sha256(repr((degradation, pages, only)).encode()).hexdigest()[:8]
     dest = Path(cache_dir) / f"{digest}-{degradation.name}-{variant}.pdf"
     if not dest.exists():
-        degrade_pdf(src, dest, degradation, pages=pages)
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        if only:
+            partly_scanned_pdf(src, dest, degradation, only)
+        else:
+            degrade_pdf(src, dest, degradation, pages=pages)
     return dest

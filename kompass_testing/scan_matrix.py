@@ -155,11 +155,12 @@ def plan(folders: list[Path], degradations: list[Degradation], diagonal: bool) -
     return [(f, d) for d in degradations for f in folders]
 
 
-def run_one(folder: Path, degradation: Degradation, cache_dir: Path) -> Figures:
-    """Scan one fixture under one degradation, extract it (OCR cached in ``cache_dir``) and score it."""
+def run_one(folder: Path, degradation: Degradation, cache_dir: Path, *, only: list[int] | None = None) -> Figures:
+    """Scan one fixture under one degradation (only the pages ``only`` when given), extract it (OCR cached in
+    ``cache_dir``) and score it."""
     from kompass_extract import extract
 
-    scan = cached_degraded_pdf(folder / "report.pdf", degradation, cache_dir / "scans")
+    scan = cached_degraded_pdf(folder / "report.pdf", degradation, cache_dir / "scans", only=only)
     started = time.perf_counter()
     report = extract(scan, ocr_cache=str(cache_dir))
     figures = score(report, json.loads((folder / "truth.json").read_text(encoding="utf-8")), folder.name)

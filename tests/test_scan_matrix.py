@@ -1,0 +1,116 @@
+"""The scan matrix: degraded scans of the fixtures (kompass_testing.degrade) and their scoring against the truth.
+
+The whole matrix (every fixture under every degradation) runs with ``make scan-matrix``; here the degradations and
+the scoring are checked on their own, and one small report goes through a rough 1-bit copy end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from kompass_extract.model import Check
+from kompass_extract.read.document import open_pdf
+from kompass_extract.read.ocr.pages import page_needs_ocr, tesseract_available
+from kompass_testing.degrade import DEGRADATIONS, cached_degraded_pdf, degrade_page, page_skew
+from kompass_testing.scan_matrix import fixture_folders, plan, run_one, score
+from kompass_testing.truth_report import report_from_truth
+
+LULEA = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018"
+TRUTH = json.loads((LULEA / "truth.json").read_text(encoding="utf-8"))
+
+
+def test_every_degradation_spoils_the_page_its_own_way() -> None:
+    clean = Image.new("RGB", (400, 300), "white")
+    clean.paste((0, 0, 0), (50, 100, 350, 110))  # a bar of ink
+    seen = set()
+    for d in DEGRADATIONS.values():
+        page = degrade_page(clean, d, 2)
+        assert page.mode == {"grey": "L", "colour": "RGB", "bw": "1"}[d.mode]
+        pixels = np.asarray(page.convert("L"), dtype=np.float64)
+        assert pixels[105, 200] < 100, d.name  # the ink survives
+        seen.add(pixels.tobytes())
+        assert abs(page_skew(d, 2)) <= d.max_skew
+        assert (np.asarray(degrade_page(clean, d, 2).convert("L")) == pixels).all(), "not deterministic"
+    assert len(seen) == len(DEGRADATIONS)
+    skews = {page_skew(DEGRADATIONS["grey-200-skew"], n) for n in range(1, 30)}
+    assert len(skews) > 10 and max(map(abs, skews)) > 1.0
+
+
+def test_a_degraded_pdf_is_image_only(tmp_path: Path) -> None:
+    scan = cached_degraded_pdf(LULEA / "report.pdf", DEGRADATIONS["bw-300-specks"], tmp_path, pages=[2, 3])
+    doc = open_pdf(str(scan))
+    try:
+        assert len(doc.pages) == 2 and all(page_needs_ocr(p) for p in doc.pages)
+        assert all(p.image_cover > 0.9 for p in doc.pages)
+    finally:
+        doc.close()
+    source = pdfium.PdfDocument(str(LULEA / "report.pdf"))
+    assert pdfium.PdfDocument(str(scan))[0].get_size() == pytest.approx(source[1].get_size(), abs=1)
+
+
+def test_plan_diagonal_sees_every_fixture_and_degradation() -> None:
+    folders = fixture_folders()
+    runs = plan(folders, list(DEGRADATIONS.values()), diagonal=True)
+    assert [f for f, _ in runs] == folders and {d.name for _, d in runs} == set(DEGRADATIONS)
+    assert len(plan(folders, list(DEGRADATIONS.values()), diagonal=False)) == len(folders) * len(DEGRADATIONS)
+
+
+def test_score_counts_exact_flagged_and_silent_numbers_and_list_items() -> None:
+    report = report_from_truth(TRUTH)
+    perfect = score(report, TRUTH)
+    assert perfect.exact == perfect.numbers > 100 and perfect.items_found == perfect.items
+    area = report.area(2)
+    area.questions[0].achieved += 1  # wrong, and nothing says so
+    area.questions[1].achieved = None  # left empty
+    report.area(3).questions[0].percent += 1  # wrong, but flagged on its row
+    report.checks = [Check("warning", "ocr-low-confidence", "verify", 3, report.area(3).questions[0].question_no)]
+    joined = " ".join(f.text for f in area.findings if f.kind == "strength")
+    area.findings = [f for f in area.findings if f.kind != "strength"] + [
+        area.strengths[0].__class__("strength", 1, joined, 1)
+    ]
+    figures = score(report, TRUTH, "lulea")
+    assert (figures.exact, figures.missing, figures.wrong_flagged, figures.wrong_silent) == (
+        perfect.numbers - 3,
+        1,
+        1,
+        1,
+    )
+    assert figures.silent == [
+        f"lulea: area 2 q 2.1 achieved {TRUTH['areas'][1]['questions'][0]['achieved']} read "
+        f"{TRUTH['areas'][1]['questions'][0]['achieved'] + 1}"
+    ]
+    assert figures.items_found == perfect.items - len(TRUTH["areas"][1]["strengths"])
+    assert figures.columns_counted == figures.columns - 1
+    assert (figures + perfect).numbers == 2 * perfect.numbers  # fmt: skip
+
+
+def _sample_pages(pdf: Path) -> list[int]:
+    """The pages worth scanning in a cheap sample: the overview tables and the first two Styrkor lists."""
+    doc = open_pdf(str(pdf))
+    try:
+        texts = [p.text for p in doc.pages]
+    finally:
+        doc.close()
+    tables = [n for n, t in enumerate(texts, 1) if len(re.findall(r"(?m)^\d\.\d+ ", t)) >= 3]
+    lists = [n for n, t in enumerate(texts, 1) if "Styrkor" in t and n not in tables][:2]
+    return sorted(tables + lists)
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract with the swe model is not installed")
+def test_a_rough_photocopy_reads_exact_or_flagged(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The matrix's sample in CI: the overview and two list pages of the smallest report as a 1-bit copy with toner
+    specks and skewed pages (the other pages keep their text layer, so only these are OCR'd)."""
+    folder = next(f for f in fixture_folders() if f.name == "rapport2007-sans-single")
+    only = _sample_pages(folder / "report.pdf")
+    assert 3 <= len(only) <= 6
+    figures = run_one(folder, DEGRADATIONS["bw-300-specks"], tmp_path_factory.mktemp("scan-matrix"), only=only)
+    assert figures.silent == [] and figures.wrong_silent == 0
+    assert figures.exact / figures.numbers >= 0.97, figures.row()
+    assert figures.items_found / figures.items >= 0.9, figures.row()
