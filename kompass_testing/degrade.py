@@ -154,7 +154,8 @@ def cached_degraded_pdf(
     """The degraded scan of ``src`` (of its ``pages``; or the whole file with only the pages ``only`` scanned),
     built once per source content, degradation and page selection."""
     digest = hashlib.sha256(Path(src).read_bytes()).hexdigest()[:16]
-    variant = hashlib.sha256(repr((degradation, pages, only)).encode()).hexdigest()[:8]
+    key = (degradation, pages) if only is None else (degradation, pages, only)
+    variant = hashlib.sha256(repr(key).encode()).hexdigest()[:8]
     dest = Path(cache_dir) / f"{digest}-{degradation.name}-{variant}.pdf"
     if not dest.exists():
         Path(cache_dir).mkdir(parents=True, exist_ok=True)
