@@ -44,11 +44,15 @@ class Figures:
     pages: int = 0
     seconds: float = 0.0
     numbers: int = 0
+    """Printed numbers compared (question rows, overview totals, Poäng boxes)."""
     exact: int = 0
     missing: int = 0
+    """Numbers left empty."""
     wrong_flagged: int = 0
+    """Wrong numbers with a warning or an error on their row or area."""
     wrong_silent: int = 0
     items: int = 0
+    """Printed list items (Styrkor and Förbättrings)."""
     items_found: int = 0
     columns: int = 0
     columns_counted: int = 0

@@ -198,7 +198,15 @@ def _read_strip(boxes: list[OcrWord], image: Image.Image, *, dpi: int, lang: str
     """The digits-only readings of ``boxes``, one list per box; none where Tesseract fails on the strip
     (the first readings then stand, with their own confidence)."""
     strip, slots = _stack(boxes, image)
-    readings: list[list[tuple[str, float]]] = [[] for _ in boxes]
+    return [[(text, conf) for _, text, conf in found] for found in read_strip(strip, slots, dpi=dpi, lang=lang)]
+
+
+def read_strip(
+    strip: Image.Image, slots: list[tuple[float, float]], *, dpi: int, lang: str
+) -> list[list[tuple[float, str, float]]]:
+    """Digits-only readings ``(left, text, confidence)`` of each row ``slot`` (top, bottom) of a stacked strip,
+    in Tesseract's order; empty lists where Tesseract fails."""
+    found: list[list[tuple[float, str, float]]] = [[] for _ in slots]
     try:
         rows = run_tesseract(
             strip,
@@ -208,29 +216,36 @@ def _read_strip(boxes: list[OcrWord], image: Image.Image, *, dpi: int, lang: str
             config=(f"tessedit_char_whitelist={WHITELIST}",),
         )
     except OcrFailedError:
-        return readings
+        return found
     for row in rows:
         if row["level"] != 5 or not row["text"].strip():
             continue
         centre = row["top"] + row["height"] / 2
         for n, (top, bottom) in enumerate(slots):
             if top <= centre < bottom:
-                readings[n].append((row["text"].strip(), row["conf"]))
+                found[n].append((row.get("left", 0), row["text"].strip(), row["conf"]))
                 break
-    return readings
+    return found
 
 
 def _stack(boxes: list[OcrWord], image: Image.Image) -> tuple[Image.Image, list[tuple[float, float]]]:
-    """Cut ``boxes`` out of ``image`` and stack them one per row, well apart; return the strip and each row's span."""
+    """Cut ``boxes`` out of ``image`` and stack them (see :func:`stack`)."""
     pad = max(4, round(float(np.median([b.bottom - b.top for b in boxes])) * 0.25))
     crops = [image.crop((int(b.x0) - pad, int(b.top) - pad, int(b.x1) + pad, int(b.bottom) + pad)) for b in boxes]
-    gap = int(np.median([c.height for c in crops]))  # one tall box must not space out every row
-    width = max(c.width for c in crops) + 4 * pad
+    return stack(crops, 2 * pad)
+
+
+def stack(crops: list[Image.Image], left: int | None = None) -> tuple[Image.Image, list[tuple[float, float]]]:
+    """Stack ``crops`` one per row, well apart and ``left`` pixels from the edge (default: the row gap); return
+    the strip and each row's span, so one Tesseract run reads them all and each word goes back to its crop."""
+    gap = int(np.median([c.height for c in crops]))  # one tall crop must not space out every row
+    left = gap if left is None else left
+    width = max(c.width for c in crops) + 2 * left
     strip = Image.new("L", (width, sum(c.height for c in crops) + gap * (len(crops) + 1)), 255)
     slots = []
     y = gap
     for crop in crops:
-        strip.paste(crop, (2 * pad, y))
+        strip.paste(crop, (left, y))
         slots.append((y - gap / 2, y + crop.height + gap / 2))
         y += crop.height + gap
     return strip, slots

@@ -20,11 +20,9 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image
 
-from kompass_extract.errors import OcrFailedError
 from kompass_extract.model import BBox
 from kompass_extract.read.ocr.image import deskew, whiten_paper
-from kompass_extract.read.ocr.numbers import WHITELIST
-from kompass_extract.read.ocr.tesseract import run_tesseract, tesseract_available
+from kompass_extract.read.ocr.numbers import read_strip, stack
 
 REREAD_DPI = 300
 """Resolution the page is rendered at again (that of the main pass); crops are also read enlarged twice."""
@@ -115,38 +113,13 @@ def _read_strips(crops: list[Image.Image], lang: str, dpi: int) -> list[list[Rea
 
 
 def _read_strip(crops: list[Image.Image], lang: str, dpi: int) -> list[list[Reading]]:
-    """Stack the crops one per row, well apart, read the strip once, and hand each row's words back to its crop."""
-    gap = int(np.median([c.height for c in crops]))
-    width = max(c.width for c in crops) + 2 * gap
-    strip = Image.new("L", (width, sum(c.height for c in crops) + gap * (len(crops) + 1)), 255)
-    slots = []
-    y = gap
-    for crop in crops:
-        strip.paste(crop, (gap, y))
-        slots.append((y - gap / 2, y + crop.height + gap / 2))
-        y += crop.height + gap
-    found: list[list[Reading]] = [[] for _ in crops]
-    try:
-        rows = run_tesseract(
-            strip,
-            dpi=dpi,
-            lang=lang if tesseract_available(lang) else "swe",
-            psm=6,
-            config=(f"tessedit_char_whitelist={WHITELIST}",),
-        )
-    except OcrFailedError:
-        return found
-    words: list[list[tuple[float, str, float]]] = [[] for _ in crops]
-    for row in rows:
-        if row["level"] != 5 or not row["text"].strip():
-            continue
-        centre = row["top"] + row["height"] / 2
-        n = next((n for n, (top, bottom) in enumerate(slots) if top <= centre < bottom), None)
-        if n is not None:
-            words[n].append((row["left"], row["text"].strip(), row["conf"]))
-    for n, row_words in enumerate(words):
-        row_words.sort()
-        found[n] += [(text, conf) for _, text, conf in row_words]
-        if len(row_words) > 1:  # "5 2": a cell read in pieces is also read whole
-            found[n].append(("".join(t for _, t, _ in row_words), min(c for _, _, c in row_words)))
+    """The readings of each crop, its words left to right; a cell read in pieces ("5 2") is also read whole."""
+    strip, slots = stack(crops)
+    found: list[list[Reading]] = []
+    for words in read_strip(strip, slots, dpi=dpi, lang=lang):
+        words.sort()
+        readings = [(text, conf) for _, text, conf in words]
+        if len(words) > 1:
+            readings.append(("".join(t for _, t, _ in words), min(c for _, _, c in words)))
+        found.append(readings)
     return found
