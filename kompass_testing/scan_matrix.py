@@ -1,4 +1,4 @@
-"""The scan matrix: every generated fixture, scanned under every degradation, read back and scored against its truth.
+"""The scan matrix: every fixture with a truth (reportlab, Chromium, Luleå), scanned under every degradation, read back and scored against its truth.
 
 Usage: ``python -m kompass_testing.scan_matrix [--degradation NAME ...] [--fixture NAME ...] [--diagonal]``
 (``make scan-matrix`` runs all of it). Scans and OCR'd pages are cached under ``--cache`` (default
@@ -144,9 +144,10 @@ def _matched(printed: list[str], extracted: list[str]) -> int:
 
 
 def fixture_folders(names: Iterable[str] = ()) -> list[Path]:
-    """The generated fixtures and the Luleå report (folders with report.pdf and truth.json), optionally by name."""
-    folders = sorted(p for p in (FIXTURES / "generated").iterdir() if (p / "truth.json").is_file())
-    folders.append(FIXTURES / "lulea-2018")
+    """The generated fixtures (reportlab and Chromium) and the Luleå report (folders with report.pdf and
+    truth.json), optionally by name."""
+    folders = [p for kind in ("generated", "chromium") for p in sorted((FIXTURES / kind).glob("*/truth.json"))]
+    folders = [p.parent for p in folders] + [FIXTURES / "lulea-2018"]
     wanted = set(names)
     return [f for f in folders if not wanted or f.name in wanted]
 

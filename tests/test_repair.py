@@ -118,3 +118,24 @@ def test_repairs_survive_revalidation() -> None:
     repair_ocr_numbers(report, FakeReader(report, {("1.2", "achieved"): ["16"]}))
     again = Report.from_dict(json.loads(json.dumps(report.to_dict())))
     assert [c.question_no for c in validate_report(again) if c.code == "ocr-repaired"] == ["1.2"]
+
+
+def test_a_cell_read_empty_is_filled_by_the_only_fitting_reading() -> None:
+    """A lone '16' Tesseract skipped: the row says 'achieved not read' (regression: that message crashed), and
+    the re-read of the empty cell (located from its column) is kept because it is the one the percent allows."""
+    report = ocr_report()
+    q = report.area(1).questions[1]
+    q.achieved = None
+    del q.cells["achieved"]
+    report.checks = validate_report(report)
+    assert [c.message for c in checks_of(report, "question-score-missing")] == ["question 1.2: achieved not read"]
+    reader = FakeReader(report, {})
+    box = report.area(1).questions[0].cells["achieved"]
+    top, bottom = q.cells["max"][2], q.cells["max"][4]
+    reader.by_box[(box[0], (box[1], top, box[3], bottom))] = [("16", 40.0), ("18", 30.0)]
+    repair_ocr_numbers(report, reader)
+    assert q.achieved == 16
+    assert [c.message for c in checks_of(report, "ocr-repaired")] == [
+        "area 1 question 1.2 achieved: OCR read ?, re-read as 16: the only reading that satisfies every relation of "
+        "its row and area"
+    ]

@@ -14,7 +14,7 @@ from kompass_extract.validate.registry import Hit, hit, rule
     "question-score-missing",
     "warning",
     "A question row lacks its achieved value or its max.",
-    message="question {question_no}: {missing} not read",
+    message="question {question_no}: {what} not read",
     on="question",
 )
 def question_score_missing(row: QuestionFacts) -> Iterator[Hit]:
@@ -26,7 +26,7 @@ def question_score_missing(row: QuestionFacts) -> Iterator[Hit]:
             question=q.question_no,
             question_no=q.question_no,
             missing=missing,
-            text={"missing": " and ".join(missing)},
+            text={"what": " and ".join(missing)},
         )
 
 
