@@ -122,3 +122,26 @@ def test_chart_with_an_unknown_municipality_exits_2(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(main, ["chart", str(tmp_path), "--kommun", "Lulx"])
     assert result.exit_code == 2 and "did you mean Luleå (2580)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["extract", "{tmp}/nope.pdf", "--out", "{tmp}/out"],
+        ["extract", "{tmp}", "--out", "{tmp}/out", "--edition", "2018"],
+        ["extract", "{tmp}", "--out", "{tmp}/out", "--format", "docx"],
+        ["validate", "{tmp}"],
+        ["validate", "{tmp}/nope"],
+        ["review", "{tmp}"],
+        ["chart", "{tmp}", "--kommun", "2580"],
+        ["catalog", "propose", "{tmp}"],
+        ["catalog", "--catalog-dir", "{tmp}/nope", "list"],
+        ["catalog", "list", "--edition", "2018"],
+        ["nosuchcommand"],
+    ],
+)
+def test_usage_errors_exit_2_everywhere(tmp_path: Path, args: list[str]) -> None:
+    """A wrong argument (a path that names nothing, a folder that is no output folder, a bad value) exits 2."""
+    result = CliRunner().invoke(main, [a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output

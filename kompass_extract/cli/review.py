@@ -37,7 +37,7 @@ def review(out_dir: Path, open_: bool, scale: float, jobs: int | None, catalog_d
     try:
         result = build_site(out_dir, scale=scale, jobs=jobs, catalog=catalog)
     except ReviewInputError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.UsageError(str(exc)) from exc  # not an output folder, or nothing in it to show
     for report_id, problem in result.problems.items():
         click.echo(f"{report_id}: no crops: {problem}", err=True)
     click.echo(
@@ -93,5 +93,5 @@ def chart(
             default = out_dir / f"compare-{'-'.join(slug(v.name) for v in latest)}.png"
             path = compare_chart(latest, out_file or default, catalog)
     except ReviewInputError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.UsageError(str(exc)) from exc  # not an output folder, or nothing in it to show
     click.echo(str(path))
