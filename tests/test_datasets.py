@@ -7,7 +7,16 @@ twice (Skara: a pre-2010 report and a 2016 one), converted by the batch as a use
 from __future__ import annotations
 
 import json
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -152,3 +161,118 @@ def test_formats_add_up_and_review_chart_and_propose_read_any_of_them(out: Path,
     empty.mkdir()
     refused = runner.invoke(main, ["chart", str(empty), "--kommun", key])
     assert refused.exit_code != 0 and "reports.parquet" in refused.output
+
+
+# --- SQLite for Datasette -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def database(tables, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sqlite")
+    write_outputs(folder, tables, formats=("sqlite",))
+    return folder
+
+
+def swedish_word(db: sqlite3.Connection) -> str:
+    """A word of the findings that starts with å, ä or ö in some row (the fixtures' own text, not a fixed word)."""
+    for (text,) in db.execute("SELECT text FROM findings"):
+        for word in re.findall(r"\w+", text):
+            if word[0].casefold() in "åäö" and len(word) > 4:
+                return word
+    raise AssertionError("no finding has a word starting with å, ä or ö")
+
+
+def test_sqlite_search_folds_case_of_swedish_letters_but_keeps_them(database: Path) -> None:
+    db = sqlite3.connect(database / "kompass.sqlite")
+    word = swedish_word(db)
+    lower, upper = word[0].lower() + word[1:].lower(), word[0].upper() + word[1:].lower()
+
+    def matches(term: str) -> list[int]:
+        return [r for (r,) in db.execute("SELECT rowid FROM findings_fts WHERE findings_fts MATCH ? ORDER BY rowid",
+                                         (f'"{term}"',))]  # fmt: skip
+
+    expected = [r for r, t in db.execute("SELECT rowid, text FROM findings ORDER BY rowid")
+                if lower in re.findall(r"\w+", t.casefold())]  # fmt: skip
+    assert expected and matches(lower) == matches(upper) == expected
+    folded = lower.replace("å", "a").replace("ä", "a").replace("ö", "o")
+    assert matches(folded) != expected  # å ä ö are letters of their own, not a, a, o with marks
+    for table, column in (("sections", "text"), ("questions", "question_text")):  # the other searchable texts
+        rowid, text = db.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} != '' LIMIT 1").fetchone()
+        term = max(re.findall(r"\w+", text), key=len).upper()
+        found = [r for (r,) in db.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?", (f'"{term}"',))]
+        assert rowid in found, (table, term)
+    db.close()
+
+
+def test_sqlite_has_foreign_keys_indexes_and_views(database: Path) -> None:
+    db = sqlite3.connect(database / "kompass.sqlite")
+    for table in ("areas", "questions", "findings", "sections", "checks", "panel"):
+        assert [r[2] for r in db.execute(f"PRAGMA foreign_key_list({table})")] == ["reports"], table
+    assert sorted(r[3] for r in db.execute("PRAGMA foreign_key_list(changes)")) == ["report_id_after",
+                                                                                    "report_id_before"]  # fmt: skip
+    indexed = {(r[0], r[1]) for r in db.execute(
+        "SELECT m.name, i.name FROM sqlite_master m, pragma_index_info(m.name) i WHERE m.type = 'index'")}  # fmt: skip
+    assert {("reports_kommunkod", "kommunkod"), ("reports_year", "year"), ("panel_kommunkod", "kommunkod"),
+            ("checks_report_id", "report_id")} <= indexed  # fmt: skip
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    row = db.execute("SELECT kommunkod, kommun, year, text FROM findings_by_kommun LIMIT 1").fetchone()
+    assert re.fullmatch(r"[0-9]{4}", row[0]) and row[1] and row[2] > 2000 and row[3]
+    db.close()
+    metadata = json.loads((database / "datasette-metadata.json").read_text(encoding="utf-8"))
+    tables_meta = metadata["databases"]["kompass"]["tables"]
+    assert metadata["license"] and metadata["source"] and metadata["title"]
+    assert set(tables_meta["questions"]["columns"]) == set(TABLES["questions"].field_names)
+    assert tables_meta["areas"]["units"]["percent"] == "percent"
+    assert tables_meta["findings_by_kommun"]["fts_table"] == "findings_fts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_serve_starts_datasette_and_searches_in_swedish_over_http(database: Path) -> None:
+    pytest.importorskip("datasette", reason="Datasette is the optional 'serve' extra (make test installs it)")
+    db = sqlite3.connect(database / "kompass.sqlite")
+    word = swedish_word(db)
+    db.close()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kompass_extract", "serve", str(database), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/kompass"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get_json(f"{base}.json")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "datasette did not start within 30 s"
+                time.sleep(0.3)
+
+        def search(path: str, term: str) -> list[Any]:
+            query = urllib.parse.urlencode({"_search": term, "_shape": "array", "_size": "max"})
+            return get_json(f"{base}/{path}.json?{query}")
+
+        lower, upper = word.lower(), word[0].upper() + word[1:].lower()
+        rows = search("findings", lower)
+        assert rows and rows == search("findings", upper)
+        in_context = search("findings_by_kommun", upper)
+        assert sorted(r["text"] for r in in_context) == sorted(r["text"] for r in rows)
+        assert all(r["kommun"] and r["year"] for r in in_context)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -53,7 +53,7 @@ def test_all_formats_follow_the_schema_and_keep_text(tmp_path: Path) -> None:
     written, warnings = write_outputs(tmp_path, sample_tables(), formats=writers.FORMATS)
     assert warnings == []
     assert set(written) == {f"{n}.{ext}" for n in TABLES for ext in ("csv", "parquet")} | {
-        "kompass.sqlite", "kompass.xlsx", "datapackage.json"}  # fmt: skip
+        "kompass.sqlite", "datasette-metadata.json", "kompass.xlsx", "datapackage.json"}  # fmt: skip
 
     csv_text = (tmp_path / "reports.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0] == ",".join(TABLES["reports"].field_names)

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "catalog": "kompass_extract.cli.catalog:catalog",
     "review": "kompass_extract.cli.review:review",
     "chart": "kompass_extract.cli.review:chart",
+    "serve": "kompass_extract.cli.serve:serve",
 }
 
 

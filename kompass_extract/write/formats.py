@@ -13,7 +13,6 @@ import csv
 import json
 import math
 import os
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,12 @@ DEFAULT_FORMATS = ("csv", "parquet")
 SQLITE_NAME = "kompass.sqlite"
 XLSX_NAME = "kompass.xlsx"
 DATAPACKAGE_NAME = "datapackage.json"
+DATASETTE_METADATA_NAME = "datasette-metadata.json"
+SQLITE_DESCRIPTION = (
+    "Every table in one SQLite database: foreign keys to reports, indexes, full-text search (FTS5, case folded, "
+    "å ä ö kept) and views joining municipality and year (ready for Datasette: kompass-extract serve)."
+)
+DATASETTE_METADATA_DESCRIPTION = "Datasette metadata of kompass.sqlite: descriptions, units, licence, source, search."
 
 
 @dataclass(frozen=True)
@@ -160,36 +165,6 @@ def write_parquet(path: str | os.PathLike[str], table: Table, rows: Rows) -> Non
     pq.write_table(arrow.cast(schema), path)
 
 
-SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
-
-
-def write_sqlite(path: str | os.PathLike[str], tables: Mapping[str, Rows]) -> list[str]:
-    """One database with every table, typed columns and primary keys (ready for Datasette or sqlite3).
-
-    Returns warnings: a table whose rows repeat a primary key gets a plain index instead of losing rows.
-    """
-    warnings = []
-    conn = sqlite3.connect(path)
-    try:
-        with conn:
-            for name, rows in tables.items():
-                table = TABLES[name]
-                columns = [f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.fields]
-                key = ", ".join(f'"{k}"' for k in table.primary_key)
-                dupes = duplicate_keys(table, rows)
-                if key and not dupes:
-                    columns.append(f"PRIMARY KEY ({key})")
-                conn.execute(f'CREATE TABLE "{name}" ({", ".join(columns)})')
-                if key and dupes:
-                    conn.execute(f'CREATE INDEX "{name}_key" ON "{name}" ({key})')
-                    warnings.append(f"{name}: repeated primary key {dupes[0]!r}; {SQLITE_NAME} has an index instead")
-                marks = ", ".join("?" for _ in table.fields)
-                conn.executemany(f'INSERT INTO "{name}" VALUES ({marks})', typed_rows(table, rows))
-    finally:
-        conn.close()
-    return warnings
-
-
 def write_xlsx(path: str | os.PathLike[str], tables: Mapping[str, Rows]) -> None:
     """One sheet per table; text stays text (kommunkod '0114', a finding that starts with '=')."""
     from openpyxl import Workbook
@@ -227,7 +202,8 @@ def output_files(formats: Sequence[str], csv_dialect: str = "default") -> list[s
         names += [f"{EXCEL_SV_DIR}/{t}.csv" for t in TABLES]
     if "parquet" in formats:
         names += [f"{t}.parquet" for t in TABLES]
-    names += [n for f, n in (("sqlite", SQLITE_NAME), ("xlsx", XLSX_NAME)) if f in formats]
+    names += [SQLITE_NAME, DATASETTE_METADATA_NAME] if "sqlite" in formats else []
+    names += [XLSX_NAME] if "xlsx" in formats else []
     return names + [DATAPACKAGE_NAME]
 
 
@@ -279,6 +255,7 @@ def write_outputs(
     Returns (file names written, warnings).
     """
     from kompass_extract.write.package import add_integrity, csv_resources, datapackage, file_resource
+    from kompass_extract.write.sqlite import datasette_metadata, write_sqlite
 
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -311,8 +288,10 @@ def write_outputs(
             resources += csv_resources(EXCEL_SV_DIR, CSV_DIALECTS["excel-sv"], "-excel-sv")
         if "sqlite" in formats:
             warnings += write_sqlite(path(SQLITE_NAME), ordered)
+            write_json(path(DATASETTE_METADATA_NAME), datasette_metadata())
+            resources.append(file_resource("kompass-sqlite", SQLITE_NAME, "sqlite", SQLITE_DESCRIPTION))
             resources.append(
-                file_resource("kompass-sqlite", SQLITE_NAME, "sqlite", "Every table in one SQLite database.")
+                file_resource("datasette-metadata", DATASETTE_METADATA_NAME, "json", DATASETTE_METADATA_DESCRIPTION)
             )
         if "xlsx" in formats:
             write_xlsx(path(XLSX_NAME), ordered)

@@ -30,10 +30,15 @@ class Table:
     description: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    """Text columns indexed for full-text search (SQLite FTS5, Datasette's search box)."""
 
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
 
 
 PACKAGE = {
@@ -250,6 +255,7 @@ TABLES: dict[str, Table] = {
                 BBOX,
             ),
             ("report_id", "question_no"),
+            ("question_text",),
         ),
         Table(
             "findings",
@@ -270,6 +276,7 @@ TABLES: dict[str, Table] = {
                 _f("confidence", "number", "Lowest OCR word confidence 0-100 of the item; empty for text layers."),
             ),
             ("report_id", "area_no", "kind", "position"),
+            ("text",),
         ),
         Table(
             "sections",
@@ -284,6 +291,7 @@ TABLES: dict[str, Table] = {
                 BBOX,
             ),
             ("report_id", "area_no", "position"),
+            ("heading", "text"),
         ),
         Table(
             "checks",
