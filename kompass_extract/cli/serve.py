@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from kompass_extract.cli.options import debug_option
 from kompass_extract.write.formats import DATASETTE_METADATA_NAME, SQLITE_NAME
 
 INSTALL_HINT = "pip install 'kompass-extract[serve]'"
@@ -29,6 +30,7 @@ def datasette_args(out_dir: Path, host: str, port: int, open_browser: bool) -> l
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: everyone).")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port.")
 @click.option("--open", "open_", is_flag=True, help="Open Datasette in the default web browser.")
+@debug_option
 def serve(out_dir: Path, host: str, port: int, open_: bool) -> None:
     """Serve OUT/kompass.sqlite in Datasette: tables with descriptions, facets, search in Swedish (Ö finds ö).
 
