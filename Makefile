@@ -61,6 +61,10 @@ figures: $(STAMP)
 scan-matrix: $(STAMP) system-deps
 	$(BIN)/python -m kompass_testing.scan_matrix $(SCAN_MATRIX_ARGS)
 
+# The whole hostile-input set (~200 inputs with the crafted page and memory bombs) in one batch; prints the figures.
+fuzz: $(STAMP) system-deps
+	KOMPASS_FUZZ_COUNT=200 $(BIN)/pytest -q -s tests/test_fuzz.py
+
 bench: $(STAMP)
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/run.py

@@ -69,3 +69,24 @@ class ExtractionTimeoutError(KompassError):
 
 class TooManyPagesError(KompassError):
     code = "too-many-pages"
+
+
+class NotAFileError(KompassError):
+    """The input is not a regular file: a FIFO, a device, a socket or a link loop.
+
+    Such inputs are never opened for reading: a FIFO or ``/dev/zero`` would block or never end."""
+
+    code = "not-a-file"
+
+
+class TooLargeError(KompassError):
+    """The input needs more than the resources a worker is given (file size, memory, page size)."""
+
+    code = "too-large"
+
+
+FAILURE_CODES: tuple[str, ...] = (
+    *(cls.code for cls in KompassError.__subclasses__()),
+    KompassError.code,
+)
+"""Every code the ``failures`` table may hold, for its documentation and for tests."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import partial
-from pathlib import Path
 
 from kompass_extract import __version__
-from kompass_extract.errors import NoTextLayerError, NotKommunkompassError, TooManyPagesError, file_error
+from kompass_extract.common.files import read_input
+from kompass_extract.errors import NoTextLayerError, NotKommunkompassError
 from kompass_extract.locate.areas import find_area_headings
 from kompass_extract.locate.furniture import body_lines
 from kompass_extract.locate.labels import fold, labels
@@ -34,6 +34,8 @@ from kompass_extract.validate import validate_report
 from kompass_extract.validate.repair import repair_ocr_numbers
 from kompass_extract.write.tables import base_report_id
 
+MAX_FILE_BYTES = 1 << 30
+"""Files larger than this are refused by :func:`extract` (the batch applies its own, configurable budget)."""
 OCR_SHARE = 0.25
 """Share of pages without a text layer from which a file counts as a scan (a chart page alone does not)."""
 SCAN_COVER = 0.5
@@ -43,6 +45,7 @@ SCAN_COVER = 0.5
 def extract(
     path: str | os.PathLike[str],
     *,
+    data: bytes | None = None,
     edition: str | None = None,
     ocr: str = "auto",
     max_pages: int = 500,
@@ -52,24 +55,22 @@ def extract(
 ) -> Report:
     """Extract one Kommunkompass report.
 
-    ``edition`` overrides edition detection; ``ocr`` is "auto" (OCR pages without a text layer),
-    "never" (such files fail with ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs
-    extending the packaged catalog (see :func:`~kompass_extract.match.catalog.load_catalog`). ``ocr_progress`` is
-    called before and after each OCR'd page (see :class:`~kompass_extract.read.ocr.pages.OcrProgress`). Raises
+    ``data`` is the file's content when the caller has read it already (the batch reads each input once, so
+    that the bytes parsed are the bytes hashed); otherwise the file is read here. ``edition`` overrides edition
+    detection; ``ocr`` is "auto" (OCR pages without a text layer), "never" (such files fail with
+    ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs extending the packaged catalog
+    (see :func:`~kompass_extract.match.catalog.load_catalog`). ``ocr_progress`` is called before and after
+    each OCR'd page (see :class:`~kompass_extract.read.ocr.pages.OcrProgress`). Raises
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """
     path = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:  # missing, a directory, no permission: the library speaks in typed errors
-        raise file_error(exc) from exc
+    if data is None:
+        data = read_input(path, MAX_FILE_BYTES).data
     sha = hashlib.sha256(data).hexdigest()
     catalog = load_catalog(catalog_dir)  # before the work: a broken user catalog fails fast
-    doc = open_pdf(path, data)
+    doc = open_pdf(path, data, max_pages=max_pages)
     try:
-        if len(doc.pages) > max_pages:
-            raise TooManyPagesError(f"{len(doc.pages)} pages exceed the limit of {max_pages}")
-        used_ocr = _ensure_text(doc, ocr, ocr_cache, ocr_progress)
+        used_ocr = _ensure_text(doc, data, ocr, ocr_cache, ocr_progress)
         report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
         parse_document(doc, report, catalog)
         frames = {p.number: p.ocr_frame for p in doc.pages if p.ocr}
@@ -77,11 +78,11 @@ def extract(
         doc.close()
     finish_report(report, edition, catalog)
     if frames:
-        repair_ocr_numbers(report, partial(reread_cells, path, frames=frames), catalog)
+        repair_ocr_numbers(report, partial(reread_cells, data, frames=frames), catalog)
     return report
 
 
-def _ensure_text(doc: Document, mode: str, cache_dir: str | None, progress: ProgressHook | None) -> bool:
+def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, progress: ProgressHook | None) -> bool:
     """Replace pages without a usable text layer by OCR'd pages when asked; True if OCR was used.
 
     In "auto" mode a page is OCR'd when it has no usable text and either many pages are like it (a scanned
@@ -106,7 +107,7 @@ def _ensure_text(doc: Document, mode: str, cache_dir: str | None, progress: Prog
     if not wanted:
         return False
     numbers = [p.number for p in wanted]
-    pages = ocr_document(doc.path, numbers, cache_dir=cache_dir, jobs=os.cpu_count() or 1, progress=progress)
+    pages = ocr_document(doc.path, numbers, data=data, cache_dir=cache_dir, jobs=os.cpu_count() or 1, progress=progress)
     replaced = {p.number: p for p in pages}
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]
     return True

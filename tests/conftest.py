@@ -36,13 +36,20 @@ def make_pdf(path: Path, lines: list[str], *, encrypt: bool = False) -> Path:
 
 
 def make_stub_report(path: Path, kommunkod: str, year: int, month: str = "oktober", **directives: object) -> Path:
-    """A PDF that :func:`stub_extract` reads as a report; directives: sleep=<s>, crash=1, die=1."""
+    """A PDF that :func:`stub_extract` reads as a report; directives: sleep=<s>, crash=1, die=1, alloc=<MB>,
+    replace_with=<name of a file beside it>, child=<file to write the pid of a hanging helper program to>."""
     lines = ["KommunKompassen", f"kommunkod={kommunkod}", f"year={year}", f"month={month}"]
     return make_pdf(path, lines + [f"{k}={v}" for k, v in directives.items()])
 
 
 def stub_extract(
-    path: str, *, edition: str | None = None, ocr: str = "auto", max_pages: int = 500, **_: object
+    path: str,
+    *,
+    data: bytes | None = None,
+    edition: str | None = None,
+    ocr: str = "auto",
+    max_pages: int = 500,
+    **_: object,
 ) -> Report:
     """Stand-in for :func:`kompass_extract.extract`: real PDF checks, then a report from ``key=value`` lines.
 
@@ -53,12 +60,23 @@ def stub_extract(
 
     from kompass_extract.read.document import open_pdf
 
-    doc = open_pdf(path)
+    data = Path(path).read_bytes() if data is None else data  # the batch passes the bytes its worker read
+    doc = open_pdf(path, data)
     text = "\n".join(p.text for p in doc.pages)
     doc.close()
     if "KommunKompassen" not in text:
         raise NotKommunkompassError("no Kommunkompass cue")
     values = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    if "replace_with" in values:  # the file is replaced by another after the worker read it
+        shutil.copyfile(Path(path).parent / values["replace_with"], path)
+    if "alloc" in values:  # a file that needs this many MB of memory
+        hog = bytearray(int(values["alloc"]) << 20)
+        del hog
+    if "child" in values:  # a helper program (like tesseract) that hangs
+        import subprocess
+
+        helper = subprocess.Popen(["sleep", "300"])
+        Path(values["child"]).write_text(str(helper.pid), encoding="utf-8")
     if "sleep" in values:
         time.sleep(float(values["sleep"]))
     if "crash" in values:
@@ -73,7 +91,7 @@ def stub_extract(
     ]
     return Report(
         source_file=path,
-        sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
         pages=1,
         municipality=f"Kommun {values['kommunkod']}",
         kommunkod=values["kommunkod"],

@@ -19,6 +19,7 @@ from conftest import make_broken_inputs, make_stub_report, read_csv, stub_extrac
 
 from kompass_extract.batch import assign_report_ids, base_report_id, convert
 from kompass_extract.batch.cache import Cache
+from kompass_extract.batch.outdir import LOCK_NAME
 from kompass_extract.model import Report
 from kompass_extract.write.schema import TABLES
 
@@ -149,7 +150,7 @@ def test_killed_run_leaves_complete_outputs_and_rerun_finishes(tmp_path: Path, m
     make_stub_report(inputs / "a.pdf", "0114", 2016)
     out = tmp_path / "out"
     convert([str(inputs)], out, jobs=1, extract_fn=stub_extract)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != LOCK_NAME}
     for i, kod in enumerate(("0115", "0117", "0120", "0123")):
         make_stub_report(inputs / f"n{i}.pdf", kod, 2020, sleep=0.5)
 
@@ -158,14 +159,14 @@ def test_killed_run_leaves_complete_outputs_and_rerun_finishes(tmp_path: Path, m
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     try:
         deadline = time.monotonic() + 30
-        while len(list((out / ".cache").rglob("*.json"))) < 2 and time.monotonic() < deadline:
+        while len(list((out / ".cache").glob("??/*.json"))) < 3 and time.monotonic() < deadline:  # 1 + 2 new
             time.sleep(0.05)
         assert proc.poll() is None, "the batch finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
 
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != LOCK_NAME}
     assert after == before  # nothing published half-way, no temporary files left behind
     rerun = convert([str(inputs)], out, jobs=2, extract_fn=stub_extract)
     assert rerun.converted == 5 and rerun.failed == 0

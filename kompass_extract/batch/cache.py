@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kompass_extract import __version__
-from kompass_extract.common.files import atomic_path
+from kompass_extract.common.files import Signature, atomic_path, json_text
 
 CACHE_DIR = ".cache"
 _FINGERPRINT_SUFFIXES = (".py", ".csv", ".json")
@@ -61,4 +61,36 @@ class Cache:
     def put(self, sha256: str, options: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
         record = {**entry, "sha256": sha256, "extractor": self.fingerprint, "options": dict(options)}
         with atomic_path(self.path(sha256, options)) as tmp:
-            tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            tmp.write_text(json_text(record, indent=None), encoding="utf-8")  # exact names, also not UTF-8 ones
+
+
+class FileIndex:
+    """The sha256 of each input as last read by a worker, valid while the file's signature is unchanged.
+
+    Like git's index: a rerun finds the cached result of an unchanged file from its ``stat`` alone, without
+    opening it in the main process (where a FIFO would hang the batch and a large file cost time outside any
+    deadline). A file that is written or replaced gets a new inode or ctime and is read again by a worker.
+    """
+
+    NAME = "files.json"
+
+    def __init__(self, cache_root: Path) -> None:
+        self.path = cache_root / self.NAME
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.entries: dict[str, list] = data if isinstance(data, dict) else {}
+
+    def sha256(self, path: str, signature: Signature) -> str | None:
+        entry = self.entries.get(path)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == list(signature):
+            return entry[1]
+        return None
+
+    def save(self, known: Mapping[str, tuple[Signature, str]]) -> None:
+        """Keep exactly this run's readable inputs (the index never grows beyond one archive)."""
+        entries = {path: [list(sig), sha] for path, (sig, sha) in sorted(known.items())}
+        if entries != self.entries:
+            with atomic_path(self.path) as tmp:
+                tmp.write_text(json_text(entries, indent=None), encoding="utf-8")

@@ -4,6 +4,8 @@ Directories are searched recursively for ``*.pdf`` in any letter case; a file na
 by a pattern) is tried whatever its extension, so a mislabelled report still gets a verdict. Entries whose
 name starts with a dot are skipped inside directories: archives copied from a Mac are full of
 ``._report.pdf`` resource forks that are not PDFs, and ``.cache`` folders hold nothing to convert.
+A folder that cannot be listed (permission denied) is recorded, to become a failure row: reports in it would
+otherwise be missing from the outputs without a word.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Discovery:
     files: list[InputFile] = field(default_factory=list)
     repeated: list[tuple[str, str]] = field(default_factory=list)
     """(path, first path) for files reached more than once: through two inputs, a pattern and a directory, a link."""
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    """(folder, message) for folders that could not be listed."""
 
 
 def discover(inputs: Sequence[str]) -> Discovery:
@@ -39,7 +43,7 @@ def discover(inputs: Sequence[str]) -> Discovery:
     seen: dict[str, str] = {}
     missing = []
     for item in inputs:
-        paths = list(_expand(item))
+        paths = list(_expand(item, found.unreadable))
         if not paths and not os.path.isdir(item):
             missing.append(item)
         for path in paths:
@@ -51,23 +55,28 @@ def discover(inputs: Sequence[str]) -> Discovery:
             found.files.append(InputFile(path, real))
     if missing:
         raise InputNotFoundError("no such file, or no match for pattern: " + ", ".join(missing))
-    if not found.files:
+    if not found.files and not found.unreadable:
         raise InputNotFoundError("no PDF files found in: " + ", ".join(inputs))
     return found
 
 
-def _expand(item: str) -> Iterator[str]:
+def _expand(item: str, unreadable: list[tuple[str, str]]) -> Iterator[str]:
     if os.path.isdir(item):
-        yield from _walk(item)
-    elif os.path.exists(item):
+        yield from _walk(item, unreadable)
+    elif os.path.lexists(item):  # a link to nothing is an input too: it gets its failure row
         yield os.path.normpath(item)
     elif glob.has_magic(item):
         for match in sorted(glob.glob(item, recursive=True)):
-            yield from _walk(match) if os.path.isdir(match) else [os.path.normpath(match)]
+            yield from _walk(match, unreadable) if os.path.isdir(match) else [os.path.normpath(match)]
 
 
-def _walk(directory: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(directory):
+def _walk(directory: str, unreadable: list[tuple[str, str]]) -> Iterator[str]:
+    def note(exc: OSError) -> None:
+        unreadable.append(
+            (os.path.normpath(exc.filename or directory), f"cannot list the folder: {exc.strerror or exc}")
+        )
+
+    for root, dirs, files in os.walk(directory, onerror=note):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.lower().endswith(".pdf") and not name.startswith("."):

@@ -1,19 +1,36 @@
-"""Worker processes with per-file deadlines: a worker that overruns is killed (it may be stuck in native code,
-where no Python-level timeout reaches) and replaced; an unexpected exception becomes an ``internal-error`` entry."""
+"""Worker processes with per-file deadlines and resource limits.
+
+A worker that overruns is killed (it may be stuck in native code, where no Python-level timeout reaches) and
+replaced; an unexpected exception becomes an ``internal-error`` entry. Each worker:
+
+* opens, hashes and reads its file itself, once, under the deadline (:func:`read_input`): a FIFO, a device or
+  a huge file can then cost at most one timeout, and the hash that keys the cache is that of the bytes parsed;
+* leads its own process group, so that killing it also kills the programs it started (a hung tesseract), and
+  a Ctrl-C in the terminal reaches only the parent, which then stops the workers (no worker tracebacks);
+* runs under an address-space limit (``RLIMIT_AS``), so that a small file that inflates to gigabytes ends as
+  a ``too-large`` failure instead of taking the machine.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import math
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
+import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from kompass_extract.errors import ExtractionTimeoutError, KompassError
+from kompass_extract.batch.cache import Cache
+from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, read_input
+from kompass_extract.errors import ExtractionTimeoutError, KompassError, TooLargeError
 from kompass_extract.model import Report
 
 ExtractFn = Callable[..., Report]
@@ -24,28 +41,102 @@ MAX_TASKS_PER_WORKER = 500
 Measured (bench figures in the issue-18 note): a worker's RSS stays at 70-73 MB over 600 files without
 replacement, while starting one costs ~0.45 s of CPU; replacing every 25 files cost 17-18% more worker CPU
 (36.7-37.3 s against 31.2-31.5 s for 300 reports), every 500 files costs under 1%."""
+FILE_SHARE_OF_MEMORY = 8
+"""A file larger than this share of the memory budget is refused before it is read."""
+M_ARENA_MAX = -8
+"""glibc's mallopt parameter number for the count of malloc arenas."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs: picklable, since workers are spawned."""
+
+    extract_fn: ExtractFn
+    options: Mapping[str, Any]
+    """Keyword arguments of ``extract_fn`` (besides the path and the bytes)."""
+    cache: Cache | None = None
+    """Where a worker looks up the hash it computed (a file seen before under another name or stat)."""
+    cache_options: Mapping[str, Any] = field(default_factory=dict)
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB
+
+    @property
+    def max_file_bytes(self) -> int:
+        return (self.max_memory_mb or DEFAULT_MAX_MEMORY_MB) * (1 << 20) // FILE_SHARE_OF_MEMORY
 
 
 def _failure(code: str, message: str, trace: str | None = None) -> dict[str, Any]:
     return {"status": "failed", "error_code": code, "message": message, "traceback": trace}
 
 
-def run_one(extract_fn: ExtractFn, path: str, options: dict[str, Any]) -> dict[str, Any]:
-    """Extract one file into a cache entry; never raises (an unexpected exception becomes ``internal-error``)."""
+def run_one(job: Job, path: str, on_read: Callable[[str], None] = lambda sha: None) -> dict[str, Any]:
+    """Read, hash and extract one file into a cache entry; never raises.
+
+    The entry carries the ``sha256`` of the bytes that were parsed and the file's ``signature`` (when it did
+    not change while read); an unexpected exception becomes ``internal-error``, exhausted memory ``too-large``.
+    ``on_read`` gets the hash as soon as it is known, so that a file that then times out is still identified.
+    """
     start = time.perf_counter()
+    _reset_peak_memory()
+    sha = sig = None
     try:
-        entry = {"status": "ok", "report": extract_fn(path, **options).to_dict()}
+        read = read_input(path, job.max_file_bytes)
+        sha, sig = read.sha256, read.signature
+        on_read(sha)
+        cached = job.cache.get(sha, job.cache_options) if job.cache is not None else None
+        if cached is not None:
+            entry = {**cached, "cached": True}
+        else:
+            entry = {"status": "ok", "report": job.extract_fn(path, data=read.data, **job.options).to_dict()}
+        del read
     except KompassError as exc:
         entry = _failure(exc.code, str(exc) or exc.code)
+    except MemoryError:
+        limit = f"{job.max_memory_mb} MB" if job.max_memory_mb else "the memory available"
+        entry = _failure(TooLargeError.code, f"the file needs more memory than {limit} (see --max-memory)")
     except Exception as exc:
         entry = _failure(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}", traceback.format_exc())
-    entry["seconds"] = round(time.perf_counter() - start, 3)
+    if not entry.get("cached"):
+        entry["seconds"] = round(time.perf_counter() - start, 3)
+    entry.update(sha256=sha, signature=sig, peak_rss_mb=_peak_memory_mb())
     return entry
 
 
-def _worker_main(conn: multiprocessing.connection.Connection, extract_fn: ExtractFn, options: dict[str, Any]) -> None:
+def _reset_peak_memory() -> None:
+    """Start a new peak-RSS measurement for this process (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
+def _peak_memory_mb() -> float | None:
+    """Peak resident memory of this process since :func:`_reset_peak_memory`, in MB (None off Linux)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _limit_memory(max_memory_mb: int | None) -> None:
+    if not max_memory_mb:
+        return
+    import resource
+
+    limit = max_memory_mb * (1 << 20)
+    with contextlib.suppress(ValueError, OSError):  # a lower hard limit set by the user's shell stays
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    with contextlib.suppress(OSError, AttributeError):  # glibc reserves 64 MB of address space per thread arena
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
+
+
+def _worker_main(conn: multiprocessing.connection.Connection, job: Job) -> None:
     """Serve paths from the pipe until told to stop or the parent goes away. Top-level, so spawn can start it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business: it kills the workers
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # a group of its own: killing it kills its tesseract too
+    _limit_memory(job.max_memory_mb)
     while True:
         try:
             path = conn.recv()
@@ -54,37 +145,69 @@ def _worker_main(conn: multiprocessing.connection.Connection, extract_fn: Extrac
         if path is None:
             return
         try:
-            conn.send(run_one(extract_fn, path, options))
+            conn.send(run_one(job, path, lambda sha: conn.send({"read": sha})))
         except (BrokenPipeError, OSError):
             return
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while a worker is spawned: the child inherits the ignored disposition across exec, from its
+    first instruction, so a Ctrl-C during its start-up (its imports take a second) cannot print a
+    KeyboardInterrupt traceback from inside it.
+
+    A Ctrl-C that lands in the parent during these few milliseconds is lost (blocking it instead does not help:
+    another thread of the parent, e.g. the progress bar's, takes the signal and drops it); pressing it again works.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Worker:
-    def __init__(self, ctx: Any, extract_fn: ExtractFn, options: dict[str, Any]) -> None:
+    def __init__(self, ctx: Any, job: Job) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, extract_fn, options), daemon=True)
-        self.process.start()
+        self.process = ctx.Process(target=_worker_main, args=(child, job), daemon=True)
+        with _sigint_ignored():
+            self.process.start()
         child.close()
+        self.max_memory_mb = job.max_memory_mb
         self.path: str | None = None
+        self.sha256: str | None = None
+        """The hash of the file being converted, once the worker has read it."""
         self.deadline = math.inf
         self.tasks = 0
 
     def assign(self, path: str, timeout: float) -> None:
         self.conn.send(path)
-        self.path, self.deadline = path, time.monotonic() + timeout
+        self.path, self.sha256, self.deadline = path, None, time.monotonic() + timeout
         self.tasks += 1
 
-    def collect(self) -> dict[str, Any]:
-        """The result the worker sent, or an ``internal-error`` when it died without one."""
+    def collect(self) -> dict[str, Any] | None:
+        """The result the worker sent, None for a note that it has read the file, or an ``internal-error`` when
+        it died without a result."""
         try:
             if self.conn.poll():
-                return self.conn.recv()
+                message = self.conn.recv()
+                if "read" not in message:
+                    return message
+                self.sha256 = message["read"]
+                return None
         except (EOFError, OSError):
             pass
         self.process.join(5)
         code = self.process.exitcode
+        if code == -signal.SIGABRT and self.max_memory_mb:  # native code (pdfium) aborts when malloc fails
+            message = f"the worker stopped (SIGABRT), out of its {self.max_memory_mb} MB of memory (see --max-memory)"
+            return {**_failure(TooLargeError.code, message), "sha256": self.sha256}
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        return _failure(INTERNAL_ERROR, f"WorkerDied: the worker process ended without a result ({how})")
+        return {**_failure(INTERNAL_ERROR, f"WorkerDied: the worker process ended without a result ({how})"),
+                "sha256": self.sha256}  # fmt: skip
 
     def stop(self, graceful: bool) -> None:
         """Ask an idle worker to exit, or kill one that is busy, stuck or timed out."""
@@ -95,15 +218,24 @@ class _Worker:
             except OSError:
                 pass
         if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+            self.kill()
         self.conn.close()
+
+    def kill(self) -> None:
+        """Kill the worker's whole process group (its tesseract too), or the worker alone if it has no group yet."""
+        pid = self.process.pid
+        try:
+            if pid is not None and os.getpgid(pid) == pid:
+                os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.process.kill()
+        self.process.join()
 
 
 def run_pool(
     paths: Sequence[str],
-    extract_fn: ExtractFn,
-    options: dict[str, Any],
+    job: Job,
     *,
     jobs: int,
     timeout: float,
@@ -127,7 +259,7 @@ def run_pool(
                 if idle:
                     worker = idle.pop()
                 else:
-                    worker = _Worker(ctx, extract_fn, options)
+                    worker = _Worker(ctx, job)
                     workers.append(worker)
                 path = pending.popleft()
                 worker.assign(path, timeout)
@@ -141,15 +273,17 @@ def run_pool(
                 timed_out = False
                 if worker.conn in ready or worker.process.sentinel in ready:
                     entry = worker.collect()
+                    if entry is None:  # it has read the file; the result follows
+                        continue
                 elif time.monotonic() >= worker.deadline:
                     timed_out = True
-                    entry = _failure(
-                        ExtractionTimeoutError.code, f"no result within {timeout:g} s; the extraction was stopped"
-                    )
+                    message = f"no result within {timeout:g} s; the extraction was stopped"
+                    entry = {**_failure(ExtractionTimeoutError.code, message), "sha256": worker.sha256}
                 else:
                     continue
                 path, worker.path = worker.path or "", None
-                if timed_out or not worker.process.is_alive() or worker.tasks >= MAX_TASKS_PER_WORKER:
+                spent = entry.get("error_code") == TooLargeError.code  # memory may be fragmented or leaked
+                if timed_out or spent or not worker.process.is_alive() or worker.tasks >= MAX_TASKS_PER_WORKER:
                     worker.stop(graceful=not timed_out)
                     workers.remove(worker)
                 yield path, entry

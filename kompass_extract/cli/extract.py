@@ -8,7 +8,6 @@ usage errors. No traceback reaches the user unless ``--debug`` is given (the gro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -24,6 +23,7 @@ from kompass_extract.cli.options import (
     quiet_option,
 )
 from kompass_extract.cli.progress import run_display
+from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, json_text
 from kompass_extract.write.formats import CSV_DIALECTS, DEFAULT_FORMATS, FORMATS
 
 OCR_MODES = ("auto", "never", "always")
@@ -44,6 +44,9 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
               help="Seconds allowed per file before its worker is stopped.")  # fmt: skip
 @click.option("--max-pages", type=click.IntRange(min=1), default=500, show_default=True, help="Refuse longer PDFs.")
+@click.option("--max-memory", "max_memory_mb", type=click.IntRange(min=256), default=DEFAULT_MAX_MEMORY_MB,
+              show_default=True, help="Memory (MB of address space) per worker; a file needing more fails as "
+              "too-large, and files over an eighth of it are not read.")  # fmt: skip
 @click.option("--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, callback=_formats,
               help=f"Comma-separated output formats: {', '.join(FORMATS)}.")  # fmt: skip
 @click.option("--csv-dialect", type=click.Choice(sorted(CSV_DIALECTS)), default="default", show_default=True,
@@ -74,13 +77,14 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
 
     from kompass_extract.batch import convert
     from kompass_extract.batch.inputs import InputNotFoundError
+    from kompass_extract.batch.outdir import OutputFolderError
     from kompass_extract.correct import CorrectionsFileError
 
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:
         with _json_log(log_json) as events, run_display(console, events) as progress:
             summary = convert(inputs, out_dir, progress=progress, **options)
-    except (InputNotFoundError, CorrectionsFileError) as exc:
+    except (InputNotFoundError, CorrectionsFileError, OutputFolderError) as exc:
         raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
         console.print("[yellow]Interrupted.[/] Finished files are cached: run the same command again to continue.")
@@ -95,7 +99,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
         for path, trace in summary.tracebacks.items():
             Console(stderr=True).print(f"[red]{path}[/]\n{trace}", markup=False, highlight=False)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data))  # a file name that is not UTF-8 stays exact (as a \udcXX escape)
     ctx.exit(summary.exit_code)
 
 

@@ -14,7 +14,6 @@ stays silent and the CLI decides what to show.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +22,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+
+from kompass_extract.common.files import json_text
 
 if TYPE_CHECKING:  # the batch (pdfium, pandas) is imported only when a run starts
     from kompass_extract.batch.run import Outcome, Progress
@@ -94,7 +95,7 @@ class RunLog:
         if self.line_out is not None:
             self.line_out(line(record))
         if self.json_out is not None:
-            self.json_out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.json_out.write(json_text(record, None, sort_keys=False) + "\n")  # a non-UTF-8 name stays exact
             self.json_out.flush()
 
 

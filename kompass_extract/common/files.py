@@ -1,17 +1,36 @@
-"""Files written safely and hashed: shared by the reader's OCR cache, the batch cache and the writers.
+"""Files written safely, inputs read safely, names kept exact: shared by the readers, the batch and the writers.
 
 Every file the tool publishes is written under a temporary name beside its final path and renamed into place,
 so a reader (or an interrupted run) sees the old file or the new one, never half of one.
+
+Inputs are untrusted: :func:`read_input` opens a path without blocking (a FIFO would wait for a writer forever),
+refuses anything but a regular file (``/dev/zero`` never ends), refuses files over a size budget before reading
+them, and returns the bytes together with their hash, so that what is parsed and what keys the cache are the
+same bytes. File names are data: a name that is not valid UTF-8 (old archive disks) reaches Python as a string
+with lone surrogates (``surrogateescape``); it is kept exactly in JSON and shown by :func:`display_path`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from kompass_extract.errors import (
+    KompassError,
+    MissingFileError,
+    NotAFileError,
+    TooLargeError,
+    UnreadableFileError,
+)
 
 
 @contextlib.contextmanager
@@ -77,3 +96,122 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+# --- inputs ---------------------------------------------------------------------------------------------------
+
+DEFAULT_MAX_MEMORY_MB = 2048
+"""Address space per batch worker: a 30-page report peaks at ~0.2 GB of address space, OCR of one at ~0.8 GB."""
+
+Signature = tuple[int, int, int, int, int]
+"""(device, inode, size, mtime_ns, ctime_ns): changes whenever a file is written or replaced (like git's index)."""
+
+
+def signature(st: os.stat_result) -> Signature:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class InputBytes:
+    """A file's bytes as read once, their sha256, and the file's signature when it did not change while read."""
+
+    data: bytes
+    sha256: str
+    signature: Signature | None
+
+
+def probe_input(path: str) -> Signature:
+    """The signature of a regular file the process may read, without opening it (stat never blocks on a FIFO).
+
+    Raises :class:`NotAFileError` for FIFOs, devices, sockets, directories and link loops,
+    :class:`MissingFileError` for a link to nothing, and :class:`UnreadableFileError` when permission is denied.
+    """
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise input_error(exc) from exc
+    _require_regular(st)
+    if not os.access(path, os.R_OK):
+        raise UnreadableFileError("permission denied: the file may not be read")
+    return signature(st)
+
+
+def read_input(path: str, max_bytes: int) -> InputBytes:
+    """Open, check, read and hash one input, once. Raises typed errors (see :func:`probe_input`, and
+    :class:`TooLargeError` for a file over ``max_bytes``)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise input_error(exc) from exc
+    try:
+        before = os.fstat(fd)
+        _require_regular(before)
+        if before.st_size > max_bytes:
+            raise TooLargeError(f"the file is {_mib(before.st_size)}; the limit is {_mib(max_bytes)}")
+        with os.fdopen(os.dup(fd), "rb", buffering=0) as fh:  # one allocation of the file's size
+            data = fh.read(before.st_size + 1)
+            while len(data) <= max_bytes and (more := fh.read(1 << 20)):  # it grew since fstat
+                data += more
+        if len(data) > max_bytes:
+            raise TooLargeError(f"the file grew beyond the limit of {_mib(max_bytes)} while it was read")
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise input_error(exc) from exc
+    finally:
+        os.close(fd)
+    same = signature(before) == signature(after)
+    return InputBytes(data, hashlib.sha256(data).hexdigest(), signature(after) if same else None)
+
+
+def _require_regular(st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise NotAFileError(f"not a regular file but {_kind(st.st_mode)}; it was not read")
+
+
+def _kind(mode: int) -> str:
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")]  # fmt: skip
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def input_error(exc: OSError) -> KompassError:
+    """The typed error for an input the system would not open: what happened, in the user's terms."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return UnreadableFileError("permission denied: the file may not be read")
+    if exc.errno == errno.ELOOP:
+        return NotAFileError("a symbolic link loop, not a file")
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return MissingFileError("no such file (a link to nothing, or the file was removed during the run)")
+    if exc.errno in (errno.ENXIO, errno.EISDIR, errno.ENODEV):
+        return NotAFileError(f"not a regular file ({exc.strerror})")
+    return UnreadableFileError(f"cannot read the file: {exc.strerror or exc}")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.0f} MiB"
+
+
+# --- names ----------------------------------------------------------------------------------------------------
+
+
+def display_path(path: str) -> str:
+    """A path as valid UTF-8 text for tables and messages: bytes that are not UTF-8 are shown as ``\\xHH``.
+
+    Names that are valid UTF-8 (nearly all) are returned unchanged; the exact name is kept in the JSON files.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
+
+
+def json_text(data: Any, indent: int | None = 2, *, sort_keys: bool = True) -> str:
+    """JSON with sorted keys, readable UTF-8 when possible; exact names with undecodable bytes are kept as
+    ``\\udcHH`` escapes (ASCII JSON), which Python's json reads back to the same name."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(data, ensure_ascii=True, indent=indent, sort_keys=sort_keys)
+    return text

@@ -27,7 +27,8 @@ def _area_heading_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{words})\s*(\d{{1,2}})\s*[:.\-–—]?\s*(.*)$", re.I)
 
 
-TOC_RE = re.compile(r"(\.{3,}|…+)\s*\d{1,3}\s*$")
+TOC_RE = re.compile(r"(?:(?<!\.)\.{3,}|(?<!…)…+)\s*\d{1,3}\s*$")
+"""A dot leader and a page number. The look-behinds start a match only where a run of dots starts: linear time."""
 
 
 def is_toc_entry(line: Line) -> bool:

@@ -16,8 +16,10 @@ from kompass_extract.read.document import Line, Page
 
 BAND = 0.12
 PAGE_NUMBER_RE = re.compile(
-    r"^(?:sida\s+)?[-–(]?\s*\d{1,3}\s*[-–)]?(?:\s*(?:\(\s*\S{1,4}\s*\)|av\s+\d{1,3}|/\s*\d{1,3}))?$", re.I
+    r"^(?:sida\s++)?[-–(]?\s*+\d{1,3}\s*+[-–)]?(?:\s*+(?:\(\s*+\S{1,4}\s*+\)|av\s++\d{1,3}|/\s*+\d{1,3}))?$", re.I
 )
+"""Possessive quantifiers (``*+``): a run of spaces is taken whole, never shared between two neighbours by
+backtracking (which took quadratic time on a line of spaces after "sida")."""
 
 
 _DIGITS, _SPACES = re.compile(r"\d+"), re.compile(r"\s+")

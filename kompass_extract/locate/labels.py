@@ -13,7 +13,8 @@ from kompass_extract.read.document import SOFT_HYPHENS, Word
 
 _SPACES = re.compile(r"\s+")
 _WIDE_SPACES = re.compile(r"\s{2,}")
-_DOT_LEADER = re.compile(r"\s*\.{3,}\s*\d*\s*$")
+_DOT_LEADER = re.compile(r"(?:(?<!\s)\s+|(?<![\s.]))\.{3,}\s*\d*\s*$")
+"""Dot leaders and a page number at the end; a match starts only where a run of spaces or dots starts (linear)."""
 """Dot leaders and the page number a table of contents prints after a heading."""
 
 

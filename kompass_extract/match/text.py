@@ -19,10 +19,12 @@ from kompass_extract.common.text import fold_diacritics
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
 # A hyphen or dash with the whitespace around it: deleting it joins "ledar - skapet" and
 # "effektivitets-\nutveckling"; "kompetens- och" and "kompetens - och" become the same string.
-_HYPHEN_RE = re.compile(rf"\s*[{_HYPHENS}]+\s*")
+# The look-behind lets a match start only where a run of white space starts: without it, a long run of spaces
+# would be scanned again from each of its positions (quadratic time on hostile text).
+_HYPHEN_RE = re.compile(rf"(?<!\s)\s*[{_HYPHENS}]+\s*")
 _LEADING_NUMBER_RE = re.compile(r"^\s*\d+\s*\.\s*\d+\s+")
-# Numbers of an overview row glued to the question text by a wrapped line: "... information? 11 15 75%".
-_TRAILING_NUMBERS_RE = re.compile(r"(?:\s+\d+(?:[.,]\d+)?\s*%?)+\s*$")
+_TOKEN_RE = re.compile(r"\S+")
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _NON_WORD_RE = re.compile(r"[^\w\s]+")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -32,11 +34,40 @@ def normalise(text: str) -> str:
     """Comparison form of a printed text: lower case, no diacritics/punctuation/quotes/hyphens, single spaces."""
     text = unicodedata.normalize("NFKC", text)
     text = _LEADING_NUMBER_RE.sub("", text)
-    text = _TRAILING_NUMBERS_RE.sub("", text)
+    text = strip_trailing_numbers(text)
     text = _HYPHEN_RE.sub("", text)
     text = text.replace("/", " ").replace("_", " ")
     text = _NON_WORD_RE.sub(" ", fold_diacritics(text.casefold()))
     return _SPACE_RE.sub(" ", text).strip()
+
+
+def strip_trailing_numbers(text: str) -> str:
+    """Drop the numbers of an overview row glued to a question by a wrapped line: "... information? 11 15 75 %".
+
+    Each trailing token is a number ("11", "75%", "7,5"), or a "%" after one, preceded by white space. Done
+    token by token from the end, in linear time: the regular expression this replaces (a repeated group of
+    optional parts) took 10 of 11 seconds of one report whose chart put long runs of value labels in the text.
+    """
+    tokens = [(m.start(), m.group()) for m in _TOKEN_RE.finditer(text)]
+    keep = len(tokens)
+    while keep:
+        token = tokens[keep - 1][1]
+        if token == "%" and keep >= 2 and _NUMBER_RE.fullmatch(tokens[keep - 2][1]):
+            keep -= 2
+        elif _NUMBER_RE.fullmatch(token.removesuffix("%")):
+            keep -= 1
+        else:
+            break
+    if keep == len(tokens):
+        return text
+    if keep == 0 and tokens[0][0] == 0:  # white space must precede a stripped number: the first one stays
+        keep = 2 if len(tokens) > 1 and tokens[1][1] == "%" and _NUMBER_RE.fullmatch(tokens[0][1]) else 1
+        if keep == len(tokens):
+            return text
+    if keep == 0:
+        return ""
+    start, token = tokens[keep - 1]
+    return text[: start + len(token)]
 
 
 def similarity(a: str, b: str) -> float:

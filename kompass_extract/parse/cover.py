@@ -43,6 +43,12 @@ def _with_wrapped(lines: list[Line]) -> list[tuple[Line, bool]]:
     return out
 
 
+# The look-behinds let a match start only where a run starts: without them a long run of spaces or dots is
+# scanned again from each of its positions (quadratic time on hostile text).
+_NAME_TAIL_RE = re.compile(r"(?<![\s:,.–-])[\s:,.–-]+$")
+_NAME_SEPARATOR_RE = re.compile(r"(?<!\s)\s*(?:,|;|\boch\b|&)\s*")
+
+
 def read_metadata(front: list[Line], front_text: str) -> Metadata:
     """Municipality candidates, year, month, evaluators and template from the front pages."""
     meta = Metadata()
@@ -57,7 +63,7 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
         for n, pattern in enumerate(_cues("municipality_cues")):
             m = pattern.search(text)
             if m and m.group("name"):
-                name = re.sub(r"[\s:,.–-]+$", "", m.group("name")).strip()
+                name = _NAME_TAIL_RE.sub("", m.group("name")).strip()
                 if 2 <= len(name) <= 60:
                     meta.municipality_candidates.append((name, _where(line, f"municipality_cues[{n}]")))
         for n, pattern in enumerate(_cues("date_cues")):
@@ -113,7 +119,7 @@ def split_evaluators(names: str) -> list[str]:
     """'Anna Andersson, SKL och Bo Berg, Ramböll' -> ['Anna Andersson, SKL', 'Bo Berg, Ramböll']: a one-word
     part after a name is that person's organisation, not another evaluator."""
     people: list[str] = []
-    for part in (p.strip(" .") for p in re.split(r"\s*(?:,|;|\boch\b|&)\s*", names)):
+    for part in (p.strip(" .") for p in _NAME_SEPARATOR_RE.split(names)):
         if not part:
             continue
         if people and len(part.split()) == 1 and len(people[-1].split()) >= 2 and "," not in people[-1]:

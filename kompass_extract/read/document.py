@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from kompass_extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError
+from kompass_extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError, TooManyPagesError
 from kompass_extract.read.geometry import Frame, Word, read_words
 
 IMAGE, TEXT = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT
@@ -168,8 +168,12 @@ class Document:
             self._pdf = None
 
 
-def open_pdf(path: str, data: bytes | None = None) -> Document:
-    """Open a PDF and read each page's text; raise a typed error for inputs that are not usable."""
+def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = None) -> Document:
+    """Open a PDF and read each page's text; raise a typed error for inputs that are not usable.
+
+    ``max_pages`` is checked from the page count alone, before any page is loaded: 100,000 blank pages fit in
+    a 1 MB file, and loading their text would take minutes and gigabytes.
+    """
     if data is None:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -184,6 +188,10 @@ def open_pdf(path: str, data: bytes | None = None) -> Document:
         if "password" in message.lower():
             raise EncryptedPdfError("the PDF is encrypted and needs a password") from exc
         raise CorruptPdfError(f"pdfium cannot read the file: {message}") from exc
+    if max_pages is not None and len(pdf) > max_pages:
+        count = len(pdf)
+        pdf.close()
+        raise TooManyPagesError(f"{count} pages exceed the limit of {max_pages}")
     pages: list[Page] = []
     try:
         for index in range(len(pdf)):

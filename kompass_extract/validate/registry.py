@@ -149,7 +149,7 @@ def make_check(code: str, found: Hit, message: str) -> Check:
     return Check(
         found.severity or RULES[code].severity,
         code,
-        message.format(**words, **found.text),
+        message.format_map({**words, **found.text}),  # a text may restate a detail (e.g. 'missing')
         found.area_no,
         found.question_no,
         {k: _plain(v) for k, v in found.details.items()},

@@ -10,7 +10,6 @@ worker processes import this module's package and should not pay for them.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kompass_extract.common.files import FILE_MODE, atomic_path, staged_paths  # noqa: F401 (re-exported)
+from kompass_extract.common.files import FILE_MODE, atomic_path, json_text, staged_paths  # noqa: F401 (re-exported)
 from kompass_extract.write.schema import TABLES, Table
 
 Rows = Sequence[Mapping[str, Any]]
@@ -121,9 +120,9 @@ def write_json(path: str | os.PathLike[str], data: Any, indent: int | None = 2) 
     """Write JSON with sorted keys and a final newline, so equal data gives equal bytes.
 
     ``indent=None`` is several times faster (json's C encoder only runs without indentation): for bulky files.
+    A file name that is not valid UTF-8 is kept exactly (see :func:`~kompass_extract.common.files.json_text`).
     """
-    text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=True)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    Path(path).write_text(json_text(data, indent) + "\n", encoding="utf-8")
 
 
 # --- formats --------------------------------------------------------------------------------------------------

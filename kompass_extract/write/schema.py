@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kompass_extract.errors import FAILURE_CODES
 from kompass_extract.match.catalog import COMPARABILITY, load_catalog
 from kompass_extract.validate import RULES, SEVERITIES
 
@@ -146,7 +147,7 @@ TABLES: dict[str, Table] = {
             "One row per converted report.",
             (
                 REPORT_ID,
-                _f("source_file", "string", "Path of the PDF as given on the command line."),
+                _f("source_file", "string", "Path of the PDF as given (bytes of a name that are not UTF-8 as \\xHH)."),
                 _f("sha256", "string", "SHA-256 of the PDF bytes."),
                 _f("municipality", "string", "Municipality as printed in the report (e.g. 'Luleå kommun')."),
                 KOMMUN,
@@ -334,12 +335,13 @@ TABLES: dict[str, Table] = {
             "failures",
             "Inputs that could not be converted.",
             (
-                _f("source_file", "string", "Path of the input."),
+                _f("source_file", "string", "Path of the input (bytes of a name that are not UTF-8 as \\xHH)."),
                 _f("sha256", "string", "SHA-256 of the input bytes, when readable."),
                 _f(
                     "error_code",
                     "string",
-                    "Stable failure code (missing-file, unreadable, not-pdf, empty-file, encrypted, corrupt, no-text-layer, not-kommunkompass, too-many-pages, timeout, ocr-unavailable, ocr-failed, internal-error; correction-unmatched for a corrections row that names no report, with the file and line as source_file).",
+                    f"Stable failure code ({', '.join(FAILURE_CODES)}; correction-unmatched for a corrections row "
+                    "that names no report, with the file and line as source_file).",
                 ),
                 _f("message", "string", "Human-readable reason."),
             ),

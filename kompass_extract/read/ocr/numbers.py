@@ -33,7 +33,7 @@ from kompass_extract.errors import OcrFailedError
 from kompass_extract.read.ocr.image import DARK, is_bullet
 from kompass_extract.read.ocr.tesseract import OcrWord, run_tesseract, tesseract_available
 
-NUMBER_LIKE = re.compile(r"(?=.*\d)[\dOoQDlIi|!\[\]SsBZz%°/.,]{1,8}")
+NUMBER_LIKE = re.compile(r"(?=.{0,7}\d)[\dOoQDlIi|!\[\]SsBZz%°/.,]{1,8}")
 """A word that is probably a number, possibly with OCR confusions (at least one real digit)."""
 SHORT = 3
 """Longest word (characters) that is re-read when it stands alone with a low confidence."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,12 @@ _LATIN = ((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), 
 every one of them is a letter or digit (``str.isalnum``)."""
 _GARBAGE = ((0xFFFD, 0xFFFD), (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0xE000, 0xF8FF))
 """Replacement and control characters and private-use glyphs, as code point ranges."""
+
+MAX_PIXELS = 20_000_000
+"""Pixels of one rendered page at most: A3 at 300 dpi (A4 is 8.7 million); larger pages get fewer dpi. The image
+clean-up needs ~25 bytes per pixel at its peak, so this keeps a page under ~0.5 GB."""
+MAX_SIDE = 20_000
+"""Pixels of the longer side at most (a page 1e9 pt wide and 1 pt high is small in area, not in width)."""
 
 _RENDER_LOCK = threading.Lock()
 """pdfium is not thread-safe: rendering is serialised, deskewing and OCR run in parallel."""
@@ -133,16 +140,18 @@ def ocr_document(
     jobs: int = 1,
     cache_dir: str | None = None,
     progress: ProgressHook | None = None,
+    data: bytes | None = None,
 ) -> list[Page]:
     """OCR the given 1-based pages (all when None) of ``pdf_path``, in order, as :class:`Page` objects with words.
 
     Each page is written to the cache as soon as it is read, so an interrupted run resumes at the first page it had
     not finished. ``progress`` is called before and after each page (from the worker threads when ``jobs`` > 1:
-    keep it short and thread-safe, e.g. writing a line to stderr).
+    keep it short and thread-safe, e.g. writing a line to stderr). ``data`` is the file's content when the caller
+    has read it (the pages OCR'd are then those of the bytes parsed, even if the file is replaced meanwhile).
     Raises :class:`OcrUnavailableError` (with the install command) when Tesseract or the model is missing.
     """
     version = require_tesseract(lang)
-    data = Path(pdf_path).read_bytes()
+    data = Path(pdf_path).read_bytes() if data is None else data
     sha = hashlib.sha256(data).hexdigest()
     try:
         pdf = pdfium.PdfDocument(data)
@@ -164,8 +173,10 @@ def ocr_document(
                 return _page_from_json(number, cached)
             report(number, False)
             with _RENDER_LOCK:
-                image = pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-            record = ocr_image(image, dpi=dpi, lang=lang)
+                page = pdf[number - 1]
+                page_dpi = render_dpi(*page.get_size(), dpi)
+                image = page.render(scale=page_dpi / 72, grayscale=True).to_pil().convert("L")
+            record = ocr_image(image, dpi=page_dpi, lang=lang)
             _cache_write(cache_dir, key, record)
             report(number, True)
             return _page_from_json(number, record)
@@ -176,6 +187,17 @@ def ocr_document(
             return list(pool.map(one, numbers))
     finally:
         pdf.close()
+
+
+def render_dpi(width_pt: float, height_pt: float, dpi: int) -> float:
+    """The resolution to render a page at: ``dpi``, lowered so the image has at most :data:`MAX_PIXELS` pixels.
+
+    A page's size comes from the file: a 580-byte PDF can declare a 14400 pt square page (60000 px at 300 dpi,
+    gigabytes of image) or a 1e9 pt one (an overflow). Checked before rendering, from the declared size.
+    """
+    width, height = abs(width_pt) * dpi / 72, abs(height_pt) * dpi / 72
+    shrink = min(1.0, math.sqrt(MAX_PIXELS / max(width * height, 1.0)), MAX_SIDE / max(width, height, 1.0))
+    return dpi * shrink
 
 
 def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:

@@ -39,10 +39,11 @@ Reading = tuple[str, float]
 
 
 def reread_cells(
-    pdf_path: str, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]
+    pdf_path: str | bytes, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]
 ) -> list[list[Reading]]:
     """Every reading (text, confidence) of each cell ``(page, box in points)``; ``frames`` gives each page's
-    (skew, rotation) as the main pass measured them. Empty lists where Tesseract fails."""
+    (skew, rotation) as the main pass measured them. Empty lists where Tesseract fails. ``pdf_path`` may be the
+    file's bytes (the batch reads each input once)."""
     if not cells:
         return []
     crops = _crops(pdf_path, cells, frames)
@@ -56,7 +57,9 @@ def reread_cells(
     return readings
 
 
-def _crops(pdf_path: str, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]) -> list[Image.Image]:
+def _crops(
+    pdf_path: str | bytes, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]
+) -> list[Image.Image]:
     scale = REREAD_DPI / 72
     pages: dict[int, Image.Image] = {}
     pdf = pdfium.PdfDocument(pdf_path)

@@ -20,6 +20,8 @@ from PIL import Image
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
+TESSERACT_TIMEOUT = 120.0
+"""Seconds one tesseract call may take (a page takes 1-3 s); a hung one is killed and the page fails."""
 
 
 @cache
@@ -144,8 +146,15 @@ def _tesseract(image: Image.Image, args: list[str]) -> str:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            ["tesseract", "stdin", "stdout", *args], input=buffer.getvalue(), capture_output=True, env=env, check=True
+            ["tesseract", "stdin", "stdout", *args],
+            input=buffer.getvalue(),
+            capture_output=True,
+            env=env,
+            check=True,
+            timeout=TESSERACT_TIMEOUT,
         )
+    except subprocess.TimeoutExpired as exc:  # run() has killed it
+        raise OcrFailedError(f"tesseract did not finish within {TESSERACT_TIMEOUT:g} s and was stopped") from exc
     except FileNotFoundError as exc:
         raise OcrUnavailableError(
             f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}"

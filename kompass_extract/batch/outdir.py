@@ -1,0 +1,114 @@
+"""The output folder is owned by one run at a time, and the tool deletes only files it wrote there.
+
+* A lock file (``.kompass.lock``, ``flock``): a second run into the same folder stops before any work with a
+  clear message (two runs would each delete the other's report files as stale). The kernel releases the lock
+  when the process ends, also on SIGKILL, so a killed run never blocks the next one.
+* A manifest (``.cache/manifest.json``) of the files the tool wrote: files a user keeps in the folder
+  (``reports/my-analysis.json``, a ``kompass.xlsx`` of their own) are never deleted as stale.
+* Temporary files of an earlier run killed while writing (``.reports.csv.k3j9x_2a.tmp``) are removed on start.
+* A folder that cannot be written is a usage error before any work, not a crash after the first file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kompass_extract.batch.cache import CACHE_DIR
+from kompass_extract.common.files import atomic_path
+from kompass_extract.write.formats import write_json
+
+LOCK_NAME = ".kompass.lock"
+MANIFEST = f"{CACHE_DIR}/manifest.json"
+LAST_PUBLICATION = f"{CACHE_DIR}/last-publication"
+"""Older versions kept no manifest; the files listed by their last publication are theirs."""
+TEMP_RE = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp(?:-journal|-wal|-shm)?\Z")
+"""What :func:`kompass_extract.common.files.staged_paths` names a file while it is written (plus SQLite's own)."""
+OWN_FOLDERS = ("", "reports", "runs", "excel-sv")
+
+
+class OutputFolderError(ValueError):
+    """The output folder cannot be used: not writable, or another run is writing to it (a usage error)."""
+
+
+@contextlib.contextmanager
+def claim_output(out: Path) -> Iterator[int]:
+    """Create ``out`` if needed, check that it is writable, lock it for this run and clear stale temporary files.
+
+    Yields the number of stale temporary files removed. Raises :class:`OutputFolderError` when the folder is
+    not writable or another run holds it.
+    """
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        raise OutputFolderError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise OutputFolderError(
+                f"another kompass-extract run (pid {holder}) is writing to {out}; "
+                "wait for it to finish, or choose another --out"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _require_writable(out)
+        yield remove_stale_temps(out)
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _require_writable(out: Path) -> None:
+    """Create and remove a file in every folder the run writes to (the lock file may predate a chmod)."""
+    for folder in (out, *(out / name for name in ("reports", "runs", CACHE_DIR) if (out / name).is_dir())):
+        try:
+            fd, probe = tempfile.mkstemp(dir=folder, prefix=".kompass-probe.")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            raise OutputFolderError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
+
+
+def remove_stale_temps(out: Path) -> int:
+    """Remove this tool's temporary files left by a run killed while writing; return how many.
+
+    Only names of the tool's own pattern, in the folders it writes (the cache recursively), under the lock.
+    """
+    cache = out / CACHE_DIR
+    folders = [out / name for name in OWN_FOLDERS] + [cache] + [p for p in cache.rglob("*") if p.is_dir()]
+    removed = 0
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if TEMP_RE.match(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+                        removed += 1
+    return removed
+
+
+def owned_files(out: Path) -> set[str]:
+    """Files (relative to ``out``) that the tool wrote and may delete or replace."""
+    for name in (MANIFEST, LAST_PUBLICATION):
+        try:
+            data = json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("files"), list):
+            return {f for f in data["files"] if isinstance(f, str) and ".." not in Path(f).parts}
+    return set()
+
+
+def record_owned(out: Path, files: Iterable[str]) -> None:
+    """Write the manifest: before publishing (the files about to be written) and after (the files kept)."""
+    with atomic_path(out / MANIFEST) as tmp:
+        write_json(tmp, {"files": sorted(set(files))})
