@@ -25,9 +25,10 @@ from kompass_extract.batch import convert
 from kompass_extract.batch.cache import Cache
 from kompass_extract.batch.outdir import OutputFolderError, claim_output
 from kompass_extract.errors import OcrFailedError, TooManyPagesError
+from kompass_extract.match.catalog import load_catalog
 from kompass_testing.hostile import blank_pages_pdf
 
-OPTIONS = {"edition": None, "ocr": "auto", "max_pages": 500}
+OPTIONS = {"edition": None, "ocr": "auto", "max_pages": 500, "catalog": load_catalog().identity}
 KOMPASS = Path(sys.executable).parent / "kompass-extract"
 
 
