@@ -24,6 +24,7 @@ from conftest import LULEA_PDF, make_stub_report, read_csv, stub_extract
 from kompass_extract.batch import convert
 from kompass_extract.batch.cache import Cache
 from kompass_extract.batch.outdir import OutputFolderError, claim_output
+from kompass_extract.common.files import path_from_display
 from kompass_extract.errors import OcrFailedError, TooManyPagesError
 from kompass_extract.match.catalog import load_catalog
 from kompass_testing.hostile import blank_pages_pdf
@@ -78,6 +79,7 @@ def test_non_utf8_file_name_keeps_all_output(tmp_path: Path) -> None:
 
     (row,) = read_csv(out / "reports.csv")
     assert row["source_file"] == str(inputs / "G\\xe4vle-\\xff.pdf")  # the display form, valid UTF-8
+    assert path_from_display(row["source_file"]) == str(inputs / name)  # which points back to the file
     (failure,) = read_csv(out / "failures.csv")
     assert failure["source_file"].endswith("broken-\\xe9.pdf") and failure["error_code"] == "not-pdf"
     saved = json.loads((out / "reports" / "2180-2018.json").read_text(encoding="utf-8"))
@@ -86,6 +88,10 @@ def test_non_utf8_file_name_keeps_all_output(tmp_path: Path) -> None:
     assert json.loads(run.read_text(encoding="utf-8"))["reports"][0]["source_file"] == str(inputs / name)
     again = convert([str(inputs)], out, jobs=1, extract_fn=stub_extract)
     assert (again.from_cache, again.converted) == (2, 1) and summary.converted == 1
+    from kompass_extract.review.site import build_site
+
+    build_site(out, jobs=1)  # the review finds the PDF behind the display form and links its exact bytes
+    assert 'href="../../in/G%E4vle-%FF.pdf' in (out / "review" / "2180-2018.html").read_text(encoding="utf-8")
 
 
 def test_file_replaced_during_run_is_cached_under_the_bytes_parsed(tmp_path: Path) -> None:

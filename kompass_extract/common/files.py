@@ -17,6 +17,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -204,6 +205,18 @@ def display_path(path: str) -> str:
     except UnicodeEncodeError:
         return os.fsencode(path).decode("utf-8", "backslashreplace")
     return path
+
+
+def path_from_display(text: str) -> str:
+    """The path a :func:`display_path` stands for: its ``\\xHH`` escapes back to the bytes they show.
+
+    A valid UTF-8 name that literally contains ``\\xHH`` would be changed too: callers try the text as given
+    first (and the review checks the file's hash).
+    """
+    if "\\x" not in text:
+        return text
+    raw = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), text.encode("utf-8", "surrogateescape"))
+    return os.fsdecode(raw)
 
 
 def json_text(data: Any, indent: int | None = 2, *, sort_keys: bool = True) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kompass_extract.common.files import file_sha256
+from kompass_extract.common.files import file_sha256, path_from_display
 from kompass_extract.model import BBox
 
 DEFAULT_SCALE = 2.0
@@ -97,8 +97,9 @@ def locate_pdf(source_file: str | None, out_dir: Path, sha256: str | None) -> tu
     """
     if not source_file:
         return None, "the report names no source PDF"
-    given = Path(source_file)
-    candidates = [given] if given.is_absolute() else [Path.cwd() / given, out_dir.resolve().parent / given]
+    candidates = []
+    for given in dict.fromkeys((Path(source_file), Path(path_from_display(source_file)))):  # a non-UTF-8 name
+        candidates += [given] if given.is_absolute() else [Path.cwd() / given, out_dir.resolve().parent / given]
     found = next((p for p in candidates if p.is_file()), None)
     if found is None:
         return None, f"the source PDF {source_file} was not found"

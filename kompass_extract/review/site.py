@@ -58,7 +58,7 @@ def report_href(view: ReportView) -> str:
 
 
 def _href(path: Path, start: Path) -> str:
-    return quote(Path(os.path.relpath(path, start)).as_posix())
+    return quote(os.fsencode(Path(os.path.relpath(path, start)).as_posix()))  # the name's bytes, also not UTF-8
 
 
 def _crops_for(
