@@ -43,7 +43,8 @@ def texts(findings: list[Finding], kind: str) -> list[str]:
 def test_a_drawn_square_left_of_a_line_becomes_a_marker_word() -> None:
     line = Line(words("Tydlig strategi", 82, 100), 1)
     beside, on_word, far = (72.0, 102.0, 75.5, 105.5), (90.0, 102.0, 93.0, 105.0), (20.0, 102.0, 23.0, 105.0)
-    (marked,) = with_markers([line], lambda page: [beside, on_word, far])
+    dash_of_a_border = (78.0, 101.0, 78.75, 105.0)  # a dashed cell border's dash: upright, not a marker
+    (marked,) = with_markers([line], lambda page: [dash_of_a_border, beside, on_word, far])
     assert [w.text for w in marked.words] == [MARKER, "Tydlig", "strategi"]
     assert marked.words[0].x0 == 72.0
 

@@ -30,6 +30,8 @@ FORM = pdfium_c.FPDF_PAGEOBJ_FORM
 MARKER_KINDS = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, FORM)
 MIN_SIDE = 1.2
 """Smallest width or height (points) of a marker: specks and hairlines are no markers."""
+UPRIGHT = 1.5
+"""A box this many times taller than wide is a bar (a dashed border's dash), never a list marker."""
 MAX_SIDE = 14.0
 """Largest side (points) a marker may have at all; it must also be no larger than its line's text size."""
 
@@ -119,8 +121,9 @@ def _box(box: BBox, point: Callable[[float, float], tuple[float, float]]) -> BBo
 def with_markers(lines: list[Line], markers_of: MarkerSource | None) -> list[Line]:
     """The lines with a marker word added where a marker box stands left of a line's words.
 
-    A box is a marker when it is no taller and no wider than the line's text size, lies within the line's
-    height, overlaps none of its words and a word of the line begins within three text sizes to its right.
+    A box is a marker when it is no taller and no wider than the line's text size and not an upright bar, lies
+    within the line's height, overlaps none of its words and a word of the line begins within three text sizes
+    to its right.
     A shape beside a bullet glyph adds nothing.
     """
     if markers_of is None or not lines:
@@ -143,6 +146,8 @@ def _marker_word(box: BBox, line: Line) -> Word | None:
     x0, top, x1, bottom = box
     size = line.size
     if x1 - x0 > size or bottom - top > size or not line.top - 1 <= (top + bottom) / 2 <= line.bottom + 1:
+        return None
+    if bottom - top > UPRIGHT * (x1 - x0):  # a piece of a dashed cell border, not a marker
         return None
     if any(w.x0 < x1 and w.x1 > x0 for w in line.words):
         return None
