@@ -209,3 +209,22 @@ def test_a_sibling_marker_that_began_no_item_leaves_a_doubt() -> None:
     assert texts(findings, "strength") == ["Ett Två", "Tre"]
     assert findings[0].doubt is not None and "began no item" in findings[0].doubt
     assert findings[1].doubt is None
+
+
+def test_figures_count_a_joined_column_as_wrong() -> None:
+    """The figure tool itself: a truth read back is all right; joining two items costs their whole column."""
+    from kompass_testing.figures import group_of, score
+
+    truth = _truth("skr2020-disc-columns")
+    assert group_of(truth) == "reportlab / disc"
+    clean = score(report_from_truth(truth), truth)
+    assert clean["numbers_exact"] == clean["numbers"] > 0 and clean["items_right"] == clean["items"] > 0
+    report = report_from_truth(truth)
+    area = report.areas[0]
+    strengths = area.strengths
+    joined = Finding("strength", 1, f"{strengths[0].text} {strengths[1].text}", 1)
+    area.findings = [joined, *strengths[2:], *area.improvements]
+    area.questions[0].achieved = (area.questions[0].achieved or 0) + 1
+    counts = score(report, truth)
+    assert counts["items"] - counts["items_right"] == len(strengths)
+    assert counts["numbers"] - counts["numbers_exact"] == 1 and counts["numbers_wrong_silent"] == 1
