@@ -78,9 +78,37 @@ def test_all_formats_follow_the_schema_and_keep_text(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "kompass.xlsx")
-    assert book.sheetnames == list(TABLES)
+    assert book.sheetnames == [*TABLES, "data_dictionary"]
     assert book["reports"]["F2"].value == "0114"
     assert book["findings"]["E2"].value == "=SUM(A1) ok" and book["findings"]["E2"].data_type == "s"
+
+
+def test_workbook_is_ready_to_filter_and_explains_itself(tmp_path: Path) -> None:
+    tables = sample_tables()
+    tables["questions"] = [{"report_id": "0114-2016", "area_no": 1, "question_no": "1.10", "question_text": "Finns "
+                            "en plan?", "achieved": 7.0, "max": 10, "percent": 68.0}]  # fmt: skip
+    write_outputs(tmp_path, tables, formats=("xlsx",))
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "kompass.xlsx")
+    sheet = book["questions"]
+    assert (
+        sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}2"
+    )
+    assert sheet["A1"].font.bold
+    header = [c.value for c in sheet[1]]
+    number = sheet.cell(2, header.index("question_no") + 1)
+    assert number.value == "1.10" and number.data_type == "s" and number.number_format == "@"  # never 1.1
+    assert sheet.cell(2, header.index("percent") + 1).number_format == '0" %"'
+    assert sheet.cell(2, header.index("area_no") + 1).number_format == "0"
+    widths = {c: sheet.column_dimensions[c].width for c in ("A", "D")}
+    assert widths["A"] >= len("0114-2016") and widths["D"] >= len("question_text")
+    dictionary = book["data_dictionary"]
+    rows = [[c.value for c in r] for r in dictionary.iter_rows(min_row=2)]
+    described = {(r[0], r[1]) for r in rows if r[1]}
+    assert described == {(t.name, f.name) for t in TABLES.values() for f in t.fields}
+    kommunkod = next(r for r in rows if r[:2] == ["reports", "kommunkod"])
+    assert kommunkod[4] == "pattern ^[0-9]{4}$" and kommunkod[5]
 
 
 def test_datapackage_is_generated_from_the_schema(tmp_path: Path) -> None:

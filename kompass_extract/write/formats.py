@@ -164,30 +164,6 @@ def write_parquet(path: str | os.PathLike[str], table: Table, rows: Rows) -> Non
     pq.write_table(arrow.cast(schema), path)
 
 
-def write_xlsx(path: str | os.PathLike[str], tables: Mapping[str, Rows]) -> None:
-    """One sheet per table; text stays text (kommunkod '0114', a finding that starts with '=')."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    book = Workbook(write_only=True)
-    for name, rows in tables.items():
-        table = TABLES[name]
-        sheet = book.create_sheet(name)
-        sheet.append(table.field_names)
-        for values in typed_rows(table, rows):
-            cells = []
-            for value in values:
-                cell = WriteOnlyCell(
-                    sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-                )
-                if isinstance(value, str):
-                    cell.data_type = "s"
-                cells.append(cell)
-            sheet.append(cells)
-    book.save(path)
-
-
 # --- the set of files -----------------------------------------------------------------------------------------
 
 EXCEL_SV_DIR = "excel-sv"
@@ -255,6 +231,7 @@ def write_outputs(
     """
     from kompass_extract.write.package import add_integrity, csv_resources, datapackage, file_resource
     from kompass_extract.write.sqlite import datasette_metadata, write_sqlite
+    from kompass_extract.write.xlsx import write_xlsx
 
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
