@@ -45,9 +45,13 @@ def _folded_labels(key: str) -> tuple[str, ...]:
     return tuple(sorted((fold(x) for x in labels()[key]), key=len, reverse=True))
 
 
+_SPECKS = "\"'`‘’“”„«»,.·:;"
+"""Marks that noise glues to the front of a scanned word ('"Förbättringsmöjligheter' from a toner speck)."""
+
+
 def starts_with_label(text: str, key: str) -> str | None:
-    """The label of ``key`` that ``text`` starts with (folded comparison), or None."""
-    folded = fold(text)
+    """The label of ``key`` that ``text`` starts with (folded comparison, stray marks in front ignored), or None."""
+    folded = fold(text).lstrip(_SPECKS)
     for label in _folded_labels(key):
         if folded == label or folded.startswith(label + " ") or folded.startswith(label + ":"):
             return label
@@ -55,7 +59,7 @@ def starts_with_label(text: str, key: str) -> str | None:
 
 
 def is_label(text: str, key: str) -> bool:
-    return fold(text).rstrip(":") in _folded_labels(key)
+    return fold(text).lstrip(_SPECKS).rstrip(":") in _folded_labels(key)
 
 
 NUMBER_RE = re.compile(r"^\(?(\d{1,4}(?:[.,]\d{1,2})?)\s*(%?)\)?$")

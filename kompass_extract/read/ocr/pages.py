@@ -47,8 +47,10 @@ from kompass_extract.common.files import atomic_path
 from kompass_extract.errors import CorruptPdfError
 from kompass_extract.read.document import Page, Word
 from kompass_extract.read.ocr.image import deskew, estimate_skew, remove_rules, whiten_paper
+from kompass_extract.read.ocr.markers import find_markers
 from kompass_extract.read.ocr.numbers import normalise_ocr_number, reread_numbers
 from kompass_extract.read.ocr.tesseract import (
+    OcrWord,
     page_rotation,
     require_tesseract,
     run_tesseract,
@@ -168,6 +170,11 @@ def ocr_document(
         def one(number: int) -> Page:
             key = _cache_key(sha, number, dpi, lang, version)
             cached = _cache_read(cache_dir, key)
+            if cached is not None and "markers" not in cached:  # read before markers were looked for: add them
+                with _RENDER_LOCK:
+                    image = pdf[number - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+                cached = _add_markers(cached, image, dpi)
+                _cache_write(cache_dir, key, cached)
             if cached is not None:
                 report(number, True, cached=True)
                 return _page_from_json(number, cached)
@@ -204,7 +211,8 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
     """OCR one rendered page image; return the JSON-able record that :func:`_page_from_json` turns into a Page.
 
     The record holds the page size in points, the measured skew and the words as
-    ``[text, x0, top, x1, bottom, conf]`` in points (top and bottom are those of the word's line box).
+    ``[text, x0, top, x1, bottom, conf]`` in points (top and bottom are those of the word's line box), and the
+    boxes of list markers found as ink (:mod:`kompass_extract.read.ocr.markers`).
     """
     image = whiten_paper(image)
     angle = estimate_skew(image)
@@ -216,7 +224,7 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
         angle = estimate_skew(image)
         clean = remove_rules(deskew(image, angle))
         first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
-    words = reread_numbers(clean, first, dpi=dpi)
+    markers, words = find_markers(clean, reread_numbers(clean, first, dpi=dpi))
     scale = 72 / dpi
     return {
         "width": image.width * scale,
@@ -226,6 +234,30 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
         "words": [
             [w.text, *(round(v * scale, 2) for v in (w.x0, w.top, w.x1, w.bottom)), round(w.conf, 1)] for w in words
         ],
+        "markers": [[round(v * scale, 2) for v in box] for box in markers],
+    }
+
+
+def _add_markers(record: dict, image: Image.Image, dpi: int) -> dict:
+    """A cached record from before markers were looked for, with its markers: the page image prepared as when it
+    was read (paper, turn, skew, rules) and the words' Tesseract lines rebuilt from their shared line boxes."""
+    image = whiten_paper(image)
+    if record.get("rotation"):
+        image = image.rotate(-record["rotation"], expand=True)
+    clean = remove_rules(deskew(image, record.get("skew", 0.0)))
+    scale = dpi / 72
+    lines: dict[tuple[float, float], int] = {}
+    words = [
+        OcrWord(
+            t, x0 * scale, top * scale, x1 * scale, bottom * scale, conf, lines.setdefault((top, bottom), len(lines))
+        )
+        for t, x0, top, x1, bottom, conf in record["words"]
+    ]
+    markers, kept = find_markers(clean, words)
+    return {
+        **record,
+        "words": [[w.text, *(round(v / scale, 2) for v in (w.x0, w.top, w.x1, w.bottom)), w.conf] for w in kept],
+        "markers": [[round(v / scale, 2) for v in box] for box in markers],
     }
 
 
@@ -244,7 +276,10 @@ def _doubtful(words: list) -> bool:
 def _page_from_json(number: int, record: dict) -> Page:
     words = [Word(t, x0, top, x1, bottom, bottom - top, None, conf) for t, x0, top, x1, bottom, conf in record["words"]]
     frame = (float(record.get("skew", 0.0)), int(record.get("rotation", 0)))
-    page = Page(number, record["width"], record["height"], "", words_given=words, ocr=True, ocr_frame=frame)
+    markers = [(x0, top, x1, bottom) for x0, top, x1, bottom in record.get("markers", [])]
+    page = Page(
+        number, record["width"], record["height"], "", words_given=words, ocr=True, ocr_frame=frame, markers=markers
+    )
     page.text = "\r\n".join(line.text for line in page.lines)  # line breaks as pdfium writes them
     return page
 
