@@ -30,7 +30,7 @@ MIN_SIDE = 0.12
 """Least width or height of the larger side (specks and dots of noise are smaller)."""
 MIN_INK = 0.015
 """Least ink of a marker, as a share of the line height squared."""
-MIDDLE = (0.2, 0.75)
+MIDDLE = (0.2, 0.68)
 """Where a marker's centre lies in the line box (top = 0): a full stop or comma sits lower, an apostrophe higher."""
 JOIN = 0.06
 """Gaps between ink columns narrower than this (line heights) do not split a blob (broken 1-bit strokes)."""
