@@ -170,6 +170,8 @@ class Report:
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Where each metadata value was read: field -> {"page": n, "bbox": [...], "rule": name}."""
     extractor_version: str = ""
+    area_count: int = 8
+    """Number of areas of the report's edition (``editions.csv``); the totals need every one of them."""
     corrections: list[Correction] = field(default_factory=list)
     """Values replaced from a corrections file after extraction (empty in the cache: it stores the extraction)."""
     catalog_hash: str | None = None
@@ -179,14 +181,14 @@ class Report:
     def total_score(self) -> float | None:
         """Sum of the overview totals; empty unless every area printed one."""
         scores = [a.score for a in self.areas]
-        if len(scores) != 8 or any(s is None for s in scores):
+        if len(scores) != self.area_count or any(s is None for s in scores):
             return None
         return float(sum(scores))  # type: ignore[arg-type]
 
     @property
     def total_max(self) -> float | None:
         maxima = [a.max for a in self.areas]
-        if len(maxima) != 8 or any(m is None for m in maxima):
+        if len(maxima) != self.area_count or any(m is None for m in maxima):
             return None
         return float(sum(maxima))  # type: ignore[arg-type]
 

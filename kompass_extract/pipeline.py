@@ -59,7 +59,8 @@ def extract(
     that the bytes parsed are the bytes hashed); otherwise the file is read here. ``edition`` overrides edition
     detection; ``ocr`` is "auto" (OCR pages without a text layer), "never" (such files fail with
     ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs extending the packaged catalog
-    (see :func:`~kompass_extract.match.catalog.load_catalog`). ``ocr_progress`` is called before and after
+    (see :func:`~kompass_extract.match.catalog.load_catalog`): an edition added there, with its area
+    names, area count and maxima, is read without a code change. ``ocr_progress`` is called before and after
     each OCR'd page (see :class:`~kompass_extract.read.ocr.pages.OcrProgress`). Raises
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """
@@ -120,23 +121,26 @@ def _wants_ocr(page: Page, textless: bool, scan: bool) -> bool:
 
 
 def parse_document(doc: Document, report: Report, catalog: Catalog | None = None) -> None:
-    """Locate the parts of the report and fill ``report`` with metadata and areas."""
+    """Locate the parts of the report and fill ``report`` with metadata and areas (``catalog``: the packaged one
+    when None; its editions say which area numbers and table shapes to expect)."""
     all_text = "\n".join(p.text for p in doc.pages)
     if not _mentions_kommunkompass(all_text):
         raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
     bodies = body_lines(doc.pages)
     lines: list[Line] = [ln for p in doc.pages for ln in bodies[p.number]]
     layout = measure(lines)
-    overview_at = find_overview_start(lines, layout.is_heading)
     catalog = catalog or load_catalog()
+    facts = catalog.parse_facts()
+    overview_at = find_overview_start(lines, layout.is_heading, facts)
     headings = find_area_headings(
         lines,
         layout,
         overview_at if overview_at is not None else len(lines),
         lambda no, name: max(catalog.area_name_scores(no, name).values(), default=0.0),
+        facts.area_nos,
     )
     if overview_at is None:  # tables without a chapter heading: after the last area section
-        overview_at = find_table_start(lines, headings[-1].index + 1 if headings else 0)
+        overview_at = find_table_start(lines, headings[-1].index + 1 if headings else 0, facts)
     if overview_at is None and not headings:
         raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
     areas: dict[int, Area] = {}
@@ -146,7 +150,7 @@ def parse_document(doc: Document, report: Report, catalog: Catalog | None = None
         area = areas.setdefault(heading.area_no, Area(heading.area_no))
         parse_area(lines[heading.index + 1 : end], heading, layout, area, lambda n: page_markers(doc.pages[n - 1]))
     if overview_at is not None:
-        parse_overview(lines[overview_at + 1 :], areas)
+        parse_overview(lines[overview_at + 1 :], areas, facts)
     report.areas = [areas[k] for k in sorted(areas)]
     front = [ln for p in doc.pages[:FRONT_PAGES] for ln in p.lines]  # with headers: a footer date is evidence too
     front_text = "\n".join(p.text for p in doc.pages[:FRONT_PAGES])
@@ -229,6 +233,7 @@ def match_catalog(report: Report, catalog: Catalog) -> None:
     Also used by ``validate --catalog-dir``: a report converted before the catalog grew is matched again.
     """
     report.catalog_hash = catalog.identity
+    report.area_count = catalog.edition_facts(report.edition).area_count
     for area in report.areas:
         area.name_canonical = catalog.area_canonical(report.edition, area.area_no, area.name or area.overview_title)
         for q in area.questions:

@@ -149,20 +149,25 @@ def layout_of(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: spec.get(k, v) for k, v in LAYOUT_DEFAULTS.items()}
 
 
-def build_truth(spec: dict[str, Any]) -> dict[str, Any]:
-    """Draw the truth document of one variant; the same spec always gives the same truth."""
+def build_truth(spec: dict[str, Any], edition: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Draw the truth document of one variant; the same spec always gives the same truth.
+
+    ``edition`` describes an edition that ``editions.json`` does not have (areas with names, rubriker, headings
+    and questions with maxima, ``variant_names``, ``years``): a synthetic edition, any number of areas.
+    """
     rng = random.Random(f"{spec['name']}:{spec['seed']}")
     layout = layout_of(spec)
     editions = load_json("editions.json")
     phrases = load_json("phrases.json")
-    edition = editions["editions"][spec["edition"]]
+    if edition is None:
+        edition = {**editions["editions"][spec["edition"]], "years": editions["years"][spec["edition"]]}
 
     if "kommunkod" in spec:
         kod, kommun = next(m for m in municipalities() if m[0] == spec["kommunkod"])
     else:
         kod, kommun = rng.choice(municipalities())
     municipality = printed_name(kommun, layout["name_form"])
-    first, last = editions["years"][spec["edition"]]
+    first, last = edition["years"]
     year = spec.get("year", rng.randint(first, last))
     month = spec.get("month", rng.choice(MONTHS[1:11]))
     precision = 0.5 if layout["half_points"] else 1.0
@@ -200,7 +205,11 @@ def build_truth(spec: dict[str, Any]) -> dict[str, Any]:
                         zip(area["questions"], scores.achieved, scores.percent, strict=True), start=1
                     )
                 ],
-                "overview_total": {"achieved": scores.total, "max": 100, "percent": scores.total_percent},
+                "overview_total": {
+                    "achieved": scores.total,
+                    "max": _num(sum(q[1] for q in area["questions"])),
+                    "percent": scores.total_percent,
+                },
             }
         )
     truth = {

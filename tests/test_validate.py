@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kompass_extract.cli import main
+from kompass_extract.common.editions import DEFAULT_FACTS, EditionFacts
 from kompass_extract.model import Area, Check, Question, Report
 from kompass_extract.validate import RULES, SEVERITIES, validate_report
 from kompass_extract.validate import run as validate_module
@@ -36,6 +37,9 @@ class FakeCatalog:
 
     def criteria(self, edition: str) -> list[FakeCriterion]:
         return self._criteria if edition == self.edition else []
+
+    def edition_facts(self, edition: str | None) -> EditionFacts:
+        return DEFAULT_FACTS
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kompass_extract.common.editions import DEFAULT_FACTS
 from kompass_extract.locate.labels import (
     clean_heading,
     is_label,
@@ -47,32 +48,39 @@ class AreaHeading:
     line: Line
 
 
-NUMBERED_HEADING_RE = re.compile(r"^(?:\d+\.)?([1-8])\s*[.:)]?\s+(\D.*)$")
+NUMBERED_HEADING_RE = re.compile(r"^(?:\d+\.)?(\d)\s*[.:)]?\s+(\D.*)$")
 NAME_SCORE_MIN = 85.0
 
 
 def find_area_headings(
-    lines: list[Line], layout: Layout, end: int, name_score: Callable[[int, str], float] | None = None
+    lines: list[Line],
+    layout: Layout,
+    end: int,
+    name_score: Callable[[int, str], float] | None = None,
+    area_nos: range = DEFAULT_FACTS.area_nos,
 ) -> list[AreaHeading]:
     """The first heading-like 'Område N ...' line for each N, in document order, before ``end``.
 
     Reports that number their area sections without the word ("3.1 Offentlighet och ...", "1. ...") are
     read when no 'Område' heading exists at all: then a numbered heading counts when ``name_score`` (the
-    catalog's similarity of the name to the known names of area N, 0-100) is high.
+    catalog's similarity of the name to the known names of area N, 0-100) is high. ``area_nos`` are the area
+    numbers a heading can carry (those of the catalog's editions).
     """
     pattern = _area_heading_re()
-    found = _headings(lines[:end], layout, lambda text: pattern.match(text))
+    found = _headings(lines[:end], layout, lambda text: pattern.match(text), area_nos)
     if not found and name_score is not None:
 
         def numbered(text: str) -> re.Match[str] | None:
             m = NUMBERED_HEADING_RE.match(text)
             return m if m and name_score(int(m.group(1)), clean_heading(m.group(2))) >= NAME_SCORE_MIN else None
 
-        found = _headings(lines[:end], layout, numbered)
+        found = _headings(lines[:end], layout, numbered, area_nos)
     return found
 
 
-def _headings(lines: list[Line], layout: Layout, match: Callable[[str], re.Match[str] | None]) -> list[AreaHeading]:
+def _headings(
+    lines: list[Line], layout: Layout, match: Callable[[str], re.Match[str] | None], area_nos: range
+) -> list[AreaHeading]:
     """One heading per area number, chosen among every line that could be it.
 
     A summary chapter may print the same "Område N ..." lines as sub-headings, and a running header may
@@ -82,7 +90,7 @@ def _headings(lines: list[Line], layout: Layout, match: Callable[[str], re.Match
     candidates: dict[int, list[tuple[int, bool, bool]]] = {}  # area -> (index, heading-like, box follows)
     for i, line in enumerate(lines):
         m = match(line.text.strip())
-        if not m or is_toc_entry(line) or not 1 <= int(m.group(1)) <= 8:
+        if not m or is_toc_entry(line) or int(m.group(1)) not in area_nos:
             continue
         heading_like = layout.is_heading(line) or not layout.has_fonts and _looks_like_heading(lines, i, layout)
         box_follows = _box_follows(lines, i + 1, match)

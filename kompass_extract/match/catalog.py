@@ -10,12 +10,14 @@ time series while an empty one is flagged and can be reviewed.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kompass_extract.common.editions import COLUMN_NAMES, DEFAULT_FACTS, EditionFacts
 from kompass_extract.match.catalog_files import (
     CATALOG_FILES,
     CatalogError,
@@ -106,6 +108,7 @@ class Catalog:
         editions: dict[str, tuple[int | None, int | None]],
         edition_cues: list[tuple[str, str, float]],
         identity: str = "",
+        facts: dict[str, EditionFacts] | None = None,
     ) -> None:
         self._criteria = list(criteria)
         counts = Counter(c.catalog_id for c in self._criteria)
@@ -122,6 +125,17 @@ class Catalog:
         """(label, edition, weight): cue words of a report that point to an edition."""
         self.identity = identity
         """Hash of the files the catalog was read from: stored with each report, part of the batch cache key."""
+        self._facts = facts or {}
+
+    def edition_facts(self, edition: str | None) -> EditionFacts:
+        """Area count, maxima, table columns and question-number pattern of an edition (the packaged editions'
+        when the edition is unknown)."""
+        return self._facts.get(edition or "", DEFAULT_FACTS)
+
+    def parse_facts(self) -> EditionFacts:
+        """Facts that admit a report of any edition of the catalog: what parsing may expect before the edition is
+        known."""
+        return EditionFacts.covering(self._facts.values())
 
     def criteria(self, edition: str | None = None) -> list[Criterion]:
         return [c for c in self._criteria if edition is None or c.edition == edition]
@@ -301,15 +315,43 @@ def _load(directory: Path | None) -> Catalog:
         Concept(r["concept"], int(r["order"]), r["label"], r["reference_edition"], r["description"])
         for r in merged_rows("concepts.csv", directory)
     ]
+    edition_rows = merged_rows("editions.csv", directory)
     editions = {
         r["edition"]: (_int(r["first_year"], "editions.csv"), _int(r["last_year"], "editions.csv"))
-        for r in merged_rows("editions.csv", directory)
+        for r in edition_rows
     }
+    facts = {r["edition"]: _edition_facts(r) for r in edition_rows}
     cues = [
         (r["label"], r["edition"], _number(r["weight"], "edition_cues.csv") or 0.0)
         for r in merged_rows("edition_cues.csv", directory)
     ]
-    return Catalog(criteria, areas, crosswalk, concepts, editions, cues, identity=catalog_identity(directory))
+    return Catalog(
+        criteria, areas, crosswalk, concepts, editions, cues, identity=catalog_identity(directory), facts=facts
+    )
+
+
+def _edition_facts(row: dict[str, str]) -> EditionFacts:
+    """The facts of one editions.csv row; an empty or absent cell (a user's file of the older columns) keeps the
+    default."""
+    where = f"editions.csv {row['edition']}"
+    found = {
+        "area_count": _int(row.get("area_count", ""), where),
+        "area_max": _number(row.get("area_max", ""), where),
+        "report_max": _number(row.get("report_max", ""), where),
+        "columns": tuple(row.get("columns", "").split()) or None,
+        "question_no_patterns": (row["question_no_pattern"],) if row.get("question_no_pattern") else None,
+    }
+    unknown = set(found["columns"] or ()) - set(COLUMN_NAMES)
+    if unknown or (found["area_count"] is not None and found["area_count"] < 1):
+        raise CatalogError(f"{where}: area_count must be positive and columns among {', '.join(COLUMN_NAMES)}")
+    for pattern in found["question_no_patterns"] or ():
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise CatalogError(f"{where}: question_no_pattern is not a regular expression: {exc}") from exc
+        if compiled.groups < 2:
+            raise CatalogError(f"{where}: question_no_pattern needs two groups (area, question)")
+    return EditionFacts(**{k: v for k, v in found.items() if v is not None})
 
 
 @lru_cache(maxsize=8)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from statistics import median
 
+from kompass_extract.common.editions import COLUMN_NAMES, DEFAULT_FACTS, EditionFacts
 from kompass_extract.locate.areas import is_toc_entry
 from kompass_extract.locate.labels import (
     clean_heading,
@@ -29,10 +30,7 @@ from kompass_extract.locate.labels import (
 from kompass_extract.model import Area, BBox, CellBox, Question, union
 from kompass_extract.read.document import Line, Word
 
-QUESTION_NO_RE = re.compile(r"^(\d{1,2})[.,](\d{1,2})[.:]?$")
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
-COLUMNS = ("achieved", "max", "percent")
-LAST_AREA = 8
 
 
 @dataclass
@@ -57,13 +55,19 @@ class RowBuilder:
             self.boxes.append(Line(words, page).bbox)
 
 
-def find_overview_start(lines: list[Line], is_heading: Callable[[Line], bool]) -> int | None:
+def find_overview_start(
+    lines: list[Line], is_heading: Callable[[Line], bool], facts: EditionFacts = DEFAULT_FACTS
+) -> int | None:
     """Index of the overview chapter heading: a label line (not a TOC entry, not running text) that a
     table follows. A chart caption "Poängfördelning per område" in chapter 2 has no table after it."""
     for i, line in enumerate(lines):
         text = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", line.text.strip())
         is_label_line = starts_with_label(text, "overview_headings") and not is_toc_entry(line)
-        if is_label_line and (is_heading(line) or len(text.split()) <= 5) and _table_follows(lines, i + 1) is not None:
+        if (
+            is_label_line
+            and (is_heading(line) or len(text.split()) <= 5)
+            and _table_follows(lines, i + 1, facts) is not None
+        ):
             return i
     return None
 
@@ -72,24 +76,24 @@ TABLE_LOOKAHEAD = 30
 """Lines after the overview heading within which its first table row must stand."""
 
 
-def _table_follows(lines: list[Line], start: int, limit: int = TABLE_LOOKAHEAD) -> int | None:
+def _table_follows(lines: list[Line], start: int, facts: EditionFacts, limit: int = TABLE_LOOKAHEAD) -> int | None:
     """Index of the first overview table row (a header row or a question row with numbers) from ``start``."""
     for i in range(start, min(len(lines), start + limit)):
-        if _header_columns(lines[i]) is not None or _columns_from_numbers(lines[i]) is not None:
+        if _header_columns(lines[i]) is not None or _columns_from_numbers(lines[i], facts) is not None:
             return i
     return None
 
 
-def find_table_start(lines: list[Line], start: int) -> int | None:
+def find_table_start(lines: list[Line], start: int, facts: EditionFacts = DEFAULT_FACTS) -> int | None:
     """Overview tables printed without a chapter heading: the line before their first row after ``start``."""
-    first = _table_follows(lines, start, len(lines))
+    first = _table_follows(lines, start, facts, len(lines))
     return first - 1 if first is not None else None
 
 
 @cache
 def _column_phrases() -> list[tuple[tuple[str, ...], str]]:
     """(folded words of a column label, column key), longest labels first ("Max poäng" before "Poäng")."""
-    phrases = [(tuple(fold(label).split()), key) for key in COLUMNS for label in labels()[f"column_{key}"]]
+    phrases = [(tuple(fold(label).split()), key) for key in COLUMN_NAMES for label in labels()[f"column_{key}"]]
     return sorted(phrases, key=lambda p: -len(p[0]))
 
 
@@ -123,13 +127,13 @@ def _header_columns(line: Line) -> Columns | None:
     return Columns(centres, min(x0 for x0, _ in spans.values()) - 4)
 
 
-def _trailing_numbers(line: Line) -> list[Word] | None:
+def _trailing_numbers(line: Line, facts: EditionFacts) -> list[Word] | None:
     """The 2-3 score cells that end a question row ("1.1 Finns ... 11 15 75%"), or None.
 
     Cells hold scores and percents, so a number above 100 (a year in the question text) is not one.
     """
     words = _split_glued_number(line.words)
-    if not words or not QUESTION_NO_RE.match(words[0].text):
+    if not words or not facts.match_question_no(words[0].text):
         return None
     tail: list[Word] = []
     for w in reversed(words[1:]):
@@ -143,24 +147,24 @@ def _trailing_numbers(line: Line) -> list[Word] | None:
     return numbers
 
 
-def _columns_from_numbers(line: Line) -> Columns | None:
+def _columns_from_numbers(line: Line, facts: EditionFacts) -> Columns | None:
     """Tables printed without a header row: a question row ending in 2-3 numbers fixes the columns by order."""
-    numbers = _trailing_numbers(line)
+    numbers = _trailing_numbers(line, facts)
     if numbers is None:
         return None
-    return Columns({key: w.xc for key, w in zip(COLUMNS, numbers, strict=False)}, numbers[0].x0 - 4)
+    return Columns({key: w.xc for key, w in zip(facts.columns, numbers, strict=False)}, numbers[0].x0 - 4)
 
 
-def _columns_from_rows(lines: list[Line]) -> Columns | None:
+def _columns_from_rows(lines: list[Line], facts: EditionFacts) -> Columns | None:
     """Column positions agreed by the first question rows: the count of cells most rows end in, and the
     median position of each (one row whose text ends in a number cannot shift them all)."""
-    rows = [n for n in (_trailing_numbers(ln) for ln in lines[:ROWS_LOOKAHEAD]) if n is not None]
+    rows = [n for n in (_trailing_numbers(ln, facts) for ln in lines[:ROWS_LOOKAHEAD]) if n is not None]
     if not rows:
         return None
     counts = Counter(len(n) for n in rows)
     width = max(counts, key=lambda c: (counts[c], c))
     agreed = [n for n in rows if len(n) == width]
-    centres = {key: median(n[k].xc for n in agreed) for k, key in enumerate(COLUMNS[:width])}
+    centres = {key: median(n[k].xc for n in agreed) for k, key in enumerate(facts.columns[:width])}
     return Columns(centres, median(n[0].x0 for n in agreed) - 4)
 
 
@@ -220,8 +224,9 @@ def _min_conf(a: Word, b: Word) -> float | None:
     return min(confs) if confs else None
 
 
-def parse_overview(lines: list[Line], areas: dict[int, Area]) -> None:
-    """Fill ``areas`` (created on demand) with question rows and totals."""
+def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFacts = DEFAULT_FACTS) -> None:
+    """Fill ``areas`` (created on demand) with question rows and totals; ``facts`` say which area numbers, question
+    numbers and columns a table can have."""
     columns: Columns | None = None
     current: Area | None = None
     row: RowBuilder | None = None
@@ -237,15 +242,15 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> None:
         header = _header_columns(line)
         if header is not None:
             columns = header
-        elif columns is None and _trailing_numbers(line) is not None:
-            columns = _columns_from_rows(lines[index:])
+        elif columns is None and _trailing_numbers(line, facts) is not None:
+            columns = _columns_from_rows(lines[index:], facts)
         text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
         nums = _numbers(line.words, columns) if columns else {}
         first = text_words[0].text if text_words else ""
-        qmatch = QUESTION_NO_RE.match(first)
+        qmatch = facts.match_question_no(first)
         title_words = _area_title_words(text_words)
         amatch = AREA_TITLE_RE.match(title_words[0].text) if title_words else None
-        if qmatch and 1 <= int(qmatch.group(1)) <= 8:
+        if qmatch and int(qmatch.group(1)) in facts.area_nos:
             finish_row()
             area_no = int(qmatch.group(1))
             if current is None or current.area_no != area_no:
@@ -256,7 +261,12 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> None:
             row.add_box(text_words, line.page)
             _take_numbers(row, nums, line.page)
             continue
-        if amatch and 1 <= int(amatch.group(1)) <= 8 and len(title_words) > 1 and not _is_total_label(line.text):
+        if (
+            amatch
+            and int(amatch.group(1)) in facts.area_nos
+            and len(title_words) > 1
+            and not _is_total_label(line.text)
+        ):
             finish_row()
             area_no = int(amatch.group(1))
             if current is not None and area_no < current.area_no and current.questions:
@@ -293,7 +303,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area]) -> None:
         if nums and "max" in nums:
             finish_row()
             _set_total(current, nums, line)
-            if current.area_no == LAST_AREA and current.questions:
+            if current.area_no == facts.area_count and current.questions:
                 break  # what follows the last area's total is not part of the tables
             continue
     finish_row()

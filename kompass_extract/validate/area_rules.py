@@ -54,7 +54,7 @@ def area_score_missing(facts: AreaFacts) -> Iterator[Hit]:
     on="area",
 )
 def area_max_not_expected(facts: AreaFacts) -> Iterator[Hit]:
-    area, area_max = facts.area, facts.ctx.area_max
+    area, area_max = facts.area, facts.ctx.facts.area_max
     problems, details = [], {}
     if area.max is not None and abs(area.max - area_max) > EPS:
         problems.append(f"the total row's max is {fmt(area.max)}, not {fmt(area_max)}")

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kompass_extract.common.editions import DEFAULT_FACTS, EditionFacts
 from kompass_extract.model import Area, Check, Question, Report
 from kompass_extract.validate.numbers import (
     EPS,
@@ -31,9 +32,6 @@ from kompass_extract.validate.numbers import (
     rounded,
 )
 
-AREA_NOS = range(1, 9)
-AREA_MAX = 100.0
-REPORT_MAX = 800.0
 _QUESTION_NO = re.compile(r"^\s*(\d+)\s*[.,]\s*(\d+)\s*$")
 
 ROW_ERROR_CODES = frozenset({"question-above-max", "question-interval-empty", "question-missing", "question-duplicate"})
@@ -64,9 +62,8 @@ class Context:
     catalog: Any | None
     catalog_active: bool
     """True when the catalog knows the questions of the report's edition."""
-    area_nos: range = AREA_NOS
-    area_max: float = AREA_MAX
-    report_max: float = REPORT_MAX
+    facts: EditionFacts = DEFAULT_FACTS
+    """Area count and maxima of the report's edition."""
     _by_edition: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
@@ -75,7 +72,8 @@ class Context:
         rows = Precision.of((q.achieved for q in questions), (q.percent for q in questions))
         totals = Precision.of((a.score for a in report.areas), (a.percent for a in report.areas))
         active = catalog is not None and report.edition is not None and bool(catalog.has_questions(report.edition))
-        return cls(rows, totals, report.edition, catalog, active)
+        facts = catalog.edition_facts(report.edition) if catalog is not None else DEFAULT_FACTS
+        return cls(rows, totals, report.edition, catalog, active, facts)
 
     def criterion(self, catalog_id: str) -> Any | None:
         """The catalog criterion of an id '<edition>:<question_no>' (the edition of the id, not of the report)."""

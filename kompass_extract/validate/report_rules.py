@@ -56,7 +56,7 @@ def edition_mismatch(facts: ReportFacts) -> Iterator[Hit]:
 )
 def area_missing(facts: ReportFacts) -> Iterator[Hit]:
     numbers = {a.area_no for a in facts.report.areas}
-    for n in facts.ctx.area_nos:
+    for n in facts.ctx.facts.area_nos:
         if n not in numbers:
             yield hit(area=n, area_no=n)
 
@@ -83,7 +83,7 @@ def area_duplicate(facts: ReportFacts) -> Iterator[Hit]:
     on="report",
 )
 def area_number_invalid(facts: ReportFacts) -> Iterator[Hit]:
-    valid = facts.ctx.area_nos
+    valid = facts.ctx.facts.area_nos
     for n in sorted({a.area_no for a in facts.report.areas}):
         if n not in valid:
             yield hit(area=n, area_no=n, last_area=valid[-1])
@@ -100,9 +100,9 @@ def report_total_over_max(facts: ReportFacts) -> Iterator[Hit]:
     """The printed overview totals (what ``total_score`` adds up) must not exceed the report maximum."""
     scores = {a.area_no: a.score for a in facts.report.areas if a.score is not None}
     total = sum(scores.values())
-    if total > facts.ctx.report_max + EPS:
+    if total > facts.ctx.facts.report_max + EPS:
         parts = " + ".join(f"{fmt(v)} (area {n})" for n, v in sorted(scores.items()))
-        yield hit(total=total, report_max=facts.ctx.report_max, area_scores=scores, text={"parts": parts})
+        yield hit(total=total, report_max=facts.ctx.facts.report_max, area_scores=scores, text={"parts": parts})
 
 
 declare(
