@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kompass_testing.generator import render
+from kompass_testing.generator import render_located
 from kompass_testing.truth_builder import build_truth, load_json
 
 
@@ -24,9 +24,11 @@ def variants() -> list[dict[str, Any]]:
 
 
 def generate_variant(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
-    """The PDF bytes and truth document of one variant (deterministic for the spec)."""
+    """The PDF bytes and truth document of one variant (deterministic for the spec); the truth's ``located``
+    says on which page and where the generator drew each located value."""
     truth = build_truth(spec)
-    return render(truth), truth
+    pdf, located = render_located(truth)
+    return pdf, {**truth, "located": located}
 
 
 def write_variant(spec: dict[str, Any], out_dir: Path) -> Path:

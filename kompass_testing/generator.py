@@ -37,12 +37,15 @@ from reportlab.platypus import (
 )
 
 from kompass_testing.list_markers import PUA_BULLET, list_items
+from kompass_testing.located import LocatedTable, Recorder, keyed, locate
 from kompass_testing.truth_builder import load_json
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 70.0, 60.0, 72.0, 66.0
 WIDTH = PAGE_W - LEFT - RIGHT
 OVERVIEW_TEXT_WIDTH = 250.0
+NARRATIVE_BULLET = "• "
+"""How a narrative paragraph of the sentence pool that is a list item begins."""
 """Narrow enough that long question texts wrap, as in the Word tables."""
 PUA_FONT = "KompassSymbol"
 """A font whose cmap maps U+F0B7 to a bullet, as Word's Symbol bullets come out of PDF exports."""
@@ -78,7 +81,12 @@ class Styles:
 
 
 def render(truth: dict[str, Any]) -> bytes:
-    """The PDF bytes of a report that prints exactly what ``truth`` says.
+    """The PDF bytes of a report that prints exactly what ``truth`` says."""
+    return render_located(truth)[0]
+
+
+def render_located(truth: dict[str, Any]) -> tuple[bytes, dict[str, dict[str, Any]]]:
+    """The PDF bytes, and where each located value was drawn (see :mod:`kompass_testing.located`).
 
     A contents page needs the pages its entries land on: the first build finds them, the second prints them
     (one entry is one line whatever its number, so the second build paginates as the first).
@@ -86,10 +94,12 @@ def render(truth: dict[str, Any]) -> bytes:
     template = load_json("editions.json")["templates"][truth["template"]]
     st = _styles(truth["layout"])
     found: dict[str, int] = {}
-    pdf = _build(truth, template, st, _Pages(found, {}))
+    recorder = Recorder(PAGE_H)
+    pdf = _build(truth, template, st, _Pages(found, {}), recorder)
     if truth["layout"]["toc"]:
-        pdf = _build(truth, template, st, _Pages({}, found))
-    return pdf
+        recorder = Recorder(PAGE_H)
+        pdf = _build(truth, template, st, _Pages({}, found), recorder)
+    return pdf, recorder.positions()
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ class _Pages:
     printed: dict[str, int]
 
 
-def _build(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> bytes:
+def _build(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages, recorder: Recorder) -> bytes:
     story: list[Flowable] = [
         *COVERS[truth["template"]](truth, template, st),
         *_contents(truth, template, st, pages),
@@ -123,7 +133,7 @@ def _build(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _
         invariant=1,
         pageCompression=1,
     )
-    doc.build(story, canvasmaker=_canvas_class(_decorator(truth, template, st)))
+    doc.build(story, canvasmaker=_canvas_class(_decorator(truth, template, st), recorder))
     return buf.getvalue()
 
 
@@ -273,12 +283,14 @@ def _decorator(truth: dict[str, Any], template: dict[str, str], st: Styles) -> C
     return draw
 
 
-def _canvas_class(draw: Callable[[Any, int, int], None]) -> type[canvas.Canvas]:
-    """A canvas that holds its pages until the end so headers can print "7 (31)"."""
+def _canvas_class(draw: Callable[[Any, int, int], None], recorder: Recorder) -> type[canvas.Canvas]:
+    """A canvas that holds its pages until the end so headers can print "7 (31)"; it carries the recorder of
+    where values are drawn."""
 
     class _Canvas(canvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+            self.recorder = recorder
             self._held: list[dict[str, Any]] = []
             self.running_area: str | None = None  # set by the area anchors, held with each page
 
@@ -537,21 +549,35 @@ def _chapter3(truth: dict[str, Any], template: dict[str, str], st: Styles, pages
             story.append(PageBreak())
         heading = _area_heading(area, layout)
         running = f"Område {area['no']} {area['title']}"
-        story += [*_anchor(f"area{area['no']}", layout, pages, running), _p(heading, st.h2)]
+        key = f"areas[{area['no']}]"
+        story += [
+            *_anchor(f"area{area['no']}", layout, pages, running),
+            locate(_p(heading, st.h2), f"{key}.heading", first_line=True),
+        ]
         story.append(_score_box(area, layout, st))
         story.append(Spacer(1, 8))
-        for section in area["narrative"]:
-            story.append(_p(section["heading"], st.h3))
-            story += [_p(text, st.body) for text in section["paragraphs"]]
+        for i, section in enumerate(area["narrative"]):
+            story.append(locate(_p(section["heading"], st.h3), f"{key}.narrative[{i}].heading", first_line=True))
+            story += [_narrative_paragraph(text, st) for text in section["paragraphs"]]
         story.append(Spacer(1, 6))
         story += _findings(area, layout, st)
     return story
 
 
+def _narrative_paragraph(text: str, st: Styles) -> Paragraph:
+    """A paragraph of the narrative; one that is a list item ("• ...") hangs its wrapped lines under its text, as
+    a word processor sets a bulleted paragraph."""
+    if not text.startswith(NARRATIVE_BULLET):
+        return _p(text, st.body)
+    item = ParagraphStyle("narrative_item", parent=st.body, leftIndent=16, bulletIndent=4, bulletFontName=st.regular)
+    return Paragraph(escape(text[len(NARRATIVE_BULLET) :]), item, bulletText=NARRATIVE_BULLET.strip())
+
+
 def _score_box(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> Table:
     """The box at the top of an area: bulleted "Rubriker" on the left, "Poäng" and the score on the right."""
     left = [_p("Rubriker", st.cell_bold), *_bullets(area["rubriker"], st.cell_bullet, layout)]
-    right = [_p("Poäng", st.cell_bold), _p(_number(area["header_score"], layout), st.score)]
+    score = locate(_p(_number(area["header_score"], layout), st.score), f"areas[{area['no']}].header_score")
+    right = [_p("Poäng", st.cell_bold), score]
     return Table(
         [[left, right]],
         colWidths=[WIDTH - 80, 80],
@@ -569,12 +595,15 @@ def _findings(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> list[
         chunks = [(strengths[:hs], improvements[:hi]), (strengths[hs:], improvements[hi:])]
     lines = layout["findings_style"] == "table"
     out: list[Flowable] = []
+    done = {"strengths": 0, "improvements": 0}
     for i, (s_items, i_items) in enumerate(chunks):
         rows: list[list[Any]] = []
         if i == 0:
             rows.append([_p("Styrkor", st.cell_bold), _p(layout["improvements_label"], st.cell_bold)])
-        left = _bullets(s_items, st.cell_bullet, layout)
-        right = _bullets(i_items, st.cell_bullet, layout)
+        left = _located_items(area["no"], "strengths", done["strengths"], s_items, st, layout)
+        right = _located_items(area["no"], "improvements", done["improvements"], i_items, st, layout)
+        done["strengths"] += len(s_items)
+        done["improvements"] += len(i_items)
         if layout["findings_rows"] == "per_item":
             rows += [[a, b] for a, b in zip_longest(left, right, fillvalue="")]
         else:
@@ -587,6 +616,14 @@ def _findings(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> list[
         # Keep the "Styrkor" header with its items rather than alone at the foot of a page.
         out.append(KeepTogether([Table(rows, colWidths=[WIDTH / 2] * 2, style=style)]))
     return out
+
+
+def _located_items(
+    no: int, kind: str, first: int, items: list[str], st: Styles, layout: dict[str, Any]
+) -> list[Flowable]:
+    """The list items of one column, each noting where it is drawn as ``areas[N].<kind>[i]``."""
+    flowables = _bullets(items, st.cell_bullet, layout)
+    return [locate(f, f"areas[{no}].{kind}[{first + j}]") for j, f in enumerate(flowables)]
 
 
 def _chapter4(truth: dict[str, Any], template: dict[str, str], st: Styles, pages: _Pages) -> list[Flowable]:
@@ -650,12 +687,16 @@ def _overview_head(no: int, title: str, layout: dict[str, Any], st: Styles) -> R
 def _overview_rows(area: dict[str, Any], layout: dict[str, Any], st: Styles) -> list[Row]:
     with_percent = layout["percent_format"] != "none"
     rows: list[Row] = [_overview_head(area["no"], area["overview_title"], layout, st)]
-    for q in area["questions"]:
-        cells = [_p(f"{q['id']} {q['text']}", st.cell), _number(q["achieved"], layout), _number(q["max"], layout)]
-        rows.append(("row", area["no"], [*cells, _percent(q["percent"], layout)] if with_percent else cells))
+    for i, q in enumerate(area["questions"]):
+        key = f"areas[{area['no']}].questions[{i}]"
+        numbers = [_number(q["achieved"], layout), _number(q["max"], layout)]
+        numbers += [_percent(q["percent"], layout)] if with_percent else []
+        cells = [locate(_p(f"{q['id']} {q['text']}", st.cell), key), *(keyed(n, key) for n in numbers)]
+        rows.append(("row", area["no"], cells))
     total = area["overview_total"]
-    cells = [layout["total_label"], _number(total["achieved"], layout), _number(total["max"], layout)]
-    rows.append(("total", area["no"], [*cells, _percent(total["percent"], layout)] if with_percent else cells))
+    numbers = [layout["total_label"], _number(total["achieved"], layout), _number(total["max"], layout)]
+    numbers += [_percent(total["percent"], layout)] if with_percent else []
+    rows.append(("total", area["no"], [keyed(n, f"areas[{area['no']}].overview_total") for n in numbers]))
     return rows
 
 
@@ -671,7 +712,7 @@ def _resume(rows: list[Row], continued: dict[int, Row] | None) -> list[Row]:
     return [continued[no], *rows] if continued and kind in ("row", "total") else rows
 
 
-class _ContinuedTable(Table):
+class _ContinuedTable(LocatedTable):
     """An overview table that, split by a page break, starts the next page with its area's "(forts.)" head.
 
     It never ends a page on a head row, which would be printed again, "(forts.)", at the top of the next one.
@@ -711,7 +752,7 @@ def _overview_table(rows: list[Row], layout: dict[str, Any], st: Styles, continu
     data = [cells for _, _, cells in rows]
     widths = [OVERVIEW_TEXT_WIDTH, *widths]
     if continued is None:
-        return Table(data, colWidths=widths, style=TableStyle(style), hAlign="LEFT")
+        return LocatedTable(data, colWidths=widths, style=TableStyle(style), hAlign="LEFT")
     table = _ContinuedTable(data, colWidths=widths, style=TableStyle(style), hAlign="LEFT")
     table.kinds = [kind for kind, _, _ in rows]
     table.resume = lambda n: [

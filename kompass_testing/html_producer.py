@@ -161,6 +161,14 @@ def _p(text: str, tag: str = "p", cls: str = "") -> str:
     return f"<{tag}{attr}>{escape(text)}</{tag}>"
 
 
+def _narrative_p(text: str) -> str:
+    """A narrative paragraph; one that is a list item ("• ...") hangs its wrapped lines under its text, as a word
+    processor sets a bulleted paragraph."""
+    if not text.startswith("• "):
+        return _p(text)
+    return f'<p style="padding-left:1.3em;text-indent:-1.3em">•&nbsp;&nbsp;{escape(text[2:])}</p>'
+
+
 def _cover(truth: dict[str, Any], template: dict[str, str]) -> str:
     name, year = truth["municipality"], truth["year"]
     lines = {
@@ -215,7 +223,7 @@ def _area(area: dict[str, Any], truth: dict[str, Any]) -> str:
             f'<td style="width:70pt"><b>Poäng</b><div class="score">{score}</div></td></tr></table>'
         )
     narrative = "".join(
-        _p(section["heading"], "h3") + "".join(_p(text) for text in section["paragraphs"])
+        _p(section["heading"], "h3") + "".join(_narrative_p(text) for text in section["paragraphs"])
         for section in area["narrative"]
     )
     return _p(f"Område {area['no']}{sep}{area['title']}", "h2") + box + narrative + _findings(area, truth)

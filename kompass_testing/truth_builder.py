@@ -28,9 +28,6 @@ from importlib import resources
 from typing import Any
 
 from kompass_extract.common.data import data_text
-from kompass_extract.locate.labels import labels
-
-MONTHS = tuple(labels()["months"])
 
 LAYOUT_DEFAULTS: dict[str, Any] = {
     "font": "times",  # times | helvetica | dejavu_serif | dejavu_sans
@@ -169,7 +166,8 @@ def build_truth(spec: dict[str, Any], edition: dict[str, Any] | None = None) -> 
     municipality = printed_name(kommun, layout["name_form"])
     first, last = edition["years"]
     year = spec.get("year", rng.randint(first, last))
-    month = spec.get("month", rng.choice(MONTHS[1:11]))
+    months = phrases["months"]
+    month = spec.get("month", rng.choice(months[1:11]))
     precision = 0.5 if layout["half_points"] else 1.0
     with_percent = layout["percent_format"] != "none"
     typos = editions["typos"] if layout["question_typos"] else []
@@ -227,7 +225,7 @@ def build_truth(spec: dict[str, Any], edition: dict[str, Any] | None = None) -> 
         "summary": rng.sample(paragraphs, 3),
         "evaluators": rng.sample(phrases["evaluators"], 2),
         "template": spec["template"],
-        "date": f"{year}-{MONTHS.index(month) + 1:02d}-{rng.randint(1, 28):02d}",
+        "date": f"{year}-{months.index(month) + 1:02d}-{rng.randint(1, 28):02d}",
         "variant": spec["name"],
         "layout": layout,
     }

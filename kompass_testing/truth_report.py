@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kompass_extract.model import Area, Finding, Question, Report, Section
+from kompass_testing.compare import located_slot
 
 
 def report_from_truth(truth: dict[str, Any], *, catalogued: bool = False, page: int = 1) -> Report:
@@ -47,4 +48,10 @@ def report_from_truth(truth: dict[str, Any], *, catalogued: bool = False, page: 
         for kind, key in (("strength", "strengths"), ("improvement", "improvements")):
             area.findings += [Finding(kind, i, text, page) for i, text in enumerate(a.get(key, []), 1)]
         report.areas.append(area)
+    for key, drawn in truth.get("located", {}).items():  # where a generated truth's values were drawn
+        slot = located_slot(report, key)
+        if slot is not None:
+            target, page_attr, bbox_attr = slot
+            setattr(target, page_attr, drawn["page"])
+            setattr(target, bbox_attr, tuple(drawn["bbox"]))
     return report

@@ -15,7 +15,7 @@ import pytest
 from kompass_extract import extract
 from kompass_extract.read.document import open_pdf
 from kompass_extract.read.markers import page_markers
-from kompass_testing.compare import compare, summary
+from kompass_testing.compare import compare, summary, unexplained
 from kompass_testing.html_producer import build_html_truth, chromium, html_variants, print_pdf, render_html
 
 CHROMIUM = Path(__file__).resolve().parent.parent / "fixtures" / "chromium"
@@ -36,7 +36,7 @@ AMBIGUOUS = {"tight"}
 def test_chromium_variant_converts_exactly_and_quietly(folder: Path) -> None:
     truth = _truth(folder)
     report = extract(folder / "report.pdf")
-    mismatches = compare(report, truth)
+    mismatches = unexplained(compare(report, truth), folder.name)
     exact, total = summary(mismatches, truth)
     listing = "\n".join(str(m) for m in mismatches[:40])
     assert mismatches == [], f"{folder.name}: {exact}/{total} fields exact; html {truth['html']}\n{listing}"

@@ -193,6 +193,8 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         if current is None:
             current = Section("", [], line.page, line.bbox)
         had_bullet, rest = strip_bullet(line.words)
+        if had_bullet and _split_word_tail(prev, line, layout):
+            had_bullet = False  # "organisa" / "- tionen": the dash joins a word split over the line break
         if had_bullet and rest:
             text = "• " + " ".join(w.text for w in rest)
         leaves_item = item_x is not None and line.x0 < item_x - 2
@@ -223,6 +225,20 @@ def _new_paragraph(prev: Line | None, line: Line, layout: Layout) -> bool:
     if prev.page != line.page:
         return prev.text.rstrip().endswith((".", "!", "?", ":"))
     return layout.gap(prev, line) > 1.3
+
+
+WORD_SPLIT_DASHES = ("-", "–")
+"""Dashes that, printed spaced at a line start ("- tionen"), may end a word split over a line break."""
+
+
+def _split_word_tail(prev: Line | None, line: Line, layout: Layout) -> bool:
+    """A line that starts with a dash and a lower-case word straight below a line of the same paragraph that
+    ends in a letter: the rest of a word split with a spaced hyphen ("organisa" / "- tionen"), not a list item."""
+    words = line.words
+    if prev is None or prev.page != line.page or len(words) < 2 or words[0].text not in WORD_SPLIT_DASHES:
+        return False
+    ends_in_letter = prev.text.rstrip()[-1:].isalpha()
+    return ends_in_letter and words[1].text[:1].islower() and layout.gap(prev, line) <= 1.3
 
 
 def _close(section: Section | None, paragraphs: list[list[str]], sections: list[Section]) -> None:
