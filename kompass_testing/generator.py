@@ -557,7 +557,7 @@ def _chapter3(truth: dict[str, Any], template: dict[str, str], st: Styles, pages
         story.append(_score_box(area, layout, st))
         story.append(Spacer(1, 8))
         for i, section in enumerate(area["narrative"]):
-            story.append(locate(_p(section["heading"], st.h3), f"{key}.narrative[{i}].heading", first_line=True))
+            story.append(locate(_p(section["heading"], st.h3), f"{key}.narrative[{i}].heading"))
             story += [_narrative_paragraph(text, st) for text in section["paragraphs"]]
         story.append(Spacer(1, 6))
         story += _findings(area, layout, st)

@@ -82,7 +82,7 @@ _LOCATED: dict[type, type] = {}
 
 def locate(paragraph: Paragraph, key: str, first_line: bool = False) -> Paragraph:
     """``paragraph`` made to note where it is drawn, under ``key`` (its drawing is unchanged); ``first_line``:
-    only its first line, as the model locates a heading (``Area.bbox``, ``Section.bbox``)."""
+    only its first line, as the model locates an area heading (``Area.bbox``)."""
     cls = type(paragraph)
     if cls not in _LOCATED:
         _LOCATED[cls] = type(f"Located{cls.__name__}", (_LocatedMixin, cls), {})
