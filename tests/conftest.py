@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,8 @@ def make_pdf(path: Path, lines: list[str], *, encrypt: bool = False) -> Path:
 
 def make_stub_report(path: Path, kommunkod: str, year: int, month: str = "oktober", **directives: object) -> Path:
     """A PDF that :func:`stub_extract` reads as a report; directives: sleep=<s>, crash=1, die=1, alloc=<MB>,
-    replace_with=<name of a file beside it>, child=<file to write the pid of a hanging helper program to>."""
+    replace_with=<name of a file beside it>, child=<file to write the pid of a hanging helper program to>,
+    ocr_pages=<n> (reported to the OCR progress hook)."""
     lines = ["KommunKompassen", f"kommunkod={kommunkod}", f"year={year}", f"month={month}"]
     return make_pdf(path, lines + [f"{k}={v}" for k, v in directives.items()])
 
@@ -49,7 +51,7 @@ def stub_extract(
     edition: str | None = None,
     ocr: str = "auto",
     max_pages: int = 500,
-    **_: object,
+    **options: Any,
 ) -> Report:
     """Stand-in for :func:`kompass_extract.extract`: real PDF checks, then a report from ``key=value`` lines.
 
@@ -77,6 +79,13 @@ def stub_extract(
 
         helper = subprocess.Popen(["sleep", "300"])
         Path(values["child"]).write_text(str(helper.pid), encoding="utf-8")
+    if "ocr_pages" in values and options.get("ocr_progress"):  # OCR progress as read.ocr.pages reports it
+        from kompass_extract.read.ocr.pages import OcrProgress
+
+        total = int(values["ocr_pages"])
+        for page in range(1, total + 1):
+            options["ocr_progress"](OcrProgress(page, 0, total, False))
+            options["ocr_progress"](OcrProgress(page, page, total, True))
     if "sleep" in values:
         time.sleep(float(values["sleep"]))
     if "crash" in values:

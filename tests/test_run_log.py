@@ -68,3 +68,21 @@ def test_on_a_terminal_the_lines_appear_above_a_bar_with_an_eta() -> None:
     text = screen.getvalue()
     assert "b.pdf  failed not-pdf: no PDF header  0.2 s  1/2  ETA" in text
     assert "OCR page 3/21" in text and "ETA " in text
+
+
+def test_the_pages_a_worker_ocrs_reach_the_progress_display(tmp_path: Path) -> None:
+    """The OCR hook runs in the worker process; its pages arrive as "page" events before the file's result."""
+    from conftest import make_stub_report, stub_extract
+
+    from kompass_extract.batch import convert
+
+    (tmp_path / "in").mkdir()
+    make_stub_report(tmp_path / "in" / "scan.pdf", "2580", 2018, ocr_pages=3)
+    make_stub_report(tmp_path / "in" / "text.pdf", "1480", 2018)
+    events = []
+    convert([str(tmp_path / "in")], tmp_path / "out", jobs=1, extract_fn=stub_extract, progress=events.append)
+    scan = [(e.event, e.detail) for e in events if e.path.endswith("scan.pdf")]
+    assert scan[0] == ("start", "") and scan[-1] == ("ok", "")
+    pages = [detail for event, detail in scan if event == "page"]
+    assert pages[0] == "OCR page 1, 0/3 done" and pages[-1] == "OCR page 3, 3/3 done" and len(pages) == 6
+    assert not any(e.event == "page" for e in events if e.path.endswith("text.pdf"))

@@ -26,12 +26,15 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kompass_extract.batch.cache import Cache
 from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, read_input
 from kompass_extract.errors import ExtractionTimeoutError, KompassError, TooLargeError
 from kompass_extract.model import Report
+
+if TYPE_CHECKING:
+    from kompass_extract.read.ocr.pages import OcrProgress, ProgressHook
 
 ExtractFn = Callable[..., Report]
 INTERNAL_ERROR = KompassError.code
@@ -68,12 +71,15 @@ def _failure(code: str, message: str, trace: str | None = None) -> dict[str, Any
     return {"status": "failed", "error_code": code, "message": message, "traceback": trace}
 
 
-def run_one(job: Job, path: str, on_read: Callable[[str], None] = lambda sha: None) -> dict[str, Any]:
+def run_one(
+    job: Job, path: str, on_read: Callable[[str], None] = lambda sha: None, ocr_progress: ProgressHook | None = None
+) -> dict[str, Any]:
     """Read, hash and extract one file into a cache entry; never raises.
 
     The entry carries the ``sha256`` of the bytes that were parsed and the file's ``signature`` (when it did
     not change while read); an unexpected exception becomes ``internal-error``, exhausted memory ``too-large``.
-    ``on_read`` gets the hash as soon as it is known, so that a file that then times out is still identified.
+    ``on_read`` gets the hash as soon as it is known, so that a file that then times out is still identified;
+    ``ocr_progress`` is the pipeline's OCR page hook.
     """
     start = time.perf_counter()
     _reset_peak_memory()
@@ -86,7 +92,8 @@ def run_one(job: Job, path: str, on_read: Callable[[str], None] = lambda sha: No
         if cached is not None:
             entry = {**cached, "cached": True}
         else:
-            entry = {"status": "ok", "report": job.extract_fn(path, data=read.data, **job.options).to_dict()}
+            report = job.extract_fn(path, data=read.data, **job.options, ocr_progress=ocr_progress)
+            entry = {"status": "ok", "report": report.to_dict()}
         del read
     except KompassError as exc:
         entry = _failure(exc.code, str(exc) or exc.code)
@@ -137,6 +144,12 @@ def _worker_main(conn: multiprocessing.connection.Connection, job: Job) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: killing it kills its tesseract too
     _limit_memory(job.max_memory_mb)
+    lock = threading.Lock()  # OCR reports pages from threads: one message at a time on the pipe
+
+    def send(message: dict[str, Any]) -> None:
+        with lock:
+            conn.send(message)
+
     while True:
         try:
             path = conn.recv()
@@ -145,9 +158,21 @@ def _worker_main(conn: multiprocessing.connection.Connection, job: Job) -> None:
         if path is None:
             return
         try:
-            conn.send(run_one(job, path, lambda sha: conn.send({"read": sha})))
+            send(run_one(job, path, lambda sha: send({"read": sha}), _page_sender(send)))
         except (BrokenPipeError, OSError):
             return
+
+
+def _page_sender(send: Callable[[dict[str, Any]], None]) -> ProgressHook:
+    """An OCR progress hook that tells the parent which page is being read (``{"page": text}``), for its display."""
+    seen = {"done": 0}
+
+    def hook(p: OcrProgress) -> None:
+        seen["done"] = max(seen["done"], p.done)
+        with contextlib.suppress(OSError):
+            send({"page": f"OCR page {p.page}, {seen['done']}/{p.total} done"})
+
+    return hook
 
 
 @contextlib.contextmanager
@@ -188,15 +213,19 @@ class _Worker:
         self.path, self.sha256, self.deadline = path, None, time.monotonic() + timeout
         self.tasks += 1
 
-    def collect(self) -> dict[str, Any] | None:
-        """The result the worker sent, None for a note that it has read the file, or an ``internal-error`` when
-        it died without a result."""
+    def collect(self, on_page: Callable[[str, str], None]) -> dict[str, Any] | None:
+        """The result the worker sent, None while it sent only notes (it has read the file; the page it OCRs), or
+        an ``internal-error`` when it died without a result."""
         try:
-            if self.conn.poll():
+            while self.conn.poll():
                 message = self.conn.recv()
-                if "read" not in message:
+                if "read" in message:
+                    self.sha256 = message["read"]
+                elif "page" in message:
+                    on_page(self.path or "", message["page"])
+                else:
                     return message
-                self.sha256 = message["read"]
+            if self.process.is_alive():
                 return None
         except (EOFError, OSError):
             pass
@@ -240,8 +269,11 @@ def run_pool(
     jobs: int,
     timeout: float,
     on_start: Callable[[str], None] = lambda path: None,
+    on_page: Callable[[str, str], None] = lambda path, text: None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (path, cache entry) as files finish, using up to ``jobs`` spawned worker processes.
+
+    ``on_page(path, text)`` hears of each page a worker OCRs ("OCR page 7, 3/21 done"), for a progress display.
 
     Each worker handles one file at a time; one that passes its deadline is killed and replaced, and its
     file becomes a ``timeout`` failure. Leaving the generator early (an exception, Ctrl-C) kills every worker.
@@ -271,16 +303,15 @@ def run_pool(
             )
             for worker in busy:
                 timed_out = False
+                entry = None
                 if worker.conn in ready or worker.process.sentinel in ready:
-                    entry = worker.collect()
-                    if entry is None:  # it has read the file; the result follows
+                    entry = worker.collect(on_page)  # None: only notes so far, the result follows
+                if entry is None:
+                    if time.monotonic() < worker.deadline:
                         continue
-                elif time.monotonic() >= worker.deadline:
                     timed_out = True
                     message = f"no result within {timeout:g} s; the extraction was stopped"
                     entry = {**_failure(ExtractionTimeoutError.code, message), "sha256": worker.sha256}
-                else:
-                    continue
                 path, worker.path = worker.path or "", None
                 spent = entry.get("error_code") == TooLargeError.code  # memory may be fragmented or leaked
                 if timed_out or spent or not worker.process.is_alive() or worker.tasks >= MAX_TASKS_PER_WORKER:

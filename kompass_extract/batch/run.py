@@ -272,11 +272,11 @@ def _convert_all(
     total = len(signatures) + len(outcomes)
     running: list[str] = []
 
-    def report_progress(event: str, path: str, outcome: Outcome | None = None) -> None:
+    def report_progress(event: str, path: str, outcome: Outcome | None = None, detail: str = "") -> None:
         if progress:
             failed = sum(1 for o in outcomes.values() if o.report is None)
             cached = sum(1 for o in outcomes.values() if o.cached)
-            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path, outcome))
+            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path, outcome, detail))
 
     def record(outcome: Outcome) -> None:
         outcomes[outcome.path] = outcome
@@ -299,7 +299,11 @@ def _convert_all(
         report_progress("start", path)
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    for path, entry in run_pool(todo, job, jobs=workers, timeout=timeout, on_start=on_start):
+
+    def on_page(path: str, text: str) -> None:
+        report_progress("page", path, detail=text)
+
+    for path, entry in run_pool(todo, job, jobs=workers, timeout=timeout, on_start=on_start, on_page=on_page):
         running.remove(path)
         sha, cached = entry.get("sha256"), bool(entry.get("cached"))
         if sha and entry.get("signature"):
