@@ -187,6 +187,11 @@ def test_huge_mediabox_is_rendered_at_a_capped_pixel_count(tmp_path: Path) -> No
         assert image.width * image.height <= MAX_PIXELS * 1.001 and max(image.size) <= MAX_SIDE + 1, (width, image.size)
         pdf.close()
     assert render_dpi(595, 842, 300) == 300  # an A4 page keeps its resolution
+    from kompass_extract.read.ocr.reread import _crops
+
+    start = time.monotonic()  # the second look at number cells renders pages too, with the same cap
+    (crop,) = _crops(blank_pages_pdf(1, 14400, 14400), [(1, (100.0, 100.0, 200.0, 120.0))], {})
+    assert time.monotonic() - start < 10 and crop.width * crop.height < 10_000
 
 
 def test_max_pages_is_checked_before_reading_text(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from PIL import Image
 from kompass_extract.model import BBox
 from kompass_extract.read.ocr.image import deskew, whiten_paper
 from kompass_extract.read.ocr.numbers import read_strip, stack
+from kompass_extract.read.ocr.pages import render_dpi
 
 REREAD_DPI = 300
 """Resolution the page is rendered at again (that of the main pass); crops are also read enlarged twice."""
@@ -60,12 +61,14 @@ def reread_cells(
 def _crops(
     pdf_path: str | bytes, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]
 ) -> list[Image.Image]:
-    scale = REREAD_DPI / 72
+    scales: dict[int, float] = {}
     pages: dict[int, Image.Image] = {}
     pdf = pdfium.PdfDocument(pdf_path)
     try:
         for number in sorted({page for page, _ in cells}):
-            image = whiten_paper(pdf[number - 1].render(scale=scale, grayscale=True).to_pil())
+            page = pdf[number - 1]
+            scales[number] = render_dpi(*page.get_size(), REREAD_DPI) / 72  # a huge page: capped pixels
+            image = whiten_paper(page.render(scale=scales[number], grayscale=True).to_pil())
             skew, rotation = frames.get(number, (0.0, 0))
             if rotation:
                 image = image.rotate(-rotation, expand=True)
@@ -76,7 +79,7 @@ def _crops(
     for number, (x0, top, x1, bottom) in cells:
         height = bottom - top
         box = (x0 - PAD_X * height, top - PAD_Y * height, x1 + PAD_X * height, bottom + PAD_Y * height)
-        crops.append(_without_rules(pages[number].crop(tuple(round(v * scale) for v in box))))
+        crops.append(_without_rules(pages[number].crop(tuple(round(v * scales[number]) for v in box))))
     return crops
 
 
