@@ -228,3 +228,25 @@ def test_figures_count_a_joined_column_as_wrong() -> None:
     counts = score(report, truth)
     assert counts["items"] - counts["items_right"] == len(strengths)
     assert counts["numbers"] - counts["numbers_exact"] == 1 and counts["numbers_wrong_silent"] == 1
+
+
+def test_drawn_bullets_in_the_narrative_start_paragraphs() -> None:
+    from kompass_extract.locate.areas import AreaHeading
+    from kompass_extract.model import Area
+    from kompass_extract.parse.sections import parse_area
+
+    lines = [
+        Line(words("Allmänt", 70, 60), 1),
+        Line(words("Kommunen har bland annat:", 70, 74), 1),
+        Line(words("en tydlig vision", 82, 86), 1),
+        Line(words("en gemensam värdegrund", 82, 98), 1),
+    ]
+    lines[0].words[0].bold = True
+    heading = AreaHeading(0, 1, "Offentlighet", Line(words("Område 1 Offentlighet", 70, 40), 1))
+    area = Area(1)
+    parse_area(lines, heading, LAYOUT, area, lambda page: [(72.0, 89.0, 75.0, 92.0), (72.0, 101.0, 75.0, 104.0)])
+    assert area.sections[0].paragraphs == [
+        "Kommunen har bland annat:",
+        "• en tydlig vision",
+        "• en gemensam värdegrund",
+    ]

@@ -36,7 +36,8 @@ def parse_area(
     body_start = _parse_box(lines, area, markers)
     findings_at = find_findings_header(lines, body_start, layout)
     narrative_end = findings_at if findings_at is not None else len(lines)
-    area.sections = _parse_narrative(lines[body_start:narrative_end], layout, area.rubriker)
+    narrative = with_markers(lines[body_start:narrative_end], markers)  # drawn bullets start paragraphs too
+    area.sections = _parse_narrative(narrative, layout, area.rubriker)
     if findings_at is not None:
         area.findings = parse_findings(lines[findings_at:], layout, markers)
 
