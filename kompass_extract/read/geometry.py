@@ -101,7 +101,11 @@ def bare(function: Any, restype: Any = ctypes.c_int) -> Callable[..., Any]:
     Without declared argument types ctypes passes Python ints as C ``int`` and ctypes pointers (``byref``,
     pdfium handles) as pointers, so callers pass exactly those; the call is an ordinary, non-variadic one.
     """
-    return ctypes.cast(function, ctypes.CFUNCTYPE(restype))
+    return ctypes.cast(function, _PROTOTYPE(restype))
+
+
+_PROTOTYPE = getattr(ctypes, "WINFUNCTYPE", ctypes.CFUNCTYPE)
+"""pdfium's calling convention (FPDF_CALLCONV): __stdcall on Windows, where ctypes has WINFUNCTYPE, else cdecl."""
 
 
 _COUNT_RECTS = bare(pdfium_c.FPDFText_CountRects)
