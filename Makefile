@@ -24,7 +24,7 @@ system-deps:
 	fi
 
 demo: $(STAMP) system-deps
-	$(BIN)/kompass-extract extract fixtures --out output
+	$(BIN)/kompass-extract extract fixtures --out output --format csv,parquet,sqlite,xlsx
 	$(BIN)/kompass-extract review output
 
 test: $(STAMP) system-deps
@@ -70,4 +70,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) output/*.csv output/*.parquet output/reports output/.cache
+	rm -rf $(VENV) output/*.csv output/*.parquet output/kompass.* output/*.json output/excel-sv output/reports output/.cache
