@@ -2,8 +2,8 @@
 
 Each page (or each of the chosen pages) is rendered in grey at ``dpi`` and alternate pages are rotated by a small angle, like a sheet fed a little
 crooked through a scanner. PIL writes the pages as JPEG images into a new PDF of the same page size, so the result has
-no text layer at all. The file is cached under ``tests/.cache/`` keyed by the source's hash and the parameters, so a
-test session (and the next one) builds it only once.
+no text layer at all. The file is cached in a folder the caller gives (a pytest temporary folder: nothing is written
+into the checkout) keyed by the source's hash and the parameters, so a test session builds it only once.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-CACHE_DIR = Path(__file__).parent / ".cache"
 SKEWS = (1.0, -1.2)
 """Degrees (counter-clockwise) applied in turn to the 2nd, 4th, 6th ... page; odd pages stay straight."""
 
@@ -45,12 +44,12 @@ def make_scan_pdf(src: str | Path, dest: str | Path, *, pages: list[int] | None 
     return dest
 
 
-def cached_scan_pdf(src: str | Path, *, pages: list[int] | None = None, dpi: int = 200) -> Path:
+def cached_scan_pdf(src: str | Path, cache_dir: Path, *, pages: list[int] | None = None, dpi: int = 200) -> Path:
     """The scan of ``src`` (or of some of its pages), built once and reused while source and parameters are unchanged."""
     digest = hashlib.sha256(Path(src).read_bytes()).hexdigest()[:16]
     variant = hashlib.sha256(repr((pages, dpi, SKEWS)).encode()).hexdigest()[:8]
-    dest = CACHE_DIR / f"scan-{digest}-{variant}.pdf"
+    dest = cache_dir / f"scan-{digest}-{variant}.pdf"
     if not dest.exists():
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True)
         make_scan_pdf(src, dest, pages=pages, dpi=dpi)
     return dest

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from kompass_extract.write.docs import refresh
+from kompass_extract.write.docs import BEGIN, END, refresh, stale_sections
 from kompass_extract.write.schema import TABLES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -10,7 +10,17 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def test_readme_reference_sections_match_the_code() -> None:
     text = README.read_text(encoding="utf-8")
-    assert refresh(text) == text, "run: python -m kompass_extract.write.docs --write README.md"
+    assert stale_sections(text) == [], "run: python -m kompass_extract.write.docs --write README.md"
+    assert refresh(text) == text
+
+
+def test_deleted_markers_or_an_edited_row_are_noticed() -> None:
+    """Without its markers a section could drift unseen (refresh would leave the text alone): that fails too."""
+    text = README.read_text(encoding="utf-8")
+    begin, end = BEGIN.format(name="check codes"), END.format(name="check codes")
+    assert stale_sections(text.replace(begin, "").replace(end, "")) == ["check codes: markers missing or repeated"]
+    edited = text.replace("| `area-missing` | error |", "| `area-missing` | warning |")
+    assert edited != text and stale_sections(edited) == ["check codes: out of date"]
 
 
 def test_readme_documents_every_field() -> None:

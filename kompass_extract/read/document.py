@@ -99,11 +99,6 @@ class Line:
         confs = [w.conf for w in self.words if w.conf is not None]
         return min(confs) if confs else None
 
-    def slice(self, x_from: float, x_to: float) -> Line | None:
-        """The words whose centre lies in [x_from, x_to), or None."""
-        words = [w for w in self.words if x_from <= w.xc < x_to]
-        return Line(words, self.page) if words else None
-
 
 @dataclass
 class Page:

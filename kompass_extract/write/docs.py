@@ -45,6 +45,19 @@ def refresh(text: str) -> str:
     return text
 
 
+def stale_sections(text: str) -> list[str]:
+    """What is wrong with the generated sections of ``text``: a section whose markers are missing or repeated (then
+    :func:`refresh` cannot renew it, and nothing would notice), or whose content is out of date."""
+    problems = []
+    for name, render in SECTIONS.items():
+        begin, end = BEGIN.format(name=name), END.format(name=name)
+        if text.count(begin) != 1 or text.count(end) != 1:
+            problems.append(f"{name}: markers missing or repeated")
+        elif text.split(begin, 1)[1].split(end, 1)[0] != f"\n{render()}\n":
+            problems.append(f"{name}: out of date")
+    return problems
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", type=Path, help="refresh the generated sections of this file in place")
