@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from kompass_extract.model import BBox, Report
 
@@ -34,22 +35,43 @@ def number(value: float) -> str:
 
 @contextmanager
 def text_reader(pdf_path: Path) -> Iterator:
-    """A function (page, bbox) -> the text pdfium finds inside the box (top-left origin, points)."""
+    """A function (page, bbox, centres=False) -> the text pdfium finds inside the box (top-left origin, points).
+
+    pdfium's bounded text takes every character whose box touches the box, so the descenders of the line above
+    (p, j, g, y drawn with tall boxes by some producers) count; with ``centres`` only characters whose centre is
+    inside do, in reading order and without spaces (for comparing texts by their letters).
+    """
     pdf = pdfium.PdfDocument(str(pdf_path))
     pages: dict[int, tuple] = {}
 
-    def under(page_no: int, bbox: BBox) -> str:
+    def page_of(page_no: int) -> tuple:
         if page_no not in pages:
             page = pdf[page_no - 1]
-            pages[page_no] = (page, page.get_textpage(), page.get_height())
-        _, textpage, height = pages[page_no]
+            pages[page_no] = (page, page.get_textpage(), page.get_height(), None)
+        return pages[page_no]
+
+    def centres(page_no: int) -> list[tuple[str, float, float]]:
+        page, textpage, height, chars = page_of(page_no)
+        if chars is None:
+            chars = []
+            for i in range(textpage.count_chars()):
+                left, bottom, right, top = textpage.get_charbox(i)
+                chars.append((chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)), (left + right) / 2,
+                              height - (bottom + top) / 2))  # fmt: skip
+            pages[page_no] = (page, textpage, height, chars)
+        return chars
+
+    def under(page_no: int, bbox: BBox, centred: bool = False) -> str:
         x0, top, x1, bottom = bbox
+        if centred:
+            return "".join(c for c, x, y in centres(page_no) if x0 <= x <= x1 and top <= y <= bottom)
+        _, textpage, height, _ = page_of(page_no)
         return textpage.get_text_bounded(left=x0, bottom=height - bottom, right=x1, top=height - top)
 
     try:
         yield under
     finally:
-        for page, textpage, _ in pages.values():
+        for page, textpage, _, _ in pages.values():
             textpage.close()
             page.close()
         pdf.close()
@@ -80,10 +102,10 @@ def bbox_problems(report: Report, pdf_path: Path) -> list[str]:
                     problems.append(f"question {q.question_no} ({q.achieved}): the box holds {found!r}")
             for f in area.findings:
                 where = f"area {area.area_no} {f.kind} {f.position}"
-                found = under(f.page, f.bbox) if f.bbox else ""
+                found = under(f.page, f.bbox, centred=True) if f.bbox else ""
                 problems.append(_text_problem(where, f.text, found, may_continue=True))
             for s in area.sections:
-                found = under(s.page, s.bbox) if s.bbox else ""
+                found = under(s.page, s.bbox, centred=True) if s.bbox else ""
                 problems.append(_text_problem(f"area {area.area_no} heading", s.heading, found) if s.heading else None)
             for name, value, page, bbox in (
                 ("overview total", area.score, area.total_page, area.total_bbox),

@@ -1,7 +1,7 @@
 """Every extracted value's bbox holds that value in the PDF (read back with pypdfium2), on born-digital fixtures.
 
 Crops are clamped into the page, so a wrong bbox still gives an image in the review site; this reads the text
-under each box instead. ``make test`` checks Luleå and a sample of the generated variants;
+under each box instead. ``make test`` checks Luleå and a sample of the generated and Chromium-printed variants;
 ``KOMPASS_ALL_FIXTURES=1`` (``make bboxes``) checks every variant.
 """
 
@@ -16,8 +16,10 @@ from conftest import LULEA_PDF
 from kompass_extract import extract
 from kompass_testing.bboxes import bbox_problems
 
-GENERATED = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "generated").glob("*/report.pdf"))
-SAMPLE = GENERATED if os.environ.get("KOMPASS_ALL_FIXTURES") else GENERATED[::5]
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+GENERATED = sorted((FIXTURES / "generated").glob("*/report.pdf"))  # reportlab
+PRINTED = sorted((FIXTURES / "chromium").glob("*/report.pdf"))  # HTML printed by Chromium (Skia)
+SAMPLE = GENERATED + PRINTED if os.environ.get("KOMPASS_ALL_FIXTURES") else GENERATED[::6] + PRINTED[::5]
 
 
 @pytest.fixture(scope="module")
