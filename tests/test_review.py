@@ -208,8 +208,9 @@ def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
 
 def test_index_sorts_swedish_puts_errors_first_and_tells_reports_apart(output_dir: Path, site, tmp_path: Path):
     index = site.index.read_text(encoding="utf-8")
-    order = re.findall(r'href="([^"]+)\.html">', index)
+    order = re.findall(r'class="report-link" href="([^"]+)\.html"', index)
     assert order == ["2580-2018", "1482-2017", "2580-2014"]  # Luleå 2018 has an error; then Kungälv, Luleå
+    assert 'title="Kungälv kommun">Kungälv</a>' in index  # SCB's name, as sorted; the printed one as the title
     for text in ("<code>2580-2018</code>", PDF_REL, "missing/1482-2017.pdf", 'data-worst="error"', "<script>"):
         assert text in index
     names = ["Örebro", "Älvkarleby", "Åmål", "Zinkgruvan", "Ale"]

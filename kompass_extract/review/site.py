@@ -126,7 +126,8 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
         worst = next((s for s in SEVERITIES if counts[s]), "none")
         data = f'data-worst="{worst}" data-edition="{escape(r.get("edition") or "unknown")}" data-year="{fmt_num(r.get("year"))}"'
         cells = [
-            f'<td><a class="report-link" href="{escape(report_href(view))}">{escape(r.get("municipality") or view.label)}</a></td>',
+            f'<td><a class="report-link" href="{escape(report_href(view))}" title="{escape(r.get("municipality") or "")}">'
+            f"{escape(view.name)}</a></td>",  # the name the rows are sorted by (SCB's), the printed one as its title
             f"<td><code>{escape(view.report_id)}</code></td>",
             f"<td>{escape(r.get('kommunkod') or '')}</td>",
             f'<td class="num">{fmt_num(r.get("year"))}</td>',
