@@ -19,7 +19,7 @@ from kompass_extract.locate.areas import find_area_headings
 from kompass_extract.locate.furniture import body_lines
 from kompass_extract.locate.labels import fold, labels
 from kompass_extract.locate.layout import measure
-from kompass_extract.match.catalog import Catalog, load_catalog
+from kompass_extract.match.catalog import Catalog, load_catalog, match_catalog
 from kompass_extract.match.edition import detect_edition, labels_in_text
 from kompass_extract.match.municipality import find_municipality_in_text, resolve_municipality
 from kompass_extract.model import Area, Report
@@ -225,19 +225,3 @@ def finish_report(report: Report, edition: str | None, catalog: Catalog | None =
     match_catalog(report, catalog)
     report.report_id = base_report_id(report)
     report.checks = validate_report(report, catalog)
-
-
-def match_catalog(report: Report, catalog: Catalog) -> None:
-    """Canonical area names and the catalog criterion of every question, from ``catalog``; records its identity.
-
-    Also used by ``validate --catalog-dir``: a report converted before the catalog grew is matched again.
-    """
-    report.catalog_hash = catalog.identity
-    report.area_count = catalog.edition_facts(report.edition).area_count
-    for area in report.areas:
-        area.name_canonical = catalog.area_canonical(report.edition, area.area_no, area.name or area.overview_title)
-        for q in area.questions:
-            match = catalog.match_question(report.edition, area.area_no, q.question_no, q.text)
-            q.catalog_id, q.catalog_text, q.match_score = (
-                (match.catalog_id, match.catalog_text, match.score) if match else (None, None, None)
-            )

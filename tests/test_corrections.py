@@ -184,3 +184,14 @@ def test_correcting_an_ocr_read_number_clears_its_doubt_and_an_undo_brings_it_ba
     apply_corrections([report], [])  # the next run without the line
     assert (q.achieved, q.confidence, report.corrections) == (true_value + 1, 41.0, [])
     assert {c.code for c in report.checks if c.question_no == q.question_no} == {c.code for c in doubts}
+
+
+def test_a_corrected_question_text_is_matched_with_the_catalog_again(lulea: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    fixes = write(tmp_path / "c.csv", "2580-2018,,questions,,1.2,,question_text,Hur många fönster har rådhuset?,a,")
+    assert extract(str(lulea), "--out", str(out), "--corrections", str(fixes)).exit_code == 0
+    row = next(q for q in read_csv(out / "questions.csv") if q["question_no"] == "1.2")
+    assert (row["question_text"], row["catalog_id"]) == ("Hur många fönster har rådhuset?", "")
+    assert ("uncatalogued-question", "1.2") in {(c["code"], c["question_no"]) for c in read_csv(out / "checks.csv")}
+    assert extract(str(lulea), "--out", str(out)).exit_code == 0  # without the file: matched as extracted
+    assert next(q for q in read_csv(out / "questions.csv") if q["question_no"] == "1.2")["catalog_id"] == "2016:1.2"

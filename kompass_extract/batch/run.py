@@ -362,7 +362,7 @@ def _publish(
     unmatched = []
     if corrections:
         assign_report_ids(reports, flag_duplicates=False)
-        unmatched = apply_corrections(reports, corrections)
+        unmatched = apply_corrections(reports, corrections, catalog)
     assign_report_ids(reports)
     reports.sort(key=lambda r: r.report_id or "")
     failures = [o for o in outcomes if o.report is None]

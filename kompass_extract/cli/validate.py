@@ -37,7 +37,7 @@ def _result(path: Path, report: Report | str, catalog: Catalog | None) -> dict[s
     if isinstance(report, str):
         return {"file": str(path), "report_id": None, "read_error": report, "checks": []}
     if catalog is not None:
-        from kompass_extract.pipeline import match_catalog
+        from kompass_extract.match.catalog import match_catalog
 
         match_catalog(report, catalog)
     unmatched = [c for c in report.checks if c.code == "correction-unmatched"]
@@ -112,9 +112,9 @@ def validate(
         raise click.UsageError(str(exc)) from None
     loaded = [(p, _load(p)) for p in paths]
     unmatched = []
-    if rows is not None:
-        unmatched = apply_corrections([r for _, r in loaded if isinstance(r, Report)], rows)
     catalog = load_catalog(catalog_dir) if catalog_dir else None
+    if rows is not None:
+        unmatched = apply_corrections([r for _, r in loaded if isinstance(r, Report)], rows, catalog)
     results = [_result(p, r, catalog) for p, r in loaded]
     for r in results:
         if r["read_error"]:

@@ -14,13 +14,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kompass_extract.correct.file import FINDING_POSITION, CorrectionRow
+from kompass_extract.match.catalog import Catalog, load_catalog, match_catalog
 from kompass_extract.model import Check, Report
 from kompass_extract.validate import hit, make_check, validate_report
 from kompass_extract.write.tables import value_text
 
 ATTRIBUTES = {"area_name": "name", "question_text": "text"}
-_UNMATCHED = "corrections line {line} ({field} = {shown}) was not applied: {reason}"
 """Output columns whose model attribute has another name."""
+REMATCH = {("questions", "question_text"), ("areas", "area_name"), ("reports", "edition")}
+"""Corrections that change what the catalog matches (criteria, canonical area names)."""
+_UNMATCHED = "corrections line {line} ({field} = {shown}) was not applied: {reason}"
 VERIFIES = {
     ("questions", "achieved"): "confidence",
     ("questions", "max"): "confidence",
@@ -81,10 +84,16 @@ def undo_corrections(report: Report) -> None:
     report.corrections = []
 
 
-def correct_report(report: Report, rows: Sequence[CorrectionRow]) -> None:
-    """Apply ``rows`` (all meant for this report) and replace its checks by those of the corrected report."""
+def correct_report(report: Report, rows: Sequence[CorrectionRow], catalog: Catalog | None = None) -> None:
+    """Apply ``rows`` (all meant for this report) and replace its checks by those of the corrected report.
+
+    A corrected (or uncorrected) question text, area name or edition matches the report with ``catalog`` (the
+    packaged one when None) again, so catalog ids and the rules that use them follow the corrected text.
+    """
     if not rows and not report.corrections and not any(c.code == "correction-unmatched" for c in report.checks):
         return  # nothing to apply, nothing to take back: the report's checks stand
+    catalog = catalog or load_catalog()
+    rematch = {(c.table, c.field) for c in report.corrections} | {(r.fix.table, r.fix.field) for r in rows}
     undo_corrections(report)
     unmatched: list[Check] = []
     for fix in (row.fix for row in rows):
@@ -105,7 +114,9 @@ def correct_report(report: Report, rows: Sequence[CorrectionRow]) -> None:
                 replace(fix, field=confidence, original=getattr(target, confidence), value=None, area_no=area_no)
             )
             setattr(target, confidence, None)
-    report.checks = validate_report(report) + unmatched
+    if rematch & REMATCH:
+        match_catalog(report, catalog)
+    report.checks = validate_report(report, catalog) + unmatched
 
 
 def _names(row: CorrectionRow, report: Report) -> bool:
@@ -114,8 +125,12 @@ def _names(row: CorrectionRow, report: Report) -> bool:
     )
 
 
-def apply_corrections(reports: Sequence[Report], rows: Sequence[CorrectionRow]) -> list[UnmatchedCorrection]:
-    """Correct every report named by ``rows``; return the rows that name no report (by report_id and sha256)."""
+def apply_corrections(
+    reports: Sequence[Report], rows: Sequence[CorrectionRow], catalog: Catalog | None = None
+) -> list[UnmatchedCorrection]:
+    """Correct every report named by ``rows``; return the rows that name no report (by report_id and sha256).
+
+    ``catalog`` is the one the reports were matched with (the packaged one when None)."""
     by_report: dict[int, list[CorrectionRow]] = {id(r): [] for r in reports}
     unmatched = []
     for row in rows:
@@ -126,5 +141,5 @@ def apply_corrections(reports: Sequence[Report], rows: Sequence[CorrectionRow]) 
             key = " and ".join(f"{k} {v}" for k, v in (("report_id", row.report_id), ("sha256", row.sha256)) if v)
             unmatched.append(UnmatchedCorrection(row, f"corrections line {row.fix.line}: no report with {key}"))
     for report in reports:
-        correct_report(report, by_report[id(report)])
+        correct_report(report, by_report[id(report)], catalog)
     return unmatched

@@ -26,6 +26,7 @@ from kompass_extract.match.catalog_files import (
     merged_rows,
 )
 from kompass_extract.match.text import normalise, similarity
+from kompass_extract.model import Report
 
 QUESTION_THRESHOLD = 85.0
 """Lowest similarity accepted for a question of the same area (typos and reordering stay above it)."""
@@ -373,3 +374,20 @@ def load_catalog(directory: str | os.PathLike[str] | None = None) -> Catalog:
 
 
 __all__ = ["COMPARABILITY", "Catalog", "CatalogError", "Concept", "Criterion", "Match", "load_catalog"]
+
+
+def match_catalog(report: Report, catalog: Catalog) -> None:
+    """Canonical area names and the catalog criterion of every question, from ``catalog``; records its identity.
+
+    Also used by ``validate --catalog-dir`` (a report converted before the catalog grew is matched again) and by
+    corrections of a question's text, an area's name or the edition.
+    """
+    report.catalog_hash = catalog.identity
+    report.area_count = catalog.edition_facts(report.edition).area_count
+    for area in report.areas:
+        area.name_canonical = catalog.area_canonical(report.edition, area.area_no, area.name or area.overview_title)
+        for q in area.questions:
+            match = catalog.match_question(report.edition, area.area_no, q.question_no, q.text)
+            q.catalog_id, q.catalog_text, q.match_score = (
+                (match.catalog_id, match.catalog_text, match.score) if match else (None, None, None)
+            )
