@@ -18,7 +18,7 @@ import io
 import math
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -136,29 +136,43 @@ def _levels(greys: int) -> tuple[bytes, list[int]]:
     return table, [i * 255 // (greys - 1) for i in range(greys) for _ in range(3)]
 
 
-def _png(piece: object, greys: int) -> bytes:
-    """An 8-bit grey image as a palette PNG of ``greys`` evenly spaced greys (2 or 4: 1 or 2 bits a pixel)."""
+def _quantised(image: object, greys: int) -> object:
+    """An 8-bit grey page image as a palette image of ``greys`` evenly spaced greys (once per page: its crops
+    keep the palette)."""
     from PIL import Image
 
     table, palette = _levels(greys)
-    levels = piece.point(table)  # type: ignore[attr-defined]
-    image = Image.frombytes("P", levels.size, levels.tobytes())
-    image.putpalette(palette)
+    levels = image.point(table)  # type: ignore[attr-defined]
+    quantised = Image.frombytes("P", levels.size, levels.tobytes())
+    quantised.putpalette(palette)
+    return quantised
+
+
+def _write_png(path: str, piece: object, greys: int) -> None:
+    """The crop as a PNG of 1 or 2 bits a pixel, under a temporary name, then renamed: an interrupted build
+    leaves no half file under a crop's name (two workers may make one crop, for two reports of one PDF, so the
+    temporary name is the process's own)."""
     out = io.BytesIO()
-    image.save(out, format="PNG", bits=max(1, (greys - 1).bit_length()))
-    return out.getvalue()
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Under a temporary name, then renamed: an interrupted build leaves no half file under a crop's name (two
-    workers may make one crop, for two reports of one PDF, so the name is the process's own)."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    piece.save(out, format="PNG", bits=max(1, (greys - 1).bit_length()))  # type: ignore[attr-defined]
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        tmp.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-    tmp.replace(path)
+        _write_file(tmp, out.getvalue())
+    except FileNotFoundError:  # the crop's folder is made the first time it is needed
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        _write_file(tmp, out.getvalue())
+    os.replace(tmp, path)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+
+
+def existing_crops(crops_dir: Path) -> set[str]:
+    """Names ('xx/<hash>.png') of the crops made before: one listing per folder instead of a look per crop."""
+    if not crops_dir.is_dir():
+        return set()
+    return {f"{d.name}/{f.name}" for d in os.scandir(crops_dir) if d.is_dir() for f in os.scandir(d.path)}
 
 
 def render_crops(
@@ -171,17 +185,19 @@ def render_crops(
     margin: tuple[float, float] = DEFAULT_MARGIN,
     greys: int = TEXT_GREYS,
     render: bool = True,
+    existing: Collection[str] | None = None,
 ) -> tuple[dict[CropRequest, Crop], int]:
     """The crop of every request under ``crops_dir`` in ``greys`` greys, rendering only those not made before.
 
     Returns the crops by request (requests on pages the PDF lacks are left out) and how many were rendered;
     with ``render=False`` only the crops made before (so a caller can send the rest to worker processes).
+    ``existing`` (from :func:`existing_crops`) spares a look at the disk for each crop not made yet.
     """
     crops: dict[CropRequest, Crop] = {}
     missing: dict[int, list[tuple[CropRequest, str]]] = {}
     for request in dict.fromkeys(requests):
         name = crop_name(pdf_sha256, request, scale, margin, greys)
-        size = png_size(crops_dir / name)
+        size = png_size(crops_dir / name) if existing is None or name in existing else None
         if size is None:
             missing.setdefault(request.page, []).append((request, name))
         else:
@@ -204,12 +220,12 @@ def render_crops(
                 left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
                 right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
                 clip = (left / scale, (full[1] - bottom) / scale, (full[0] - right) / scale, top / scale)
-                image = page.render(scale=scale, grayscale=True, crop=clip).to_pil().convert("L")
+                image = _quantised(page.render(scale=scale, grayscale=True, crop=clip).to_pil(), greys)
             finally:
                 page.close()
             for (request, name), (x0, y0, x1, y1) in zip(missing[page_no], boxes, strict=True):
                 piece = image.crop((x0 - left, y0 - top, min(x1 - left, image.width), min(y1 - top, image.height)))
-                _write(crops_dir / name, _png(piece, greys))
+                _write_png(os.path.join(crops_dir, name), piece, greys)
                 crops[request] = Crop(name, piece.width, piece.height)
                 rendered += 1
     finally:

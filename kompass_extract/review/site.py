@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +25,7 @@ from kompass_extract.review.crops import (
     DEFAULT_SCALE,
     SCAN_GREYS,
     TEXT_GREYS,
+    existing_crops,
     locate_pdf,
     remove_unused,
     render_crops,
@@ -62,11 +64,18 @@ def _href(path: Path, start: Path) -> str:
 
 
 def _crops_for(
-    view: ReportView, out_dir: Path, site: Path, scale: float, margin: tuple[float, float], render: bool = True
+    view: ReportView,
+    out_dir: Path,
+    site: Path,
+    scale: float,
+    margin: tuple[float, float],
+    render: bool = True,
+    existing: Collection[str] | None = None,
 ) -> PageInput:
     """The crop of every value of one report, for its page: made now, or found from an earlier build.
 
-    With ``render=False`` crops not made before are left out and counted in ``missing``.
+    With ``render=False`` crops not made before are left out and counted in ``missing``; ``existing`` names the
+    crops made before (:func:`existing_crops`).
     """
     pdf, problem = locate_pdf(view.report.get("source_file"), out_dir, view.report.get("sha256"))
     page = PageInput(view, crop_problem=problem)
@@ -77,7 +86,7 @@ def _crops_for(
     greys = SCAN_GREYS if view.report.get("ocr") else TEXT_GREYS
     crops, page.rendered = render_crops(
         pdf, view.report["sha256"], regions.values(), site / CROPS_DIR, scale=scale, margin=margin, greys=greys,
-        render=render,
+        render=render, existing=existing,
     )  # fmt: skip
     page.missing = len(set(regions.values()) - set(crops))
     for value_id, request in regions.items():
@@ -88,21 +97,30 @@ def _crops_for(
     return page
 
 
+def _render_report(
+    view: ReportView, existing: set[str], out_dir: Path, site: Path, scale: float, margin: tuple[float, float]
+) -> PageInput:
+    """A worker's task: the crops of one report, ``existing`` those of them made before."""
+    return _crops_for(view, out_dir, site, scale, margin, existing=existing)
+
+
 def _pages(
     views: list[ReportView], out_dir: Path, site: Path, scale: float, margin: tuple[float, float], jobs: int
 ) -> list[PageInput]:
     """Every report's page input; crops not made before are rendered in ``jobs`` processes when several reports
     need them (a rebuild finds its crops and starts none)."""
-    pages = [_crops_for(view, out_dir, site, scale, margin, render=jobs == 1) for view in views]
+    existing = existing_crops(site / CROPS_DIR)
+    pages = [_crops_for(view, out_dir, site, scale, margin, jobs == 1, existing) for view in views]
     todo = [i for i, page in enumerate(pages) if page.missing]
     if len(todo) < MIN_PARALLEL or jobs == 1:
         for i in todo:
-            pages[i] = _crops_for(views[i], out_dir, site, scale, margin)
+            pages[i] = _crops_for(views[i], out_dir, site, scale, margin, existing=existing)
         return pages
     context = multiprocessing.get_context("spawn")  # pdfium in the parent is not to be forked
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-        render = partial(_crops_for, out_dir=out_dir, site=site, scale=scale, margin=margin)
-        done = pool.map(render, [views[i] for i in todo], chunksize=max(1, len(todo) // (4 * jobs)))
+        render = partial(_render_report, out_dir=out_dir, site=site, scale=scale, margin=margin)
+        made = [{link.href.removeprefix(f"{CROPS_DIR}/") for link in pages[i].crops.values()} for i in todo]
+        done = pool.map(render, [views[i] for i in todo], made, chunksize=max(1, len(todo) // (4 * jobs)))
         for i, page in zip(todo, done, strict=True):
             pages[i] = page
     return pages
