@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench bboxes scan-matrix system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
