@@ -70,4 +70,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) output/*.csv output/*.parquet output/kompass.* output/*.json output/excel-sv output/reports output/.cache
+	rm -rf $(VENV)
+	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
