@@ -67,7 +67,10 @@ def repair_ocr_numbers(report: Report, reread: Reader, catalog: Any | None = Non
     """Repair the OCR'd numbers of every area whose relations fail or whose cells were not read (see the module
     docstring); all cells concerned are re-read in one go. Re-validates the report."""
     failing = _failing_areas(report.checks)
-    slots = {a.area_no: _slots(a) for a in report.areas if _ocr_read(a)}
+    columns = _column_extents(
+        [q.cells for a in report.areas for q in a.questions] + [a.total_cells for a in report.areas]
+    )
+    slots = {a.area_no: _slots(a, columns) for a in report.areas if _ocr_read(a)}
     doubtful = [a for a in report.areas if a.area_no in slots and (a.area_no in failing or _has_gaps(slots[a.area_no]))]
     if not doubtful:
         return
@@ -104,11 +107,10 @@ def _has_gaps(slots: list[_Slot]) -> bool:
     return any(s.first is None for s in slots)
 
 
-def _slots(area: Area) -> list[_Slot]:
+def _slots(area: Area, columns: dict[str, dict[int, tuple[float, float]]]) -> list[_Slot]:
     """The area's OCR'd number cells, and the cells of its columns that were left empty (located from the column's
     other cells on the same page and the row's own cells): a number Tesseract skipped is read there."""
     slots = []
-    columns = _column_extents([q.cells for q in area.questions] + [area.total_cells])
     for q in area.questions:
         for key, cell in _with_gaps(q.cells, columns).items():
             slots.append(_Slot(q, key, cell, f"question {q.question_no} {key}", getattr(q, key)))
@@ -121,28 +123,29 @@ def _slots(area: Area) -> list[_Slot]:
     return slots
 
 
-def _column_extents(rows: list[dict[str, CellBox]]) -> dict[tuple[int, str], tuple[float, float]]:
-    """(page, column) -> the x extent of the column's OCR'd cells on that page."""
-    extents: dict[tuple[int, str], tuple[float, float]] = {}
+def _column_extents(rows: list[dict[str, CellBox]]) -> dict[str, dict[int, tuple[float, float]]]:
+    """column -> page -> the x extent of the column's OCR'd cells on that page (over the whole report)."""
+    extents: dict[str, dict[int, tuple[float, float]]] = {}
     for cells in rows:
         for key, (page, x0, _, x1, _, conf) in cells.items():
             if conf is not None:
-                lo, hi = extents.get((page, key), (x0, x1))
-                extents[(page, key)] = (min(lo, x0), max(hi, x1))
+                lo, hi = extents.setdefault(key, {}).get(page, (x0, x1))
+                extents[key][page] = (min(lo, x0), max(hi, x1))
     return extents
 
 
-def _with_gaps(cells: dict[str, CellBox], columns: dict[tuple[int, str], tuple[float, float]]) -> dict[str, CellBox]:
-    """``cells`` (OCR'd ones only) plus a box for each column of the page the row has no number in."""
+def _with_gaps(cells: dict[str, CellBox], columns: dict[str, dict[int, tuple[float, float]]]) -> dict[str, CellBox]:
+    """``cells`` (OCR'd ones only) plus a box for each column the row has no number in: at the column's place on
+    the row's page, or on the nearest page where the column was read (a table whose whole column was missed)."""
     known = {k: c for k, c in cells.items() if c[5] is not None}
     if not known:
         return known
     page, _, top, _, bottom, _ = next(iter(known.values()))
-    gaps = {
-        key: (page, x0, top, x1, bottom, 0.0)
-        for (p, key), (x0, x1) in columns.items()
-        if p == page and key not in known
-    }
+    gaps = {}
+    for key, pages in columns.items():
+        if key not in known:
+            x0, x1 = pages[min(pages, key=lambda p: abs(p - page))]
+            gaps[key] = (page, x0, top, x1, bottom, 0.0)
     return {**known, **gaps}
 
 
@@ -176,10 +179,15 @@ def _repair_area(report: Report, area: Area, slots: list[_Slot], catalog: Any | 
 
 
 def _combinations(slots: list[_Slot]) -> Iterator[list[tuple[float | None, int]]]:
-    """Combinations of candidates with 0, 1, 2 ... cells changed from the first reading, fewest changes first, as
-    long as a whole level fits in :data:`MAX_COMBINATIONS` (a repair needing more changes is not looked for)."""
-    alternatives = [(n, s.candidates[1:]) for n, s in enumerate(slots) if len(s.candidates) > 1]
-    first = [s.candidates[0] for s in slots]
+    """Combinations of candidates with 0, 1, 2 ... cells changed from a base, fewest changes first, as long as a
+    whole level fits in :data:`MAX_COMBINATIONS` (a repair needing more changes is not looked for). The base is
+    the first reading, except that an empty cell starts from its best-supported re-reading: a table column that
+    was skipped whole is then tried filled in one step, not found only after as many changes as it has rows."""
+    ordered = [
+        sorted(s.candidates, key=lambda c: (c[0] is None, -c[1])) if s.first is None else s.candidates for s in slots
+    ]
+    alternatives = [(n, cands[1:]) for n, cands in enumerate(ordered) if len(cands) > 1]
+    first = [cands[0] for cands in ordered]
     budget = MAX_COMBINATIONS
     for k in range(len(alternatives) + 1):
         levels = list(itertools.combinations(alternatives, k))
