@@ -54,7 +54,7 @@ def test_on_a_terminal_the_lines_appear_above_a_bar_with_an_eta() -> None:
 
     from rich.console import Console
 
-    from kompass_extract.batch.run import Outcome, Progress
+    from kompass_extract.batch.results import Outcome, Progress
     from kompass_extract.cli.progress import run_display
 
     screen = io.StringIO()

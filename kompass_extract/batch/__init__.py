@@ -5,7 +5,8 @@ results by content, ``inputs`` expands folders and globs.
 """
 
 from kompass_extract.batch.ids import assign_report_ids
-from kompass_extract.batch.run import RunSummary, convert
+from kompass_extract.batch.results import RunSummary
+from kompass_extract.batch.run import convert
 from kompass_extract.write.tables import base_report_id
 
 __all__ = ["RunSummary", "assign_report_ids", "base_report_id", "convert"]

@@ -14,23 +14,22 @@ then published together (see :func:`kompass_extract.write.formats.write_outputs`
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kompass_extract.batch.cache import Cache, FileIndex
-from kompass_extract.batch.ids import assign_report_ids
 from kompass_extract.batch.inputs import Discovery, discover
-from kompass_extract.batch.outdir import claim_output, owned_files, record_owned
+from kompass_extract.batch.outdir import claim_output
 from kompass_extract.batch.pool import INTERNAL_ERROR, ExtractFn, Job, run_pool
+from kompass_extract.batch.publish import last_publication, publication_key, publish
+from kompass_extract.batch.results import Outcome, Progress, RunSummary
 from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, Signature, display_path, probe_input
-from kompass_extract.correct import CorrectionRow, apply_corrections, corrections_digest, read_corrections
+from kompass_extract.correct import corrections_digest, read_corrections
 from kompass_extract.errors import (
     ExtractionTimeoutError,
     KompassError,
@@ -38,7 +37,7 @@ from kompass_extract.errors import (
     TooLargeError,
     UnreadableFileError,
 )
-from kompass_extract.match.catalog import Catalog, load_catalog
+from kompass_extract.match.catalog import load_catalog
 from kompass_extract.model import Report
 from kompass_extract.pipeline import extract as library_extract
 from kompass_extract.write.formats import (
@@ -46,91 +45,12 @@ from kompass_extract.write.formats import (
     DEFAULT_FORMATS,
     FORMATS,
     atomic_path,
-    output_files,
     output_plan,
-    staged_paths,
     write_json,
-    write_outputs,
 )
-from kompass_extract.write.schema import TABLES
-from kompass_extract.write.tables import changes_rows, panel_rows, report_rows, slug
 
-PUBLICATION_MARKER = ".cache/last-publication"
-"""Key and files of the last complete publication: what the next run may skip, rewrite or remove."""
 UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.code, TooLargeError.code, INTERNAL_ERROR})
 """Failures that depend on the machine, the limits or the moment rather than the file: tried again next run."""
-
-
-# --- results --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A snapshot for progress displays, sent after every change."""
-
-    total: int
-    done: int
-    failed: int
-    cached: int
-    running: tuple[str, ...]
-    event: str  # "start", "ok", "failed", or "page" (``detail`` says which page of ``path`` is being OCR'd)
-    path: str
-    outcome: Outcome | None = None
-    """With "ok" and "failed": what became of ``path`` (report or failure, seconds, cached), for per-file lines."""
-    detail: str = ""
-
-
-@dataclass
-class Outcome:
-    """What happened to one distinct input."""
-
-    path: str
-    sha256: str | None
-    report: Report | None = None
-    data: dict[str, Any] | None = field(default=None, repr=False)
-    """The report as :meth:`Report.to_dict` gave it (from the worker or the cache), for the report JSON."""
-    error_code: str | None = None
-    message: str | None = None
-    seconds: float | None = None
-    cached: bool = False
-    traceback: str | None = None
-    peak_rss_mb: float | None = None
-    """The worker's peak resident memory while it converted this file."""
-
-
-@dataclass
-class RunSummary:
-    """The run's record: counts, per-file results, duplicates, timing. Not a data table; see ``runs/``."""
-
-    out_dir: str
-    started_at: str
-    extractor_version: str
-    options: dict[str, Any]
-    seconds: float = 0.0
-    inputs: int = 0
-    converted: int = 0
-    failed: int = 0
-    from_cache: int = 0
-    checks: dict[str, int] = field(default_factory=dict)
-    reports: list[dict[str, Any]] = field(default_factory=list)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, str]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    tracebacks: dict[str, str] = field(default_factory=dict, repr=False)
-    """Tracebacks of internal errors by input, for ``--debug``; kept out of :meth:`to_dict`."""
-
-    @property
-    def exit_code(self) -> int:
-        """1 when any input failed, or with ``strict`` when any report has an error-level check; else 0."""
-        strict_error = self.options.get("strict") and self.checks.get("error", 0) > 0
-        return 1 if self.failed or strict_error else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["tracebacks"]
-        data["exit_code"] = self.exit_code
-        return data
 
 
 # --- the batch ------------------------------------------------------------------------------------------------
@@ -240,11 +160,11 @@ def convert(
                                 progress=progress)  # fmt: skip
         ordered = [outcomes[p] for p in sorted(outcomes)]
         key_options = {**result_options, "corrections": corrections_digest(fixes) if fixes else None}
-        previous = _last_publication(out)
+        previous = last_publication(out)
         formats, csv_dialect, notes = output_plan(formats, csv_dialect, previous.get("files", ()))
         summary.warnings += notes
-        publish_key = None if force else _publish_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
-        _publish(out, ordered, summary, catalog, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
+        publish_key = None if force else publication_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
+        publish(out, ordered, summary, catalog, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
                  corrections=fixes, corrections_file=str(corrections), previous=previous)  # fmt: skip
         summary.seconds = round(time.perf_counter() - clock, 3)
         with atomic_path(out / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
@@ -314,165 +234,3 @@ def _convert_all(
     index.save(known)
     _settle_duplicates(outcomes, summary)
     return outcomes
-
-
-def _publish_key(
-    outcomes: list[Outcome], fingerprint: str, options: dict[str, Any], formats: Sequence[str], csv_dialect: str
-) -> str:
-    """What the published outputs are a function of: the inputs' bytes and paths, the extractor and the options.
-
-    Extraction is deterministic, so equal keys mean byte-identical outputs and a rerun need not write them.
-    """
-    basis = [[o.path, o.sha256, o.error_code] for o in outcomes]
-    text = json.dumps([basis, fingerprint, options, list(formats), csv_dialect], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _last_publication(out: Path) -> dict[str, Any]:
-    """The key and the files of the last complete publication in ``out`` ({} when there is none)."""
-    try:
-        previous = json.loads((out / PUBLICATION_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return previous if isinstance(previous, dict) else {}
-
-
-def _publish(
-    out: Path,
-    outcomes: list[Outcome],
-    summary: RunSummary,
-    catalog: Catalog,
-    *,
-    formats: Sequence[str],
-    csv_dialect: str,
-    publish_key: str | None = None,
-    corrections: Sequence[CorrectionRow] = (),
-    corrections_file: str = "",
-    previous: dict[str, Any] | None = None,
-) -> None:
-    """Assign report ids, apply the corrections, fill the summary, and write the report JSONs and every table.
-
-    Corrections name reports by the ids of their extraction, so ids are assigned before them; a correction of a
-    kommunkod or year can move a report's id, so the final ids (and the duplicate flags) are assigned after.
-
-    With a ``publish_key`` equal to that of the last complete publication, whose files all still exist,
-    the outputs are already what this run would write, and are left as they are.
-    """
-    reports = [o.report for o in outcomes if o.report is not None]
-    unmatched = []
-    if corrections:
-        assign_report_ids(reports, flag_duplicates=False)
-        unmatched = apply_corrections(reports, corrections, catalog)
-    assign_report_ids(reports)
-    reports.sort(key=lambda r: r.report_id or "")
-    failures = [o for o in outcomes if o.report is None]
-    failures += [
-        Outcome(
-            f"{corrections_file}:{u.row.fix.line}", u.row.sha256, error_code="correction-unmatched", message=u.reason
-        )
-        for u in unmatched
-    ]
-
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    for report in reports:
-        for name, rows in report_rows(report, catalog).items():
-            tables[name] += rows
-    tables["failures"] = [
-        {"source_file": display_path(o.path), "sha256": o.sha256, "error_code": o.error_code, "message": o.message}
-        for o in failures
-    ]
-    tables["panel"] = panel_rows(tables["reports"], tables["areas"], catalog)
-    tables["changes"] = changes_rows(tables["panel"], catalog)
-    tables["area_crosswalk"] = catalog.crosswalk_rows()
-
-    for o in sorted((o for o in outcomes if o.report is not None), key=lambda o: o.report.report_id or ""):
-        report = o.report
-        summary.reports.append(
-            {
-                "report_id": report.report_id,
-                "source_file": o.path,
-                "sha256": report.sha256,
-                "municipality": report.municipality,
-                "year": report.year,
-                "edition": report.edition,
-                "areas": len(report.areas),
-                "questions": sum(len(a.questions) for a in report.areas),
-                "findings": sum(len(a.findings) for a in report.areas),
-                "sections": sum(len(a.sections) for a in report.areas),
-                "checks": dict(sorted(Counter(c.severity for c in report.checks).items())),
-                "seconds": o.seconds,
-                "peak_rss_mb": o.peak_rss_mb,
-                "cached": o.cached,
-            }
-        )
-    summary.failures = [
-        {
-            "source_file": o.path,
-            "sha256": o.sha256,
-            "error_code": o.error_code,
-            "message": o.message,
-            "seconds": o.seconds,
-            "peak_rss_mb": o.peak_rss_mb,
-            "cached": o.cached,
-        }
-        for o in failures
-    ]
-    summary.tracebacks = {o.path: o.traceback for o in failures if o.traceback}
-    summary.converted, summary.failed = len(reports), len(failures)
-    summary.from_cache = sum(1 for o in outcomes if o.cached)
-    summary.checks = dict(sorted(Counter(c.severity for r in reports for c in r.checks).items()))
-
-    previous = previous or {}
-    if publish_key and previous.get("key") == publish_key and all((out / f).is_file() for f in previous["files"]):
-        summary.files = previous["files"]
-        return
-    _write_publication(out, outcomes, tables, summary, formats=formats, csv_dialect=csv_dialect)
-    if publish_key:  # written last: a run killed before this point is published again by the next one
-        with atomic_path(out / PUBLICATION_MARKER) as tmp:
-            write_json(tmp, {"key": publish_key, "files": summary.files})
-
-
-def _write_publication(
-    out: Path,
-    outcomes: list[Outcome],
-    tables: dict[str, list[dict[str, Any]]],
-    summary: RunSummary,
-    *,
-    formats: Sequence[str],
-    csv_dialect: str,
-) -> None:
-    """Write the report JSONs and the tables, then delete the tool's own files that this run no longer writes.
-
-    Only files in the manifest of files the tool wrote are ever deleted: a ``reports/my-analysis.json`` or a
-    ``kompass.xlsx`` of the user's own stays. The manifest is written before (every file about to be written)
-    and after (the files kept), so a run killed half-way still knows every file it may have written.
-    """
-    documents = {}
-    for o in outcomes:
-        if o.report is not None and o.data is not None:
-            name = f"reports/{slug(o.report.report_id or '') or 'unknown'}.json"
-            extracted = o.report.to_dict() if o.report.corrections else o.data
-            documents[name] = {**extracted, "report_id": o.report.report_id, "source_file": o.path,
-                               "sha256": o.sha256, "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip
-    owned = owned_files(out)
-    planned = set(documents) | set(output_files(formats, csv_dialect))
-    record_owned(out, owned | planned)
-    with staged_paths() as stage:
-        for name, data in documents.items():
-            write_json(stage(out / name), data, indent=None)
-    written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect, created=summary.started_at)
-    summary.warnings += warnings
-    stale = [f for f in sorted(owned - planned - set(written)) if (out / f).is_file()]
-    for name in stale:  # only files the tool wrote here, and only those it no longer writes
-        (out / name).unlink(missing_ok=True)
-    dropped = [f for f in stale if f.startswith("reports/")]
-    if dropped:
-        summary.warnings.append(
-            f"{len(dropped)} report(s) in {out} from earlier runs are not among this run's inputs and were dropped from "
-            "its tables (the outputs always describe exactly the inputs of the run; convert the whole archive to keep them)"
-        )
-    if len(dropped) < len(stale):
-        gone = ", ".join(f for f in stale if f not in dropped)
-        summary.warnings.append(f"removed {gone}: written here by an earlier run, no longer produced")
-    record_owned(out, {f for f in owned | planned | set(written) if (out / f).is_file()})
-    summary.files = written + sorted(documents)

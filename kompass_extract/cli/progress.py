@@ -8,7 +8,7 @@ seconds, done/total and an ETA — written at once:
 - stderr a terminal: the same lines appear above a bar that shows the ETA and, for a scan, the page being OCR'd;
 - ``--log-json FILE``: the same records as JSON lines (whatever stderr is, and also with ``--quiet``).
 
-The records are built from the batch's :class:`~kompass_extract.batch.run.Progress` snapshots, so the library
+The records are built from the batch's :class:`~kompass_extract.batch.results.Progress` snapshots, so the library
 stays silent and the CLI decides what to show.
 """
 
@@ -26,7 +26,7 @@ import click
 from kompass_extract.common.files import json_text
 
 if TYPE_CHECKING:  # the batch (pdfium, pandas) is imported only when a run starts
-    from kompass_extract.batch.run import Outcome, Progress
+    from kompass_extract.batch.results import Outcome, Progress
 
 FINISHED = ("ok", "failed")
 

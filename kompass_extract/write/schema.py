@@ -6,8 +6,10 @@ all generated from :data:`TABLES`, so a column cannot exist in one place and not
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from kompass_extract.common.data import data_text
 from kompass_extract.errors import FAILURE_CODES
 from kompass_extract.match.catalog import COMPARABILITY, load_catalog
 from kompass_extract.validate import RULES, SEVERITIES
@@ -42,34 +44,7 @@ class Table:
         return next(f for f in self.fields if f.name == name)
 
 
-PACKAGE = {
-    "name": "kommunkompassen",
-    "title": "Kommunkompassen evaluation reports",
-    "description": (
-        "Scores, questions, strengths and improvement items, and narrative of Kommunkompassen evaluations of "
-        "Swedish municipalities, extracted from the PDF reports by kompass-extract. Every number keeps the page "
-        "it was printed on; doubtful values are flagged in `checks`."
-    ),
-    "keywords": ["Kommunkompassen", "SKR", "SKL", "kommun", "municipality", "evaluation", "Sweden"],
-    "licenses": [
-        {
-            "name": "other-at",
-            "title": (
-                "Scores and structure are facts taken from the reports; the texts (findings, sections, question "
-                "wording) remain their authors' (the SKR/SKL evaluators and the municipality). Credit the source "
-                "report and check its terms before republishing the texts."
-            ),
-        }
-    ],
-    "sources": [
-        {
-            "title": (
-                "Kommunkompassen evaluation reports (PDF) by SKR (Sveriges Kommuner och Regioner, formerly SKL) and "
-                "the evaluated municipalities; each report's file name and sha256 are in the `reports` table."
-            )
-        }
-    ],
-}
+PACKAGE = {k: v for k, v in json.loads(data_text("package.json")).items() if not k.startswith("_")}
 """Package-level metadata of ``datapackage.json`` and of the Datasette metadata: title, licences, sources."""
 
 
