@@ -130,3 +130,34 @@ def test_the_same_report_saved_twice_is_flagged(tmp_path: Path) -> None:
     assert sorted(flagged) == ["2580-2018", "2580-2018-2"]
     saved = json.loads((out / "reports" / "2580-2018-2.json").read_text(encoding="utf-8"))
     assert "possible-duplicate-report" in {c["code"] for c in saved["checks"]}
+
+
+def test_file_names_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
+    """A name like "Rapport [slutlig].pdf" is data, not console markup: the closing summary printed it as
+    "Rapport .pdf" (and a closing tag such as "[/b]" raised a MarkupError after the run had published)."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    names = ("Rapport [slutlig].pdf", "x [red]y.pdf")
+    for n, name in enumerate(names):
+        (archive / name).write_bytes(b"not a pdf %d" % n)
+    result = run(str(archive), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    for name in names:
+        assert f"failed not-pdf: {archive / name}: " in result.stderr, result.stderr
+
+
+def test_a_forced_run_leaves_no_marker_that_lets_a_later_run_skip_writing(tmp_path: Path) -> None:
+    """--force rewrote the folder but left the last publication's marker: a later run with the first run's
+    inputs then skipped its writing (its files all existed) and left the forced run's tables in place."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copyfile(LULEA_PDF, first / "lulea.pdf")
+    copy_with_extra_byte(LULEA_PDF, second / "lulea.pdf", b"%x")  # the same report id and files, other bytes
+    out = tmp_path / "out"
+    assert run(str(first), "--out", str(out)).exit_code == 0
+    (sha_first,) = [r["sha256"] for r in read_csv(out / "reports.csv")]
+    assert run(str(second), "--out", str(out), "--force").exit_code == 0
+    assert [r["sha256"] for r in read_csv(out / "reports.csv")] != [sha_first]
+    assert run(str(first), "--out", str(out)).exit_code == 0
+    assert [r["sha256"] for r in read_csv(out / "reports.csv")] == [sha_first]

@@ -9,9 +9,11 @@ in well under a second.
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 import re
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -84,9 +86,20 @@ def test_trailing_numbers_regex_is_linear_and_keeps_its_meaning() -> None:
 def test_every_pattern_on_pdf_text_is_linear(name: str) -> None:
     pattern = package_patterns()[name]
     for kind, text in adversarial_texts().items():
+        assert _best_of_3(lambda text=text: pattern.search(text)) < 2 * BUDGET, (
+            f"{name} on {kind}: {pattern.pattern[:200]!r}"
+        )
+
+
+def _best_of_3(call: Callable[[], object]) -> float:
+    """Seconds of the fastest of three calls: a pause of a loaded machine is not the pattern's doing, while a
+    super-linear pattern is slow every time."""
+    best = math.inf
+    for _ in range(3):
         start = time.perf_counter()
-        pattern.search(text)
-        assert time.perf_counter() - start < 2 * BUDGET, f"{name} on {kind}: {pattern.pattern[:200]!r}"
+        call()
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def test_text_helpers_are_linear_on_hostile_lines() -> None:

@@ -142,6 +142,9 @@ def publish(
     if publish_key and previous.get("key") == publish_key and all((out / f).is_file() for f in previous["files"]):
         summary.files = previous["files"]
         return
+    # the marker of the last publication no longer describes the folder once writing starts (also for --force,
+    # which writes no new one): a later run must not skip its writing on the strength of it
+    (out / PUBLICATION_MARKER).unlink(missing_ok=True)
     _write_publication(out, outcomes, tables, summary, formats=formats, csv_dialect=csv_dialect)
     if publish_key:  # written last: a run killed before this point is published again by the next one
         with atomic_path(out / PUBLICATION_MARKER) as tmp:

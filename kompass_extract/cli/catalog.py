@@ -98,7 +98,7 @@ def _append_criteria(path: Path, rows: list[dict]) -> list[dict]:
     """Append ``rows`` to a criteria.csv (its header first when new), skipping ids it has; the rows written."""
     have: set[tuple[str, str]] = set()
     if path.exists() and path.stat().st_size:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding="utf-8-sig") as f:  # a criteria.csv saved by Excel starts with a BOM
             reader = csv.DictReader(f)
             if tuple(reader.fieldnames or ()) != CRITERIA_FIELDS:
                 raise click.UsageError(f"{path} is not a criteria.csv (its header is not {','.join(CRITERIA_FIELDS)})")

@@ -97,7 +97,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
             loud.print(f"failed {f['error_code']}: {f['source_file']}: {f['message']}", markup=False, highlight=False)
     if debugging(ctx):
         for path, trace in summary.tracebacks.items():
-            Console(stderr=True).print(f"[red]{path}[/]\n{trace}", markup=False, highlight=False)
+            Console(stderr=True).print(f"{path}\n{trace}", style="red", markup=False, highlight=False)
     if as_json:
         click.echo(json_text(data))  # a file name that is not UTF-8 stays exact (as a \udcXX escape)
     ctx.exit(summary.exit_code)
@@ -115,10 +115,14 @@ def _json_log(path: str | None) -> Iterator[TextIO | None]:
 
 def _print_summary(console: Any, data: dict[str, Any]) -> None:
     """The failures, warnings and a closing line (each file had its line when it finished)."""
+    from rich.markup import escape
+
     for f in data["failures"]:
-        console.print(f"[red]failed[/] {f['error_code']}: {f['source_file']}: {f['message']}", highlight=False)
+        # names and messages are data: a file called "Rapport [slutlig].pdf" is not console markup
+        text = escape(f"{f['error_code']}: {f['source_file']}: {f['message']}")
+        console.print(f"[red]failed[/] {text}", highlight=False)
     for warning in data["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print(
         f"{data['converted']} converted, {data['failed']} failed, {data['from_cache']} from cache, "
         f"{len(data['duplicates'])} duplicate(s) skipped; checks {_checks(data['checks'])}; "

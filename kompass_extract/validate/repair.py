@@ -29,7 +29,7 @@ from kompass_extract.locate.labels import parse_number
 from kompass_extract.model import Area, BBox, CellBox, Check, Report
 from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD, normalise_ocr_number
 from kompass_extract.validate.ocr_rules import OCR_REPAIRS
-from kompass_extract.validate.run import validate_report
+from kompass_extract.validate.run import area_checks, validate_report
 
 Reader = Callable[[Sequence[tuple[int, BBox]]], list[list[tuple[str, float]]]]
 """Re-reads cells ``(page, box)`` and returns every reading (text, confidence) of each."""
@@ -210,10 +210,9 @@ def _assign(slots: list[_Slot], values: tuple[float | None, ...]) -> None:
 
 def _relations_fail(report: Report, area: Area, catalog: Any | None) -> bool:
     """True when the area, with the values now assigned, raises a relational warning or error."""
-    alone = Report(report.source_file, report.sha256, report.pages, edition=report.edition, areas=[area])
     return any(
         c.code in RELATIONS and c.severity != "info" and c.area_no == area.area_no
-        for c in validate_report(alone, catalog)
+        for c in area_checks(report, area, catalog)
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kompass_extract.match.catalog import load_catalog
-from kompass_extract.model import Check, Report
+from kompass_extract.model import Area, Check, Report
 from kompass_extract.validate.enrich import AreaFacts, Context, ReportFacts, set_authoritative
 from kompass_extract.validate.registry import SEVERITIES, run_rules
 
@@ -33,6 +33,15 @@ def validate_report(report: Report, catalog: Any | None = None) -> list[Check]:
     for area in sorted(report.areas, key=lambda a: a.area_no):
         checks += _area_checks(AreaFacts.of(area, facts.ctx))
     return checks + run_rules("report-end", facts)
+
+
+def area_checks(report: Report, area: Area, catalog: Any | None = None) -> list[Check]:
+    """The checks of one area of ``report``, judged in the whole report's context (printing precision of all its
+    rows, its edition's facts): what the OCR repair weighs each candidate reading against, without running the
+    rules of the other areas and of the report each time."""
+    if catalog is None:
+        catalog = load_catalog()
+    return _area_checks(AreaFacts.of(area, Context.of(report, catalog)))
 
 
 def _area_checks(facts: AreaFacts) -> list[Check]:

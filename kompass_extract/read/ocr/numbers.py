@@ -180,18 +180,25 @@ MAX_STRIP = 30_000
 """Tallest strip image (pixels) sent to Tesseract in one run; its own limit is 32,767."""
 
 
+def strip_runs(heights: list[float], limit: float = MAX_STRIP) -> list[range]:
+    """Consecutive runs of items whose stacked heights stay within ``limit`` (a run holds at least one item):
+    how many crops go into one Tesseract call, for the digits pass and for the cell re-read alike."""
+    runs: list[range] = []
+    start, height = 0, 0.0
+    for i, h in enumerate(heights):
+        if i > start and height + h > limit:
+            runs.append(range(start, i))
+            start, height = i, 0.0
+        height += h
+    if heights:
+        runs.append(range(start, len(heights)))
+    return runs
+
+
 def _chunks(boxes: list[OcrWord]) -> list[list[OcrWord]]:
     """``boxes`` in runs whose stacked strip stays under :data:`MAX_STRIP` (a noisy page has thousands)."""
-    chunks: list[list[OcrWord]] = [[]]
-    height = 0.0
-    for box in boxes:
-        row = 3 * (box.bottom - box.top) + 16  # crop with its padding, plus the gap below it
-        if chunks[-1] and height + row > MAX_STRIP / 2:
-            chunks.append([])
-            height = 0.0
-        chunks[-1].append(box)
-        height += row
-    return chunks
+    rows = [3 * (box.bottom - box.top) + 16 for box in boxes]  # crop with its padding, plus the gap below it
+    return [boxes[run.start : run.stop] for run in strip_runs(rows, MAX_STRIP / 2)] or [[]]
 
 
 def _read_strip(boxes: list[OcrWord], image: Image.Image, *, dpi: int, lang: str) -> list[list[tuple[str, float]]]:

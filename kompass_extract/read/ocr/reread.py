@@ -21,15 +21,13 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from kompass_extract.model import BBox
-from kompass_extract.read.ocr.image import deskew, whiten_paper
-from kompass_extract.read.ocr.numbers import read_strip, stack
+from kompass_extract.read.ocr.image import DARK, deskew, whiten_paper
+from kompass_extract.read.ocr.numbers import read_strip, stack, strip_runs
 from kompass_extract.read.ocr.pages import render_dpi
 
 REREAD_DPI = 300
 """Resolution the page is rendered at again (that of the main pass); crops are also read enlarged twice."""
 ENLARGE = 2
-MAX_STRIP = 30_000
-"""Tallest strip image (pixels) sent to Tesseract in one run; its own limit is 32,767."""
 PAD_X = 1.5
 """Horizontal padding of a crop in line heights: a digit the first reading dropped lies beside its word box."""
 PAD_Y = 0.25
@@ -86,7 +84,7 @@ def _crops(
 def _without_rules(crop: Image.Image) -> Image.Image:
     """The crop with table rules (rows or columns almost all ink) painted white."""
     pixels = np.asarray(crop.convert("L")).copy()
-    ink = pixels < 160
+    ink = pixels < DARK
     pixels[ink.mean(axis=1) > RULE_SHARE, :] = 255
     pixels[:, ink.mean(axis=0) > RULE_SHARE] = 255
     return Image.fromarray(pixels)
@@ -105,16 +103,10 @@ def _binarised(crop: Image.Image) -> Image.Image:
 
 
 def _read_strips(crops: list[Image.Image], lang: str, dpi: int) -> list[list[Reading]]:
-    """The readings of each crop, read in strips no taller than :data:`MAX_STRIP`."""
+    """The readings of each crop, read in strips no taller than :data:`~kompass_extract.read.ocr.numbers.MAX_STRIP`."""
     found: list[list[Reading]] = []
-    start = 0
-    while start < len(crops):
-        end, height = start, 0
-        while end < len(crops) and (end == start or height + 2 * crops[end].height < MAX_STRIP):
-            height += 2 * crops[end].height
-            end += 1
-        found += _read_strip(crops[start:end], lang, dpi)
-        start = end
+    for run in strip_runs([2 * crop.height for crop in crops]):
+        found += _read_strip(crops[run.start : run.stop], lang, dpi)
     return found
 
 
