@@ -169,6 +169,16 @@ def test_details_carry_the_numbers_of_the_message() -> None:
     assert all(json.loads(json.dumps(c.details)) == c.details for c in checks.values())
 
 
+def test_interval_in_a_check_message_is_printed_closed() -> None:
+    """Regression: messages printed "[13.5, 14.5)" although the checks treat both ends as reachable (a score of
+    exactly 14.5 prints as 14 when the report rounds half to even), so the message contradicted the check."""
+    report = truth_report()
+    question(report, "2.2").percent = 75  # 14 of 25 cannot be 75 %
+    (empty,) = [c for c in validate_report(report) if c.code == "question-interval-empty"]
+    assert "[13.5, 14.5]" in empty.message and "[18.625, 18.875]" in empty.message
+    assert ")" not in empty.message.replace("(", "")
+
+
 def test_a_new_rule_is_one_registered_function(monkeypatch: pytest.MonkeyPatch) -> None:
     """The documented way to add a rule: a function registered with code, severity, description and template."""
     from kompass_extract.validate import hit, registry, rule

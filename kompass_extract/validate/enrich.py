@@ -4,8 +4,8 @@ Kommunkompassen reports print rounded numbers computed from unrounded ones: "Upp
 of a sub-question, "Procent" is computed from the unrounded score, the overview total row is the rounded sum
 of the unrounded scores and the "Poäng" box is the sum of the rounded scores. So box and overview may
 legitimately differ by a few points. Here every printed number becomes the interval of unrounded values it
-can stand for (``score_low``/``score_high`` of each question: the half-open intervals of round-half-up,
-collapsed to one point when only a boundary value is feasible), the area sums are bounded, and each area
+can stand for (``score_low``/``score_high`` of each question: closed intervals, both boundaries reachable
+whichever way the report rounded half points, collapsed to one point when only a boundary is feasible), the area sums are bounded, and each area
 gets ``authoritative``: which printed number is its score and why. The rules (the other modules of this
 package) only read these facts and say what is doubtful.
 """

@@ -24,7 +24,8 @@ def fmt(x: float) -> str:
 
 
 def fmt_interval(iv: Interval) -> str:
-    return f"[{fmt(iv[0])}, {fmt(iv[1])})"
+    """An interval for messages, closed at both ends as the checks treat it (see the module's convention)."""
+    return f"[{fmt(iv[0])}, {fmt(iv[1])}]"
 
 
 def intersect(*ivs: Interval) -> Interval | None:

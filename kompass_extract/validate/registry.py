@@ -157,7 +157,7 @@ def make_check(code: str, found: Hit, message: str) -> Check:
 
 
 def _render(value: Any) -> str:
-    """A detail as the message prints it: numbers without trailing zeros, intervals half-open, None as '?'."""
+    """A detail as the message prints it: numbers without trailing zeros, intervals closed, None as '?'."""
     if value is None:
         return "?"
     if isinstance(value, bool | str):
