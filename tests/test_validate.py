@@ -272,6 +272,27 @@ def test_missing_last_row_is_found_through_the_catalog() -> None:
     assert next(c for c in checks if c.code == "question-missing").question_no == "8.7"
 
 
+class ColonCatalog(FakeCatalog):
+    """A user's edition printing its question numbers '8:7', its criteria numbered as printed."""
+
+    def edition_facts(self, edition: str | None) -> EditionFacts:
+        return EditionFacts(question_no_patterns=(r"^(\d{1,2}):(\d{1,2})$",))
+
+
+def test_a_criterion_numbered_as_its_edition_prints_it_is_checked() -> None:
+    """Regression: validation parsed question numbers with a hard-coded '<area>.<k>' pattern, so the criteria of an
+    edition printing '8:7' belonged to no area and a row missing from the end of an area passed without a word."""
+    report = truth_report(catalogued=True)
+    for q in (q for a in report.areas for q in a.questions):
+        q.catalog_id = f"2016:{q.question_no.replace('.', ':')}"
+    catalog = ColonCatalog(report.edition, [FakeCriterion(q.catalog_id, q.max) for q in report.area(8).questions])
+    report.area(8).questions.pop()  # 8.7: no gap in the numbering, only the catalog knows
+    checks = validate_report(report, catalog)
+    assert only_error(checks) == "question-missing"
+    assert next(c for c in checks if c.code == "question-missing").question_no == "8:7"
+    assert not [c for c in checks if c.code == "question-number-invalid"]  # the rows carry '8.1' as ever
+
+
 def test_duplicated_row() -> None:
     report = truth_report()
     area = report.area(5)

@@ -15,6 +15,12 @@ from functools import cached_property
 
 COLUMN_NAMES = ("achieved", "max", "percent")
 """The numeric columns an overview table can have (Uppnått, Max, Procent)."""
+_CANONICAL_QUESTION_NO = re.compile(r"^(\d+)\.(\d+)$")
+
+
+def question_no(area_no: int, k: int) -> str:
+    """The question number a report carries, whatever its edition prints: '<area>.<k>' ("1.10", "8.3")."""
+    return f"{area_no}.{k}"
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,13 @@ class EditionFacts:
     def match_question_no(self, text: str) -> re.Match[str] | None:
         """The printed question number ``text`` as (area, k) groups, None when it is not one."""
         return next((m for r in self.question_no_res if (m := r.match(text))), None)
+
+    def parse_question_no(self, text: str) -> tuple[int, int] | None:
+        """(area, k) of a question number as a report carries it (:func:`question_no`) or as the edition prints
+        it (a catalog criterion copied from a report: "1:2" of an edition printing "1:2"); None for neither."""
+        text = (text or "").strip()
+        m = _CANONICAL_QUESTION_NO.match(text) or self.match_question_no(text)
+        return (int(m.group(1)), int(m.group(2))) if m else None
 
     @classmethod
     def covering(cls, facts: Iterable[EditionFacts]) -> EditionFacts:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from statistics import median
 
-from kompass_extract.common.editions import COLUMN_NAMES, DEFAULT_FACTS, EditionFacts
+from kompass_extract.common.editions import COLUMN_NAMES, DEFAULT_FACTS, EditionFacts, question_no
 from kompass_extract.locate.areas import is_toc_entry
 from kompass_extract.locate.labels import (
     clean_heading,
@@ -256,7 +256,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             if current is None or current.area_no != area_no:
                 current = areas.setdefault(area_no, Area(area_no))
             title_open = False
-            qno = f"{int(qmatch.group(1))}.{int(qmatch.group(2))}"
+            qno = question_no(area_no, int(qmatch.group(2)))
             row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [])
             row.add_box(text_words, line.page)
             _take_numbers(row, nums, line.page)

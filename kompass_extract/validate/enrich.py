@@ -13,7 +13,6 @@ package) only read these facts and say what is doubtful.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,8 +30,6 @@ from kompass_extract.validate.numbers import (
     printing_step,
     rounded,
 )
-
-_QUESTION_NO = re.compile(r"^\s*(\d+)\s*[.,]\s*(\d+)\s*$")
 
 ROW_ERROR_CODES = frozenset({"question-above-max", "question-interval-empty", "question-missing", "question-duplicate"})
 """Row checks after which an area's sums only warn: each injected inconsistency yields exactly one error."""
@@ -103,9 +100,8 @@ class Context:
         return found
 
     def parse_question_no(self, question_no: str) -> tuple[int, int] | None:
-        """(area, k) of a question number '<area>.<k>', None when it is not of that form."""
-        m = _QUESTION_NO.match(question_no or "")
-        return (int(m.group(1)), int(m.group(2))) if m else None
+        """(area, k) of a question number, as the report carries it or the report's edition prints it."""
+        return self.facts.parse_question_no(question_no)
 
 
 @dataclass

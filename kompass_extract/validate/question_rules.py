@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from kompass_extract.common.editions import question_no
 from kompass_extract.validate.enrich import AreaFacts, QuestionFacts, ReportFacts
 from kompass_extract.validate.numbers import EPS, percent_interval, rounded
 from kompass_extract.validate.registry import Hit, hit, rule
@@ -169,8 +170,8 @@ def question_number_gap(facts: AreaFacts) -> Iterator[Hit]:
         if k not in ks:
             yield hit(
                 area=a,
-                question=f"{a}.{k}",
-                question_no=f"{a}.{k}",
+                question=question_no(a, k),
+                question_no=question_no(a, k),
                 area_no=a,
                 printed=printed,
                 text={"listing": listing},
