@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
+from kompass_extract.common.editions import EditionFacts
 from kompass_extract.locate.areas import AreaHeading, find_area_headings, is_toc_entry
 from kompass_extract.locate.furniture import body_lines
 from kompass_extract.locate.labels import join_lines, parse_number, parse_score
@@ -363,6 +364,29 @@ def test_headerless_table_whose_first_question_ends_in_a_year() -> None:
         ("1.2", "Hur informeras invånarna?", 12.0, 20.0),
         ("1.3", "Hur informeras invånarna?", 16.0, 25.0),
     ]
+
+
+def test_headerless_table_of_an_edition_whose_areas_have_another_maximum() -> None:
+    """Regression: a cell above 100 was taken for a year in the question text whatever the edition's area
+    maximum, so the rows of an edition with areas of 200 points were not read at all."""
+    rows = [
+        Line(words(f"3.{k} Styrs kommunen av mål?", 70, 100 + 14 * k) + words(a, 420, 100 + 14 * k)
+             + words(m, 460, 100 + 14 * k) + words(p, 500, 100 + 14 * k), 1)
+        for k, (a, m, p) in enumerate([("130", "150", "87%"), ("40", "50", "80%")], 1)
+    ]  # fmt: skip
+    rows.append(Line(words("170", 420, 142) + words("200", 460, 142) + words("85%", 500, 142), 1))
+    title = line("3. Politisk styrning och kontroll", 70, 86, bold=True)
+    areas: dict[int, Area] = {}
+    parse_overview([title, *rows], areas, EditionFacts(area_max=200.0, report_max=1600.0))
+    assert [(q.question_no, q.achieved, q.max, q.percent) for q in areas[3].questions] == [
+        ("3.1", 130.0, 150.0, 87.0),
+        ("3.2", 40.0, 50.0, 80.0),
+    ]
+    assert (areas[3].score, areas[3].max, areas[3].percent) == (170.0, 200.0, 85.0)
+    year = [Line(words("3.1 Finns en plan för 2016", 70, 100) + words("9", 425, 100) + words("15", 460, 100), 1)]
+    areas = {}
+    parse_overview([title, *year], areas, EditionFacts(area_max=200.0))
+    assert [(q.text, q.achieved, q.max) for q in areas[3].questions] == [("Finns en plan för 2016", 9.0, 15.0)]
 
 
 def test_box_score_is_never_read_from_below_the_box() -> None:

@@ -15,6 +15,7 @@ from functools import cached_property
 
 COLUMN_NAMES = ("achieved", "max", "percent")
 """The numeric columns an overview table can have (Uppnått, Max, Procent)."""
+PERCENT_MAX = 100.0
 _CANONICAL_QUESTION_NO = re.compile(r"^(\d+)\.(\d+)$")
 
 
@@ -41,6 +42,11 @@ class EditionFacts:
     @property
     def area_nos(self) -> range:
         return range(1, self.area_count + 1)
+
+    @property
+    def cell_max(self) -> float:
+        """The largest number an overview cell can hold: a score (at most the area maximum) or a percent."""
+        return max(self.area_max, PERCENT_MAX)
 
     @cached_property
     def question_no_res(self) -> tuple[re.Pattern[str], ...]:

@@ -130,7 +130,8 @@ def _header_columns(line: Line) -> Columns | None:
 def _trailing_numbers(line: Line, facts: EditionFacts) -> list[Word] | None:
     """The 2-3 score cells that end a question row ("1.1 Finns ... 11 15 75%"), or None.
 
-    Cells hold scores and percents, so a number above 100 (a year in the question text) is not one.
+    Cells hold scores and percents, so a number above the edition's :attr:`~EditionFacts.cell_max` (a year in the
+    question text) is not one.
     """
     words = _split_glued_number(line.words)
     if not words or not facts.match_question_no(words[0].text):
@@ -138,7 +139,7 @@ def _trailing_numbers(line: Line, facts: EditionFacts) -> list[Word] | None:
     tail: list[Word] = []
     for w in reversed(words[1:]):
         parsed = parse_number(w.text)
-        if w.text != "%" and (parsed is None or parsed[0] > 100):
+        if w.text != "%" and (parsed is None or parsed[0] > facts.cell_max):
             break
         tail.insert(0, w)
     numbers = [w for w in tail if w.text != "%"]
