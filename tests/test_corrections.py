@@ -195,3 +195,31 @@ def test_a_corrected_question_text_is_matched_with_the_catalog_again(lulea: Path
     assert ("uncatalogued-question", "1.2") in {(c["code"], c["question_no"]) for c in read_csv(out / "checks.csv")}
     assert extract(str(lulea), "--out", str(out)).exit_code == 0  # without the file: matched as extracted
     assert next(q for q in read_csv(out / "questions.csv") if q["question_no"] == "1.2")["catalog_id"] == "2016:1.2"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("2580-2018,,questions,,1.1,,achieved,3,Anna,", ",{sha},questions,,1.1,,achieved,4,Bo,"),  # report_id, sha256
+        ("2580-2018,,questions,1,1.1,,achieved,3,Anna,", "2580-2018,,questions,,1.1,,achieved,4,Bo,"),  # area_no
+    ],
+)
+def test_two_corrections_of_one_value_conflict_instead_of_the_later_winning(tmp_path: Path, first: str, second: str):
+    """Regression: rows naming one report differently (report_id / sha256, or with / without area_no) passed the
+    file's duplicate check, and both were applied: the later one won without a word."""
+    from kompass_extract import extract
+    from kompass_extract.correct import apply_corrections
+
+    report = extract(LULEA_PDF)
+    report.report_id = "2580-2018"
+    extracted = report.areas[0].questions[0].achieved
+    fixes = write(tmp_path / "c.csv", first, second.format(sha=report.sha256), "2580-2018,,areas,2,,,score,50,Cy,")
+    assert apply_corrections([report], read_corrections(fixes)) == []
+    (conflict,) = [c for c in report.checks if c.code == "correction-conflict"]
+    assert conflict.severity == "error" and conflict.question_no == "1.1" and conflict.details["lines"] == [2, 3]
+    assert (
+        "lines 2 (by report_id: 3) and 3 (by " in conflict.message
+        and ": 4) all set questions area 1" in conflict.message
+    )
+    assert report.areas[0].questions[0].achieved == extracted  # neither row applied ...
+    assert [(c.table, c.field, c.value) for c in report.corrections] == [("areas", "score", 50)]  # ... the others are

@@ -34,13 +34,15 @@ def _result(path: Path, report: Report | str, catalog: Catalog | None) -> dict[s
     With a user's catalog the questions are matched with it first (in memory), so the checks say what the
     grown catalog makes of the report.
     """
+    from kompass_extract.correct import CORRECTION_CODES
+
     if isinstance(report, str):
         return {"file": str(path), "report_id": None, "read_error": report, "checks": []}
     if catalog is not None:
         from kompass_extract.match.catalog import match_catalog
 
         match_catalog(report, catalog)
-    unmatched = [c for c in report.checks if c.code == "correction-unmatched"]
+    unmatched = [c for c in report.checks if c.code in CORRECTION_CODES]
     checks = validate_report(report, catalog) + unmatched
     return {
         "file": str(path),

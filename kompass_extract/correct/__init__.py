@@ -5,7 +5,7 @@ and ``validate`` apply it to the extracted report and check the corrected report
 (:mod:`kompass_extract.correct.apply`). The cache keeps the extraction, so a rerun applies the file again.
 """
 
-from kompass_extract.correct.apply import UnmatchedCorrection, apply_corrections, correct_report
+from kompass_extract.correct.apply import CORRECTION_CODES, UnmatchedCorrection, apply_corrections, correct_report
 from kompass_extract.correct.file import (
     HEADER,
     CorrectionRow,
@@ -16,6 +16,7 @@ from kompass_extract.correct.file import (
 )
 
 __all__ = [
+    "CORRECTION_CODES",
     "HEADER",
     "CorrectionRow",
     "CorrectionsFileError",

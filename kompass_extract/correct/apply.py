@@ -5,6 +5,8 @@ that already carries corrections (a report JSON of an earlier run) has them undo
 applied to the extraction itself. The rules then run on the corrected report, so its checks describe what is
 published. A correction whose key the report does not have becomes a ``correction-unmatched`` check on that
 report, and one that names no report is returned to the caller to publish as a failure: never dropped silently.
+Two rows that set one value of one report (one naming it by report_id, the other by sha256, or a question with
+and without its area_no) are a ``correction-conflict``: neither is applied, for the later would win unseen.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ ATTRIBUTES = {"area_name": "name", "question_text": "text"}
 REMATCH = {("questions", "question_text"), ("areas", "area_name"), ("reports", "edition")}
 """Corrections that change what the catalog matches (criteria, canonical area names)."""
 _UNMATCHED = "corrections line {line} ({field} = {shown}) was not applied: {reason}"
+_CONFLICT = "corrections lines {rows} all set {what}; none was applied: keep one row per value"
+CORRECTION_CODES = frozenset({"correction-unmatched", "correction-conflict"})
+"""Checks raised when the corrections are applied (not by the rules): a re-validation keeps them."""
 VERIFIES = {
     ("questions", "achieved"): "confidence",
     ("questions", "max"): "confidence",
@@ -90,21 +95,29 @@ def correct_report(report: Report, rows: Sequence[CorrectionRow], catalog: Catal
     A corrected (or uncorrected) question text, area name or edition matches the report with ``catalog`` (the
     packaged one when None) again, so catalog ids and the rules that use them follow the corrected text.
     """
-    if not rows and not report.corrections and not any(c.code == "correction-unmatched" for c in report.checks):
+    if not rows and not report.corrections and not any(c.code in CORRECTION_CODES for c in report.checks):
         return  # nothing to apply, nothing to take back: the report's checks stand
     catalog = catalog or load_catalog()
     rematch = {(c.table, c.field) for c in report.corrections} | {(r.fix.table, r.fix.field) for r in rows}
     undo_corrections(report)
-    unmatched: list[Check] = []
-    for fix in (row.fix for row in rows):
+    not_applied: list[Check] = []
+    by_value: dict[tuple[int, str], list[tuple[CorrectionRow, Any, int | None]]] = {}
+    for row in rows:
+        fix = row.fix
         found = _locate(report, fix.table, fix.area_no, fix.question_no, fix.position)
         if isinstance(found, str):
             shown = "empty" if fix.value is None else value_text(fix.value)
             details = {"line": fix.line, "field": fix.field, "value": fix.value, "reason": found}
             missed = hit(area=fix.area_no, question=fix.question_no, **details, text={"shown": shown})
-            unmatched.append(make_check("correction-unmatched", missed, _UNMATCHED))
+            not_applied.append(make_check("correction-unmatched", missed, _UNMATCHED))
             continue
-        target, area_no = found
+        by_value.setdefault((id(found[0]), fix.field), []).append((row, *found))
+    for same in by_value.values():
+        if len(same) > 1:
+            not_applied.append(_conflict([row for row, _, _ in same], same[0][2]))
+            continue
+        ((row, target, area_no),) = same
+        fix = row.fix
         attribute = ATTRIBUTES.get(fix.field, fix.field)
         report.corrections.append(replace(fix, original=getattr(target, attribute), area_no=area_no))
         setattr(target, attribute, fix.value)
@@ -116,7 +129,21 @@ def correct_report(report: Report, rows: Sequence[CorrectionRow], catalog: Catal
             setattr(target, confidence, None)
     if rematch & REMATCH:
         match_catalog(report, catalog)
-    report.checks = validate_report(report, catalog) + unmatched
+    report.checks = validate_report(report, catalog) + not_applied
+
+
+def _conflict(rows: list[CorrectionRow], area_no: int | None) -> Check:
+    """The check for rows that set one value: each row's line, how it names the report, and its value."""
+    fix = rows[0].fix
+    what = f"{_describe(fix.table, area_no, fix.question_no, fix.position)} {fix.field}"
+    shown = [
+        f"{r.fix.line} (by {' and '.join(k for k in ('report_id', 'sha256') if getattr(r, k))}: "
+        f"{'empty' if r.fix.value is None else value_text(r.fix.value)})"
+        for r in rows
+    ]
+    details = {"lines": [r.fix.line for r in rows], "field": fix.field, "values": [r.fix.value for r in rows]}
+    found = hit(area=area_no, question=fix.question_no, **details, text={"rows": " and ".join(shown), "what": what})
+    return make_check("correction-conflict", found, _CONFLICT)
 
 
 def _names(row: CorrectionRow, report: Report) -> bool:

@@ -120,3 +120,12 @@ declare(
     "or finding is not there, or occurs twice): the correction was not applied. Raised when corrections are "
     "applied; a row that names no report at all is a failure row instead.",
 )
+
+
+declare(
+    "correction-conflict",
+    "error",
+    "Two or more rows of the corrections file set one value of one report (one names the report by report_id, "
+    "another by sha256, or a question is named with and without its area_no): none of them was applied, for the "
+    "later row would otherwise win without a word. Keep one row per value.",
+)
