@@ -44,11 +44,20 @@ def measure(lines: list[Line]) -> Layout:
     steps = [
         b.top - a.top
         for a, b in zip(lines, lines[1:], strict=False)
-        if a.page == b.page and abs(a.size - body) < 0.6 and abs(b.size - body) < 0.6 and 0 < b.top - a.top < 2.2 * body
+        if a.page == b.page and _body(a.size, body) and _body(b.size, body) and 0 < b.top - a.top < 2.2 * body
     ]
     pitch = median(steps) if steps else body * 1.25
     has_fonts = any(line.bold is not None for line in lines[:200])
     return Layout(body, pitch, has_fonts)
+
+
+BODY_SHARE = 0.06
+"""Lines whose size is within this share of the body size are body lines (0.6 pt at 10 pt; a share, so that an A5
+report or OCR's line boxes in points are measured alike)."""
+
+
+def _body(size: float, body: float) -> bool:
+    return abs(size - body) < BODY_SHARE * body
 
 
 def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:

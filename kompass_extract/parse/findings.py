@@ -12,6 +12,7 @@ after a line that ended short (its first word would have fitted) or with a full 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from statistics import median
 
 from kompass_extract.locate.labels import (
     fold,
@@ -31,7 +32,11 @@ from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
 def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int | None:
     """The header of the Styrkor / Förbättrings list: the strengths label standing alone as a cell, either
     followed by the improvements label (two columns) or alone on a heading line (stacked lists). A caption
-    "Styrkor och förbättringsområden" or a sentence "Styrkor är ..." is neither."""
+    "Styrkor och förbättringsområden" or a sentence "Styrkor är ..." is neither.
+
+    OCR may set the two labels on two lines (their boxes differ in height, or the page is a little skewed): a line
+    that begins with the improvements label right of a lone strengths label and overlaps it vertically is the same
+    header row; the index is then that of the first of the two (see :func:`_header_row`)."""
     for i in range(start, len(lines)):
         words = lines[i].words
         k = next((n for n, w in enumerate(words[:2]) if is_label(w.text, "strengths")), None)
@@ -40,9 +45,43 @@ def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int |
         rest = words[k + 1 :]
         if rest and starts_with_label(" ".join(w.text for w in rest), "improvements"):
             return i
+        partner = next((j for j in (i - 1, i + 1) if j >= start and _split_header(lines[i], lines[j])), None)
+        if partner is not None:
+            return min(i, partner)
         if not rest and (layout.is_heading(lines[i]) or not layout.has_fonts):
             return i
     return None
+
+
+HEADER_OVERLAP = 0.5
+"""Share of the smaller label's height by which two lines must overlap vertically to be one header row."""
+
+
+def _split_header(strengths: Line, other: Line) -> bool:
+    """``other`` holds the improvements label of the header row whose strengths label stands alone on
+    ``strengths``: it begins with that label, right of the strengths label, on the same page and at the same
+    height (overlapping by :data:`HEADER_OVERLAP` of the smaller line's height)."""
+    if other.page != strengths.page or len(other.words) == 0 or other.x0 <= strengths.x1:
+        return False
+    if not is_label(strengths.words[-1].text, "strengths"):
+        return False
+    overlap = min(strengths.bottom, other.bottom) - max(strengths.top, other.top)
+    height = min(strengths.bottom - strengths.top, other.bottom - other.top)
+    return overlap >= HEADER_OVERLAP * height and starts_with_label(other.text, "improvements") is not None
+
+
+def _header_row(lines: list[Line]) -> tuple[Line, list[Line]]:
+    """(the header row, the lines after it) of a list whose header is ``lines[0]``, the two labels' lines of a
+    header split by OCR joined again."""
+    for a, b in ((0, 1), (1, 0)):
+        if len(lines) > 1 and _split_header(lines[a], lines[b]):
+            return Line(sorted(lines[0].words + lines[1].words, key=lambda w: w.x0), lines[0].page), lines[2:]
+    return lines[0], lines[1:]
+
+
+def _label_alone(line: Line) -> bool:
+    """A line that is nothing but one of the two labels (half of a repeated header row split by OCR)."""
+    return is_label(line.text, "strengths") or is_label(line.text, "improvements")
 
 
 def _label_index(words: list[Word], key: str) -> int | None:
@@ -68,29 +107,38 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
     """Two columns split at the gutter between the labels; or one column whose kind switches at the second.
 
     ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`)."""
-    header = lines[0]
+    header, after = _header_row(lines)
     k = _label_index(header.words, "improvements")
     body: list[Line] = []
-    for line in with_markers(lines[1:], markers):
-        if fold(line.text) == fold(header.text):  # the header row repeated on the next page (Word tables do)
-            continue
+    for line in with_markers(after, markers):
+        if fold(line.text) == fold(header.text) or (k is not None and _label_alone(line)):
+            continue  # the header row repeated on the next page (Word tables do), maybe split by OCR
         switches = k is None and starts_with_label(line.text, "improvements") is not None
         if layout.is_heading(line) and not strip_bullet(line.words)[0] and not switches:
             break
         body.append(line)
     columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
+    split = next((i for i, ln in enumerate(body) if starts_with_label(ln.text, "improvements")), None)
+    boundary, doubt = None, None
     if k is not None:
-        left, right = header.words[0], header.words[k]
-        bullets = _right_column_start(body, left.xc)
-        boundary = bullets - 2 if bullets is not None and bullets < right.x1 else right.x0 - 4
+        boundary, doubt = _column_boundary(body, header.words[0], header.words[k])
+    elif split is None and body:  # no improvements label at all: two columns side by side, or one list
+        boundary = _gutter(body, min(ln.x0 for ln in body), max(ln.x1 for ln in body))
+        doubt = "no improvements label was found" + (
+            ": the right-hand column was read as improvements" if boundary else ": every item was read as a strength"
+        )
+    if boundary is not None:
         pair = column_lines(body, -1e9, boundary), column_lines(body, boundary, 1e9)
         width = _shared_width(*pair)
         _read_items(pair[0], columns["strength"], layout, width)
         _read_items(pair[1], columns["improvement"], layout, width)
     else:
-        split = next((i for i, ln in enumerate(body) if starts_with_label(ln.text, "improvements")), len(body))
+        split = len(body) if split is None else split
         _read_items(body[:split], columns["strength"], layout)
         _read_items(body[split + 1 :], columns["improvement"], layout)
+    for items in columns.values():
+        if doubt and items:  # a doubt of the whole list goes on each column's first item, beside its own
+            items[0].doubt = f"{items[0].doubt}; {doubt}" if items[0].doubt else doubt
     for page, box in unplaced(body, markers):
         _doubt_beside(columns, page, box)
     return _to_findings(columns)
@@ -112,14 +160,65 @@ def _doubt_beside(columns: dict[str, list[_Item]], page: int, box: BBox) -> None
         item.doubt = item.doubt or f"a list marker on page {page} at y={middle:.0f} began no item"
 
 
-def _right_column_start(lines: list[Line], lo: float) -> float | None:
+def _column_boundary(body: list[Line], left: Word, right: Word) -> tuple[float, str | None]:
+    """(x that separates the two columns, a doubt when it had to be guessed) below the labels ``left`` and
+    ``right`` of the header row.
+
+    Where the right column's markers line up, just left of them; else in the white band between the columns that
+    no word crosses; else (the columns touch, or OCR ran words of both together) just left of the right label,
+    which is doubtful when there are words on both sides: a centred label stands right of its column's start.
+    """
+    size = _text_size(body) or right.size
+    bullets = _right_column_start(body, left.xc, size)
+    if bullets is not None and bullets < right.x1:
+        return bullets - MARGIN_SHARE * size, None
+    gutter = _gutter(body, left.xc, right.x0 + size)
+    if gutter is not None:
+        return gutter, None
+    boundary = right.x0 - 2 * MARGIN_SHARE * size
+    sides = {w.xc < boundary for ln in body for w in ln.words}
+    return boundary, "no white band was found between the two columns" if len(sides) == 2 else None
+
+
+def _right_column_start(lines: list[Line], lo: float, size: float) -> float | None:
     """Where the right column's bullets stand: the leftmost x right of ``lo`` where bullets line up.
 
     Header labels may be left-aligned or centred in their cells; the bullets show where the cells begin.
-    Two bullets at one x make a column; a dash inside a sentence ("organisa - tionen") stands alone.
+    Two bullets at one x (within :data:`ALIGN_SHARE` of the text ``size``) make a column; a dash inside a sentence
+    ("organisa - tionen") stands alone.
     """
     xs = sorted(w.x0 for ln in lines for w in ln.words if is_bullet(w) and w.x0 > lo)
-    return next((a for a, b in zip(xs, xs[1:], strict=False) if b - a < 1.5), None)
+    return next((a for a, b in zip(xs, xs[1:], strict=False) if b - a < ALIGN_SHARE * size), None)
+
+
+def _text_size(lines: list[Line]) -> float | None:
+    """The median size of the words of ``lines`` (the text size on a text layer, the line height on OCR)."""
+    sizes = [w.size for ln in lines for w in ln.words]
+    return median(sizes) if sizes else None
+
+
+def _gutter(lines: list[Line], lo: float, hi: float) -> float | None:
+    """The middle of the widest vertical white band between ``lo`` and ``hi`` that no word of ``lines`` crosses,
+    when it is at least :data:`GUTTER_SHARE` text sizes wide (far wider than a space, so never a river of spaces)
+    and has words on both sides."""
+    spans = sorted((w.x0, w.x1) for ln in lines for w in ln.words)
+    best, widest = None, GUTTER_SHARE * (_text_size(lines) or 0.0)
+    reach = spans[0][1] if spans else 0.0
+    for x0, x1 in spans[1:]:
+        a, b = max(reach, lo), min(x0, hi)
+        if b - a >= widest:
+            best, widest = (a + b) / 2, b - a
+        reach = max(reach, x1)
+    return best
+
+
+MARGIN_SHARE = 0.2
+"""How far left of the right column's markers (in text sizes) the columns are separated."""
+ALIGN_SHARE = 0.15
+"""Markers whose left edges differ by less than this share of the text size stand in one column."""
+GUTTER_SHARE = 0.8
+"""Least width of the white band between two columns, in text sizes (a space is about 0.3, an OCR'd line box's
+height about 1.3 times the font size)."""
 
 
 EQUAL_COLUMNS = 0.85
@@ -179,6 +278,8 @@ class _Breaks:
 
     lines: list[Line]
     hanging: bool
+    hang: float
+    """The least indent of a hanging indent's continuation lines (points)."""
     spaced: bool
     step: float
     left: float
@@ -188,6 +289,7 @@ class _Breaks:
     def of(cls, lines: list[Line], layout: Layout, width: float | None) -> _Breaks:
         """``width``: the column's text width when known from a twin column (else its longest line's)."""
         first_x = lines[0].x0 if lines else 0.0
+        hang = HANG_SHARE * (_text_size(lines) or layout.body_size)
         steps = [
             b.top - a.top
             for a, b in zip(lines, lines[1:], strict=False)
@@ -195,9 +297,8 @@ class _Breaks:
         ]
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max([ln.x1 for ln in lines] + ([left + width] if width and lines else []), default=0.0)
-        breaks = cls(
-            lines, any(ln.x0 > first_x + HANG_MIN for ln in lines), False, min(steps, default=layout.pitch), left, right
-        )
+        hanging = any(ln.x0 > first_x + hang for ln in lines)
+        breaks = cls(lines, hanging, hang, False, min(steps, default=layout.pitch), left, right)
         return replace(breaks, spaced=any(breaks.gap(n) for n in range(1, len(lines))))
 
     def fits(self, n: int, slack: float = 0.0) -> bool:
@@ -232,7 +333,7 @@ class _Breaks:
             return True, False
         line = self.lines[n]
         if self.hanging:
-            return abs(line.x0 - self.lines[0].x0) <= HANG_MIN / 2, False
+            return abs(line.x0 - self.lines[0].x0) <= self.hang / 2, False
         if self.spaced:
             return self.gap(n), False
         head = line.words[0].text[:1]
@@ -240,8 +341,9 @@ class _Breaks:
         return start, not start and (_titled(line.words[0].text) or self.fits(n, NEAR_SHARE))
 
 
-HANG_MIN = 3.0
-"""Points by which continuation lines must be indented from an item's first line to count as a hanging indent."""
+HANG_SHARE = 0.3
+"""Text sizes by which continuation lines must be indented from an item's first line to count as a hanging indent
+(3 pt at 10 pt)."""
 GAP_SHARE = 0.25
 """Extra space between two lines (in text sizes, beyond the column's line step) that separates items."""
 SPACE_SHARE = 0.3

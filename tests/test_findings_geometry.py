@@ -1,0 +1,125 @@
+"""The Styrkor / Förbättrings list read from word geometry alone, as OCR gives it: no fonts, a line box per
+Tesseract line, two labels of one header row on two lines, columns without markers or labels."""
+
+from __future__ import annotations
+
+from kompass_extract.locate.layout import Layout
+from kompass_extract.model import Finding
+from kompass_extract.parse.findings import find_findings_header, parse_findings
+from kompass_extract.read.document import Word, group_lines
+
+OCR = Layout(body_size=11.5, pitch=14.5, has_fonts=False)
+
+
+def ocr_words(text: str, x: float, top: float, bottom: float, char: float = 5.2) -> list[Word]:
+    """Words as the OCR reader gives them: every word with its Tesseract line's box, size = the box's height."""
+    out = []
+    for token in text.split(" "):
+        out.append(Word(token, x, top, x + char * len(token), bottom, bottom - top, None, 91.0))
+        x += char * (len(token) + 1)
+    return out
+
+
+def texts(findings: list[Finding], kind: str) -> list[str]:
+    return [f.text for f in findings if f.kind == kind]
+
+
+def two_columns(top: float, rows: list[tuple[str, str]], left: float = 84.0, right: float = 312.0) -> list[Word]:
+    """Rows of a two-column list, each cell a Tesseract line of its own (own box, a little apart in height)."""
+    out: list[Word] = []
+    for n, (a, b) in enumerate(rows):
+        y = top + 14.6 * n
+        out += ocr_words(a, left, y, y + 11.8) if a else []
+        out += ocr_words(b, right, y + 0.4, y + 12.0) if b else []
+    return out
+
+
+ROWS = [
+    ("• Tydlig styrmodell", "• Utveckla uppföljningen av"),
+    ("• Gemensam värdegrund", "  kvalitetsarbetet"),
+    ("• Aktivt arbete med", "• Fler samtal om resultat"),
+    ("  medborgardialog", ""),
+]
+STRENGTHS = ["Tydlig styrmodell", "Gemensam värdegrund", "Aktivt arbete med medborgardialog"]
+IMPROVEMENTS = ["Utveckla uppföljningen av kvalitetsarbetet", "Fler samtal om resultat"]
+
+
+def _rows(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(a.strip(), b.strip()) for a, b in rows]
+
+
+def test_a_header_row_that_ocr_set_on_two_lines_is_one_header() -> None:
+    """As read from a bw-200 scan: "Styrkor" (descender, a taller box) and "Förbättringsområden" (diacritics, a box
+    set higher) are two Tesseract lines whose centres differ by more than line grouping allows; the old code took
+    "Styrkor" for a stacked list's heading and filed every item of both columns as a strength."""
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0) + ocr_words("Förbättringsområden", 312.5, 296.9, 308.6)
+    narrative = ocr_words("Kommunen har arbetat med frågan länge.", 84.0, 270.0, 281.8)
+    lines = group_lines(narrative + header + two_columns(322.0, _rows(ROWS)), 12)
+    assert not any("Styrkor" in ln.text and "Förbättringsområden" in ln.text for ln in lines)  # split by grouping
+    at = find_findings_header(lines, 1, OCR)
+    assert at is not None and lines[at].text in ("Styrkor", "Förbättringsområden")
+    assert at == 1  # the first of the two header lines: the narrative ends before both
+    findings = parse_findings(lines[at:], OCR)
+    assert texts(findings, "strength") == STRENGTHS
+    assert texts(findings, "improvement") == IMPROVEMENTS
+
+
+def test_a_header_repeated_on_the_next_page_split_by_ocr_is_no_item() -> None:
+    first = ocr_words("Styrkor", 84.5, 300.2, 313.0) + ocr_words("Förbättringsområden", 312.5, 296.9, 308.6)
+    lines = group_lines(first + two_columns(322.0, _rows(ROWS[:2])), 12)
+    repeated = ocr_words("Styrkor", 84.5, 60.2, 73.0) + ocr_words("Förbättringsområden", 312.5, 56.9, 68.6)
+    lines += group_lines(repeated + two_columns(80.0, _rows(ROWS[2:])), 13)
+    findings = parse_findings(lines, OCR)
+    assert texts(findings, "strength") == STRENGTHS
+    assert texts(findings, "improvement") == IMPROVEMENTS
+
+
+def test_lines_far_apart_in_height_are_not_one_header() -> None:
+    """A lone "Styrkor" heading and an improvements label a line lower are a stacked list, not one row."""
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0)
+    lines = group_lines(header + ocr_words("Förbättringsområden", 312.5, 314.0, 325.7), 12)
+    assert [ln.text for ln in lines] == ["Styrkor", "Förbättringsområden"]
+    assert find_findings_header(lines, 0, OCR) == 0
+    assert [f.kind for f in parse_findings(lines, OCR)] == []
+
+
+def test_unmarked_columns_split_in_the_white_band_under_a_centred_label() -> None:
+    """No markers line up, and the right label is centred in its cell (well right of the column's start): the old
+    code cut at the label, giving the right column's first words to the left column."""
+    rows = [
+        ("Tydlig styrmodell", "Utveckla uppföljningen av"),
+        ("Gemensam värdegrund", "kvalitetsarbetet"),
+        ("Aktivt arbete med", "Fler samtal om resultat"),
+    ]
+    header = ocr_words("Styrkor", 150.0, 300.0, 312.5) + ocr_words("Förbättringsområden", 350.0, 300.0, 312.5)
+    lines = group_lines(header + two_columns(322.0, rows, right=300.0), 12)
+    findings = parse_findings(lines, OCR)
+    assert " ".join(texts(findings, "strength")) == "Tydlig styrmodell Gemensam värdegrund Aktivt arbete med"
+    assert " ".join(texts(findings, "improvement")) == (
+        "Utveckla uppföljningen av kvalitetsarbetet Fler samtal om resultat"
+    )
+    assert all("white band" not in (f.doubt or "") for f in findings)
+
+
+def test_columns_without_a_white_band_between_them_are_doubted() -> None:
+    """OCR ran the two cells of a row into each other: the cut at the label is a guess, and says so."""
+    rows = [("Tydlig styrmodell och arbete", "Utveckla uppföljningen"), ("Gemensam värdegrund", "Fler samtal")]
+    header = ocr_words("Styrkor", 84.0, 300.0, 312.5) + ocr_words("Förbättringsområden", 220.0, 300.0, 312.5)
+    lines = group_lines(header + two_columns(322.0, rows, right=218.0), 12)
+    findings = parse_findings(lines, OCR)
+    assert findings and any("white band" in (f.doubt or "") for f in findings)
+
+
+def test_a_list_without_its_improvements_label_is_never_silent() -> None:
+    """The improvements label was lost (a speck, a torn corner): the two columns are still told apart by the white
+    band between them, and the guess is doubted; a single column is all strengths, also doubted."""
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0)
+    lines = group_lines(header + two_columns(322.0, _rows(ROWS)), 12)
+    findings = parse_findings(lines, OCR)
+    assert texts(findings, "strength") == STRENGTHS
+    assert texts(findings, "improvement") == IMPROVEMENTS
+    assert all(f.doubt and "no improvements label" in f.doubt for f in findings if f.position == 1)
+    single = group_lines(header + two_columns(322.0, [(a, "") for a, _ in _rows(ROWS)]), 12)
+    findings = parse_findings(single, OCR)
+    assert texts(findings, "strength") == STRENGTHS and texts(findings, "improvement") == []
+    assert findings[0].doubt and "every item was read as a strength" in findings[0].doubt
