@@ -58,23 +58,25 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     """
     keys: Counter[tuple[str, int]] = Counter()
     sizes: Counter[float] = Counter()
+    banded: list[list[tuple[Line, tuple[str, int] | None]]] = []  # each page's lines with their key when in the band
     for page in pages:
         seen = set()
+        marked = []
         for line in page.lines:
             sizes[round(line.size, 1)] += len(line.text)
-            if _in_band(line, page):
-                key = (_mask(line.text), round(line.top / 12))
-                if key not in seen:
-                    seen.add(key)
-                    keys[key] += 1
+            key = (_mask(line.text), round(line.top / 12)) if _in_band(line, page) else None
+            marked.append((line, key))
+            if key is not None and key not in seen:
+                seen.add(key)
+                keys[key] += 1
+        banded.append(marked)
     body_size = sizes.most_common(1)[0][0] if sizes else 0.0
     threshold = max(3, int(0.3 * len(pages)))
     result: dict[int, list[Line]] = {}
-    for page in pages:
+    for page, marked in zip(pages, banded, strict=True):
         kept = []
-        for line in page.lines:
-            if _in_band(line, page):
-                key = (_mask(line.text), round(line.top / 12))
+        for line, key in marked:
+            if key is not None:
                 recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
                 repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
                 if repeated and not _prominent_label(line, body_size):

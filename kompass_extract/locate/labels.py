@@ -40,9 +40,17 @@ def collapse_letter_spacing(text: str) -> str:
 
 
 @cache
-def _folded_labels(key: str) -> tuple[str, ...]:
-    """The labels of ``key`` folded, longest first (so "Max poäng" is tried before "Max")."""
-    return tuple(sorted((fold(x) for x in labels()[key]), key=len, reverse=True))
+def _folded_labels(key: str) -> frozenset[str]:
+    """The labels of ``key`` folded."""
+    return frozenset(fold(x) for x in labels()[key])
+
+
+@cache
+def _label_start(key: str) -> re.Pattern[str]:
+    """The folded labels of ``key`` as one pattern, longest first (so "Max poäng" is tried before "Max"), each
+    ending the text or followed by a space or a colon: the first alternative that matches is the label."""
+    alternatives = "|".join(re.escape(x) for x in sorted(_folded_labels(key), key=lambda x: (-len(x), x)))
+    return re.compile(rf"(?:{alternatives})(?=[ :]|\Z)")
 
 
 _SPECKS = "\"'`‘’“”„«»,.·:;"
@@ -51,15 +59,14 @@ _SPECKS = "\"'`‘’“”„«»,.·:;"
 
 def starts_with_label(text: str, key: str) -> str | None:
     """The label of ``key`` that ``text`` starts with (folded comparison, stray marks in front ignored), or None."""
-    folded = fold(text).lstrip(_SPECKS)
-    for label in _folded_labels(key):
-        if folded == label or folded.startswith(label + " ") or folded.startswith(label + ":"):
-            return label
-    return None
+    m = _label_start(key).match(fold(text).lstrip(_SPECKS))
+    return m.group() if m else None
 
 
-def is_label(text: str, key: str) -> bool:
-    return fold(text).lstrip(_SPECKS).rstrip(":") in _folded_labels(key)
+def is_label(text: str, *keys: str) -> bool:
+    """``text`` is one of the labels of any of ``keys`` (folded, stray marks in front and a colon after ignored)."""
+    folded = fold(text).lstrip(_SPECKS).rstrip(":")
+    return any(folded in _folded_labels(key) for key in keys)
 
 
 NUMBER_RE = re.compile(r"^\(?(\d{1,4}(?:[.,]\d{1,2})?)\s*(%?)\)?$")

@@ -69,9 +69,7 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     beside = score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40)
     limit_x = score_label.x0 - 6 if beside and score_label is not None else 1e9
     column = [
-        Line(
-            [w for w in ln.words if not is_label(w.text, "box_rubriker") and not is_label(w.text, "box_score")], ln.page
-        )
+        Line([w for w in ln.words if not is_label(w.text, "box_rubriker", "box_score")], ln.page)
         for ln in column_lines(with_markers(window[start:], markers), -1e9, limit_x)
     ]
     items, last = _box_items([ln for ln in column if ln.words], window[start].x0)

@@ -10,6 +10,7 @@ font information, so nothing downstream may depend on fonts being present.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -229,7 +230,11 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
     """
     ordered = sorted(((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words))  # n: ties keep input order
     lines: list[tuple[float, float, list[Word]]] = []  # centre and height of the first word, the words
+    latest_centre, latest = math.nan, []
     for centre, _, _, w in ordered:
+        if centre == latest_centre:  # the latest line would take it (heights >= 1): most words of a line go here
+            latest.append(w)
+            continue
         height = max(w.bottom - w.top, 1.0)
         for anchor_centre, anchor_height, members in lines[:-4:-1]:
             if abs(centre - anchor_centre) < 0.3 * min(height, anchor_height):
@@ -237,5 +242,6 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
                 break
         else:
             lines.append((centre, height, [w]))
+        latest_centre, _, latest = lines[-1]
     lines.sort(key=lambda line: min(map(_TOP, line[2])))
     return [Line(sorted(members, key=_X0), page_number) for _, _, members in lines]
