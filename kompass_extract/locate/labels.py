@@ -63,8 +63,10 @@ def starts_with_label(text: str, key: str) -> str | None:
     return m.group() if m else None
 
 
+@lru_cache(maxsize=65536)
 def is_label(text: str, *keys: str) -> bool:
-    """``text`` is one of the labels of any of ``keys`` (folded, stray marks in front and a colon after ignored)."""
+    """``text`` is one of the labels of any of ``keys`` (folded, stray marks in front and a colon after ignored).
+    Cached: every word of an area's first lines is tested (sections.py)."""
     folded = fold(text).lstrip(_SPECKS).rstrip(":")
     return any(folded in _folded_labels(key) for key in keys)
 
@@ -166,4 +168,6 @@ def join_lines(parts: list[str]) -> str:
 
 def clean_heading(text: str) -> str:
     """Tidy a printed heading: collapse spaces, drop dot leaders and a trailing page number of a TOC."""
-    return _SPACES.sub(" ", _DOT_LEADER.sub("", text)).strip()
+    if "..." in text:  # a leader needs three dots; the pattern itself tries every position of every line
+        text = _DOT_LEADER.sub("", text)
+    return _SPACES.sub(" ", text).strip()
