@@ -269,6 +269,37 @@ def test_duplicate_ids_are_rejected(tmp_path):
         load_catalog(str(tmp_path))
 
 
+def test_a_user_catalog_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Regression: the catalog reader opened files as plain UTF-8, so a criteria.csv saved by Excel (BOM first)
+    was refused for a 'missing column edition', and a file in another encoding crashed with UnicodeDecodeError."""
+    header = "edition,area_no,area_name,question_no,question_text,max,rubrik,certainty,source\n"
+    (tmp_path / "criteria.csv").write_text(header + "2020,1,X,1.1,Hur styrs kommunen?,10,,printed,t\n", "utf-8-sig")
+    assert load_catalog(tmp_path).has_questions("2020")
+    (tmp_path / "criteria.csv").write_text(header + "2020,1,X,1.1,Hur styrs kommunen?,10,,printed,t\n", "utf-16")
+    with pytest.raises(CatalogError, match="cannot read .*criteria.csv"):
+        load_catalog(tmp_path)
+
+
+def test_a_municipality_file_with_a_row_of_extra_cells_is_an_error(tmp_path, monkeypatch):
+    """Regression: the municipality files had a reader of their own that dropped the cells past the header (an
+    unquoted comma in an alias), so a wrong alias was used without a word; they use the catalog's reader now."""
+    from kompass_extract.common.data import CATALOG_DIR
+    from kompass_extract.match import municipality
+
+    for name in ("kommuner.csv", "municipality_cues.csv"):
+        (tmp_path / name).write_bytes((CATALOG_DIR / name).read_bytes())
+    (tmp_path / "municipality_aliases.csv").write_text(
+        "alias,kommunkod,valid_from,valid_to,note\nFalu,2080,,,Falun, as in 'Falu kommun'\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(municipality, "CATALOG_DIR", tmp_path)
+    municipality._tables.cache_clear()
+    try:
+        with pytest.raises(CatalogError, match=r"municipality_aliases\.csv: line 2 has more cells"):
+            municipality.resolve_municipality("Falu kommun")
+    finally:
+        municipality._tables.cache_clear()
+
+
 def test_propose_groups_unmatched_questions_across_reports(cat):
     reports = [{"report_id": f"r{i}", "edition": "2020"} for i in range(3)] + [{"report_id": "r9", "edition": "2016"}]
     questions = [

@@ -44,18 +44,25 @@ class CatalogError(KompassError):
 
 
 def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of one catalog CSV, every value stripped; raises :class:`CatalogError` on a malformed file."""
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        missing = set(columns) - set(reader.fieldnames or ())
-        if missing:
-            raise CatalogError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        rows = []
-        for row in reader:  # an unquoted comma would otherwise cut a value silently
-            if None in row or None in row.values():
-                more = "more" if None in row else "fewer"
-                raise CatalogError(f"{path}: line {reader.line_num} has {more} cells than the header")
-            rows.append({k: v.strip() for k, v in row.items()})
+    """The rows of one catalog or municipality CSV, every value stripped; raises :class:`CatalogError` on a file
+    that cannot be read or is malformed. A byte-order mark (a file saved by Excel) is not part of the first name."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            return _rows(path, csv.DictReader(f), columns)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read {path}: {exc}") from exc
+
+
+def _rows(path: Path, reader: csv.DictReader, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    missing = set(columns) - set(reader.fieldnames or ())
+    if missing:
+        raise CatalogError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+    rows = []
+    for row in reader:  # an unquoted comma would otherwise cut a value silently
+        if None in row or None in row.values():
+            more = "more" if None in row else "fewer"
+            raise CatalogError(f"{path}: line {reader.line_num} has {more} cells than the header")
+        rows.append({k: v.strip() for k, v in row.items()})
     return rows
 
 

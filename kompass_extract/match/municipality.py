@@ -14,7 +14,6 @@ year falls in a period with another code (Heby had 1917 until 2006), that code i
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from kompass_extract.common.data import CATALOG_DIR
 from kompass_extract.common.text import fold_diacritics
+from kompass_extract.match.catalog_files import read_rows
 
 FUZZY_ACCEPT_SCORE = 96.0
 """A fuzzy candidate is accepted only at this similarity of the diacritic-folded keys ..."""
@@ -62,9 +62,16 @@ class _Alias:
         return (self.valid_from is None or year >= self.valid_from) and (self.valid_to is None or year <= self.valid_to)
 
 
+COLUMNS = {
+    "kommuner.csv": ("kommunkod", "kommun"),
+    "municipality_aliases.csv": ("alias", "kommunkod", "valid_from", "valid_to"),
+    "municipality_cues.csv": ("position", "cue"),
+}
+"""The columns each municipality file must have (read from the package only, by the catalog's reader)."""
+
+
 def _read(name: str) -> list[dict[str, str]]:
-    with open(CATALOG_DIR / name, newline="", encoding="utf-8") as f:
-        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in csv.DictReader(f)]
+    return read_rows(CATALOG_DIR / name, COLUMNS[name])
 
 
 def _key(text: str) -> str:
