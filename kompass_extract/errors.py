@@ -85,8 +85,16 @@ class TooLargeError(KompassError):
     code = "too-large"
 
 
+class OutputFolderError(KompassError):
+    """An output folder cannot be used: it holds no table written by ``extract`` (a folder read back), it cannot be
+    written, or another run is writing to it. About the folder a command was given, not an input file, so it is
+    raised before any work and never a row of ``failures``."""
+
+    code = "output-folder"
+
+
 FAILURE_CODES: tuple[str, ...] = (
-    *(cls.code for cls in KompassError.__subclasses__()),
+    *(cls.code for cls in KompassError.__subclasses__() if cls is not OutputFolderError),
     KompassError.code,
 )
 """Every code the ``failures`` table may hold, for its documentation and for tests."""

@@ -130,6 +130,21 @@ def test_concurrent_run_into_the_same_out_is_refused(tmp_path: Path) -> None:
     assert convert([str(inputs)], out, jobs=1, extract_fn=stub_extract).converted == 1  # released
 
 
+def test_an_unusable_output_folder_is_one_typed_library_error(tmp_path: Path) -> None:
+    """Regression: two OutputFolderError classes, and the batch's a ValueError: a library user catching the
+    library's errors (KompassError) missed a folder another run holds, and one class caught only half the cases."""
+    from kompass_extract import errors
+    from kompass_extract.write.readback import output_format
+
+    make_stub_report(tmp_path / "a.pdf", "0114", 2016)
+    with claim_output(tmp_path / "out"), pytest.raises(errors.KompassError) as held:
+        convert([str(tmp_path / "a.pdf")], tmp_path / "out", jobs=1, extract_fn=stub_extract)
+    with pytest.raises(errors.KompassError) as empty:
+        output_format(tmp_path / "out")  # a folder with no tables read back
+    assert type(held.value) is type(empty.value) is errors.OutputFolderError
+    assert errors.OutputFolderError.code not in errors.FAILURE_CODES  # about the folder, never a failure row
+
+
 def test_user_files_in_out_are_not_deleted(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

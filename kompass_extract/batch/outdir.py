@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kompass_extract.batch.cache import CACHE_DIR
 from kompass_extract.common.files import atomic_path
+from kompass_extract.errors import OutputFolderError
 from kompass_extract.write.formats import write_json
 
 LOCK_NAME = ".kompass.lock"
@@ -30,10 +31,6 @@ LAST_PUBLICATION = f"{CACHE_DIR}/last-publication"
 TEMP_RE = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp(?:-journal|-wal|-shm)?\Z")
 """What :func:`kompass_extract.common.files.staged_paths` names a file while it is written (plus SQLite's own)."""
 OWN_FOLDERS = ("", "reports", "runs", "excel-sv")
-
-
-class OutputFolderError(ValueError):
-    """The output folder cannot be used: not writable, or another run is writing to it (a usage error)."""
 
 
 @contextlib.contextmanager

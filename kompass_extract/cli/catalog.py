@@ -75,8 +75,9 @@ def propose(cat: Catalog, directory: str, out: Path | None) -> None:
     evidence is in the source column). Review them, then append them to the criteria.csv of your catalog
     folder (--out DIR/criteria.csv does it) and give that folder as --catalog-dir (or KOMPASS_CATALOG_DIR).
     """
+    from kompass_extract.errors import OutputFolderError
     from kompass_extract.match.propose import propose_rows
-    from kompass_extract.write.readback import OutputFolderError, read_output_table
+    from kompass_extract.write.readback import read_output_table
 
     try:
         questions, reports = (read_output_table(directory, t, as_text=True) for t in ("questions", "reports"))

@@ -77,8 +77,8 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
 
     from kompass_extract.batch import convert
     from kompass_extract.batch.inputs import InputNotFoundError
-    from kompass_extract.batch.outdir import OutputFolderError
     from kompass_extract.correct import CorrectionsFileError
+    from kompass_extract.errors import OutputFolderError
 
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:

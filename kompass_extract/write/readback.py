@@ -13,19 +13,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from kompass_extract.errors import KompassError
+from kompass_extract.errors import OutputFolderError
 from kompass_extract.write.formats import EXCEL_SV_DIR, SQLITE_NAME, XLSX_NAME, format_csv_value, read_output_csv
 from kompass_extract.write.schema import TABLES
 
 Row = dict[str, Any]
 READ_ORDER = ("csv", "excel-sv", "parquet", "sqlite", "xlsx")
 """The format read when a folder holds several (they hold the same rows): the plainest first."""
-
-
-class OutputFolderError(KompassError):
-    """The folder holds no table written by ``kompass-extract extract``."""
-
-    code = "not-an-output-folder"
 
 
 def _table_path(out: Path, fmt: str, table: str) -> Path:
