@@ -451,6 +451,27 @@ def test_cli_strict_fails_on_an_error(tmp_path: Path) -> None:
     assert "area-total-infeasible" in result.stdout
 
 
+def test_cli_reads_only_the_report_files_the_tool_wrote(tmp_path: Path) -> None:
+    """Regression: validate read every reports/*.json: a user's own JSON there crashed it (a list) or counted as
+    an unreadable report, and a copy of a report was checked and counted twice. The folder's manifest decides."""
+    from kompass_extract.batch.outdir import MANIFEST
+
+    folder = write_folder(tmp_path, truth_report())
+    (folder / MANIFEST).parent.mkdir()
+    (folder / MANIFEST).write_text(json.dumps({"files": ["reports.csv", "reports/x-2018.json"]}), encoding="utf-8")
+    (folder / "reports" / "my-analysis.json").write_text("[1, 2]", encoding="utf-8")
+    (folder / "reports" / "copy.json").write_bytes((folder / "reports" / "x-2018.json").read_bytes())
+    result = CliRunner().invoke(main, ["validate", str(folder), "--strict", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["file"] for r in json.loads(result.stdout)] == [str(folder / "reports" / "x-2018.json")]
+    for name in ("copy.json", "my-analysis.json"):
+        assert f"skipped {folder / 'reports' / name}: not written by kompass-extract" in result.stderr
+    assert "1 reports:" in result.stderr
+    (folder / "reports" / "x-2018.json").unlink()  # listed but gone: not silently fewer reports
+    gone = CliRunner().invoke(main, ["validate", str(folder), "--strict"])
+    assert gone.exit_code == 1 and "cannot read" in gone.stderr and "x-2018.json" in gone.stderr
+
+
 def test_cli_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert result.exit_code == 2

@@ -1,8 +1,9 @@
 """``kompass-extract validate DIR``: re-run the consistency checks on an output folder.
 
-Reads every ``DIR/reports/*.json`` (written from :meth:`Report.to_dict`), re-checks it with the
-current rules and prints a summary per report and severity. The folder is not modified: the checks
-table written at conversion time stays as it was, so re-validating is always safe.
+Reads the report JSONs the tool wrote (``DIR/reports/*.json`` listed in the folder's manifest of its own files;
+a JSON of the user's own there is named and skipped), re-checks each with the current rules and prints a summary
+per report and severity. The folder is not modified: the checks table written at conversion time stays as it was,
+so re-validating is always safe.
 """
 
 from __future__ import annotations
@@ -20,11 +21,31 @@ from kompass_extract.model import Check, Report
 from kompass_extract.validate import SEVERITIES, severity_counts, validate_report
 
 
+def _report_files(directory: Path) -> tuple[list[Path], list[Path] | None]:
+    """The report JSONs of the folder, and the JSON files in its reports/ that the tool did not write.
+
+    The manifest of the files the tool wrote decides: a user's own JSON dropped into reports/ (an analysis, a
+    copy of a report) is no report of the folder, neither an unreadable one nor one counted twice. Without a
+    manifest (a folder of an older version, or copied without .cache) every reports/*.json is read and the
+    second item is None."""
+    from kompass_extract.batch.outdir import owned_files
+
+    present = sorted((directory / "reports").glob("*.json"))
+    owned = owned_files(directory)
+    if not owned:
+        return present, None
+    listed = sorted(directory / f for f in owned if f.startswith("reports/") and f.endswith(".json"))
+    return listed, [p for p in present if p not in set(listed)]
+
+
 def _load(path: Path) -> Report | str:
     """The report of one report JSON, or the reason it could not be read."""
     try:
-        return Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            return f"not a report JSON (a {type(data).__name__}, not an object)"
+        return Report.from_dict(data)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         return f"{type(exc).__name__}: {exc}"
 
 
@@ -96,18 +117,24 @@ def _print_summary(results: list[dict[str, Any]], show_info: bool) -> None:
 def validate(
     directory: Path, strict: bool, as_json: bool, show_info: bool, corrections: Path | None, catalog_dir: str | None
 ) -> None:
-    """Re-check the reports of an output folder (DIRECTORY/reports/*.json) and summarise the findings.
+    """Re-check the reports of an output folder (DIRECTORY/reports/*.json it wrote) and summarise the findings.
 
     The folder is read only; the checks are printed, not written back. With --corrections the file's corrections
     replace those applied at extraction, so a corrections file can be tried before a rerun publishes it. With
     --catalog-dir the questions are matched with that catalog first, so the checks show what a grown catalog
     makes of the folder.
     """
+    from kompass_extract.batch.outdir import MANIFEST
     from kompass_extract.correct import CorrectionsFileError, apply_corrections, read_corrections
 
-    paths = sorted((directory / "reports").glob("*.json"))
+    paths, foreign = _report_files(directory)
     if not paths:
-        raise click.UsageError(f"no report JSON files in {directory / 'reports'}")
+        raise click.UsageError(f"no report JSON files of kompass-extract in {directory / 'reports'}")
+    if foreign is None:
+        note = f"{directory} has no manifest of the files kompass-extract wrote ({MANIFEST})"
+        click.echo(f"warning: {note}: every reports/*.json is read as a report", err=True)
+    for path in foreign or ():
+        click.echo(f"skipped {path}: not written by kompass-extract here (not in the folder's manifest)", err=True)
     try:
         rows = read_corrections(corrections) if corrections is not None else None
     except CorrectionsFileError as exc:
