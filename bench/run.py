@@ -12,7 +12,8 @@ nothing comes from the cache. Each batch runs in a fresh process; its memory is 
 parent's own peak (VmHWM) and each worker's, polled while it runs (``ru_maxrss`` of the children is no
 use here: a child started by fork+exec reports the parent's peak from before the exec). Each tool runs in
 a process of its own so that imports and caches of one do not flatter another. Not part of ``make test``:
-it takes several minutes (``BENCH_REPORTS=500 make bench`` for a quicker run).
+it takes several minutes (``BENCH_REPORTS=500 make bench`` for a quicker run). Last, the review site's build
+rate and size per report (bench/review_site.py, ``BENCH_REVIEW_COPIES`` copies of each fixture).
 """
 
 from __future__ import annotations
@@ -243,6 +244,10 @@ def main() -> None:
 
     print()
     print(ocr_figures(pages=6, degradation="grey-200-skew"))
+
+    print(flush=True)  # bench/review_site.py in a process of its own: its CPU figure counts its own crop workers only
+    copies = os.environ.get("BENCH_REVIEW_COPIES", "5")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "review_site.py"), "--copies", copies], check=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import copy_with_extra_byte
@@ -183,11 +184,24 @@ def test_load_output_reads_the_excel_dialect(tmp_path: Path):
     assert [a["score"] for a in view.areas][:2] == [61.5, 62.5]
 
 
-def crop_of(page_html: str, value_id: str) -> str:
-    """The crop file of a value on a report page (the image in the element with that id)."""
-    found = re.search(r'id="' + re.escape(value_id) + r'".*?<img class="crop"[^>]* src="([^"]+)"', page_html, re.S)
+def crop_of(page_html: str, value_id: str) -> tuple[str, tuple[int, int, int, int]]:
+    """The image file and the region of it (x, y, width, height) that is a value's crop on a report page."""
+    found = re.search(
+        r'id="' + re.escape(value_id) + r'".*?<svg class="crop"[^>]* viewBox="(\d+) (\d+) (\d+) (\d+)"[^>]*>'
+        r'<image href="([^"]+)"',
+        page_html,
+        re.S,
+    )
     assert found, f"no crop for {value_id}"
-    return found.group(1)
+    x, y, w, h = map(int, found.groups()[:4])
+    return found.group(5), (x, y, w, h)
+
+
+def crop_image(site_dir: Path, page_html: str, value_id: str) -> Image.Image:
+    """A value's crop as the browser shows it: its region of the report's image."""
+    name, (x, y, w, h) = crop_of(page_html, value_id)
+    with Image.open(site_dir / name) as image:
+        return image.crop((x, y, x + w, y + h))
 
 
 def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
@@ -199,7 +213,7 @@ def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
     assert "95% &lt;b&gt;" in page and "<b>" not in page
     assert 'class="question has-error" id="q-6-6.2"' in page
     assert page.count('<rect class="box"') == 4  # areas 3, 6, 7 differ, plus the legend
-    crop = Image.open(output_dir / "review" / crop_of(page, "q-1-1.1"))
+    crop = crop_image(output_dir / "review", page, "q-1-1.1")
     assert crop.width > 800 and 50 < crop.height < 70  # a two-line row (~26 pt) at 2x, with margins
     assert crop.mode in ("1", "P") and len(crop.getcolors()) <= 2  # born-digital text: ink and paper
     missing = (output_dir / "review" / "1482-2017.html").read_text(encoding="utf-8")
@@ -221,7 +235,7 @@ def test_index_sorts_swedish_puts_errors_first_and_tells_reports_apart(output_di
 
 def test_site_is_deterministic_and_reuses_its_crops(output_dir: Path, site):
     before = {p.name: p.read_bytes() for p in site.pages}
-    name = crop_of(before["2580-2018.html"].decode(), "q-8-8.7")
+    name, _ = crop_of(before["2580-2018.html"].decode(), "q-8-8.7")
     crop = (output_dir / "review" / name).read_bytes()
     again = build_site(output_dir)
     assert again.rendered == 0 and again.crops == 45  # every crop was made by the first build
@@ -297,6 +311,8 @@ def test_review_command_prints_the_index(output_dir: Path, site):
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("review/index.html")
     assert "1482-2017: no crops" in result.stderr
+    assert re.search(r"3 report page\(s\), 45 crop\(s\) in 1 image\(s\), 0 crop\(s\) rendered now; [\d.]+ s = "
+                     r"[\d.]+ reports/s; \d+ KB per report", result.stderr)  # fmt: skip
 
 
 def test_review_open_without_a_browser_says_so(output_dir: Path, monkeypatch: pytest.MonkeyPatch):
@@ -401,7 +417,7 @@ class Cdp:
             self.events.append(self._next_message(timeout))
 
     def evaluate(self, expression: str):
-        reply = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        reply = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         if "exceptionDetails" in reply:
             raise RuntimeError(f"{expression}: {reply['exceptionDetails']}")
         return reply["result"].get("value")
@@ -470,7 +486,8 @@ def test_browser_filters_the_index(output_dir: Path, site, tmp_path: Path):
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed (apt-get install chromium)")
 def test_browser_clicks_to_a_report_and_every_crop_loads(extracted: Path, tmp_path: Path):
     """The issue's done-when: Luleå's page has crops for 8 totals, 8 boxes, 45 questions and 100 findings (and
-    every narrative heading), and every one of them loads in a real browser."""
+    every narrative heading), every one of them loads in a real browser, and the browser draws the crop's
+    region of the report's image (compared with the image's pixels)."""
     cdp = Cdp(tmp_path / "profile")
     try:
         open_page(cdp, (extracted / "review" / "index.html").resolve().as_uri())
@@ -478,18 +495,37 @@ def test_browser_clicks_to_a_report_and_every_crop_loads(extracted: Path, tmp_pa
         cdp.wait_for("Page.loadEventFired")
         assert cdp.evaluate("location.pathname").endswith("/review/2580-2018.html")
         loaded = cdp.evaluate(
-            "(() => { const n = {}; for (const img of document.querySelectorAll('img.crop')) {"
-            " const k = img.dataset.kind + (img.complete && img.naturalWidth > 0 ? '' : ' broken');"
-            " n[k] = (n[k] || 0) + 1; } return n; })()"
+            "(async () => { const ok = {}, n = {}; const crops = [...document.querySelectorAll('svg.crop')];"
+            " for (const svg of crops) { const href = svg.querySelector('image').getAttribute('href');"
+            "   if (!(href in ok)) { const img = new Image(); img.src = href;"
+            "     ok[href] = await img.decode().then(() => img.naturalWidth > 0, () => false); }"
+            "   const r = svg.getBoundingClientRect();"
+            "   const k = svg.dataset.kind + (ok[href] && r.width > 0 && r.height > 0 ? '' : ' broken');"
+            "   n[k] = (n[k] || 0) + 1; } return n; })()"
         )
         sections = len(load_output(extracted)[0].sections)
         assert loaded == {"total": 8, "box": 8, "q": 45, "f": 100, "h": sections}
         assert cdp.evaluate("document.querySelector('svg.area-chart').getBBox().height") > 300
+        box = cdp.evaluate(
+            "(() => { const r = document.getElementById('q-2-2.1').querySelector('svg.crop').getBoundingClientRect();"
+            " return [r.x + scrollX, r.y + scrollY, r.width, r.height]; })()"
+        )
+        clip = {"x": box[0] + 1, "y": box[1] + 1, "width": box[2] - 2, "height": box[3] - 2, "scale": 1}
+        shot = cdp.send("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)["data"]
+        (tmp_path / "crop.png").write_bytes(base64.b64decode(shot))
         screenshot(cdp, tmp_path / "report.png", 1700)
     finally:
         cdp.close()
     with Image.open(tmp_path / "report.png") as image:
         assert image.size == (1280, 1700)
+    page = (extracted / "review" / "2580-2018.html").read_text(encoding="utf-8")
+    expected = crop_image(extracted / "review", page, "q-2-2.1").convert("L")
+    with Image.open(tmp_path / "crop.png") as drawn:
+        drawn = drawn.convert("L")
+        expected = expected.resize(drawn.size, Image.Resampling.BOX)
+        shown, wanted = np.asarray(drawn, dtype=int), np.asarray(expected, dtype=int)
+        assert np.abs(shown - wanted).mean() < 12  # same ink in the same places (grey 0-255)
+        assert shown.min() < 80  # and there is ink: a blank crop would pass the comparison with paper
 
 
 @pytest.fixture(scope="module")
@@ -515,7 +551,7 @@ def test_review_of_a_real_extraction_crops_every_value(extracted: Path):
     """End to end: every value of the extraction has its crop, corrected values say so, flagged ones offer a line."""
     view = load_output(extracted)[0]
     page = (extracted / "review" / "2580-2018.html").read_text(encoding="utf-8")
-    kinds = re.findall(r'<img class="crop" data-kind="(\w+)"', page)
+    kinds = re.findall(r'<svg class="crop" data-kind="(\w+)"', page)
     assert {k: kinds.count(k) for k in set(kinds)} == {
         "total": 8, "box": 8, "q": len(view.questions), "f": len(view.findings), "h": len(view.sections)
     }  # fmt: skip
@@ -525,3 +561,48 @@ def test_review_of_a_real_extraction_crops_every_value(extracted: Path):
     sha = view.report["sha256"]
     assert f"2580-2018,{sha},questions,1,1.1,,achieved,3,," in page  # the flagged row's line, value as published
     assert page.count('<details class="fix">') == 2  # the row and its area's totals (box-sum now off)
+
+
+def test_every_crop_is_the_region_of_its_value_on_the_page(extracted: Path):
+    """Each value's region of the report's image holds what the PDF page shows around the value's bbox (plus
+    the margin) at the image's scale: compared pixel for pixel with the whole page rendered at that scale."""
+    import pypdfium2 as pdfium
+
+    from kompass_extract.review.png import levels_of
+
+    view = load_output(extracted)[0]
+    page_html = (extracted / "review" / "2580-2018.html").read_text(encoding="utf-8")
+    pdf = pdfium.PdfDocument(str(FIXTURE / "report.pdf"))
+    rendered: dict[int, np.ndarray] = {}
+    regions = value_regions(view)
+    assert len(regions) == 8 + 8 + 45 + 100 + len(view.sections)
+    for value_id, request in regions.items():
+        if request.page not in rendered:
+            rendered[request.page] = np.asarray(pdf[request.page - 1].render(scale=2, grayscale=True).to_pil())
+        full = rendered[request.page]
+        left, top, right, bottom = crop_pixels(request.bbox, full.shape[1], full.shape[0])
+        assert left < request.bbox[0] * 2 and right > request.bbox[2] * 2 and top < request.bbox[1] * 2
+        expected = levels_of(full[top:bottom, left:right], 2)  # ink and paper, as the site stores them
+        shown = np.asarray(crop_image(extracted / "review", page_html, value_id))
+        assert shown.shape == expected.shape, value_id
+        assert (shown == expected).mean() > 0.99, value_id
+    pdf.close()
+
+
+def test_site_stays_within_its_size_budget_for_the_largest_report(extracted: Path):
+    """Luleå (213 values, the most of any fixture) with every value cropped: pages, stylesheet and image
+    together under 300 KB (the issue's budget per report)."""
+    files = [p for p in (extracted / "review").rglob("*") if p.is_file()]
+    assert len([p for p in files if p.suffix == ".png"]) == 1  # one image of crops per report
+    assert sum(p.stat().st_size for p in files) < 300 * 1024
+
+
+def test_a_damaged_image_is_made_again(extracted: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    shutil.copytree(extracted, out)
+    (image,) = (out / "review" / "crops").rglob("*.png")
+    page = (out / "review" / "2580-2018.html").read_bytes()
+    image.write_bytes(image.read_bytes()[:40])  # cut off: its layout chunk is gone
+    result = build_site(out)
+    assert result.rendered == result.crops == 8 + 8 + 45 + 100 + len(load_output(out)[0].sections)
+    assert (out / "review" / "2580-2018.html").read_bytes() == page and image.stat().st_size > 1000

@@ -40,11 +40,7 @@ def review(out_dir: Path, open_: bool, scale: float, jobs: int | None, catalog_d
         raise click.UsageError(str(exc)) from exc  # not an output folder, or nothing in it to show
     for report_id, problem in result.problems.items():
         click.echo(f"{report_id}: no crops: {problem}", err=True)
-    click.echo(
-        f"{len(result.pages)} report page(s), {result.crops} crop(s), {result.rendered} of them rendered now: "
-        f"{result.index}",
-        err=True,
-    )
+    click.echo(f"{result.summary()}: {result.index}", err=True)
     click.echo(str(result.index))
     if open_ and not webbrowser.open(result.index.resolve().as_uri()):
         raise click.ClickException(f"no web browser found to open the site; open {result.index} yourself")

@@ -18,13 +18,15 @@ from kompass_extract.review.format import fmt_num
 from kompass_extract.write.tables import value_text
 
 
-@dataclass
+@dataclass(frozen=True)
 class CropLink:
-    """Where a value's crop is, relative to the page, with its size in CSS pixels (one per PDF point)."""
+    """A value's crop: a region (x, y, width, height in pixels) of its report's image ``href`` (relative to the
+    page) of ``image_size`` pixels, shown at ``scale`` pixels per CSS pixel (one CSS pixel per PDF point)."""
 
     href: str
-    width: int
-    height: int
+    region: tuple[int, int, int, int]
+    image_size: tuple[int, int]
+    scale: float
 
 
 @dataclass
@@ -35,10 +37,6 @@ class PageInput:
     crops: dict[str, CropLink] = field(default_factory=dict)
     pdf_href: str | None = None
     crop_problem: str | None = None
-    rendered: int = 0
-    """How many of the crops were rendered for this page (the others were made by an earlier build)."""
-    missing: int = 0
-    """Values with a position whose crop is not made (yet)."""
 
     def corrections(self) -> dict[tuple[Any, ...], Row]:
         """The report's corrections by (table, area_no, question_no, position, field)."""
@@ -72,15 +70,21 @@ def flagged(checks: list[Row], *confidences: float | None) -> bool:
 
 
 def crop(page: PageInput, value_id: str, alt: str) -> str:
-    """The value's crop (a link to the image) or why there is none."""
+    """The value's crop, or why there is none.
+
+    An inline SVG whose viewBox is the crop's region of the report's image: the browser loads the image once
+    for the whole page, and the crop scales down with its cell like an image would (no server, no script).
+    """
     link = page.crops.get(value_id)
     if link is None:
         reason = page.crop_problem or "no position recorded for this value"
         return f'<span class="nocrop">No crop: {escape(reason)}.</span>'
     kind = value_id.split("-", 1)[0]
+    x, y, width, height = link.region
     return (
-        f'<a href="{escape(link.href)}"><img class="crop" data-kind="{kind}" '
-        f'src="{escape(link.href)}" width="{link.width}" height="{link.height}" alt="{escape(alt)}"></a>'
+        f'<svg class="crop" data-kind="{kind}" viewBox="{x} {y} {width} {height}" width="{width / link.scale:g}" '
+        f'height="{height / link.scale:g}" role="img" aria-label="{escape(alt)}"><image href="{escape(link.href)}" '
+        f'width="{link.image_size[0]}" height="{link.image_size[1]}"/></svg>'
     )
 
 

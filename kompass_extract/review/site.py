@@ -1,14 +1,14 @@
 """Build the static review site of an output folder: ``DIR/review/index.html`` and a page per report.
 
-The site is plain files (HTML, one stylesheet, PNG crops) that open from disk without a server or
-network. Output is deterministic: the same folder and PDFs give byte-identical files.
+The site is plain files (HTML, one stylesheet, one PNG of crops per report) that open from disk without a
+server or network. Output is deterministic: the same folder and PDFs give byte-identical files.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Collection
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,16 +19,17 @@ from urllib.parse import quote
 from kompass_extract import __version__
 from kompass_extract.common.data import data_text
 from kompass_extract.match.catalog import Catalog
+from kompass_extract.review.atlas import atlas_name, make_atlas, read_atlas
 from kompass_extract.review.cells import CropLink, PageInput
 from kompass_extract.review.crops import (
     DEFAULT_MARGIN,
     DEFAULT_SCALE,
     SCAN_GREYS,
     TEXT_GREYS,
+    CropRequest,
     existing_crops,
     locate_pdf,
     remove_unused,
-    render_crops,
 )
 from kompass_extract.review.data import SEVERITIES, ReportView, load_output, rematch_questions, swedish_key
 from kompass_extract.review.format import fmt_num
@@ -38,7 +39,8 @@ from kompass_extract.write.readback import read_output_table
 from kompass_extract.write.tables import slug
 
 MIN_PARALLEL = 4
-"""Reports needing crops from which worker processes pay for their start-up (about half a second)."""
+"""Reports needing their image rendered from which worker processes pay for their start-up (about half a
+second); when they start, they also write the pages of reports whose image was made before."""
 SITE_DIR = "review"
 CROPS_DIR = "crops"
 
@@ -50,9 +52,48 @@ class SiteResult:
     index: Path
     pages: list[Path] = field(default_factory=list)
     crops: int = 0
+    """Values shown with their crop."""
     rendered: int = 0
     """Crops rendered by this build; the others were made by an earlier one."""
+    images: int = 0
+    """Images the crops are regions of (one per report with crops)."""
     problems: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    size: int = 0
+    """Bytes of the site's files (pages, stylesheet, images), not of disk blocks."""
+
+    def summary(self) -> str:
+        """The build's figures as the CLI and the bench print them."""
+        n = len(self.pages)
+        rate = f"{n / self.seconds:.1f}" if self.seconds > 0 else "–"
+        per_report = f"{self.size / max(n, 1) / 1024:.0f}"
+        return (
+            f"{n} report page(s), {self.crops} crop(s) in {self.images} image(s), {self.rendered} crop(s) rendered "
+            f"now; {self.seconds:.1f} s = {rate} reports/s; {per_report} KB per report"
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every report's page is built with (sent once to each worker process)."""
+
+    out_dir: Path
+    site: Path
+    scale: float
+    margin: tuple[float, float]
+    footer: str
+
+
+@dataclass(frozen=True)
+class Built:
+    """One report's page, written: what the parent adds up."""
+
+    report_id: str
+    path: Path
+    crops: int
+    rendered: int
+    image: str | None
+    problem: str | None
 
 
 def report_href(view: ReportView) -> str:
@@ -63,67 +104,56 @@ def _href(path: Path, start: Path) -> str:
     return quote(os.fsencode(Path(os.path.relpath(path, start)).as_posix()))  # the name's bytes, also not UTF-8
 
 
-def _crops_for(
-    view: ReportView,
-    out_dir: Path,
-    site: Path,
-    scale: float,
-    margin: tuple[float, float],
-    render: bool = True,
-    existing: Collection[str] | None = None,
-) -> PageInput:
-    """The crop of every value of one report, for its page: made now, or found from an earlier build.
-
-    With ``render=False`` crops not made before are left out and counted in ``missing``; ``existing`` names the
-    crops made before (:func:`existing_crops`).
-    """
-    pdf, problem = locate_pdf(view.report.get("source_file"), out_dir, view.report.get("sha256"))
-    page = PageInput(view, crop_problem=problem)
-    if pdf is None:
-        return page
-    page.pdf_href = _href(pdf.resolve(), site.resolve())
+def _image_of(view: ReportView, settings: Settings) -> tuple[str, dict[str, CropRequest], int]:
+    """The name of the report's image, the region of each value in it and its greys, from the tables alone."""
     regions = value_regions(view)
     greys = SCAN_GREYS if view.report.get("ocr") else TEXT_GREYS
-    crops, page.rendered = render_crops(
-        pdf, view.report["sha256"], regions.values(), site / CROPS_DIR, scale=scale, margin=margin, greys=greys,
-        render=render, existing=existing,
-    )  # fmt: skip
-    page.missing = len(set(regions.values()) - set(crops))
-    for value_id, request in regions.items():
-        crop = crops.get(request)
-        if crop is not None:
-            href = f"{CROPS_DIR}/{crop.name}"
-            page.crops[value_id] = CropLink(href, round(crop.width / scale), round(crop.height / scale))
-    return page
+    requests = list(dict.fromkeys(regions.values()))
+    name = atlas_name(view.report.get("sha256") or "", requests, settings.scale, settings.margin, greys)
+    return name, regions, greys
 
 
-def _render_report(
-    view: ReportView, existing: set[str], out_dir: Path, site: Path, scale: float, margin: tuple[float, float]
-) -> PageInput:
-    """A worker's task: the crops of one report, ``existing`` those of them made before."""
-    return _crops_for(view, out_dir, site, scale, margin, existing=existing)
+def build_report(view: ReportView, made_before: bool, settings: Settings) -> Built:
+    """Write one report's page, rendering its image unless ``made_before`` (and readable); a worker's task.
+
+    Crops come only from the PDF the report was extracted from; when it is not there, the page says why.
+    """
+    pdf, problem = locate_pdf(view.report.get("source_file"), settings.out_dir, view.report.get("sha256"))
+    page = PageInput(view, crop_problem=problem)
+    atlas, rendered = None, 0
+    if pdf is not None:
+        page.pdf_href = _href(pdf.resolve(), settings.site.resolve())
+        name, regions, greys = _image_of(view, settings)
+        crops_dir = settings.site / CROPS_DIR
+        atlas = read_atlas(crops_dir, name) if made_before else None
+        if atlas is None:
+            requests = list(dict.fromkeys(regions.values()))
+            atlas = make_atlas(
+                pdf, name, requests, crops_dir, scale=settings.scale, margin=settings.margin, greys=greys
+            )
+            rendered = len(atlas.regions)
+        href = f"{CROPS_DIR}/{atlas.name}"
+        for value_id, request in regions.items():
+            if (region := atlas.regions.get(request)) is not None:
+                box = (region.x, region.y, region.width, region.height)
+                page.crops[value_id] = CropLink(href, box, (atlas.width, atlas.height), settings.scale)
+    path = settings.site / report_href(view)
+    path.write_text(report_page(page, settings.footer), encoding="utf-8")
+    image = atlas.name if atlas is not None and atlas.regions else None
+    return Built(view.report_id, path, len(page.crops), rendered, image, problem)
 
 
-def _pages(
-    views: list[ReportView], out_dir: Path, site: Path, scale: float, margin: tuple[float, float], jobs: int
-) -> list[PageInput]:
-    """Every report's page input; crops not made before are rendered in ``jobs`` processes when several reports
-    need them (a rebuild finds its crops and starts none)."""
-    existing = existing_crops(site / CROPS_DIR)
-    pages = [_crops_for(view, out_dir, site, scale, margin, jobs == 1, existing) for view in views]
-    todo = [i for i, page in enumerate(pages) if page.missing]
-    if len(todo) < MIN_PARALLEL or jobs == 1:
-        for i in todo:
-            pages[i] = _crops_for(views[i], out_dir, site, scale, margin, existing=existing)
-        return pages
+def _build_all(views: list[ReportView], settings: Settings, jobs: int) -> list[Built]:
+    """Every report's page; images not made before are rendered in ``jobs`` processes when several reports need
+    them (a rebuild finds its images and starts none)."""
+    existing = existing_crops(settings.site / CROPS_DIR)
+    made = [_image_of(view, settings)[0] in existing for view in views]
+    if jobs == 1 or made.count(False) < MIN_PARALLEL:
+        return [build_report(view, known, settings) for view, known in zip(views, made, strict=True)]
     context = multiprocessing.get_context("spawn")  # pdfium in the parent is not to be forked
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-        render = partial(_render_report, out_dir=out_dir, site=site, scale=scale, margin=margin)
-        made = [{link.href.removeprefix(f"{CROPS_DIR}/") for link in pages[i].crops.values()} for i in todo]
-        done = pool.map(render, [views[i] for i in todo], made, chunksize=max(1, len(todo) // (4 * jobs)))
-        for i, page in zip(todo, done, strict=True):
-            pages[i] = page
-    return pages
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        build = partial(build_report, settings=settings)
+        return list(pool.map(build, views, made, chunksize=max(1, len(views) // (8 * jobs))))
 
 
 def _order(view: ReportView) -> tuple:
@@ -201,13 +231,14 @@ def build_site(
 ) -> SiteResult:
     """Write ``<out_dir>/review/`` for every report of an extract output folder.
 
-    Crops made by an earlier build are reused (they are named by the hash of what they show); the others are
-    rendered in ``jobs`` processes (default: the number of cores). Crops no page refers to any more are
-    removed, so the folder holds exactly what the pages show.
+    Each report's crops are regions of one image; images made by an earlier build are reused (they are named
+    by the hash of what they show), the others are rendered in ``jobs`` processes (default: the number of
+    cores). Images no page refers to any more are removed, so the folder holds exactly what the pages show.
 
     With ``catalog`` (``review --catalog-dir``) the questions' catalog ids come from it, not from the tables, and
     the footer says so: what a grown catalog makes of the folder can be reviewed before converting again.
     """
+    started = time.perf_counter()
     out_dir = Path(out_dir)
     views = load_output(out_dir)
     rematched = rematch_questions(views, catalog) if catalog is not None else None
@@ -221,17 +252,20 @@ def build_site(
         footer += escape(
             f" Catalog ids from the catalog {catalog.identity} (--catalog-dir), not the tables: {rematched} changed."
         )
+    settings = Settings(out_dir, site, scale, margin, footer)
     result = SiteResult(index=site / "index.html")
     used: set[str] = set()
-    for view, page in zip(views, _pages(views, out_dir, site, scale, margin, jobs or os.cpu_count() or 1), strict=True):
-        if page.crop_problem:
-            result.problems[view.report_id] = page.crop_problem
-        result.crops += len(page.crops)
-        result.rendered += page.rendered
-        used.update(link.href.removeprefix(f"{CROPS_DIR}/") for link in page.crops.values())
-        path = site / report_href(view)
-        path.write_text(report_page(page, footer), encoding="utf-8")
-        result.pages.append(path)
+    for built in _build_all(views, settings, jobs or os.cpu_count() or 1):
+        if built.problem:
+            result.problems[built.report_id] = built.problem
+        result.crops += built.crops
+        result.rendered += built.rendered
+        used.update([built.image] if built.image else [])
+        result.pages.append(built.path)
     result.index.write_text(index_page(views, failures, footer), encoding="utf-8")
     remove_unused(site / CROPS_DIR, used)
+    result.images = len(used)
+    files = [*result.pages, result.index, site / "review.css", *(site / CROPS_DIR / name for name in used)]
+    result.size = sum(path.stat().st_size for path in files)
+    result.seconds = time.perf_counter() - started
     return result
