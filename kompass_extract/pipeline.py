@@ -1,8 +1,8 @@
 """The extraction pipeline: read, locate, parse, match, validate. One plain function per stage.
 
-``extract`` is the library's entry point. It reads the text of every page cheaply (pypdfium2), decides
-from that text alone whether the file is a Kommunkompass report and which pages need OCR, then builds
-word geometry (one pdfium rectangle per word) for the pages and parses them. It returns a
+``extract`` is the library's entry point. It reads the text and word geometry of every page (pypdfium2, one
+pdfium rectangle per word), decides from the text alone which pages need OCR and whether the file is a
+Kommunkompass report, then parses the pages. It returns a
 :class:`~kompass_extract.model.Report` and never prints.
 """
 

@@ -1,9 +1,10 @@
 """Stage 1: read a PDF into pages, lines and words with positions and font hints.
 
-The text of every page is read cheaply with pypdfium2 (a few milliseconds for a whole report) so
-that later stages can find the pages that matter by their text alone. Word geometry
-(:mod:`kompass_extract.read.geometry`) is built only when a stage asks for a page's ``lines``, and is
-then cached on the page, whose pdfium text page is closed. OCR'd pages (see
+The text of every page is read with pypdfium2, and the page's word geometry
+(:mod:`kompass_extract.read.geometry`) right after it from the same pdfium text page, which is then closed:
+one text page (~0.2 MB, three times the page itself) is open at a time, not all of them. Every stage after
+the text check needs the words of every page anyway (running headers are found by repetition across pages);
+a file that is no report costs ~0.8 ms per page more. Lines are grouped when a stage asks. OCR'd pages (see
 :mod:`kompass_extract.read.ocr.pages`) provide their words directly; they carry a confidence and no
 font information, so nothing downstream may depend on fonts being present.
 """
@@ -108,7 +109,6 @@ class Page:
     height: float
     text: str
     """Plain text of the page in the order pdfium reads it (cheap; used to locate content)."""
-    loader: Callable[[], list[Word]] | None = field(default=None, repr=False)
     words_given: list[Word] | None = field(default=None, repr=False)
     ocr: bool = False
     source: pdfium.PdfPage | None = field(default=None, repr=False)
@@ -140,11 +140,9 @@ class Page:
     def _objects(self, kind: int) -> Iterator[pdfium.PdfObject]:
         return self.source.get_objects(filter=[kind]) if self.source is not None else iter(())
 
-    @cached_property
+    @property
     def words(self) -> list[Word]:
-        if self.words_given is not None:
-            return self.words_given
-        return self.loader() if self.loader else []
+        return self.words_given if self.words_given is not None else []
 
     @cached_property
     def lines(self) -> list[Line]:
@@ -195,31 +193,14 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             frame = Frame.of(page, textpage, text)
-            width, height = frame.width, frame.height
-            pages.append(
-                Page(
-                    index + 1,
-                    width,
-                    height,
-                    text,
-                    loader=_char_loader(textpage, frame),
-                    source=page,
-                    frame=frame,
-                )
-            )
+            try:
+                words = read_words(textpage, frame, text)
+            finally:
+                textpage.close()
+            pages.append(Page(index + 1, frame.width, frame.height, text, words_given=words, source=page, frame=frame))
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(f"pdfium cannot read page {len(pages) + 1}: {exc}") from exc
     return Document(path, pages, pdf)
-
-
-def _char_loader(textpage: pdfium.PdfTextPage, frame: Frame) -> Callable[[], list[Word]]:
-    def load() -> list[Word]:
-        try:
-            return read_words(textpage, frame)
-        finally:  # pdfium's text page (~0.2 MB, twice the page itself) is not needed once the words are built
-            textpage.close()
-
-    return load
 
 
 def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:

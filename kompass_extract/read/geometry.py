@@ -1,7 +1,7 @@
 """Word geometry of a born-digital page: pdfium's text split into words with boxes, font size and boldness.
 
-Built in bulk, a few bare pdfium calls per word (see :class:`_WordReader`), and only for pages whose
-``lines`` a stage asks for (:class:`kompass_extract.read.document.Page`).
+Built in bulk, a few bare pdfium calls per word (see :class:`_WordReader`), right after a page's text is read
+from the same pdfium text page (:func:`kompass_extract.read.document.open_pdf`).
 """
 
 from __future__ import annotations
@@ -225,10 +225,10 @@ class _WordReader:
         return [self.word(text[int(p[0]) : int(p[1]) + 1], int(p[0]), (p[2], p[4], p[3], p[5])) for p in pieces]
 
 
-def read_words(textpage: pdfium.PdfTextPage, frame: Frame) -> list[Word]:
-    """Words of a page from pdfium's text and character geometry (see :class:`_WordReader`)."""
+def read_words(textpage: pdfium.PdfTextPage, frame: Frame, text: str) -> list[Word]:
+    """Words of a page from pdfium's text (``text``: all of it, as ``get_text_range()`` read it) and character
+    geometry (see :class:`_WordReader`)."""
     count = textpage.count_chars()
-    text = textpage.get_text_range(0, count)
     if len(text) != count:  # characters outside the BMP: indices would not line up with the text
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count))
     return _WordReader(textpage, frame).read(text)
