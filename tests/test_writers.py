@@ -13,6 +13,7 @@ import pytest
 
 from kompass_extract.write import formats as writers
 from kompass_extract.write.formats import atomic_path, coerce, format_csv_value, output_plan, write_outputs
+from kompass_extract.write.parquet import ParquetTableWriter
 from kompass_extract.write.schema import TABLES
 
 
@@ -174,13 +175,10 @@ def test_a_failing_write_keeps_the_previous_outputs(tmp_path: Path, monkeypatch:
     changed = sample_tables()
     changed["reports"][0]["year"] = 2017
 
-    def broken_parquet(path: Any, table: Any, rows: Any) -> None:
-        if table.name == "questions":
-            raise OSError("disk full")
-        return real_parquet(path, table, rows)
+    def broken_parquet(self: Any) -> None:
+        raise OSError("disk full")  # the last row group of a table cannot be written
 
-    real_parquet = writers.write_parquet
-    monkeypatch.setattr(writers, "write_parquet", broken_parquet)
+    monkeypatch.setattr(ParquetTableWriter, "close", broken_parquet)
     with pytest.raises(OSError):
         write_outputs(tmp_path, changed)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # old set intact, no temp files
@@ -199,3 +197,55 @@ def test_repeated_primary_key_keeps_every_row_in_sqlite(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "kompass.sqlite")
     assert db.execute("SELECT count(*) FROM findings").fetchone() == (2,)
     db.close()
+
+
+def test_rows_streamed_in_small_batches_give_the_same_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kompass_extract.common.files import staged_paths
+    from kompass_extract.write import parquet, sqlite, xlsx
+    from kompass_extract.write.outputs import output_set
+
+    tables = sample_tables()
+    tables["questions"] = [
+        {"report_id": "0114-2016", "area_no": 1 + i // 9, "question_no": f"{1 + i // 9}.{i % 9}", "achieved": i / 2}
+        for i in range(40)
+    ]
+    everything = ("parquet", "sqlite", "xlsx")
+    write_outputs(tmp_path / "whole", tables, formats=everything, csv_dialect="excel-sv", created="2026-01-01")
+    for module, name in ((parquet, "ROW_GROUP_ROWS"), (sqlite, "INSERT_BATCH"), (xlsx, "WIDTH_SAMPLE")):
+        monkeypatch.setattr(module, name, 7)  # several row groups, insert batches, rows waiting for the widths
+    out = tmp_path / "streamed"
+    with (
+        staged_paths() as stage,
+        output_set(out, stage, formats=everything, csv_dialect="excel-sv", created="2026-01-01") as outputs,
+    ):
+        for i in range(0, 40, 3):  # tables interleaved, a few rows at a time
+            for name in TABLES:
+                outputs.add(name, tables[name][i : i + 3])
+    assert pd.read_parquet(out / "questions.parquet").equals(pd.read_parquet(tmp_path / "whole" / "questions.parquet"))
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(out / "questions.parquet").num_row_groups == 5  # 9 rows each (7 reached), then 4
+    for name in [f"{t}.csv" for t in TABLES] + [f"excel-sv/{t}.csv" for t in TABLES] + ["datasette-metadata.json"]:
+        assert (out / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    whole, streamed = (sqlite3.connect(p / "kompass.sqlite") for p in (tmp_path / "whole", out))
+    for name in TABLES:
+        query = f'SELECT * FROM "{name}" ORDER BY rowid'
+        assert whole.execute(query).fetchall() == streamed.execute(query).fetchall()
+    import openpyxl
+
+    def cells(path: Path) -> list[Any]:
+        book = openpyxl.load_workbook(path)
+        return [(s.title, s.auto_filter.ref, [[c.value for c in r] for r in s.iter_rows()]) for s in book]
+
+    assert cells(out / "kompass.xlsx") == cells(tmp_path / "whole" / "kompass.xlsx")
+
+
+def test_repeated_report_id_drops_every_foreign_key(tmp_path: Path) -> None:
+    tables = sample_tables()
+    tables["reports"][1]["report_id"] = "0114-2016"
+    _, warnings = write_outputs(tmp_path, tables, formats=("sqlite",))
+    assert warnings == ["reports: repeated primary key ('0114-2016',); kompass.sqlite has an index instead"]
+    db = sqlite3.connect(tmp_path / "kompass.sqlite")
+    assert db.execute("SELECT count(*) FROM reports").fetchone() == (2,)
+    assert all(not db.execute(f'PRAGMA foreign_key_list("{name}")').fetchall() for name in TABLES)
+    assert db.execute("SELECT count(*) FROM findings_by_kommun").fetchone() == (4,)  # the join still works

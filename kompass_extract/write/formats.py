@@ -14,7 +14,6 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,20 +101,6 @@ def format_csv_value(value: Any, decimal: str = ".") -> str:
     return str(value)
 
 
-def duplicate_keys(table: Table, rows: Rows) -> list[tuple[Any, ...]]:
-    """Primary-key values that occur more than once (the SQLite writer then declares no primary key)."""
-    if not table.primary_key:
-        return []
-    seen: set[tuple[Any, ...]] = set()
-    dupes: list[tuple[Any, ...]] = []
-    for row in rows:
-        key = tuple(row.get(k) for k in table.primary_key)
-        if key in seen and key not in dupes:
-            dupes.append(key)
-        seen.add(key)
-    return dupes
-
-
 def write_json(path: str | os.PathLike[str], data: Any, indent: int | None = 2) -> None:
     """Write JSON with sorted keys and a final newline, so equal data gives equal bytes.
 
@@ -128,40 +113,24 @@ def write_json(path: str | os.PathLike[str], data: Any, indent: int | None = 2) 
 # --- formats --------------------------------------------------------------------------------------------------
 
 
-def write_csv(
-    path: str | os.PathLike[str], table: Table, rows: Rows, dialect: CsvDialect = CSV_DIALECTS["default"]
-) -> None:
-    with open(path, "w", encoding=dialect.encoding, newline="") as fh:
-        writer = csv.writer(fh, delimiter=dialect.delimiter, lineterminator=dialect.lineterminator)
-        writer.writerow(table.field_names)
-        for values in typed_rows(table, rows):
-            writer.writerow([format_csv_value(v, dialect.decimal) for v in values])
+class CsvTableWriter:
+    """One table's CSV file, appended to as rows arrive; rows are lists in schema order, already coerced."""
 
+    def __init__(
+        self, path: str | os.PathLike[str], table: Table, dialect: CsvDialect = CSV_DIALECTS["default"]
+    ) -> None:
+        self.file = open(path, "w", encoding=dialect.encoding, newline="")  # noqa: SIM115 (closed by close/abort)
+        self.writer = csv.writer(self.file, delimiter=dialect.delimiter, lineterminator=dialect.lineterminator)
+        self.decimal = dialect.decimal
+        self.writer.writerow(table.field_names)
 
-PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
+    def add(self, rows: list[list[Any]]) -> None:
+        self.writer.writerows([format_csv_value(v, self.decimal) for v in values] for values in rows)
 
+    def close(self) -> None:
+        self.file.close()
 
-def write_parquet(path: str | os.PathLike[str], table: Table, rows: Rows) -> None:
-    """Typed Parquet; pandas reads integers back as nullable Int64 and kommunkod as text.
-
-    The frame goes through pandas so that the file carries pandas' dtype metadata (Int64, boolean); the
-    schema's descriptions and units ride along as field metadata. No timestamps are stored.
-    """
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    values = typed_rows(table, rows)
-    frame = pd.DataFrame(
-        {f.name: pd.array([row[i] for row in values], dtype=PANDAS_DTYPES[f.type]) for i, f in enumerate(table.fields)}
-    )
-    arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    fields = []
-    for f, arrow_field in zip(table.fields, arrow.schema, strict=True):
-        meta = {"description": f.description} | ({"unit": f.unit} if f.unit else {})
-        fields.append(arrow_field.with_metadata(meta))
-    schema = pa.schema(fields, metadata={**arrow.schema.metadata, b"description": table.description.encode()})
-    pq.write_table(arrow.cast(schema), path)
+    abort = close
 
 
 # --- the set of files -----------------------------------------------------------------------------------------
@@ -227,57 +196,20 @@ def write_outputs(
     ``tables`` must hold rows for every table of :data:`TABLES`. CSV is always written; ``csv_dialect='excel-sv'``
     adds the Swedish Excel dialect's CSVs in ``excel-sv/`` beside them. ``created`` (ISO 8601) dates the data
     package (default: now). Nothing is deleted here: which earlier files go is the caller's decision.
-    Returns (file names written, warnings).
+    Returns (file names written, warnings). The batch streams its rows into an
+    :class:`~kompass_extract.write.outputs.OutputSet` instead of holding whole tables.
     """
-    from kompass_extract.write.package import add_integrity, csv_resources, datapackage, file_resource
-    from kompass_extract.write.sqlite import datasette_metadata, write_sqlite
-    from kompass_extract.write.xlsx import write_xlsx
+    from kompass_extract.write.outputs import output_set
 
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise ValueError(f"unknown format(s): {', '.join(unknown)}")
     if set(tables) != set(TABLES):
         raise ValueError(f"tables must be exactly {sorted(TABLES)}")
-    ordered = {name: tables[name] for name in TABLES}
-    out = Path(out_dir)
-    staged: dict[str, Path] = {}
-    warnings: list[str] = []
-    resources = csv_resources("", CSV_DIALECTS["default"])
-    with staged_paths() as stage:
-
-        def path(name: str) -> Path:
-            staged[name] = stage(out / name)
-            return staged[name]
-
-        for name, rows in ordered.items():
-            write_csv(path(f"{name}.csv"), TABLES[name], rows)
-            if csv_dialect == "excel-sv":
-                write_csv(path(f"{EXCEL_SV_DIR}/{name}.csv"), TABLES[name], rows, CSV_DIALECTS["excel-sv"])
-            if "parquet" in formats:
-                write_parquet(path(f"{name}.parquet"), TABLES[name], rows)
-                resources.append(
-                    file_resource(
-                        f"{name}-parquet", f"{name}.parquet", "parquet", f"Parquet: {TABLES[name].description}"
-                    )
-                )
-        if csv_dialect == "excel-sv":
-            resources += csv_resources(EXCEL_SV_DIR, CSV_DIALECTS["excel-sv"], "-excel-sv")
-        if "sqlite" in formats:
-            warnings += write_sqlite(path(SQLITE_NAME), ordered)
-            write_json(path(DATASETTE_METADATA_NAME), datasette_metadata())
-            resources.append(file_resource("kompass-sqlite", SQLITE_NAME, "sqlite", SQLITE_DESCRIPTION))
-            resources.append(
-                file_resource("datasette-metadata", DATASETTE_METADATA_NAME, "json", DATASETTE_METADATA_DESCRIPTION)
-            )
-        if "xlsx" in formats:
-            write_xlsx(path(XLSX_NAME), ordered)
-            resources.append(
-                file_resource("kompass-xlsx", XLSX_NAME, "xlsx", "Every table as a sheet of one workbook.")
-            )
-        add_integrity(resources, staged)
-        package = datapackage(resources, created or datetime.now(UTC).isoformat(timespec="seconds"))
-        write_json(path(DATAPACKAGE_NAME), package)
-    return list(staged), warnings
+    with (
+        staged_paths() as stage,
+        output_set(out_dir, stage, formats=formats, csv_dialect=csv_dialect, created=created) as outputs,
+    ):
+        for name in TABLES:
+            outputs.add(name, tables[name])
+    return outputs.files, outputs.warnings
 
 
 def read_output_csv(path: str | os.PathLike[str]) -> tuple[list[dict[str, str]], str]:

@@ -8,13 +8,12 @@ so an archivist can tell what each file is and that it is intact, without a plug
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from kompass_extract import __version__
+from kompass_extract.common.files import file_sha256
 from kompass_extract.write.schema import PACKAGE, TABLES, Field, Table
 
 MEDIATYPES = {
@@ -97,9 +96,8 @@ def add_integrity(resources: list[dict[str, Any]], files: Mapping[str, str | os.
         actual = files.get(resource["path"])
         if actual is None:
             continue
-        data = Path(actual).read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+        resource["bytes"] = os.path.getsize(actual)
+        resource["hash"] = "sha256:" + file_sha256(actual)  # in chunks: a large archive's database is gigabytes
 
 
 def datapackage(resources: list[dict[str, Any]], created: str) -> dict[str, Any]:

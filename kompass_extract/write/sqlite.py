@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Mapping
 from typing import Any
 
-from kompass_extract.write.formats import SQLITE_NAME, Rows, duplicate_keys, typed_rows
+from kompass_extract.write.formats import SQLITE_NAME
 from kompass_extract.write.schema import PACKAGE, TABLES, Table
 
 SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
@@ -26,6 +25,8 @@ FTS_TOKENIZER = "unicode61 remove_diacritics 0"
 INDEXED = ("report_id", "kommunkod", "year")
 CONTEXT = ("kommunkod", "kommun", "year", "edition")
 """Columns of ``reports`` the views add to a table's rows."""
+INSERT_BATCH = 2_000
+"""Rows of one table inserted at a time."""
 DATASETTE_UNITS = {"percent": "percent"}
 """Schema units Datasette (Pint) understands as meant; score points and PDF points are not physical units."""
 
@@ -47,26 +48,8 @@ def report_columns(table: Table) -> list[str]:
     return [n for n in table.field_names if n == "report_id" or n.startswith("report_id_")]
 
 
-def create_table(conn: sqlite3.Connection, table: Table, rows: Rows, with_foreign_keys: bool) -> str | None:
-    """Create and fill one table; returns a warning when repeated keys forced an index instead of the primary key."""
-    columns = [f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.fields]
-    key = ", ".join(f'"{k}"' for k in table.primary_key)
-    dupes = duplicate_keys(table, rows)
-    if key and not dupes:
-        columns.append(f"PRIMARY KEY ({key})")
-    if with_foreign_keys and table.name != "reports":
-        columns += [f'FOREIGN KEY ("{c}") REFERENCES reports (report_id)' for c in report_columns(table)]
-    conn.execute(f'CREATE TABLE "{table.name}" ({", ".join(columns)})')
-    marks = ", ".join("?" for _ in table.fields)
-    conn.executemany(f'INSERT INTO "{table.name}" VALUES ({marks})', typed_rows(table, rows))
-    leading = table.primary_key[0] if table.primary_key and not dupes else None
-    for column in [c for c in table.field_names if c in INDEXED or c.startswith("report_id_")]:
-        if column != leading:
-            conn.execute(f'CREATE INDEX "{table.name}_{column}" ON "{table.name}" ("{column}")')
-    if key and dupes:
-        conn.execute(f'CREATE INDEX "{table.name}_key" ON "{table.name}" ({key})')
-        return f"{table.name}: repeated primary key {dupes[0]!r}; {SQLITE_NAME} has an index instead"
-    return None
+def key_columns(table: Table) -> str:
+    return ", ".join(f'"{k}"' for k in table.primary_key)
 
 
 def create_search(conn: sqlite3.Connection, table: Table) -> None:
@@ -89,27 +72,101 @@ def create_view(conn: sqlite3.Connection, table: Table) -> None:
     )
 
 
-def write_sqlite(path: str | os.PathLike[str], tables: Mapping[str, Rows]) -> list[str]:
-    """One database with every table (see the module docstring). Returns warnings about repeated keys.
+class SqliteWriter:
+    """The database, filled as rows arrive (see the module docstring); rows are lists in schema order, coerced.
 
-    Foreign keys are declared only when ``reports`` keeps its primary key (a key must reference a unique column).
+    Every table is created at once with its primary key and foreign keys, and filled in batches of
+    :data:`INSERT_BATCH` rows inside one transaction; indexes, full-text indexes and views are made at the end
+    (cheaper than keeping them up to date row by row). A row that repeats a primary key (a report read twice
+    under one id) is no reason to lose rows: the table is rebuilt without its key and gets an index instead,
+    and when ``reports`` loses its key no table declares foreign keys (a key must reference a unique column).
     """
-    warnings = []
-    reports_unique = not duplicate_keys(TABLES["reports"], tables.get("reports", []))
-    conn = sqlite3.connect(path)
-    try:
-        with conn:
-            for name, rows in tables.items():
-                table = TABLES[name]
-                warning = create_table(conn, table, rows, with_foreign_keys=reports_unique)
-                warnings += [warning] if warning else []
-                if table.search:
-                    create_search(conn, table)
-                if has_view(table):
-                    create_view(conn, table)
-    finally:
-        conn.close()
-    return warnings
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("BEGIN")
+        self.repeated: dict[str, tuple[Any, ...]] = {}
+        """Per table whose key repeated: the first repeated key (the warning names it)."""
+        self.pending: dict[str, list[list[Any]]] = {name: [] for name in TABLES}
+        for table in TABLES.values():
+            self.conn.execute(self._create_sql(table, table.name))
+
+    def _create_sql(self, table: Table, name: str) -> str:
+        columns = [f'"{f.name}" {SQLITE_TYPES[f.type]}' for f in table.fields]
+        if table.primary_key and table.name not in self.repeated:
+            columns.append(f"PRIMARY KEY ({key_columns(table)})")
+        if table.name != "reports" and "reports" not in self.repeated:
+            columns += [f'FOREIGN KEY ("{c}") REFERENCES reports (report_id)' for c in report_columns(table)]
+        return f'CREATE TABLE "{name}" ({", ".join(columns)})'
+
+    def add(self, name: str, rows: list[list[Any]]) -> None:
+        self.pending[name] += rows
+        if len(self.pending[name]) >= INSERT_BATCH:
+            self._insert(TABLES[name])
+
+    def _insert(self, table: Table) -> None:
+        rows, self.pending[table.name] = self.pending[table.name], []
+        sql = f'INSERT INTO "{table.name}" VALUES ({", ".join("?" for _ in table.fields)})'
+        self.conn.execute("SAVEPOINT batch")
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.IntegrityError:  # a repeated primary key: find it, drop the key, keep every row
+            self.conn.execute("ROLLBACK TO batch")
+            self.repeated[table.name] = self._first_repeated(table, sql, rows)
+            for rebuilt in [table] if table.name != "reports" else TABLES.values():
+                self._rebuild(rebuilt)
+            self.conn.executemany(sql, rows)
+        self.conn.execute("RELEASE batch")
+
+    def _first_repeated(self, table: Table, sql: str, rows: list[list[Any]]) -> tuple[Any, ...]:
+        """The key of the first row the table's primary key refuses (rows tried one by one, then taken back)."""
+        at = [table.field_names.index(k) for k in table.primary_key]
+        self.conn.execute("SAVEPOINT probe")
+        try:
+            for row in rows:
+                try:
+                    self.conn.execute(sql, row)
+                except sqlite3.IntegrityError:
+                    return tuple(row[i] for i in at)
+            raise AssertionError(f"{table.name}: a batch was refused, but none of its rows alone")
+        finally:
+            self.conn.execute("ROLLBACK TO probe")
+            self.conn.execute("RELEASE probe")
+
+    def _rebuild(self, table: Table) -> None:
+        """Recreate a table as :meth:`_create_sql` now declares it, keeping its rows and their order."""
+        interim = f"{table.name}__rebuilt"
+        self.conn.execute(self._create_sql(table, interim))
+        self.conn.execute(f'INSERT INTO "{interim}" SELECT * FROM "{table.name}" ORDER BY rowid')
+        self.conn.execute(f'DROP TABLE "{table.name}"')
+        self.conn.execute(f'ALTER TABLE "{interim}" RENAME TO "{table.name}"')
+
+    def close(self) -> list[str]:
+        """Insert what is pending, make the indexes, full-text indexes and views, commit. Returns the warnings
+        about repeated keys."""
+        for table in TABLES.values():
+            self._insert(table)
+        for table in TABLES.values():
+            repeated = table.name in self.repeated
+            leading = table.primary_key[0] if table.primary_key and not repeated else None
+            for column in [c for c in table.field_names if c in INDEXED or c.startswith("report_id_")]:
+                if column != leading:
+                    self.conn.execute(f'CREATE INDEX "{table.name}_{column}" ON "{table.name}" ("{column}")')
+            if repeated:
+                self.conn.execute(f'CREATE INDEX "{table.name}_key" ON "{table.name}" ({key_columns(table)})')
+            if table.search:
+                create_search(self.conn, table)
+            if has_view(table):
+                create_view(self.conn, table)
+        self.conn.execute("COMMIT")
+        self.conn.close()
+        return [
+            f"{name}: repeated primary key {key!r}; {SQLITE_NAME} has an index instead"
+            for name, key in self.repeated.items()
+        ]
+
+    def abort(self) -> None:
+        self.conn.close()  # the open transaction is rolled back
 
 
 def _columns(table: Table) -> dict[str, str]:

@@ -8,12 +8,11 @@ numbers or formulas. The last sheet, ``data_dictionary``, describes every table 
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
 from typing import Any
 
-from kompass_extract.write.formats import Rows, typed_rows
-from kompass_extract.write.schema import PACKAGE, TABLES, Field, Table
+from kompass_extract.write.schema import PACKAGE, TABLES, Field
 
 DICTIONARY_SHEET = "data_dictionary"
 DICTIONARY_FIELDS = ("table", "field", "type", "unit", "allowed values", "description")
@@ -51,47 +50,97 @@ def dictionary_rows() -> list[list[Any]]:
     return rows
 
 
-def _sheet(book: Any, name: str, fields: list[Field], values: list[list[Any]]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+class _Sheet:
+    """One write-only sheet. Column widths must be known before the first row is written, so the first
+    :data:`WIDTH_SAMPLE` rows wait; the filter's range is set at the end, when the count of rows is known."""
 
-    sheet = book.create_sheet(name)
-    sheet.freeze_panes = "A2"
-    last = get_column_letter(len(fields))
-    sheet.auto_filter.ref = f"A1:{last}{len(values) + 1}"
-    for i, width in enumerate(column_widths([f.name for f in fields], values), 1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    bold = Font(bold=True)
-    header = []
-    for f in fields:
-        cell = WriteOnlyCell(sheet, value=f.name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formats = [number_format(f) for f in fields]
-    for row in values:
-        cells = []
-        for value, fmt in zip(row, formats, strict=True):
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula or a number, whatever the text looks like
-            cell.number_format = fmt
-            cells.append(cell)
-        sheet.append(cells)
+    def __init__(self, book: Any, name: str, fields: list[Field]) -> None:
+        self.sheet = book.create_sheet(name)
+        self.fields = fields
+        self.formats = [number_format(f) for f in fields]
+        self.waiting: list[list[Any]] | None = []
+        self.count = 0
+
+    def add(self, rows: list[list[Any]]) -> None:
+        self.count += len(rows)
+        if self.waiting is not None:
+            self.waiting += rows
+            if len(self.waiting) < WIDTH_SAMPLE:
+                return
+            rows, self.waiting = self.waiting, None
+            self._start(rows)
+        self._append(rows)
+
+    def _start(self, sample: list[list[Any]]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        self.sheet.freeze_panes = "A2"
+        for i, width in enumerate(column_widths([f.name for f in self.fields], sample), 1):
+            self.sheet.column_dimensions[get_column_letter(i)].width = width
+        bold = Font(bold=True)
+        header = []
+        for f in self.fields:
+            cell = WriteOnlyCell(self.sheet, value=f.name)
+            cell.font = bold
+            header.append(cell)
+        self.sheet.append(header)
+
+    def _append(self, rows: list[list[Any]]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        for row in rows:
+            cells = []
+            for value, fmt in zip(row, self.formats, strict=True):
+                text = isinstance(value, str)
+                cell = WriteOnlyCell(self.sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if text else value)
+                if text:
+                    cell.data_type = "s"  # never a formula or a number, whatever the text looks like
+                cell.number_format = fmt
+                cells.append(cell)
+            self.sheet.append(cells)
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        if self.waiting is not None:
+            rows, self.waiting = self.waiting, None
+            self._start(rows)
+            self._append(rows)
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.fields))}{self.count + 1}"
 
 
-def write_xlsx(path: str | os.PathLike[str], tables: Mapping[str, Rows]) -> None:
-    """One sheet per table plus the data dictionary (see the module docstring)."""
-    from openpyxl import Workbook
+class XlsxWriter:
+    """One sheet per table plus the data dictionary (see the module docstring), filled as rows arrive.
 
-    book = Workbook(write_only=True)
-    book.properties.title = PACKAGE["title"]
-    book.properties.description = PACKAGE["description"]
-    for name, rows in tables.items():
-        table: Table = TABLES[name]
-        _sheet(book, name, list(table.fields), typed_rows(table, rows))
-    text = [Field(n, "string", "") for n in DICTIONARY_FIELDS]
-    _sheet(book, DICTIONARY_SHEET, text, dictionary_rows())
-    book.save(path)
+    openpyxl's write-only workbook streams each sheet to a temporary file and writes strings inline, so memory
+    stays flat however many rows an archive has; rows are lists in schema order, already coerced.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        from openpyxl import Workbook
+
+        self.path = path
+        self.book = Workbook(write_only=True)
+        self.book.properties.title = PACKAGE["title"]
+        self.book.properties.description = PACKAGE["description"]
+        self.sheets = {name: _Sheet(self.book, name, list(table.fields)) for name, table in TABLES.items()}
+        dictionary = _Sheet(self.book, DICTIONARY_SHEET, [Field(n, "string", "") for n in DICTIONARY_FIELDS])
+        dictionary.add(dictionary_rows())
+        self.sheets[DICTIONARY_SHEET] = dictionary
+
+    def add(self, name: str, rows: list[list[Any]]) -> None:
+        self.sheets[name].add(rows)
+
+    def close(self) -> None:
+        for sheet in self.sheets.values():
+            sheet.finish()
+        self.book.save(self.path)
+
+    def abort(self) -> None:
+        """Close the sheets' temporary files (openpyxl removes them when the process exits); no workbook is saved."""
+        for sheet in self.sheets.values():
+            with contextlib.suppress(Exception):
+                sheet.sheet.close()
