@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from kompass_extract.errors import NotKommunkompassError
-from kompass_extract.model import Area, Check, Finding, Question, Report
+from kompass_extract.model import Area, Check, Finding, Question, Report, Section
 
 ROOT = Path(__file__).resolve().parent.parent
 LULEA_PDF = ROOT / "fixtures" / "lulea-2018" / "report.pdf"
@@ -39,7 +39,7 @@ def make_pdf(path: Path, lines: list[str], *, encrypt: bool = False) -> Path:
 def make_stub_report(path: Path, kommunkod: str, year: int, month: str = "oktober", **directives: object) -> Path:
     """A PDF that :func:`stub_extract` reads as a report; directives: sleep=<s>, crash=1, die=1, alloc=<MB>,
     replace_with=<name of a file beside it>, child=<file to write the pid of a hanging helper program to>,
-    ocr_pages=<n> (reported to the OCR progress hook)."""
+    ocr_pages=<n> (reported to the OCR progress hook), text=<KB> (a section of that much text: a bulky report)."""
     lines = ["KommunKompassen", f"kommunkod={kommunkod}", f"year={year}", f"month={month}"]
     return make_pdf(path, lines + [f"{k}={v}" for k, v in directives.items()])
 
@@ -98,6 +98,8 @@ def stub_extract(
         Finding("strength", 1, "Tydlig strategi", page=4),
         Finding("improvement", 1, "=Mer dialog", page=4),
     ]
+    if "text" in values:
+        area.sections = [Section("Allmänt", ["Text " * (int(values["text"]) * 1024 // 5)], page=5)]
     return Report(
         source_file=path,
         sha256=hashlib.sha256(data).hexdigest(),

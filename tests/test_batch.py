@@ -20,7 +20,8 @@ from conftest import make_broken_inputs, make_stub_report, read_csv, stub_extrac
 from kompass_extract.batch import assign_report_ids, base_report_id, convert
 from kompass_extract.batch.cache import Cache
 from kompass_extract.batch.outdir import LOCK_NAME
-from kompass_extract.model import Report
+from kompass_extract.batch.results import ReportSummary
+from kompass_extract.model import Area, Report
 from kompass_extract.write.schema import TABLES
 
 
@@ -117,14 +118,16 @@ def test_cache_rerun_is_fast_identical_and_covers_added_files(tmp_path: Path) ->
 
 
 def test_report_ids_depend_on_content_not_order() -> None:
-    def report(sha: str, month: str | None, kod: str | None = "2580", name: str | None = None) -> Report:
-        return Report(
-            source_file=f"{sha}.pdf", sha256=sha, pages=1, kommunkod=kod, municipality=name, year=2018, month=month
-        )
+    def report(sha: str, month: str | None, kod: str | None = "2580", name: str | None = None) -> ReportSummary:
+        return ReportSummary.of(
+            Report(source_file=f"{sha}.pdf", sha256=sha, pages=1, kommunkod=kod, municipality=name, year=2018,
+                   month=month, areas=[Area(1, score=float(len(sha) + ord(sha[0])))])
+        )  # fmt: skip
 
     a, b, c = report("ff", "mars"), report("aa", "oktober"), report("bb", None)
     assign_report_ids([c, b, a])
     assert (a.report_id, b.report_id, c.report_id) == ("2580-2018", "2580-2018-2", "2580-2018-3")
+    assert [r.added_checks for r in (a, b, c)] == [[], [], []]  # same id group, other numbers
     d, e = report("11", None), report("00", None)
     assign_report_ids([d, e])
     assert (e.report_id, d.report_id) == ("2580-2018", "2580-2018-2")

@@ -4,7 +4,8 @@
   clear message (two runs would each delete the other's report files as stale). The kernel releases the lock
   when the process ends, also on SIGKILL, so a killed run never blocks the next one.
 * A manifest (``.cache/manifest.json``) of the files the tool wrote: files a user keeps in the folder
-  (``reports/my-analysis.json``, a ``kompass.xlsx`` of their own) are never deleted as stale.
+  (``reports/my-analysis.json``, a ``kompass.xlsx`` of their own) are never deleted as stale. It also holds the
+  key of the publication those files are, when complete: an unchanged rerun then writes nothing.
 * Temporary files of an earlier run killed while writing (``.reports.csv.k3j9x_2a.tmp``) are removed on start.
 * A folder that cannot be written is a usage error before any work, not a crash after the first file.
 """
@@ -17,6 +18,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kompass_extract.batch.cache import CACHE_DIR
@@ -26,8 +28,11 @@ from kompass_extract.write.formats import write_json
 
 LOCK_NAME = ".kompass.lock"
 MANIFEST = f"{CACHE_DIR}/manifest.json"
-LAST_PUBLICATION = f"{CACHE_DIR}/last-publication"
-"""Older versions kept no manifest; the files listed by their last publication are theirs."""
+"""The one record of what the tool wrote into the folder: ``files``, the only files it ever replaces or deletes,
+and ``key``, set when those files are a complete publication (see :func:`record_manifest`), so that a rerun that
+would write exactly the same may skip writing."""
+LEGACY_MARKER = f"{CACHE_DIR}/last-publication"
+"""Versions before the manifest recorded their files here; read when no manifest exists, removed once it does."""
 TEMP_RE = re.compile(r"\A\..+\.[a-z0-9_]{8}\.tmp(?:-journal|-wal|-shm)?\Z")
 """What :func:`kompass_extract.common.files.staged_paths` names a file while it is written (plus SQLite's own)."""
 OWN_FOLDERS = ("", "reports", "runs", "excel-sv")
@@ -93,19 +98,32 @@ def remove_stale_temps(out: Path) -> int:
     return removed
 
 
-def owned_files(out: Path) -> set[str]:
-    """Files (relative to ``out``) that the tool wrote and may delete or replace."""
-    for name in (MANIFEST, LAST_PUBLICATION):
+@dataclass(frozen=True)
+class Manifest:
+    """What the manifest says: the files the tool wrote, and the key of the publication they are, if complete."""
+
+    files: frozenset[str] = frozenset()
+    key: str | None = None
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The manifest of ``out`` (empty when there is none). A folder of a version before the manifest has its
+    files adopted from that version's marker (without its key: such a folder is published again)."""
+    for name in (MANIFEST, LEGACY_MARKER):
         try:
             data = json.loads((out / name).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and isinstance(data.get("files"), list):
-            return {f for f in data["files"] if isinstance(f, str) and ".." not in Path(f).parts}
-    return set()
+            files = frozenset(f for f in data["files"] if isinstance(f, str) and ".." not in Path(f).parts)
+            key = data.get("key") if name == MANIFEST and isinstance(data.get("key"), str) else None
+            return Manifest(files, key)
+    return Manifest()
 
 
-def record_owned(out: Path, files: Iterable[str]) -> None:
-    """Write the manifest: before publishing (the files about to be written) and after (the files kept)."""
+def record_manifest(out: Path, files: Iterable[str], key: str | None = None) -> None:
+    """Write the manifest: before publishing (the files about to be written, no key: from then on the folder is
+    not a complete publication) and after (the files kept, and the key of the publication they are)."""
     with atomic_path(out / MANIFEST) as tmp:
-        write_json(tmp, {"files": sorted(set(files))})
+        write_json(tmp, {"files": sorted(set(files)), "key": key})
+    (out / LEGACY_MARKER).unlink(missing_ok=True)  # the manifest is the one record from now on

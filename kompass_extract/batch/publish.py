@@ -1,35 +1,36 @@
-"""Publish a run: assign report ids, apply corrections, build every table from all of the run's results and
-write them (report JSONs, tables in every format) into the owned output folder; skip the writing when the last
-complete publication already holds exactly what this run would write."""
+"""Publish a run: assign report ids, apply corrections, and write the report JSONs and every table into the owned
+output folder; or nothing, when the folder already holds exactly what this run would write.
+
+Streaming: the batch keeps a small :class:`~kompass_extract.batch.results.ReportSummary` per report, and the
+publication reads each report back from the cache, in the order of the tables (by report id, which only the
+whole batch decides), writes its JSON and its rows to every format and lets it go. The parent's memory does not
+grow with the archive beyond the summaries and the panel's few rows per report. The cache is the spill: every
+converted report is already there, written atomically when it finished (reading one back costs ~1 ms).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from kompass_extract.batch.ids import assign_report_ids
-from kompass_extract.batch.outdir import owned_files, record_owned
+from kompass_extract.batch.outdir import Manifest, record_manifest
 from kompass_extract.batch.results import Outcome, RunSummary
 from kompass_extract.common.files import display_path
-from kompass_extract.correct import CorrectionRow, apply_corrections
+from kompass_extract.correct import CorrectionRow, UnmatchedCorrection, correct_report, route_corrections
 from kompass_extract.match.catalog import Catalog
-from kompass_extract.write.formats import (
-    atomic_path,
-    output_files,
-    staged_paths,
-    write_json,
-    write_outputs,
-)
-from kompass_extract.write.schema import TABLES
-from kompass_extract.write.tables import changes_rows, panel_rows, report_rows, slug
+from kompass_extract.model import Report
+from kompass_extract.validate import SEVERITIES
+from kompass_extract.write.formats import output_files, staged_paths, write_json
+from kompass_extract.write.outputs import output_set
+from kompass_extract.write.tables import Row, changes_rows, panel_rows, report_rows, slug, sort_panel
 
-PUBLICATION_MARKER = ".cache/last-publication"
-"""Key and files of the last complete publication: what the next run may skip, rewrite or remove."""
+ReportLoader = Callable[[Outcome], dict[str, Any]]
+"""The report of a converted input as :meth:`Report.to_dict` gave it, read back from the cache."""
 
 
 def publication_key(
@@ -44,43 +45,32 @@ def publication_key(
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def last_publication(out: Path) -> dict[str, Any]:
-    """The key and the files of the last complete publication in ``out`` ({} when there is none)."""
-    try:
-        previous = json.loads((out / PUBLICATION_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return previous if isinstance(previous, dict) else {}
-
-
 def publish(
     out: Path,
     outcomes: list[Outcome],
     summary: RunSummary,
     catalog: Catalog,
     *,
+    load: ReportLoader,
     formats: Sequence[str],
     csv_dialect: str,
+    manifest: Manifest,
     publish_key: str | None = None,
     corrections: Sequence[CorrectionRow] = (),
     corrections_file: str = "",
-    previous: dict[str, Any] | None = None,
 ) -> None:
     """Assign report ids, apply the corrections, fill the summary, and write the report JSONs and every table.
 
     Corrections name reports by the ids of their extraction, so ids are assigned before them; a correction of a
     kommunkod or year can move a report's id, so the final ids (and the duplicate flags) are assigned after.
 
-    With a ``publish_key`` equal to that of the last complete publication, whose files all still exist,
-    the outputs are already what this run would write, and are left as they are.
+    With a ``publish_key`` equal to the key in the ``manifest``, whose files all still exist, the outputs are
+    already what this run would write: nothing is read back or built.
     """
-    reports = [o.report for o in outcomes if o.report is not None]
-    unmatched = []
-    if corrections:
-        assign_report_ids(reports, flag_duplicates=False)
-        unmatched = apply_corrections(reports, corrections, catalog)
-    assign_report_ids(reports)
-    reports.sort(key=lambda r: r.report_id or "")
+    reports = [o for o in outcomes if o.report is not None]
+    unmatched = _correct(reports, corrections, catalog, load) if corrections else []
+    assign_report_ids([o.report for o in reports if o.report])
+    reports.sort(key=lambda o: (o.report.report_id if o.report else None) or "")
     failures = [o for o in outcomes if o.report is None]
     failures += [
         Outcome(
@@ -88,100 +78,111 @@ def publish(
         )
         for u in unmatched
     ]
+    _summarise(summary, outcomes, reports, failures)
+    documents = [f"reports/{slug(o.report.report_id or '') or 'unknown'}.json" for o in reports if o.report]
+    summary.files = output_files(formats, csv_dialect) + sorted(documents)
+    if publish_key and manifest.key == publish_key and all((out / f).is_file() for f in manifest.files):
+        return
+    _write_publication(out, reports, documents, failures, summary, catalog, load=load, formats=formats,
+                       csv_dialect=csv_dialect, manifest=manifest, publish_key=publish_key)  # fmt: skip
 
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    for report in reports:
-        for name, rows in report_rows(report, catalog).items():
-            tables[name] += rows
-    tables["failures"] = [
-        {"source_file": display_path(o.path), "sha256": o.sha256, "error_code": o.error_code, "message": o.message}
-        for o in failures
-    ]
-    tables["panel"] = panel_rows(tables["reports"], tables["areas"], catalog)
-    tables["changes"] = changes_rows(tables["panel"], catalog)
-    tables["area_crosswalk"] = catalog.crosswalk_rows()
 
-    for o in sorted((o for o in outcomes if o.report is not None), key=lambda o: o.report.report_id or ""):
-        report = o.report
+def _correct(
+    reports: list[Outcome], corrections: Sequence[CorrectionRow], catalog: Catalog, load: ReportLoader
+) -> list[UnmatchedCorrection]:
+    """Route the corrections by the ids of the extraction; read back, correct and summarise again each report
+    they name. Returns the corrections that name no report."""
+    summaries = [o.report for o in reports if o.report]
+    assign_report_ids(summaries, flag_duplicates=False)
+    routed, unmatched = route_corrections([(s.report_id, s.sha256) for s in summaries], corrections)
+    for outcome, rows in zip(reports, routed, strict=True):
+        if rows and outcome.report:
+            outcome.report.corrections = tuple(rows)
+            outcome.report.corrected(published_report(outcome, load(outcome), catalog))
+    return unmatched
+
+
+def published_report(outcome: Outcome, data: dict[str, Any], catalog: Catalog) -> Report:
+    """The report as published: its extraction named as in this run, corrected, with the checks of the batch."""
+    assert outcome.report is not None
+    report = Report.from_dict(data)
+    report.source_file, report.sha256 = display_path(outcome.path), outcome.sha256  # the cache may know other names
+    report.report_id = outcome.report.report_id
+    if outcome.report.corrections:
+        correct_report(report, outcome.report.corrections, catalog)
+    report.checks += outcome.report.added_checks
+    return report
+
+
+def _summarise(summary: RunSummary, outcomes: list[Outcome], reports: list[Outcome], failures: list[Outcome]) -> None:
+    for o in reports:
+        s = o.report
+        assert s is not None
         summary.reports.append(
-            {
-                "report_id": report.report_id,
-                "source_file": o.path,
-                "sha256": report.sha256,
-                "municipality": report.municipality,
-                "year": report.year,
-                "edition": report.edition,
-                "areas": len(report.areas),
-                "questions": sum(len(a.questions) for a in report.areas),
-                "findings": sum(len(a.findings) for a in report.areas),
-                "sections": sum(len(a.sections) for a in report.areas),
-                "checks": dict(sorted(Counter(c.severity for c in report.checks).items())),
-                "seconds": o.seconds,
-                "peak_rss_mb": o.peak_rss_mb,
-                "cached": o.cached,
-            }
-        )
+            {"report_id": s.report_id, "source_file": o.path, "sha256": s.sha256, "municipality": s.municipality,
+             "year": s.year, "edition": s.edition, "areas": s.areas, "questions": s.questions, "findings": s.findings,
+             "sections": s.sections, "checks": s.checks, "seconds": o.seconds, "peak_rss_mb": o.peak_rss_mb,
+             "cached": o.cached}
+        )  # fmt: skip
     summary.failures = [
-        {
-            "source_file": o.path,
-            "sha256": o.sha256,
-            "error_code": o.error_code,
-            "message": o.message,
-            "seconds": o.seconds,
-            "peak_rss_mb": o.peak_rss_mb,
-            "cached": o.cached,
-        }
+        {"source_file": o.path, "sha256": o.sha256, "error_code": o.error_code, "message": o.message,
+         "seconds": o.seconds, "peak_rss_mb": o.peak_rss_mb, "cached": o.cached}
         for o in failures
-    ]
+    ]  # fmt: skip
     summary.tracebacks = {o.path: o.traceback for o in failures if o.traceback}
     summary.converted, summary.failed = len(reports), len(failures)
     summary.from_cache = sum(1 for o in outcomes if o.cached)
-    summary.checks = dict(sorted(Counter(c.severity for r in reports for c in r.checks).items()))
-
-    previous = previous or {}
-    if publish_key and previous.get("key") == publish_key and all((out / f).is_file() for f in previous["files"]):
-        summary.files = previous["files"]
-        return
-    # the marker of the last publication no longer describes the folder once writing starts (also for --force,
-    # which writes no new one): a later run must not skip its writing on the strength of it
-    (out / PUBLICATION_MARKER).unlink(missing_ok=True)
-    _write_publication(out, outcomes, tables, summary, formats=formats, csv_dialect=csv_dialect)
-    if publish_key:  # written last: a run killed before this point is published again by the next one
-        with atomic_path(out / PUBLICATION_MARKER) as tmp:
-            write_json(tmp, {"key": publish_key, "files": summary.files})
+    summary.checks = {s: sum(o.report.checks[s] for o in reports if o.report) for s in SEVERITIES}
 
 
 def _write_publication(
     out: Path,
-    outcomes: list[Outcome],
-    tables: dict[str, list[dict[str, Any]]],
+    reports: list[Outcome],
+    documents: list[str],
+    failures: list[Outcome],
     summary: RunSummary,
+    catalog: Catalog,
     *,
+    load: ReportLoader,
     formats: Sequence[str],
     csv_dialect: str,
+    manifest: Manifest,
+    publish_key: str | None,
 ) -> None:
-    """Write the report JSONs and the tables, then delete the tool's own files that this run no longer writes.
+    """Write the report JSONs and the tables, one report at a time, publish them together, then delete the tool's
+    own files that this run no longer writes.
 
-    Only files in the manifest of files the tool wrote are ever deleted: a ``reports/my-analysis.json`` or a
-    ``kompass.xlsx`` of the user's own stays. The manifest is written before (every file about to be written)
-    and after (the files kept), so a run killed half-way still knows every file it may have written.
+    Only files in the manifest are ever deleted: a ``reports/my-analysis.json`` or a ``kompass.xlsx`` of the user's
+    own stays. The manifest is written before (every file about to be written, no key) and after (the files kept
+    and the publication's key), so a run killed half-way still knows every file it may have written, and the
+    next run publishes again.
     """
-    documents = {}
-    for o in outcomes:
-        if o.report is not None and o.data is not None:
-            name = f"reports/{slug(o.report.report_id or '') or 'unknown'}.json"
-            extracted = o.report.to_dict() if o.report.corrections else o.data
-            documents[name] = {**extracted, "report_id": o.report.report_id, "source_file": o.path,
-                               "sha256": o.sha256, "checks": [asdict(c) for c in o.report.checks]}  # fmt: skip
-    owned = owned_files(out)
     planned = set(documents) | set(output_files(formats, csv_dialect))
-    record_owned(out, owned | planned)
-    with staged_paths() as stage:
-        for name, data in documents.items():
-            write_json(stage(out / name), data, indent=None)
-    written, warnings = write_outputs(out, tables, formats=formats, csv_dialect=csv_dialect, created=summary.started_at)
-    summary.warnings += warnings
-    stale = [f for f in sorted(owned - planned - set(written)) if (out / f).is_file()]
+    record_manifest(out, manifest.files | planned)
+    panel: list[Row] = []
+    with (
+        staged_paths() as stage,
+        output_set(out, stage, formats=formats, csv_dialect=csv_dialect, created=summary.started_at) as outputs,
+    ):
+        for outcome, document in zip(reports, documents, strict=True):
+            data = load(outcome)
+            report = published_report(outcome, data, catalog)
+            extracted = report.to_dict() if report.corrections else data
+            write_json(stage(out / document), {**extracted, "report_id": report.report_id, "source_file": outcome.path,
+                       "sha256": outcome.sha256, "checks": [asdict(c) for c in report.checks]}, indent=None)  # fmt: skip
+            rows = report_rows(report, catalog)
+            for name, table_rows in rows.items():
+                outputs.add(name, table_rows)
+            panel += panel_rows(rows["reports"], rows["areas"], catalog)
+        outputs.add("failures", [{"source_file": display_path(o.path), "sha256": o.sha256,
+                                  "error_code": o.error_code, "message": o.message} for o in failures])  # fmt: skip
+        panel = sort_panel(panel, catalog)
+        outputs.add("panel", panel)
+        outputs.add("changes", changes_rows(panel, catalog))
+        outputs.add("area_crosswalk", catalog.crosswalk_rows())
+    summary.warnings += outputs.warnings
+    written = set(outputs.files) | set(documents)
+    stale = [f for f in sorted(manifest.files - written) if (out / f).is_file()]
     for name in stale:  # only files the tool wrote here, and only those it no longer writes
         (out / name).unlink(missing_ok=True)
     dropped = [f for f in stale if f.startswith("reports/")]
@@ -193,5 +194,4 @@ def _write_publication(
     if len(dropped) < len(stale):
         gone = ", ".join(f for f in stale if f not in dropped)
         summary.warnings.append(f"removed {gone}: written here by an earlier run, no longer produced")
-    record_owned(out, {f for f in owned | planned | set(written) if (out / f).is_file()})
-    summary.files = written + sorted(documents)
+    record_manifest(out, written, publish_key)  # last: a run killed before this point is published again by the next

@@ -7,8 +7,10 @@ rest go to worker processes, which read and hash each file once under its deadli
 hash of the bytes parsed, and the same bytes under two names are reported once (the other as a duplicate in
 the run summary). A worker that overruns its deadline is killed with the programs it started (it may be
 stuck in native code, where no Python-level timeout reaches) and replaced. The output folder is owned for
-the run (:mod:`kompass_extract.batch.outdir`). The output tables are always rebuilt from the results of *all* of this run's inputs,
-then published together (see :func:`kompass_extract.write.formats.write_outputs`).
+the run (:mod:`kompass_extract.batch.outdir`). The output tables are always rebuilt from the results of *all* of
+this run's inputs, then published together (:mod:`kompass_extract.batch.publish`). A converted report does not
+stay in the main process: it is cached as it arrives and kept as a small summary; the publication reads the
+reports back from the cache one at a time, so the main process's memory does not grow with the archive.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from typing import Any
 
 from kompass_extract.batch.cache import Cache, FileIndex
 from kompass_extract.batch.inputs import Discovery, discover
-from kompass_extract.batch.outdir import claim_output
+from kompass_extract.batch.outdir import claim_output, read_manifest
 from kompass_extract.batch.pool import INTERNAL_ERROR, ExtractFn, Job, run_pool
-from kompass_extract.batch.publish import last_publication, publication_key, publish
-from kompass_extract.batch.results import Outcome, Progress, RunSummary
+from kompass_extract.batch.publish import publication_key, publish
+from kompass_extract.batch.results import Outcome, Progress, ReportSummary, RunSummary
 from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, Signature, display_path, probe_input
 from kompass_extract.correct import corrections_digest, read_corrections
 from kompass_extract.errors import (
@@ -76,10 +78,10 @@ def _probe_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> dict[st
 
 def _outcome(path: str, sha: str | None, entry: dict[str, Any], cached: bool) -> Outcome:
     timing = {"seconds": entry.get("seconds"), "peak_rss_mb": entry.get("peak_rss_mb"), "cached": cached}
-    if entry["status"] == "ok":
+    if entry["status"] == "ok":  # summarised; the report itself is in the cache until it is published
         report = Report.from_dict(entry["report"])
         report.source_file, report.sha256 = display_path(path), sha  # the cache may have seen these bytes elsewhere
-        return Outcome(path, sha, report=report, data=entry["report"], **timing)
+        return Outcome(path, sha, report=ReportSummary.of(report), **timing)
     return Outcome(
         path, sha, error_code=entry["error_code"], message=entry["message"], traceback=entry.get("traceback"), **timing
     )
@@ -160,12 +162,19 @@ def convert(
                                 progress=progress)  # fmt: skip
         ordered = [outcomes[p] for p in sorted(outcomes)]
         key_options = {**result_options, "corrections": corrections_digest(fixes) if fixes else None}
-        previous = last_publication(out)
-        formats, csv_dialect, notes = output_plan(formats, csv_dialect, previous.get("files", ()))
+        manifest = read_manifest(out)
+        formats, csv_dialect, notes = output_plan(formats, csv_dialect, manifest.files)
         summary.warnings += notes
         publish_key = None if force else publication_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
-        publish(out, ordered, summary, catalog, formats=formats, csv_dialect=csv_dialect, publish_key=publish_key,
-                 corrections=fixes, corrections_file=str(corrections), previous=previous)  # fmt: skip
+
+        def load(outcome: Outcome) -> dict[str, Any]:
+            entry = cache.get(outcome.sha256 or "", job.cache_options)
+            if entry is None or entry.get("status") != "ok":
+                raise RuntimeError(f"the cached result of {display_path(outcome.path)} vanished from {cache.root}")
+            return entry["report"]
+
+        publish(out, ordered, summary, catalog, load=load, formats=formats, csv_dialect=csv_dialect, manifest=manifest,
+                publish_key=publish_key, corrections=fixes, corrections_file=str(corrections))  # fmt: skip
         summary.seconds = round(time.perf_counter() - clock, 3)
         with atomic_path(out / "runs" / f"{started.strftime('%Y%m%dT%H%M%S%fZ')}.json") as tmp:
             write_json(tmp, summary.to_dict())
@@ -191,15 +200,17 @@ def _convert_all(
     signatures = _probe_inputs([f.path for f in discovery.files], outcomes)
     total = len(signatures) + len(outcomes)
     running: list[str] = []
+    counts = {"failed": len(outcomes), "cached": 0}  # kept as outcomes arrive: a progress event costs O(1)
 
     def report_progress(event: str, path: str, outcome: Outcome | None = None, detail: str = "") -> None:
         if progress:
-            failed = sum(1 for o in outcomes.values() if o.report is None)
-            cached = sum(1 for o in outcomes.values() if o.cached)
-            progress(Progress(total, len(outcomes), failed, cached, tuple(running), event, path, outcome, detail))
+            progress(Progress(total, len(outcomes), counts["failed"], counts["cached"], tuple(running), event, path,
+                              outcome, detail))  # fmt: skip
 
     def record(outcome: Outcome) -> None:
         outcomes[outcome.path] = outcome
+        counts["failed"] += outcome.report is None
+        counts["cached"] += outcome.cached
         report_progress("ok" if outcome.report else "failed", outcome.path, outcome)
 
     index = FileIndex(cache.root)

@@ -22,7 +22,7 @@ from kompass_extract.cli.options import (
     json_option,
     quiet_option,
 )
-from kompass_extract.cli.progress import run_display
+from kompass_extract.cli.progress import checks_text, run_display
 from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, json_text
 from kompass_extract.write.formats import CSV_DIALECTS, DEFAULT_FORMATS, FORMATS
 
@@ -125,12 +125,8 @@ def _print_summary(console: Any, data: dict[str, Any]) -> None:
         console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
     console.print(
         f"{data['converted']} converted, {data['failed']} failed, {data['from_cache']} from cache, "
-        f"{len(data['duplicates'])} duplicate(s) skipped; checks {_checks(data['checks'])}; "
+        f"{len(data['duplicates'])} duplicate(s) skipped; checks {checks_text(data['checks'])}; "
         f"{data['seconds']:.1f} s -> {data['out_dir']}",
         markup=False,
         highlight=False,
     )
-
-
-def _checks(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))

@@ -36,13 +36,16 @@ def result_text(outcome: Outcome) -> str:
     report = outcome.report
     if report is None:
         return f"failed {outcome.error_code}: {outcome.message}"
-    checks = {s: sum(1 for c in report.checks if c.severity == s) for s in ("error", "warning", "info")}
-    questions = sum(len(a.questions) for a in report.areas)
     who = " ".join(str(x) for x in (report.municipality or "?", report.year or "?"))
     return (
-        f"ok {report.report_id or '?'} {who}, edition {report.edition or '?'}: {len(report.areas)} areas, "
-        f"{questions} questions; checks {checks['error']} error, {checks['warning']} warning, {checks['info']} info"
+        f"ok {report.report_id or '?'} {who}, edition {report.edition or '?'}: {report.areas} areas, "
+        f"{report.questions} questions; checks {checks_text(report.checks)}"
     )
+
+
+def checks_text(counts: dict[str, int]) -> str:
+    """Checks per severity as counted by :func:`kompass_extract.validate.severity_counts`: '0 error, 2 warning, 1 info'."""
+    return ", ".join(f"{n} {severity}" for severity, n in counts.items())
 
 
 def format_eta(seconds: float | None) -> str:

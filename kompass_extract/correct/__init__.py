@@ -5,7 +5,13 @@ and ``validate`` apply it to the extracted report and check the corrected report
 (:mod:`kompass_extract.correct.apply`). The cache keeps the extraction, so a rerun applies the file again.
 """
 
-from kompass_extract.correct.apply import CORRECTION_CODES, UnmatchedCorrection, apply_corrections, correct_report
+from kompass_extract.correct.apply import (
+    CORRECTION_CODES,
+    UnmatchedCorrection,
+    apply_corrections,
+    correct_report,
+    route_corrections,
+)
 from kompass_extract.correct.file import (
     HEADER,
     CorrectionRow,
@@ -26,4 +32,5 @@ __all__ = [
     "correction_line",
     "corrections_digest",
     "read_corrections",
+    "route_corrections",
 ]

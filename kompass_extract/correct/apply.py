@@ -146,10 +146,26 @@ def _conflict(rows: list[CorrectionRow], area_no: int | None) -> Check:
     return make_check("correction-conflict", found, _CONFLICT)
 
 
-def _names(row: CorrectionRow, report: Report) -> bool:
-    return (row.report_id is None or row.report_id == report.report_id) and (
-        row.sha256 is None or row.sha256 == report.sha256
-    )
+def route_corrections(
+    reports: Sequence[tuple[str | None, str | None]], rows: Sequence[CorrectionRow]
+) -> tuple[list[list[CorrectionRow]], list[UnmatchedCorrection]]:
+    """For each report, given as (report_id, sha256), the rows that name it; and the rows that name no report.
+
+    The batch routes by the summaries of its reports, so that only the reports a person corrected are read back."""
+    routed: list[list[CorrectionRow]] = [[] for _ in reports]
+    unmatched = []
+    for row in rows:
+        named = [
+            i
+            for i, (report_id, sha256) in enumerate(reports)
+            if (row.report_id is None or row.report_id == report_id) and (row.sha256 is None or row.sha256 == sha256)
+        ]
+        for i in named:
+            routed[i].append(row)
+        if not named:
+            key = " and ".join(f"{k} {v}" for k, v in (("report_id", row.report_id), ("sha256", row.sha256)) if v)
+            unmatched.append(UnmatchedCorrection(row, f"corrections line {row.fix.line}: no report with {key}"))
+    return routed, unmatched
 
 
 def apply_corrections(
@@ -158,15 +174,7 @@ def apply_corrections(
     """Correct every report named by ``rows``; return the rows that name no report (by report_id and sha256).
 
     ``catalog`` is the one the reports were matched with (the packaged one when None)."""
-    by_report: dict[int, list[CorrectionRow]] = {id(r): [] for r in reports}
-    unmatched = []
-    for row in rows:
-        named = [r for r in reports if _names(row, r)]
-        for report in named:
-            by_report[id(report)].append(row)
-        if not named:
-            key = " and ".join(f"{k} {v}" for k, v in (("report_id", row.report_id), ("sha256", row.sha256)) if v)
-            unmatched.append(UnmatchedCorrection(row, f"corrections line {row.fix.line}: no report with {key}"))
-    for report in reports:
-        correct_report(report, by_report[id(report)], catalog)
+    routed, unmatched = route_corrections([(r.report_id, r.sha256) for r in reports], rows)
+    for report, named in zip(reports, routed, strict=True):
+        correct_report(report, named, catalog)
     return unmatched

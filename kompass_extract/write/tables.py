@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from kompass_extract.common.text import fold_diacritics
 from kompass_extract.match.catalog import Catalog, load_catalog
@@ -18,7 +18,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold_diacritics(text).lower()).strip("-")
 
 
-def base_report_id(report: Report) -> str:
+class Identity(Protocol):
+    """What an id is made of: a :class:`Report`, or the batch's summary of one."""
+
+    kommunkod: str | None
+    municipality: str | None
+    kommun: str | None
+    year: int | None
+
+
+def base_report_id(report: Identity) -> str:
     """'<kommunkod>-<year>'; a slug of the printed municipality (or 'unknown') stands in for a missing code.
     The batch adds '-2', '-3' when several reports share one."""
     place = report.kommunkod or slug(report.municipality or report.kommun or "") or "unknown"
@@ -215,6 +224,13 @@ def panel_rows(reports: list[Row], areas: list[Row], catalog: Catalog | None = N
                 "comparability": area.get("comparability"),
             }
         )
+    return sort_panel(rows, catalog)
+
+
+def sort_panel(rows: list[Row], catalog: Catalog) -> list[Row]:
+    """Panel rows by municipality, year, report and the catalog's order of concepts (stable: ties keep their order).
+
+    The batch sorts the rows of all its reports once, each report's rows made by :func:`panel_rows`."""
     order = {c: i for i, c in enumerate(catalog.concepts)}
     return sorted(
         rows, key=lambda r: (r["kommunkod"] or "", r["year"] or 0, r["report_id"], order.get(r["concept"], 99))
