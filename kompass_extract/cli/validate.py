@@ -28,10 +28,10 @@ def _report_files(directory: Path) -> tuple[list[Path], list[Path] | None]:
     copy of a report) is no report of the folder, neither an unreadable one nor one counted twice. Without a
     manifest (a folder of an older version, or copied without .cache) every reports/*.json is read and the
     second item is None."""
-    from kompass_extract.batch.outdir import owned_files
+    from kompass_extract.batch.outdir import read_manifest
 
     present = sorted((directory / "reports").glob("*.json"))
-    owned = owned_files(directory)
+    owned = read_manifest(directory).files
     if not owned:
         return present, None
     listed = sorted(directory / f for f in owned if f.startswith("reports/") and f.endswith(".json"))
