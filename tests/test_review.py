@@ -188,7 +188,7 @@ def crop_of(page_html: str, value_id: str) -> tuple[str, tuple[int, int, int, in
     """The image file and the region of it (x, y, width, height) that is a value's crop on a report page."""
     found = re.search(
         r'id="' + re.escape(value_id) + r'".*?<svg class="crop"[^>]* viewBox="(\d+) (\d+) (\d+) (\d+)"[^>]*>'
-        r'<image href="([^"]+)"',
+        r'<title>[^<]*</title><image href="([^"]+)"',
         page_html,
         re.S,
     )
@@ -214,6 +214,11 @@ def test_site_has_index_pages_crops_and_escaped_checks(output_dir: Path, site):
     assert 'class="question has-error" id="q-6-6.2"' in page
     assert page.count('<rect class="box"') == 4  # areas 3, 6, 7 differ, plus the legend
     crop = crop_image(output_dir / "review", page, "q-1-1.1")
+    lulea = next(v for v in load_output(output_dir) if v.report_id == "2580-2018")
+    region = value_regions(lulea)["q-1-1.1"]
+    x0, top, x1, bottom = region.bbox
+    where = f"(x {x0:.0f}–{x1:.0f}, y {top:.0f}–{bottom:.0f} pt from the top left of page {region.page})"
+    assert re.search(r'id="q-1-1\.1".*?<title>Question 1\.1 as printed on page \d+ ' + re.escape(where), page, re.S)
     assert crop.width > 800 and 50 < crop.height < 70  # a two-line row (~26 pt) at 2x, with margins
     assert crop.mode in ("1", "P") and len(crop.getcolors()) <= 2  # born-digital text: ink and paper
     missing = (output_dir / "review" / "1482-2017.html").read_text(encoding="utf-8")
@@ -606,3 +611,14 @@ def test_a_damaged_image_is_made_again(extracted: Path, tmp_path: Path):
     result = build_site(out)
     assert result.rendered == result.crops == 8 + 8 + 45 + 100 + len(load_output(out)[0].sections)
     assert (out / "review" / "2580-2018.html").read_bytes() == page and image.stat().st_size > 1000
+
+
+def test_a_report_without_positions_gets_no_image(tmp_path: Path):
+    pdf = tmp_path / "r.pdf"
+    shutil.copyfile(FIXTURE / "report.pdf", pdf)
+    report = score_only_report("2580-2018", "Luleå", "2580", 2018, "2016", 0)
+    report.source_file, report.sha256 = str(pdf), file_sha256(pdf)
+    write_output(tmp_path / "out", [report])
+    result = build_site(tmp_path / "out")
+    assert (result.crops, result.images, result.problems) == (0, 0, {})
+    assert not list((tmp_path / "out" / "review").rglob("*.png"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from kompass_extract.correct import correction_line
 from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
+from kompass_extract.review.crops import CropRequest
 from kompass_extract.review.data import SEVERITIES, ReportView, Row
 from kompass_extract.review.format import fmt_num
 from kompass_extract.write.tables import value_text
@@ -21,12 +22,14 @@ from kompass_extract.write.tables import value_text
 @dataclass(frozen=True)
 class CropLink:
     """A value's crop: a region (x, y, width, height in pixels) of its report's image ``href`` (relative to the
-    page) of ``image_size`` pixels, shown at ``scale`` pixels per CSS pixel (one CSS pixel per PDF point)."""
+    page) of ``image_size`` pixels, shown at ``scale`` pixels per CSS pixel (one CSS pixel per PDF point);
+    ``source`` is the page and bbox (points from the top left) it shows."""
 
     href: str
     region: tuple[int, int, int, int]
     image_size: tuple[int, int]
     scale: float
+    source: CropRequest
 
 
 @dataclass
@@ -74,6 +77,7 @@ def crop(page: PageInput, value_id: str, alt: str) -> str:
 
     An inline SVG whose viewBox is the crop's region of the report's image: the browser loads the image once
     for the whole page, and the crop scales down with its cell like an image would (no server, no script).
+    Its title (the tooltip, and the name a screen reader gives) says where on which page the crop is from.
     """
     link = page.crops.get(value_id)
     if link is None:
@@ -81,9 +85,11 @@ def crop(page: PageInput, value_id: str, alt: str) -> str:
         return f'<span class="nocrop">No crop: {escape(reason)}.</span>'
     kind = value_id.split("-", 1)[0]
     x, y, width, height = link.region
+    x0, top, x1, bottom = link.source.bbox
+    where = f"{alt} (x {x0:.0f}–{x1:.0f}, y {top:.0f}–{bottom:.0f} pt from the top left of page {link.source.page})"
     return (
         f'<svg class="crop" data-kind="{kind}" viewBox="{x} {y} {width} {height}" width="{width / link.scale:g}" '
-        f'height="{height / link.scale:g}" role="img" aria-label="{escape(alt)}"><image href="{escape(link.href)}" '
+        f'height="{height / link.scale:g}" role="img"><title>{escape(where)}</title><image href="{escape(link.href)}" '
         f'width="{link.image_size[0]}" height="{link.image_size[1]}"/></svg>'
     )
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from kompass_extract import __version__
 from kompass_extract.common.data import data_text
 from kompass_extract.match.catalog import Catalog
-from kompass_extract.review.atlas import atlas_name, make_atlas, read_atlas
+from kompass_extract.review.atlas import Atlas, atlas_name, make_atlas, read_atlas
 from kompass_extract.review.cells import CropLink, PageInput
 from kompass_extract.review.crops import (
     DEFAULT_MARGIN,
@@ -113,6 +113,16 @@ def _image_of(view: ReportView, settings: Settings) -> tuple[str, dict[str, Crop
     return name, regions, greys
 
 
+def _links(atlas: Atlas, regions: dict[str, CropRequest], scale: float) -> dict[str, CropLink]:
+    """Each value's crop: its region of the report's image."""
+    links = {}
+    for value_id, request in regions.items():
+        if (region := atlas.regions.get(request)) is not None:
+            box = (region.x, region.y, region.width, region.height)
+            links[value_id] = CropLink(f"{CROPS_DIR}/{atlas.name}", box, (atlas.width, atlas.height), scale, request)
+    return links
+
+
 def build_report(view: ReportView, made_before: bool, settings: Settings) -> Built:
     """Write one report's page, rendering its image unless ``made_before`` (and readable); a worker's task.
 
@@ -126,17 +136,14 @@ def build_report(view: ReportView, made_before: bool, settings: Settings) -> Bui
         name, regions, greys = _image_of(view, settings)
         crops_dir = settings.site / CROPS_DIR
         atlas = read_atlas(crops_dir, name) if made_before else None
-        if atlas is None:
+        if atlas is None and regions:  # a report without positions has no image
             requests = list(dict.fromkeys(regions.values()))
             atlas = make_atlas(
                 pdf, name, requests, crops_dir, scale=settings.scale, margin=settings.margin, greys=greys
             )
             rendered = len(atlas.regions)
-        href = f"{CROPS_DIR}/{atlas.name}"
-        for value_id, request in regions.items():
-            if (region := atlas.regions.get(request)) is not None:
-                box = (region.x, region.y, region.width, region.height)
-                page.crops[value_id] = CropLink(href, box, (atlas.width, atlas.height), settings.scale)
+        if atlas is not None:
+            page.crops = _links(atlas, regions, settings.scale)
     path = settings.site / report_href(view)
     path.write_text(report_page(page, settings.footer), encoding="utf-8")
     image = atlas.name if atlas is not None and atlas.regions else None
