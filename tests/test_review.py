@@ -471,6 +471,17 @@ def choose(cdp: Cdp, name: str, value: str) -> int:
     return cdp.evaluate("[...document.querySelectorAll('tr.report')].filter(r => !r.hidden).length")
 
 
+def search(cdp: Cdp, text: str) -> int:
+    """Type ``text`` into the index's search box (after clearing it) and count the rows still shown."""
+    cdp.evaluate("(() => { const q = document.querySelector('#filters [name=q]'); q.focus(); q.select(); })()")
+    if text:
+        cdp.send("Input.insertText", text=text)
+    else:
+        cdp.send("Input.dispatchKeyEvent", type="keyDown", key="Backspace", code="Backspace", windowsVirtualKeyCode=8)
+        cdp.send("Input.dispatchKeyEvent", type="keyUp", key="Backspace", code="Backspace", windowsVirtualKeyCode=8)
+    return cdp.evaluate("[...document.querySelectorAll('tr.report')].filter(r => !r.hidden).length")
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian package 'chromium' is not installed (apt-get install chromium)")
 def test_browser_filters_the_index(output_dir: Path, site, tmp_path: Path):
     cdp = Cdp(tmp_path / "profile")
@@ -483,6 +494,12 @@ def test_browser_filters_the_index(output_dir: Path, site, tmp_path: Path):
         assert choose(cdp, "edition", "2010") == 1
         assert choose(cdp, "year", "2017") == 0  # the 2017 report is of edition 2016
         assert choose(cdp, "edition", "") == 1
+        assert choose(cdp, "year", "") == 3
+        assert search(cdp, "LULEÅ") == 2  # case folded, Swedish letters too
+        assert search(cdp, "luleå 2014") == 1  # every word typed
+        assert search(cdp, "missing/1482") == 1  # the source file
+        assert choose(cdp, "edition", "2010") == 0  # the search and the filters together
+        assert search(cdp, "") == 1
         screenshot(cdp, tmp_path / "index.png", 420)
     finally:
         cdp.close()

@@ -197,6 +197,7 @@ def index_page(views: list[ReportView], failures: list[dict], footer: str) -> st
     years = sorted({fmt_num(v.report.get("year")) for v in views if v.report.get("year") is not None}, reverse=True)
     filters = (
         '<form class="filters" id="filters">'
+        '<label>Search <input type="search" name="q" placeholder="municipality, id, file"></label> '
         '<label>Checks <select name="worst"><option value="">all reports</option>'
         '<option value="error">with errors</option><option value="warning">worst is a warning</option>'
         '<option value="info">only info</option><option value="none">no checks</option></select></label> '
