@@ -29,6 +29,7 @@ from kompass_extract.common.files import file_sha256
 from kompass_extract.model import Area, Check, Report
 from kompass_extract.read.document import open_pdf
 from kompass_extract.review import build_site, crop_pixels, find_reports, load_output, parse_bbox
+from kompass_extract.review import site as site_module
 from kompass_extract.review.crops import CropRequest, locate_pdf
 from kompass_extract.review.data import ReportView, ReviewInputError
 from kompass_extract.review.values import value_regions
@@ -263,8 +264,9 @@ def test_crops_of_a_report_that_left_are_removed(tmp_path: Path, output_dir: Pat
     assert list((out / "review" / "crops").rglob("*.png")) == []
 
 
-def test_worker_processes_render_what_one_process_would(tmp_path: Path):
-    """Four reports needing crops go to worker processes; the site is the one a single process builds."""
+def test_worker_processes_render_what_one_process_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Four reports needing crops go to worker processes; the site is the one a single process builds, and so
+    is a rebuild whose pages are written by worker processes."""
     sites = {}
     for jobs in (1, 2):
         base = tmp_path / f"jobs{jobs}"
@@ -282,6 +284,18 @@ def test_worker_processes_render_what_one_process_would(tmp_path: Path):
         crops = sorted(p.relative_to(base / "out").as_posix() for p in (base / "out" / "review").rglob("*.png"))
         sites[jobs]["crops"] = "\n".join(crops).encode()
     assert sites[1] == sites[2]
+    pools = []
+
+    class CountedPool(site_module.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(site_module, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(site_module, "MIN_PARALLEL_PAGES", 4)  # a large archive's rebuild: pages in the workers
+    again = build_site(tmp_path / "jobs2" / "out", jobs=2)
+    assert len(pools) == 1 and again.rendered == 0 and again.crops == 4 * 45
+    assert {p.name: p.read_bytes() for p in again.pages} == {k: v for k, v in sites[2].items() if k != "crops"}
 
 
 def test_a_flagged_report_value_offers_its_correction_lines(tmp_path: Path):
