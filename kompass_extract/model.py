@@ -44,6 +44,9 @@ class Question:
     """Lowest OCR word confidence (0-100) of the row's numbers; None for a born-digital layer."""
     cells: dict[str, CellBox] = field(default_factory=dict)
     """Where each number ("achieved", "max", "percent") was read on the row's page: OCR re-reads it there."""
+    question_no_read: str | None = None
+    """What OCR read in place of the question number, when the number was taken from the row's place in its table
+    (the next one after the row above it) because the reading was a misread of it ("24" for "2.4"); else None."""
 
 
 @dataclass

@@ -28,9 +28,12 @@ from kompass_extract.locate.labels import (
     starts_with_label,
 )
 from kompass_extract.model import Area, BBox, CellBox, Question, union
+from kompass_extract.parse.ocr_rows import LabelColumn, ocr_rows
 from kompass_extract.read.document import Line, Word
 
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
+PLACED_NO_RE = re.compile(r"^(\d+)\.(\d+)$")
+"""A question number taken by its place in the table (:class:`~kompass_extract.parse.ocr_rows.LabelColumn`)."""
 
 
 @dataclass
@@ -46,6 +49,8 @@ class RowBuilder:
     texts: list[str]
     page: int
     boxes: list[BBox]
+    read_as: str | None = None
+    """What OCR read in place of the question number, when the number was taken from the row's place."""
     numbers: dict[str, tuple[float, str, Word]] = field(default_factory=dict)
     cells: dict[str, CellBox] = field(default_factory=dict)
 
@@ -210,14 +215,25 @@ GLUED_NO_RE = re.compile(r"^(\d{1,2}[.,]\d{1,2}\.?)(?=[^\d.,%])(.+)$")
 
 
 def _split_glued_number(words: list[Word]) -> list[Word]:
-    """'1.1Finns' (no space after the number) -> '1.1', 'Finns'."""
+    """'1.1Finns' (no space after the number) -> '1.1', 'Finns'; an OCR'd '2.' '1' (a thin dot read as a word
+    gap) -> '2.1'."""
     if words and (m := GLUED_NO_RE.match(words[0].text)):
         w = words[0]
         cut = w.x0 + (w.x1 - w.x0) * len(m.group(1)) / len(w.text)
         head = Word(m.group(1), w.x0, w.top, cut, w.bottom, w.size, w.bold, w.conf)
         tail = Word(m.group(2), cut, w.top, w.x1, w.bottom, w.size, w.bold, w.conf)
         return [head, tail, *words[1:]]
+    if len(words) > 2 and words[0].conf is not None and SPLIT_NO_RE.match(words[0].text + words[1].text):
+        a, b = words[0], words[1]
+        if b.x0 - a.x1 < SPLIT_GAP * (a.bottom - a.top):
+            joined = Word(a.text + b.text, a.x0, a.top, b.x1, max(a.bottom, b.bottom), a.size, a.bold, _min_conf(a, b))
+            return [joined, *words[2:]]
     return words
+
+
+SPLIT_NO_RE = re.compile(r"^\d{1,2}[.,]\d{1,2}$")
+SPLIT_GAP = 0.5
+"""Widest gap (line heights) between the two halves of an OCR'd question number read as two words."""
 
 
 def _min_conf(a: Word, b: Word) -> float | None:
@@ -232,6 +248,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
     current: Area | None = None
     row: RowBuilder | None = None
     title_open = False
+    labels_seen = LabelColumn()
+    lines = ocr_rows(lines)
 
     def finish_row() -> None:
         nonlocal row
@@ -249,6 +267,12 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
         nums = _numbers(line.words, columns) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = facts.match_question_no(first)
+        read_as = None
+        if qmatch is None and current is not None and nums:
+            open_row = row.question_no if row is not None and row.area_no == current.area_no else None
+            placed = labels_seen.by_place(text_words, current, open_row)
+            if placed is not None:
+                qmatch, read_as = PLACED_NO_RE.match(placed), first
         title_words = _area_title_words(text_words)
         amatch = AREA_TITLE_RE.match(title_words[0].text) if title_words else None
         if qmatch and int(qmatch.group(1)) in facts.area_nos:
@@ -258,7 +282,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
                 current = areas.setdefault(area_no, Area(area_no))
             title_open = False
             qno = question_no(area_no, int(qmatch.group(2)))
-            row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [])
+            row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [], read_as)
+            labels_seen.add(text_words[0])
             row.add_box(text_words, line.page)
             _take_numbers(row, nums, line.page)
             continue
@@ -273,6 +298,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             if current is not None and area_no < current.area_no and current.questions:
                 break  # numbering went backwards after the tables: a later chapter ("5. Revideringen ...")
             current = areas.setdefault(area_no, Area(area_no))
+            labels_seen.add(title_words[0])
             if current.overview_title is None or not current.questions:  # not a "(forts.)" repeat
                 current.overview_title = clean_heading(" ".join(w.text for w in title_words[1:]))
                 title_open = header is None
@@ -362,4 +388,5 @@ def _to_question(row: RowBuilder) -> Question:
         bbox=union(row.boxes),
         confidence=min(confs) if confs else None,
         cells=row.cells,
+        question_no_read=row.read_as,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
-from kompass_extract.validate.enrich import ROW_ERROR_CODES, AreaFacts, ReportFacts
+from kompass_extract.validate.enrich import ROW_ERROR_CODES, AreaFacts, QuestionFacts, ReportFacts
 from kompass_extract.validate.numbers import fmt
 from kompass_extract.validate.registry import Hit, hit, rule
 
@@ -111,3 +111,19 @@ def ocr_repaired(facts: ReportFacts) -> Iterator[Hit]:
             value=r["value"],
             relation=r["relation"],
         )
+
+
+@rule(
+    "question-number-by-place",
+    "info",
+    'OCR misread a question number (a thin dot or digit lost on a copy: "24" for "2.4", "il" for "1.1"); '
+    "the row was numbered by its place in the table: the next number after the row above it, which is what was "
+    "read with the lost characters put back, and not the number after that.",
+    message="question {question_no}: OCR read its number as {read}; numbered by its place in the table",
+    on="question",
+)
+def question_number_by_place(facts: QuestionFacts) -> Iterator[Hit]:
+    read = facts.question.question_no_read
+    if read is not None:
+        yield hit(area=facts.area.area_no, question=facts.question.question_no,
+                  question_no=facts.question.question_no, read=read)  # fmt: skip

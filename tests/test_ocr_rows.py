@@ -1,0 +1,99 @@
+"""OCR'd overview rows on a 1-bit copy: a question number read without its thin dot or digit, a number read as two
+words, number cells boxed as a line of their own. Hand-made OCR words (with a confidence), no OCR run."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kompass_extract.model import Area, Report
+from kompass_extract.parse.overview import parse_overview
+from kompass_extract.read.document import Line, Word
+from kompass_extract.validate import validate_report
+
+SIZE = 8.0
+CONF = 90.0
+
+
+def ocr_words(text: str, x: float, top: float, *, height: float = SIZE) -> list[Word]:
+    """OCR'd words laid out from x, 4.5 pt per character."""
+    out = []
+    for token in text.split(" "):
+        width = 4.5 * len(token)
+        out.append(Word(token, x, top, x + width, top + height, SIZE, None, CONF))
+        x += width + 3.0
+    return out
+
+
+def row(label: str, text: str, numbers: tuple[str, str, str], top: float) -> Line:
+    cells = [w for value, x in zip(numbers, (365.0, 405.0, 450.0), strict=True) for w in ocr_words(value, x, top)]
+    return Line(ocr_words(f"{label} {text}", 82.5, top) + cells, 20)
+
+
+def header(area_no: int, title: str, top: float) -> Line:
+    heads = ocr_words("Uppnått", 343, top) + ocr_words("Max", 398, top) + ocr_words("Procent", 440, top)
+    return Line(ocr_words(f"{area_no}. {title}", 82.0, top) + heads, 20)
+
+
+def parse(lines: list[Line]) -> dict[int, Area]:
+    areas: dict[int, Area] = {}
+    parse_overview(lines, areas)
+    return areas
+
+
+def test_question_numbers_misread_on_a_copy_are_numbered_by_their_place() -> None:
+    """'il' for 1.1 and '24' for 2.4 (thin dots lost) are the next number of their table; so is '1' for 2.1 (its
+    '2.' lost). A '2' after 2.1 could be a 2.2 or a 2.3 whose '.3' was lost with 2.2 not read at all: left unread."""
+    lines = [
+        header(1, "Offentlighet", 100),
+        row("il", "Hur informeras invånarna?", ("25", "30", "83 %"), 116),
+        row("1.2", "Hur informeras medborgarna?", ("17", "25", "68 %"), 132),
+        row("", "", ("42", "55", "76 %"), 148),
+        header(2, "Tillgänglighet", 180),
+        row("1", "Finns en strategi?", ("9", "15", "60 %"), 196),
+        row("2", "Hur tillgänglig?", ("9,5", "25", "38 %"), 212),
+        row("2.3", "Informerar kommunen?", ("18", "20", "90 %"), 228),
+        row("24", "Har brukarna valfrihet?", ("10,5", "20", "53 %"), 244),
+    ]
+    areas = parse(lines)
+    found = [(q.question_no, q.question_no_read, q.achieved) for a in areas.values() for q in a.questions]
+    assert found == [("1.1", "il", 25.0), ("1.2", None, 17.0), ("2.1", "1", 9.0), ("2.3", None, 18.0),
+                     ("2.4", "24", 10.5)]  # fmt: skip
+    report = Report(source_file="x.pdf", sha256="0", pages=20, ocr=True, areas=[areas[1], areas[2]])
+    placed = [c for c in validate_report(report) if c.code == "question-number-by-place"]
+    assert [(c.severity, c.question_no) for c in placed] == [("info", "1.1"), ("info", "2.1"), ("info", "2.4")]
+    assert placed[0].message == "question 1.1: OCR read its number as il; numbered by its place in the table"
+
+
+def test_a_misread_number_far_from_the_question_numbers_is_not_one() -> None:
+    """A row whose first word stands elsewhere than the question numbers (a wrapped text line) is not numbered."""
+    lines = [header(1, "Offentlighet", 100), row("1.1", "Hur?", ("25", "30", "83 %"), 116)]
+    lines.append(Line([replace(w, x0=w.x0 + 40, x1=w.x1 + 40) for w in row("12", "x", ("1", "2", "3"), 132).words], 20))
+    assert [q.question_no for q in parse(lines)[1].questions] == ["1.1"]
+
+
+def test_a_born_digital_number_is_never_numbered_by_place() -> None:
+    lines = [header(1, "Offentlighet", 100), row("1.1", "Hur?", ("25", "30", "83 %"), 116)]
+    lines.append(Line([replace(w, conf=None) for w in row("12", "Hur?", ("17", "25", "68 %"), 132).words], 20))
+    assert [q.question_no for q in parse(lines)[1].questions] == ["1.1"]
+
+
+def test_a_question_number_read_as_two_words_is_one() -> None:
+    """'2.' and '1' (the dot read as a word gap): question 2.1, read in full, not numbered by place."""
+    lines = [header(2, "Tillgänglighet", 100), row("2.", "1 Finns en strategi?", ("9", "15", "60 %"), 116)]
+    [q] = parse(lines)[2].questions
+    assert (q.question_no, q.question_no_read, q.text, q.achieved) == ("2.1", None, "Finns en strategi?", 9.0)
+
+
+def test_number_cells_boxed_as_a_line_of_their_own_stay_on_their_row() -> None:
+    """Tesseract put a row's cells on a shorter line beside its text (same print line): they are the row's numbers,
+    not the total of the area."""
+    first = row("4.1", "Är ansvar decentraliserade?", ("19", "35", "54 %"), 116)
+    second = row("4.2", "Finns en tydlig delegationsordning?", ("27", "30", "90 %"), 132)
+    text = Line([replace(w, bottom=w.bottom + 4) for w in second.words[:5]], 20)  # descenders: a taller box
+    cells = Line(second.words[5:], 20)
+    areas = parse([header(4, "Ledning", 100), first, cells, text, row("", "", ("46", "65", "71 %"), 148)])
+    assert [(q.question_no, q.achieved, q.max) for q in areas[4].questions] == [
+        ("4.1", 19.0, 35.0),
+        ("4.2", 27.0, 30.0),
+    ]
+    assert (areas[4].score, areas[4].max) == (46.0, 65.0)
