@@ -139,3 +139,21 @@ def test_a_cell_read_empty_is_filled_by_the_only_fitting_reading() -> None:
         "area 1 question 1.2 achieved: OCR read ?, re-read as 16: the only reading that satisfies every relation of "
         "its row and area"
     ]
+
+
+def test_a_row_is_repaired_on_its_own_when_another_row_of_its_area_cannot_be() -> None:
+    """Two maxima read '5' for '15' (a thin '1' lost): the re-reads of one say 15, of the other only 5. The area's
+    sums fail either way; the row the page supports is repaired by its own relations, the other stays flagged."""
+    report = ocr_report()
+    first, second = (q for q in report.area(3).questions if q.question_no in ("3.1", "3.5"))
+    assert first.max == second.max == 15
+    misread(report, first.question_no, "max", 5.0)
+    misread(report, second.question_no, "max", 5.0)
+    report.checks = validate_report(report)
+    reader = FakeReader(report, {(first.question_no, "max"): ["15", "5"], (second.question_no, "max"): ["5", "5."]})
+    repair_ocr_numbers(report, reader)
+    assert (first.max, second.max) == (15, 5)
+    [repaired] = checks_of(report, "ocr-repaired")
+    assert repaired.question_no == first.question_no and "OCR read 5, re-read as 15" in repaired.message
+    assert "achieved <= max" in repaired.message or "achieved vs percent of max" in repaired.message
+    assert {(c.area_no, c.question_no) for c in checks_of(report, "ocr-low-confidence")} >= {(3, "3.5")}

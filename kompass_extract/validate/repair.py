@@ -10,7 +10,10 @@ reading is right is then decided by the relations, not by Tesseract's confidence
   that parses as a number (nothing the page does not print is ever a candidate);
 * each combination of candidates is validated; the ones that raise no relational warning or error are kept, and the
   one that changes fewest cells (then: best supported by the readings) wins, if it is the only such one;
-* no winner (none fits, or two different ones fit equally well): nothing changes, the area stays flagged.
+* no combination fits the whole area (a row no reading repairs keeps the area's sums failing): each failing row
+  on its own, its cells' one best combination that satisfies the row's relations and makes no relation of the
+  area worse;
+* no winner (none fits, or two different ones fit equally well): nothing changes, the row stays flagged.
 
 A changed value is recorded in ``report.provenance["ocr_repairs"]``, from which validation raises ``ocr-repaired``
 (info) naming the first reading and the relation that decided; its cell's confidence is raised to the threshold, so
@@ -150,21 +153,51 @@ def _with_gaps(cells: dict[str, CellBox], columns: dict[str, dict[int, tuple[flo
 
 
 def _repair_area(report: Report, area: Area, slots: list[_Slot], catalog: Any | None, failed: list[Check]) -> None:
+    """The area's one best combination of readings that satisfies every relation; failing that (a row no reading
+    repairs keeps the area's sums failing), each failing row on its own: the one reading of its cells that satisfies
+    its own relations (achieved vs percent vs max, the catalog max) and makes no relation of the area worse."""
+    before = _failures(report, area, catalog)
+    if _repair(report, area, slots, catalog, lambda fails: not fails, failed):
+        return
+    for question_no in sorted({no for _, no in before if no is not None}):
+        own = [s for s in slots if getattr(s.owner, "question_no", None) == question_no]
+        area_wide = {f for f in before if f[1] is None}
+        fixed = [c for c in failed if c.question_no == question_no]
+
+        def fits(fails: set[tuple[str, str | None]], q: str = question_no, wide: set = area_wide) -> bool:
+            return not any(no == q for _, no in fails) and {f for f in fails if f[1] is None} <= wide
+
+        _repair(report, area, own, catalog, fits, fixed)
+
+
+def _repair(
+    report: Report,
+    area: Area,
+    slots: list[_Slot],
+    catalog: Any | None,
+    fits: Callable[[set[tuple[str, str | None]]], bool],
+    failed: list[Check],
+) -> bool:
+    """Assign the one best combination of the ``slots``' readings whose failing relations ``fits`` accepts (fewest
+    empty cells, then fewest changes, then best supported) and record the changes; False when none or several fit
+    equally well (nothing changes)."""
     originals = tuple(s.first for s in slots)
     fitting: list[tuple[int, int, int, tuple[float | None, ...]]] = []
     for combo in _combinations(slots):
         values = tuple(v for v, _ in combo)
         _assign(slots, values)
-        if not _relations_fail(report, area, catalog):
+        if fits(_failures(report, area, catalog)):
             changes = sum(v != o for v, o in zip(values, originals, strict=True))
             fitting.append((values.count(None), changes, -sum(n for _, n in combo), values))
     _assign(slots, originals)
     if not fitting:
-        return
+        return False
     fitting.sort(key=lambda f: f[:3])
     best = fitting[0]
-    if best[3] == originals or any(f[:3] == best[:3] and f[3] != best[3] for f in fitting[1:]):
-        return  # nothing to change, or two different repairs fit equally well: the page does not decide
+    if any(f[:3] == best[:3] and f[3] != best[3] for f in fitting[1:]):
+        return False  # two different repairs fit equally well: the page does not decide
+    if best[3] == originals:
+        return True
     _assign(slots, best[3])
     relation = "; ".join(dict.fromkeys(RELATIONS[c.code] for c in failed)) or "every relation of its row and area"
     repairs = report.provenance.setdefault(OCR_REPAIRS, {"cells": []})["cells"]
@@ -176,6 +209,7 @@ def _repair_area(report: Report, area: Area, slots: list[_Slot], catalog: Any | 
                 {"area_no": area.area_no, "question_no": no, "field": slot.label, "read": first, "value": value,
                  "relation": relation}
             )  # fmt: skip
+    return True
 
 
 def _combinations(slots: list[_Slot]) -> Iterator[list[tuple[float | None, int]]]:
@@ -208,12 +242,13 @@ def _assign(slots: list[_Slot], values: tuple[float | None, ...]) -> None:
         setattr(slot.owner, slot.field, value)
 
 
-def _relations_fail(report: Report, area: Area, catalog: Any | None) -> bool:
-    """True when the area, with the values now assigned, raises a relational warning or error."""
-    return any(
-        c.code in RELATIONS and c.severity != "info" and c.area_no == area.area_no
+def _failures(report: Report, area: Area, catalog: Any | None) -> set[tuple[str, str | None]]:
+    """(code, question_no) of the relational warnings and errors the area raises with the values now assigned."""
+    return {
+        (c.code, c.question_no)
         for c in area_checks(report, area, catalog)
-    )
+        if c.code in RELATIONS and c.severity != "info" and c.area_no == area.area_no
+    }
 
 
 def _raise_confidence(slot: _Slot) -> None:

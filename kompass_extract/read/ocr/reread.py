@@ -2,14 +2,15 @@
 
 The main OCR pass reads a whole page; a cell it got wrong ("12" as "17" or "2", "80 %" as "807", a lone "7" skipped)
 is usually read right by at least one of: the cell alone with a digits-and-% whitelist (English model), the cell
-enlarged twice, the enlarged cell binarised at its own threshold, and the Swedish model on the cell. Tesseract's
+enlarged twice, the enlarged cell binarised at its own threshold, the Swedish model on the cell, and the enlarged
+cell with broken strokes closed (a thin "1" on a 1-bit copy is a dotted line Tesseract skips). Tesseract's
 confidence on such crops means little (a right "12" often comes with 0), so every reading is returned and which one
 to keep is decided elsewhere, by the rounding rules (:mod:`kompass_extract.validate.repair`): this module only says
 what the page prints, so that no number is ever invented.
 
 The page is rendered again and brought into the frame of the OCR'd words (the same paper whitening, turn and
 deskew as :func:`kompass_extract.read.ocr.pages.ocr_image`), so a cell box in points lands on the same ink. All
-crops are stacked into one strip per way of reading: four Tesseract runs for any number of cells.
+crops are stacked into one strip per way of reading: five Tesseract runs for any number of cells.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from kompass_extract.model import BBox
 from kompass_extract.read.ocr.image import DARK, deskew, whiten_paper
@@ -32,7 +33,11 @@ PAD_X = 1.5
 """Horizontal padding of a crop in line heights: a digit the first reading dropped lies beside its word box."""
 PAD_Y = 0.25
 RULE_SHARE = 0.6
-"""A row or column of a crop that is ink over this share of its length is a table rule, painted white."""
+"""A row of a crop that is ink over this share of its width is a table rule, painted white (the padding left and
+right of the cell is wider than the cell, so no row through the digits comes near it)."""
+COLUMN_RULE_SHARE = 0.9
+"""A column of a crop that is ink over this share of its height is a table rule: a rule runs the whole height,
+whereas the stem of a "1" spans the digit height, two thirds of the crop when the cell box is the digits' own."""
 
 Reading = tuple[str, float]
 
@@ -49,6 +54,7 @@ def reread_cells(
     enlarged = [c.resize((c.width * ENLARGE, c.height * ENLARGE), Image.Resampling.LANCZOS) for c in crops]
     ways = [(crops, "eng", 1), (enlarged, "eng", ENLARGE), ([_binarised(c) for c in enlarged], "eng", ENLARGE)]
     ways.append((crops, "swe", 1))
+    ways.append(([_closed(c) for c in enlarged], "eng", ENLARGE))
     readings: list[list[Reading]] = [[] for _ in cells]
     for images, model, factor in ways:
         for n, found in enumerate(_read_strips(images, model, REREAD_DPI * factor)):
@@ -86,8 +92,34 @@ def _without_rules(crop: Image.Image) -> Image.Image:
     pixels = np.asarray(crop.convert("L")).copy()
     ink = pixels < DARK
     pixels[ink.mean(axis=1) > RULE_SHARE, :] = 255
-    pixels[:, ink.mean(axis=0) > RULE_SHARE] = 255
+    pixels[:, ink.mean(axis=0) > COLUMN_RULE_SHARE] = 255
     return Image.fromarray(pixels)
+
+
+CLOSE_SHARE = 0.06
+"""Vertical gaps closed in a stroke, as a share of the crop's height: a thin "1" on a 1-bit copy is a dotted line."""
+SMOOTH_SHARE = 0.02
+"""Blur radius after closing, as a share of the crop's height: Tesseract reads smooth edges better than steps."""
+FAINT = 200
+"""Grey level under which a pixel of an enlarged crop is ink for closing (the faint edge of a thin stroke too)."""
+
+
+def _closed(crop: Image.Image) -> Image.Image:
+    """The crop with broken vertical strokes joined (a morphological close along the columns), table rules that the
+    closing made whole painted white again, and the edges smoothed a little. Sizes are relative to the crop's
+    height, so a copy at any resolution is treated alike."""
+    ink = np.asarray(crop.convert("L")) < FAINT
+    reach = max(1, round(CLOSE_SHARE * crop.height))
+    padded = np.pad(ink, ((reach, reach), (0, 0)))
+    grown = np.zeros_like(padded)
+    for shift in range(-reach, reach + 1):
+        grown |= np.roll(padded, shift, axis=0)
+    closed = grown.copy()
+    for shift in range(-reach, reach + 1):
+        closed &= np.roll(grown, shift, axis=0)
+    closed = closed[reach:-reach]
+    image = _without_rules(Image.fromarray(np.where(closed, 0, 255).astype(np.uint8)))
+    return image.filter(ImageFilter.GaussianBlur(SMOOTH_SHARE * crop.height))
 
 
 def _binarised(crop: Image.Image) -> Image.Image:
