@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 from kompass_extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError, TooManyPagesError
 from kompass_extract.read.geometry import Frame, Word, read_words
 
-IMAGE, TEXT = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT
+IMAGE = pdfium_c.FPDF_PAGEOBJ_IMAGE
 INVISIBLE = 3
 """pdfium's FPDF_TEXTRENDERMODE_INVISIBLE."""
 SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
@@ -120,6 +120,9 @@ class Page:
     ocr_frame: tuple[float, int] = (0.0, 0)
     """OCR'd pages: (skew in degrees, rotation in degrees) that turned the scan into the frame of the words, so
     that a cell can be cut out of the page image again (:mod:`kompass_extract.read.ocr.reread`)."""
+    invisible_text: bool = False
+    """The text is drawn invisible (render mode 3): an OCR layer a scanner or ocrmypdf laid over a scan (see
+    :func:`_invisible_layer`)."""
 
     @cached_property
     def image_cover(self) -> float:
@@ -129,13 +132,6 @@ class Page:
         area = self.width * self.height or 1.0
         covers = [(r - left) * (t - b) / area for left, b, r, t in (o.get_bounds() for o in self._objects(IMAGE))]
         return min(max(covers, default=0.0), 1.0)
-
-    @cached_property
-    def invisible_text(self) -> bool:
-        """The text is drawn invisible (render mode 3): an OCR layer a scanner or ocrmypdf laid over a scan.
-        The first text object tells: such layers are invisible throughout."""
-        first = next(self._objects(TEXT), None)
-        return first is not None and pdfium_c.FPDFTextObj_GetTextRenderMode(first.raw) == INVISIBLE
 
     def _objects(self, kind: int) -> Iterator[pdfium.PdfObject]:
         return self.source.get_objects(filter=[kind]) if self.source is not None else iter(())
@@ -195,12 +191,41 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
             frame = Frame.of(page, textpage, text)
             try:
                 words = read_words(textpage, frame, text)
+                invisible = _invisible_layer(textpage)
             finally:
                 textpage.close()
-            pages.append(Page(index + 1, frame.width, frame.height, text, words_given=words, source=page, frame=frame))
+            pages.append(
+                Page(
+                    index + 1,
+                    frame.width,
+                    frame.height,
+                    text,
+                    words_given=words,
+                    source=page,
+                    frame=frame,
+                    invisible_text=invisible,
+                )
+            )
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(f"pdfium cannot read page {len(pages) + 1}: {exc}") from exc
     return Document(path, pages, pdf)
+
+
+def _invisible_layer(textpage: pdfium.PdfTextPage) -> bool:
+    """The page's text is drawn invisible: such a layer is invisible throughout, so its first character tells.
+
+    The character's text object is looked up through the text page, which is read anyway: walking the page's
+    objects to the first text object cost as much as the whole page's words on a page that draws a chart of
+    thousands of shapes before its text. A character pdfium generated (a space, a line break) has no object."""
+    for index in range(min(textpage.count_chars(), FIRST_CHARS)):
+        obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
+        if obj:
+            return pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == INVISIBLE
+    return False
+
+
+FIRST_CHARS = 16
+"""Characters looked at for one that has a text object (the first one has, but for a generated one)."""
 
 
 def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
