@@ -11,6 +11,7 @@ from kompass_extract.locate.labels import join_lines, parse_number, parse_score
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Area
 from kompass_extract.parse.cover import read_metadata
+from kompass_extract.parse.findings import parse_findings
 from kompass_extract.parse.overview import _header_columns, parse_overview
 from kompass_extract.parse.sections import parse_area
 from kompass_extract.read.document import Line, Page, Word, group_lines
@@ -387,6 +388,24 @@ def test_headerless_table_of_an_edition_whose_areas_have_another_maximum() -> No
     areas = {}
     parse_overview([title, *year], areas, EditionFacts(area_max=200.0))
     assert [(q.text, q.achieved, q.max) for q in areas[3].questions] == [("Finns en plan för 2016", 9.0, 15.0)]
+
+
+def test_stacked_lists_are_not_split_at_an_item_line_starting_with_forbattringar() -> None:
+    """Regression: "Förbättringar" was an improvements label, and a strength wrapped before the word (area 7 of the
+    2016 edition is "Ständiga förbättringar") switched the list to the improvements in the middle of the item."""
+    lines = [
+        line("Styrkor", 70, 100, bold=True),
+        line("• Kommunen arbetar systematiskt med ständiga", 70, 114),
+        line("förbättringar i alla verksamheter.", 82, 128),
+        line("• Tydlig målstyrning.", 70, 142),
+        line("Förbättringsområden", 70, 160, bold=True),
+        line("• Jämförelser med andra kommuner.", 70, 174),
+    ]
+    assert [(f.kind, f.text) for f in parse_findings(lines, LAYOUT)] == [
+        ("strength", "Kommunen arbetar systematiskt med ständiga förbättringar i alla verksamheter."),
+        ("strength", "Tydlig målstyrning."),
+        ("improvement", "Jämförelser med andra kommuner."),
+    ]
 
 
 def test_box_score_is_never_read_from_below_the_box() -> None:
