@@ -97,3 +97,15 @@ def test_number_cells_boxed_as_a_line_of_their_own_stay_on_their_row() -> None:
         ("4.2", 27.0, 30.0),
     ]
     assert (areas[4].score, areas[4].max) == (46.0, 65.0)
+
+
+def test_a_cell_boxed_as_a_line_of_its_own_in_a_gap_of_its_row_stays_on_the_row() -> None:
+    """The row's line runs past the cell (its other cells read), the cell's own box sits in a gap of it: one line.
+    Regression: the '15' became the last area's total and the rows after it were lost."""
+    first = row("8.3", "Samverkar kommunen?", ("11", "15", "70 %"), 116)
+    line = Line([w for w in first.words if w.text != "15"], 20)
+    cell = Line([replace(w, top=w.top + 2, bottom=w.bottom - 1) for w in first.words if w.text == "15"], 20)
+    after = row("8.4", "Vilken roll?", ("8", "15", "55 %"), 132)
+    areas = parse([header(8, "Samhällsbyggare", 100), line, cell, after, row("", "", ("19", "30", "63 %"), 148)])
+    assert [(q.question_no, q.max) for q in areas[8].questions] == [("8.3", 15.0), ("8.4", 15.0)]
+    assert areas[8].max == 30.0

@@ -157,3 +157,22 @@ def test_a_row_is_repaired_on_its_own_when_another_row_of_its_area_cannot_be() -
     assert repaired.question_no == first.question_no and "OCR read 5, re-read as 15" in repaired.message
     assert "achieved <= max" in repaired.message or "achieved vs percent of max" in repaired.message
     assert {(c.area_no, c.question_no) for c in checks_of(report, "ocr-low-confidence")} >= {(3, "3.5")}
+
+
+def test_a_row_read_without_any_number_is_read_at_the_top_of_its_text() -> None:
+    """Tesseract read the row's text but none of its cells: they are located from their columns and the top of the
+    row's text (at the report's usual cell height), and the re-reads that fit are kept."""
+    report = ocr_report()
+    q = report.area(2).questions[1]
+    top = q.cells["max"][2]
+    q.bbox = (80.0, top, 290.0, top + 22)
+    q.achieved = q.max = q.percent = q.confidence = None
+    q.cells = {}
+    report.checks = validate_report(report)
+    reader = FakeReader(report, {})
+    height = 10.0  # every cell of ocr_report() is 10 high
+    for i, value in enumerate(("14", "25", "57%")):
+        reader.by_box[(1, (300.0 + 50 * i, top, 320.0 + 50 * i, top + height))] = [(value, 30.0)]
+    repair_ocr_numbers(report, reader)
+    assert (q.achieved, q.max, q.percent) == (14, 25, 57)
+    assert {c.question_no for c in checks_of(report, "ocr-repaired")} == {q.question_no}

@@ -20,7 +20,7 @@ def ocr_rows(lines: list[Line]) -> list[Line]:
     """The lines with OCR'd table rows made whole: Tesseract now and then puts a row's number cells on a line of
     their own beside the row's text (the same print line, boxed a little lower or shorter), and the numbers would
     then go to the row above. Two neighbouring OCR'd lines of a page that share most of their height and do not
-    overlap side by side are one line."""
+    have no words overlapping side by side are one line (the cells sit in the gaps of the text line)."""
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
@@ -35,7 +35,7 @@ def _same_print_line(a: Line, b: Line) -> bool:
     if a.page != b.page or a.conf is None or b.conf is None:
         return False
     shared = min(a.bottom, b.bottom) - max(a.top, b.top)
-    side_by_side = a.x1 <= b.x0 or b.x1 <= a.x0
+    side_by_side = not any(u.x0 < v.x1 and v.x0 < u.x1 for u in a.words for v in b.words)
     return side_by_side and shared >= SAME_LINE * min(a.bottom - a.top, b.bottom - b.top)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,7 +74,9 @@ def repair_ocr_numbers(report: Report, reread: Reader, catalog: Any | None = Non
     columns = _column_extents(
         [q.cells for a in report.areas for q in a.questions] + [a.total_cells for a in report.areas]
     )
-    slots = {a.area_no: _slots(a, columns) for a in report.areas if _ocr_read(a)}
+    heights = [c[4] - c[2] for a in report.areas for q in a.questions for c in q.cells.values() if c[5] is not None]
+    height = statistics.median(heights) if heights else None
+    slots = {a.area_no: _slots(a, columns, height) for a in report.areas if _ocr_read(a)}
     doubtful = [a for a in report.areas if a.area_no in slots and (a.area_no in failing or _has_gaps(slots[a.area_no]))]
     if not doubtful:
         return
@@ -110,14 +113,16 @@ def _has_gaps(slots: list[_Slot]) -> bool:
     return any(s.first is None for s in slots)
 
 
-def _slots(area: Area, columns: dict[str, dict[int, tuple[float, float]]]) -> list[_Slot]:
+def _slots(area: Area, columns: dict[str, dict[int, tuple[float, float]]], height: float | None) -> list[_Slot]:
     """The area's OCR'd number cells, and the cells of its columns that were left empty (located from the column's
-    other cells on the same page and the row's own cells): a number Tesseract skipped is read there."""
+    other cells on the same page and the row's own cells, or the top of the row's text when Tesseract read none of
+    its cells; ``height`` is the report's usual cell height): a number Tesseract skipped is read there."""
     slots = []
     for q in area.questions:
-        for key, cell in _with_gaps(q.cells, columns).items():
+        top = q.bbox[1] if q.bbox is not None and height is not None and q.confidence is None else None
+        for key, cell in _with_gaps(q.cells, columns, None if top is None else (q.page, top, top + height)).items():
             slots.append(_Slot(q, key, cell, f"question {q.question_no} {key}", getattr(q, key)))
-    for key, cell in _with_gaps(area.total_cells, columns).items():
+    for key, cell in _with_gaps(area.total_cells, columns, None).items():
         name = "score" if key == "achieved" else key
         slots.append(_Slot(area, name, cell, f"overview total {key}", getattr(area, name)))
     if area.header_bbox is not None and area.header_page is not None and area.header_confidence is not None:
@@ -137,13 +142,19 @@ def _column_extents(rows: list[dict[str, CellBox]]) -> dict[str, dict[int, tuple
     return extents
 
 
-def _with_gaps(cells: dict[str, CellBox], columns: dict[str, dict[int, tuple[float, float]]]) -> dict[str, CellBox]:
+def _with_gaps(
+    cells: dict[str, CellBox], columns: dict[str, dict[int, tuple[float, float]]], line: tuple[int, float, float] | None
+) -> dict[str, CellBox]:
     """``cells`` (OCR'd ones only) plus a box for each column the row has no number in: at the column's place on
-    the row's page, or on the nearest page where the column was read (a table whose whole column was missed)."""
+    the row's page, or on the nearest page where the column was read (a table whose whole column was missed); at
+    the height of the row's cells, or of ``line`` (page, top, bottom) when it has none."""
     known = {k: c for k, c in cells.items() if c[5] is not None}
-    if not known:
+    if known:
+        page, _, top, _, bottom, _ = next(iter(known.values()))
+    elif line is not None:
+        page, top, bottom = line
+    else:
         return known
-    page, _, top, _, bottom, _ = next(iter(known.values()))
     gaps = {}
     for key, pages in columns.items():
         if key not in known:
