@@ -22,7 +22,7 @@ from scan_fixture import cached_scan_pdf, skew_for
 from kompass_extract.errors import OcrUnavailableError
 from kompass_extract.read.document import Line, Page, open_pdf
 from kompass_extract.read.ocr import tesseract as ocr_tesseract
-from kompass_extract.read.ocr.image import deskew, estimate_skew, remove_rules
+from kompass_extract.read.ocr.image import _long_runs, _runs, deskew, estimate_skew, remove_rules
 from kompass_extract.read.ocr.numbers import LOW_CONFIDENCE, reread_numbers
 from kompass_extract.read.ocr.pages import normalise_ocr_number, ocr_document, page_needs_ocr, tesseract_available
 from kompass_extract.read.ocr.tesseract import OcrWord
@@ -121,6 +121,24 @@ def test_remove_rules_keeps_text_and_drops_table_lines() -> None:
     assert [p for p in probes if cleaned.getpixel(p) < 160] == []
     assert cleaned.getpixel((160, 130)) < 100
     assert cleaned.getpixel((310, 460)) < 100
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_long_runs_on_candidate_lines_equal_the_full_search(seed: int) -> None:
+    """The run search restricted to the lines that hold a whole aligned half-length block finds exactly the runs of
+    the search over every line: random ink with long horizontal and vertical runs at random places and lengths
+    (including runs one pixel short of the limit and runs touching the image edges)."""
+    rng = np.random.default_rng(seed)
+    mask = rng.random((301, 257)) < 0.3
+    for _ in range(12):
+        row, col, n = rng.integers(0, 301), rng.integers(0, 257), rng.integers(10, 80)
+        mask[row, col : col + n] = True
+        mask[col % 301 : col % 301 + n, row % 257] = True
+    for length in (2, 3, 7, 20, 21, 40, 256, 257):
+        assert np.array_equal(_long_runs(mask, length), _runs(mask, length)), length
+    for length in (2, 3, 7, 20, 21, 40, 257, 300, 301):
+        assert np.array_equal(_long_runs(mask, length, vertical=True), _runs(mask.T, length).T), length
+    assert not _long_runs(mask, 258).any() and not _long_runs(mask, 302, vertical=True).any()
 
 
 # --- numbers ----------------------------------------------------------------------------------------------------
