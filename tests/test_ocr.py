@@ -19,8 +19,9 @@ from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 from scan_fixture import cached_scan_pdf, skew_for
 
-from kompass_extract.errors import OcrUnavailableError
+from kompass_extract.errors import OcrFailedError, OcrUnavailableError
 from kompass_extract.read.document import Line, Page, open_pdf
+from kompass_extract.read.ocr import libtesseract
 from kompass_extract.read.ocr import tesseract as ocr_tesseract
 from kompass_extract.read.ocr.image import _long_runs, _runs, deskew, estimate_skew, remove_rules
 from kompass_extract.read.ocr.numbers import LOW_CONFIDENCE, reread_numbers
@@ -191,6 +192,51 @@ def test_disagreeing_readings_are_flagged(monkeypatch: pytest.MonkeyPatch) -> No
         ("11", False),
         ("13", True),
     ]
+
+
+# --- tesseract in this process ----------------------------------------------------------------------------------
+
+
+def _text_crop() -> Image.Image:
+    """The top of a page of the Luleå report at 200 dpi: headings and prose, a quick read."""
+    pdf = pdfium.PdfDocument(str(PDF))
+    try:
+        page = pdf[1].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    return page.crop((0, 0, page.width, page.height // 3))
+
+
+@needs_tesseract
+def test_library_reads_what_the_binary_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C API in this process and the tesseract binary give the same rows, digits-only settings included; the
+    second call with the same settings reuses the loaded engine."""
+    if ocr_tesseract._library() is None:
+        pytest.skip("libtesseract is not usable here (the binary is used)")
+    crop = _text_crop()
+    digits = ("tessedit_char_whitelist=0123456789%,.",)
+    before = len(libtesseract._POOL.every)
+    in_process = [
+        ocr_tesseract.run_tesseract(crop, dpi=200, lang="swe", psm=p, config=c) for p, c in ((11, ()), (6, digits))
+    ]
+    engines = len(libtesseract._POOL.every)
+    ocr_tesseract.run_tesseract(crop, dpi=200, lang="swe", psm=6, config=digits)
+    assert len(libtesseract._POOL.every) == engines <= before + 2
+    monkeypatch.setattr(ocr_tesseract, "_library", lambda: None)
+    binary = [
+        ocr_tesseract.run_tesseract(crop, dpi=200, lang="swe", psm=p, config=c) for p, c in ((11, ()), (6, digits))
+    ]
+    assert in_process == binary
+    assert any(row["text"].strip() for row in binary[0]) and binary[0] != binary[1]
+
+
+@needs_tesseract
+def test_library_call_stops_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    if ocr_tesseract._library() is None:
+        pytest.skip("libtesseract is not usable here (the binary is used)")
+    monkeypatch.setattr(ocr_tesseract, "TESSERACT_TIMEOUT", 0.001)
+    with pytest.raises(OcrFailedError, match="did not finish within 0.001 s"):
+        ocr_tesseract.run_tesseract(_text_crop(), dpi=200, lang="swe", psm=11)
 
 
 # --- tesseract missing ------------------------------------------------------------------------------------------

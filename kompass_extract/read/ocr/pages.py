@@ -3,16 +3,16 @@
 Why this shape:
 
 * Pages are rendered with pypdfium2 (grey, 300 dpi by default), deskewed by a projection-profile search and cleared
-  of table rules (:mod:`kompass_extract.read.ocr.image`), then read by the ``tesseract`` binary through a subprocess with
-  TSV output. Calling the binary keeps the moving parts few (no ocrmypdf, no intermediate PDF) and gives word boxes
-  with a confidence each, which is all the pipeline needs.
+  of table rules (:mod:`kompass_extract.read.ocr.image`), then read by Tesseract with TSV output
+  (:mod:`kompass_extract.read.ocr.tesseract`: its library in this process, or the binary). That keeps the moving parts
+  few (no ocrmypdf, no intermediate PDF) and gives word boxes with a confidence each, which is all the pipeline needs.
 * Page segmentation mode 11 (sparse text) is used, and lines are rebuilt from positions downstream
   (:func:`kompass_extract.read.document.group_lines`). Measured on a scan of a 2016-edition report: mode 6 (one
   uniform block) interleaves two-column bullet lists and reads the bullets as letters; modes 3 and 4 (automatic
   layout / one column) drop whole number columns of the overview tables as "non-text"; mode 11 keeps both the lists
   and nearly every table cell, at the same speed.
 * Tesseract runs with ``OMP_THREAD_LIMIT=1``: its OpenMP threads spin on a busy 2-core machine and made a page
-  five times slower; parallelism comes from ``jobs`` (one tesseract process per page) instead.
+  five times slower; parallelism comes from ``jobs`` (pages read at once, on threads) instead.
 * Numbers get a second look (:mod:`kompass_extract.read.ocr.numbers`): the Swedish model reads "75%" as "7590" in common
   serif fonts, so number-like words (and skipped cells) are read again, all in one strip image, by a digits-only
   pass; list bullets are recognised by their shape and written as "•".

@@ -1,12 +1,15 @@
-"""The ``tesseract`` binary: is it installed, with which models, and what does it read on an image.
+"""Tesseract: is it installed, with which models, and what does it read on an image.
 
-Tesseract is called as a subprocess with TSV output (word boxes with a confidence each); no Python binding is needed.
-It runs with ``OMP_THREAD_LIMIT=1``: its OpenMP threads spin on a busy 2-core machine and made a page five times
-slower; parallelism comes from running one process per page instead.
+Pages are read with TSV output (word boxes with a confidence each), in this process through the library the binary
+runs on when it can (:mod:`kompass_extract.read.ocr.libtesseract`: byte-identical output without a model load per
+call), else by the ``tesseract`` binary as a subprocess; no Python binding is needed. Either way with
+``OMP_THREAD_LIMIT=1``: its OpenMP threads spin on a busy 2-core machine and made a page five times slower;
+parallelism comes from reading several pages at once instead.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -18,6 +21,7 @@ from typing import NamedTuple
 from PIL import Image
 
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
+from kompass_extract.read.ocr.libtesseract import TSV_HEADER, library, recognise
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
 TESSERACT_TIMEOUT = 120.0
@@ -60,18 +64,31 @@ def require_tesseract(lang: str) -> str:
     return info[0]
 
 
-def run_tesseract(image: Image.Image, *, dpi: int, lang: str, psm: int, config: tuple[str, ...] = ()) -> list[dict]:
-    """Run the tesseract binary on ``image`` and return its TSV rows as dicts (numbers as int/float)."""
-    args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi), "-c", "preserve_interword_spaces=1"]
-    for setting in config:
-        args += ["-c", setting]
-    output = _tesseract(image, [*args, "tsv"])
-    lines = output.splitlines()
-    if not lines:
-        return []
-    header = lines[0].split("\t")
+def run_tesseract(image: Image.Image, *, dpi: float, lang: str, psm: int, config: tuple[str, ...] = ()) -> list[dict]:
+    """Tesseract's TSV rows for ``image`` as dicts (numbers as int/float), read in this process through the library
+    when it can (:mod:`kompass_extract.read.ocr.libtesseract`: same output, no model load per call), else by the
+    binary. ``config`` holds ``name=value`` settings."""
+    settings = (("preserve_interword_spaces", "1"), *(tuple(c.split("=", 1)) for c in config))
+    lib = _library()
+    if lib is not None:
+        lines = recognise(lib, image, lang=lang, psm=psm, dpi=str(dpi), settings=settings, timeout=TESSERACT_TIMEOUT)
+        return _rows(TSV_HEADER, lines)
+    args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
+    for name, value in settings:
+        args += ["-c", f"{name}={value}"]
+    lines = _tesseract(image, [*args, "tsv"]).splitlines()
+    return _rows(tuple(lines[0].split("\t")), lines[1:]) if lines else []
+
+
+def _library() -> ctypes.CDLL | None:
+    """libtesseract when it can stand in for the binary found on the PATH, else None."""
+    info = tesseract_info()
+    return library(info[0]) if info is not None else None
+
+
+def _rows(header: tuple[str, ...], lines: list[str]) -> list[dict]:
     rows = []
-    for line in lines[1:]:
+    for line in lines:
         cells = line.split("\t")
         if len(cells) < len(header):
             continue

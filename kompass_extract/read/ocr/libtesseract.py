@@ -1,0 +1,176 @@
+"""Tesseract in this process, through its C API (``libtesseract``, the library the ``tesseract`` binary runs on).
+
+Why: the binary loads its model and dictionaries on every start. Measured on 300 dpi pages of a grey scan (CPU
+seconds, process and children): the binary 1.70 / 2.04 / 3.58 / 1.93 s, the same recognition in this process
+1.38 / 1.67 / 3.23 / 1.58 s, with **byte-identical** TSV; the digits pass (a small strip) costs ~0.1 s as a process
+and a few hundredths in here. No Python binding is needed (tesserocr is not a dependency): the library ships with
+the ``tesseract-ocr`` package and is called with :mod:`ctypes`, which releases the GIL, so pages OCR'd on several
+threads run in parallel.
+
+The library is used only when it is the same Tesseract version as the binary (the OCR cache key names the binary's
+version) and when OpenMP is limited to one thread (see :mod:`kompass_extract.read.ocr.tesseract`); otherwise, or
+when it cannot be loaded, the caller runs the binary. Loaded engines (one per language and settings, model in
+memory, ~20-40 MB each) are kept in a small pool and reused by whichever thread needs one; they are freed at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from PIL import Image
+
+from kompass_extract.errors import OcrFailedError
+
+TSV_HEADER = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width", "height")
+TSV_HEADER += ("conf", "text")
+"""The columns of Tesseract's TSV (the binary writes them as a header line; the C API gives the rows alone)."""
+
+_P = ctypes.c_void_p
+_PROTOTYPES: dict[str, tuple[type | None, list]] = {
+    "TessVersion": (ctypes.c_char_p, []),
+    "TessBaseAPICreate": (_P, []),
+    "TessBaseAPIInit3": (ctypes.c_int, [_P, ctypes.c_char_p, ctypes.c_char_p]),
+    "TessBaseAPISetVariable": (ctypes.c_int, [_P, ctypes.c_char_p, ctypes.c_char_p]),
+    "TessBaseAPISetPageSegMode": (None, [_P, ctypes.c_int]),
+    "TessBaseAPISetImage": (None, [_P, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int]),
+    "TessBaseAPIRecognize": (ctypes.c_int, [_P, _P]),
+    "TessBaseAPIGetTsvText": (_P, [_P, ctypes.c_int]),
+    "TessDeleteText": (None, [_P]),
+    "TessBaseAPIClear": (None, [_P]),
+    "TessBaseAPIEnd": (None, [_P]),
+    "TessBaseAPIDelete": (None, [_P]),
+    "TessMonitorCreate": (_P, []),
+    "TessMonitorDelete": (None, [_P]),
+    "TessMonitorSetDeadlineMSecs": (None, [_P, ctypes.c_int]),
+}
+
+
+@cache
+def library(binary_version: str) -> ctypes.CDLL | None:
+    """libtesseract with its functions typed, or None when it cannot serve for the binary ``binary_version``
+    ("tesseract 5.3.0"): not found, another version, or OpenMP not limited to one thread."""
+    name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
+    before = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # read by OpenMP when it is loaded, i.e. with the library just below
+    try:
+        lib = ctypes.CDLL(name)
+        for function, (restype, argtypes) in _PROTOTYPES.items():
+            getattr(lib, function).restype = restype
+            getattr(lib, function).argtypes = argtypes
+    except (OSError, AttributeError):
+        return None
+    finally:
+        if before is None:
+            del os.environ["OMP_THREAD_LIMIT"]
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = before
+    version = (lib.TessVersion() or b"").decode(errors="replace")
+    if re.search(r"\d+(?:\.\d+)+", binary_version or "") is None or version not in binary_version.split():
+        return None
+    return lib if _one_openmp_thread() else None
+
+
+def _one_openmp_thread() -> bool:
+    """True when OpenMP (if the library uses it) runs one thread: its threads spin on a busy machine. OpenMP reads
+    its thread limit once, when it is loaded; if another library loaded it earlier with another limit, the binary
+    (started with ``OMP_THREAD_LIMIT=1``) is the way."""
+    try:
+        gomp = ctypes.CDLL("libgomp.so.1", mode=getattr(os, "RTLD_NOLOAD", 0))
+    except OSError:
+        return True  # not loaded: the library does not use OpenMP
+    return gomp.omp_get_thread_limit() == 1
+
+
+class _Pool:
+    """Loaded engines by (language, settings); a thread takes one, uses it alone, and gives it back."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.idle: dict[tuple, list[int]] = {}
+        self.every: list[tuple[ctypes.CDLL, int]] = []
+
+    @contextmanager
+    def engine(self, lib: ctypes.CDLL, lang: str, settings: tuple[tuple[str, str], ...]) -> Iterator[int]:
+        key = (id(lib), lang, settings)
+        with self.lock:
+            handle = self.idle.get(key, []).pop() if self.idle.get(key) else None
+        if handle is None:
+            handle = _new_engine(lib, lang, settings)
+            with self.lock:
+                self.every.append((lib, handle))
+        try:
+            yield handle
+        finally:
+            lib.TessBaseAPIClear(handle)  # the page's results; the model stays loaded
+            with self.lock:
+                self.idle.setdefault(key, []).append(handle)
+
+    def close(self) -> None:
+        """Free every engine (at exit: Tesseract reports a leaked model on stderr otherwise)."""
+        with self.lock:
+            for lib, handle in self.every:
+                lib.TessBaseAPIEnd(handle)
+                lib.TessBaseAPIDelete(handle)
+            self.every.clear()
+            self.idle.clear()
+
+
+_POOL = _Pool()
+atexit.register(_POOL.close)
+
+
+def _new_engine(lib: ctypes.CDLL, lang: str, settings: tuple[tuple[str, str], ...]) -> int:
+    handle = lib.TessBaseAPICreate()
+    if not handle or lib.TessBaseAPIInit3(handle, None, lang.encode()) != 0:
+        if handle:
+            lib.TessBaseAPIDelete(handle)
+        raise OcrFailedError(f"tesseract could not load its model for {lang}")
+    for name, value in (("debug_file", os.devnull), *settings):  # warnings ("Empty page!!") are not the user's
+        lib.TessBaseAPISetVariable(handle, name.encode(), value.encode())
+    return handle
+
+
+def recognise(
+    lib: ctypes.CDLL,
+    image: Image.Image,
+    *,
+    lang: str,
+    psm: int,
+    dpi: str,
+    settings: tuple[tuple[str, str], ...],
+    timeout: float,
+) -> list[str]:
+    """The TSV rows (without header) that ``tesseract - - -l lang --psm psm --dpi dpi -c name=value... tsv``
+    prints for ``image``; :class:`OcrFailedError` when it fails or takes longer than ``timeout`` seconds."""
+    grey = image if image.mode == "L" else image.convert("L")
+    pixels = grey.tobytes()
+    with _POOL.engine(lib, lang, settings) as handle:
+        lib.TessBaseAPISetVariable(handle, b"user_defined_dpi", dpi.encode())  # what the binary's --dpi sets
+        lib.TessBaseAPISetPageSegMode(handle, psm)
+        lib.TessBaseAPISetImage(handle, pixels, grey.width, grey.height, 1, grey.width)
+        monitor = lib.TessMonitorCreate()
+        lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
+        started = time.monotonic()
+        try:
+            failed = lib.TessBaseAPIRecognize(handle, monitor) != 0
+        finally:
+            lib.TessMonitorDelete(monitor)
+        if failed:
+            if time.monotonic() - started >= timeout:
+                raise OcrFailedError(f"tesseract did not finish within {timeout:g} s and was stopped")
+            raise OcrFailedError("tesseract failed to read the page")
+        text = lib.TessBaseAPIGetTsvText(handle, 0)
+        try:
+            return ctypes.string_at(text).decode("utf-8", errors="replace").splitlines() if text else []
+        finally:
+            if text:
+                lib.TessDeleteText(text)
