@@ -243,7 +243,7 @@ def main() -> None:
     from ocr import ocr_figures  # bench/ocr.py: OCR per page against bare tesseract
 
     print()
-    print(ocr_figures(pages=6, degradation="grey-200-skew"))
+    print(ocr_figures(pages=6, degradation="grey-200-skew", repeats=3, stages=True))
 
     print(flush=True)  # bench/review_site.py in a process of its own: its CPU figure counts its own crop workers only
     copies = os.environ.get("BENCH_REVIEW_COPIES", "5")
