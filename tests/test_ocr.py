@@ -231,6 +231,22 @@ def test_library_reads_what_the_binary_reads(monkeypatch: pytest.MonkeyPatch) ->
 
 
 @needs_tesseract
+def test_library_detects_orientation_as_the_binary_does() -> None:
+    lib = ocr_tesseract._library()
+    if lib is None:
+        pytest.skip("libtesseract is not usable here (the binary is used)")
+    pdf = pdfium.PdfDocument(str(PDF))
+    try:
+        page = pdf[1].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    for turned in (page, page.rotate(90, expand=True, fillcolor=255)):
+        found = libtesseract.orientation(lib, turned)
+        assert found is not None and found == ocr_tesseract._binary_orientation(turned)
+    assert [ocr_tesseract.page_rotation(t) for t in (page, page.rotate(90, expand=True))] == [0, 90]
+
+
+@needs_tesseract
 def test_library_call_stops_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     if ocr_tesseract._library() is None:
         pytest.skip("libtesseract is not usable here (the binary is used)")

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from PIL import Image
 
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
-from kompass_extract.read.ocr.libtesseract import TSV_HEADER, library, recognise
+from kompass_extract.read.ocr.libtesseract import TSV_HEADER, library, orientation, recognise
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
 TESSERACT_TIMEOUT = 120.0
@@ -146,14 +146,21 @@ def page_rotation(image: Image.Image) -> int:
     """Degrees (0, 90, 180, 270) to turn ``image`` clockwise to make its text upright, by Tesseract's
     orientation detection; 0 when it cannot tell (too little text) or is not confident."""
     try:
-        rows = _tesseract(image, ["--psm", "0"])
+        lib = _library()
+        found = orientation(lib, image) if lib is not None else _binary_orientation(image)
     except OcrFailedError:
         return 0
+    if found is not None and found[1] >= ROTATION_CONFIDENCE:
+        return found[0] % 360
+    return 0
+
+
+def _binary_orientation(image: Image.Image) -> tuple[int, float] | None:
+    """("Rotate", "Orientation confidence") as the binary prints them, or None when it cannot tell."""
+    rows = _tesseract(image, ["--psm", "0"])
     rotate = re.search(r"Rotate:\s*(\d+)", rows)
     confidence = re.search(r"Orientation confidence:\s*([\d.]+)", rows)
-    if rotate and confidence and float(confidence.group(1)) >= ROTATION_CONFIDENCE:
-        return int(rotate.group(1)) % 360
-    return 0
+    return (int(rotate.group(1)), float(confidence.group(1))) if rotate and confidence else None
 
 
 def _tesseract(image: Image.Image, args: list[str]) -> str:
