@@ -247,6 +247,21 @@ def test_library_detects_orientation_as_the_binary_does() -> None:
 
 
 @needs_tesseract
+@pytest.mark.parametrize("size", [(0, 0), (0, 40), (12, 40_000)])
+def test_empty_or_huge_image_fails_the_page_not_the_process(
+    size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tesseract's library aborts the process on an empty image in orientation detection (the binary just fails):
+    such images never reach it."""
+    image = Image.new("L", size, 255)
+    for library in (ocr_tesseract._library, lambda: None):  # in this process, and the binary
+        monkeypatch.setattr(ocr_tesseract, "_library", library)
+        with pytest.raises(OcrFailedError, match="cannot read an image"):
+            ocr_tesseract.run_tesseract(image, dpi=300, lang="swe", psm=11)
+        assert ocr_tesseract.page_rotation(image) == 0
+
+
+@needs_tesseract
 def test_library_call_stops_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     if ocr_tesseract._library() is None:
         pytest.skip("libtesseract is not usable here (the binary is used)")

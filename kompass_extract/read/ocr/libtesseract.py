@@ -144,6 +144,24 @@ def _new_engine(lib: ctypes.CDLL, lang: str, settings: tuple[tuple[str, str], ..
     return handle
 
 
+MAX_SIDE = 32767
+"""Tesseract's largest image side (the binary refuses larger images with "Image too large")."""
+
+
+def check_size(image: Image.Image) -> None:
+    """:class:`OcrFailedError` for an empty or too large image: the library would not refuse it politely (an empty
+    one aborts the process in orientation detection, where the binary just fails)."""
+    if not (0 < image.width <= MAX_SIDE and 0 < image.height <= MAX_SIDE):
+        raise OcrFailedError(f"tesseract cannot read an image of {image.width} x {image.height} pixels")
+
+
+def _pixels(image: Image.Image) -> tuple[Image.Image, bytes]:
+    """``image`` in grey and its bytes (see :func:`check_size`)."""
+    check_size(image)
+    grey = image if image.mode == "L" else image.convert("L")
+    return grey, grey.tobytes()
+
+
 def recognise(
     lib: ctypes.CDLL,
     image: Image.Image,
@@ -156,8 +174,7 @@ def recognise(
 ) -> list[str]:
     """The TSV rows (without header) that ``tesseract - - -l lang --psm psm --dpi dpi -c name=value... tsv``
     prints for ``image``; :class:`OcrFailedError` when it fails or takes longer than ``timeout`` seconds."""
-    grey = image if image.mode == "L" else image.convert("L")
-    pixels = grey.tobytes()
+    grey, pixels = _pixels(image)
     with _POOL.engine(lib, lang, settings) as handle:
         lib.TessBaseAPISetVariable(handle, b"user_defined_dpi", dpi.encode())  # what the binary's --dpi sets
         lib.TessBaseAPISetPageSegMode(handle, psm)
@@ -187,8 +204,10 @@ def orientation(lib: ctypes.CDLL, image: Image.Image) -> tuple[int, float] | Non
 
     The binary uses the ``osd`` model for ``--psm 0``; here its engine stays loaded (the binary spends ~0.5 s CPU a
     call loading it, on every cover and blank page)."""
-    grey = image if image.mode == "L" else image.convert("L")
-    pixels = grey.tobytes()
+    try:
+        grey, pixels = _pixels(image)
+    except OcrFailedError:
+        return None
     degrees, confidence, script, script_confidence = (
         ctypes.c_int(),
         ctypes.c_float(),

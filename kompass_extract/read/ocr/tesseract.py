@@ -21,7 +21,7 @@ from typing import NamedTuple
 from PIL import Image
 
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
-from kompass_extract.read.ocr.libtesseract import TSV_HEADER, library, orientation, recognise
+from kompass_extract.read.ocr.libtesseract import TSV_HEADER, check_size, library, orientation, recognise
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
 TESSERACT_TIMEOUT = 120.0
@@ -165,6 +165,7 @@ def _binary_orientation(image: Image.Image) -> tuple[int, float] | None:
 
 def _tesseract(image: Image.Image, args: list[str]) -> str:
     """Tesseract's standard output for ``image`` (sent as PPM: uncompressed is cheaper for both sides)."""
+    check_size(image)
     buffer = BytesIO()
     image.save(buffer, format="PPM")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
