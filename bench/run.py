@@ -10,10 +10,13 @@ against ``--jobs 1``, a rerun with the cache, and an archive-scale batch of ``BE
 5,000) synthetic reports: copies of the fixtures made distinct by a comment after ``%%EOF``, so that
 nothing comes from the cache. Each batch runs in a fresh process; its memory is read from /proc: the
 parent's own peak (VmHWM) and each worker's, polled while it runs (``ru_maxrss`` of the children is no
-use here: a child started by fork+exec reports the parent's peak from before the exec). Each tool runs in
-a process of its own so that imports and caches of one do not flatter another. Not part of ``make test``:
-it takes several minutes (``BENCH_REPORTS=500 make bench`` for a quicker run). Last, the review site's build
-rate and size per report (bench/review_site.py, ``BENCH_REVIEW_COPIES`` copies of each fixture).
+use here: a child started by fork+exec reports the parent's peak from before the exec). Seconds per report
+follow the load of a shared machine, so each batch also reports its CPU seconds per report, the parent's
+own and its workers' (``getrusage``: the workers are joined when the batch ends), and the load average.
+Each tool runs in a process of its own so that imports and caches of one do not flatter another. Not part
+of ``make test``: it takes several minutes (``BENCH_REPORTS=500 make bench`` for a quicker run). Last, the
+review site's build rate and size per report (bench/review_site.py, ``BENCH_REVIEW_COPIES`` copies of each
+fixture).
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ print(json.dumps([times, cpu]))
 
 def run_python(code: str, *args: str) -> Any:
     """Run ``code`` in a fresh Python process; the JSON it prints last."""
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -90,7 +93,7 @@ def cpu_tool(tool: str, pdf: Path, repeats: int) -> tuple[float, float]:
 
 
 BATCH_RUNNER = """
-import json, os, sys, threading, time
+import json, os, resource, sys, threading, time
 from pathlib import Path
 from kompass_extract.batch import convert
 
@@ -118,19 +121,29 @@ def workers(pid):
                 pass
     return found
 
-peaks, done = {}, threading.Event()
+peaks, done, polling = {}, threading.Event(), [0.0]
 def poll():
     while not done.wait(0.05):
         for child in workers(os.getpid()):
             kb = status_kb(child, "VmHWM")
             if kb:
                 peaks[child] = max(kb, peaks.get(child, 0))
+    polling[0] = time.thread_time()  # this thread's own CPU: the bench's, not the batch's
+
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 files, out, jobs, force = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 thread = threading.Thread(target=poll, daemon=True)
 thread.start()
-t, cpu = time.perf_counter(), time.process_time()
-summary = convert(files, out, jobs=jobs, force=force, formats=("csv",))
+t, parent, children = time.perf_counter(), cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN)
+def milestone(p):  # every 500 finished files a line on stderr: a long archive run shows how it goes
+    if p.event in ("ok", "failed") and p.done % 500 == 0:
+        print(f"  {p.done}/{p.total} in {time.perf_counter() - t:.0f}s, parent VmHWM"
+              f" {status_kb('self', 'VmHWM') / 1024:.0f} MB", file=sys.stderr, flush=True)
+
+summary = convert(files, out, jobs=jobs, force=force, formats=("csv",), progress=milestone)
 seconds = time.perf_counter() - t
 done.set()
 thread.join()
@@ -138,6 +151,8 @@ assert summary.failed == 0, summary.failures
 print(json.dumps({
     "seconds": seconds,
     "reports": summary.converted + summary.from_cache,
+    "parent_cpu": cpu(resource.RUSAGE_SELF) - parent - polling[0],
+    "worker_cpu": cpu(resource.RUSAGE_CHILDREN) - children,  # workers are joined when the batch ends
     "parent_peak_mb": status_kb("self", "VmHWM") / 1024,
     "worker_peak_mb": max(peaks.values(), default=0) / 1024,
     "workers": len(peaks),
@@ -163,17 +178,21 @@ def synthetic_copies(sources: list[Path], count: int, folder: Path) -> list[Path
 
 def batch_figures_for(lulea: Path, generated: list[Path], archive_reports: int) -> str:
     files = [lulea, *generated]
+    load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         one = batch(files, 1, Path(tmp) / "jobs1", force=True)
         two = batch(files, 2, Path(tmp) / "jobs2", force=True)
         rerun = batch(files, 2, Path(tmp) / "jobs2", force=False)
         shutil.rmtree(Path(tmp) / "jobs1")
         copies = synthetic_copies(files, archive_reports, Path(tmp))
+        load_archive = f"{os.getloadavg()[0]:.1f}"
         archive = batch(copies, 2, Path(tmp) / "archive", force=True) if archive_reports else None
-    per_report = two["seconds"] / len(files)
+    per_report, cpu_per_report = two["seconds"] / len(files), cpu_text(two)
     lines = [
+        f"load average before the batches: {load_before}",
         f"batch of {len(files)} reports: --jobs 1 {one['seconds']:.2f}s, --jobs 2 {two['seconds']:.2f}s"
-        f" -> speed-up {one['seconds'] / two['seconds']:.2f}x (target >= 1.7x), {per_report:.3f}s per report",
+        f" -> speed-up {one['seconds'] / two['seconds']:.2f}x (target >= 1.7x), {per_report:.3f}s per report,"
+        f" CPU {cpu_per_report}",
         f"rerun with the cache: {rerun['seconds']:.2f}s = {rerun['seconds'] / len(files):.3f}s per report"
         " (target <= 0.05)",
         f"peak memory (VmHWM from /proc): worker {max(one['worker_peak_mb'], two['worker_peak_mb']):.0f} MB"
@@ -181,13 +200,29 @@ def batch_figures_for(lulea: Path, generated: list[Path], archive_reports: int) 
     ]
     if archive is not None:
         archive_per_report = archive["seconds"] / archive["reports"]
+        cpu_ratio = per_report_cpu(archive) / per_report_cpu(two)
         lines.append(
             f"archive batch of {archive['reports']} synthetic reports, --jobs 2: {archive['seconds']:.1f}s ="
             f" {archive_per_report:.3f}s per report ({archive_per_report / per_report:.2f}x the {len(files)}-report"
-            f" batch; target <= 1.10x), parent peak {archive['parent_peak_mb']:.0f} MB (target <= 600 MB),"
-            f" worker peak {archive['worker_peak_mb']:.0f} MB over {archive['workers']} worker processes"
+            f" batch; target <= 1.10x), CPU {cpu_text(archive)} ({cpu_ratio:.2f}x the {len(files)}-report batch),"
+            f" parent peak {archive['parent_peak_mb']:.0f} MB (target <= 600 MB), worker peak"
+            f" {archive['worker_peak_mb']:.0f} MB over {archive['workers']} worker processes;"
+            f" load average before/after the archive: {load_archive} / {os.getloadavg()[0]:.1f}"
         )
     return "\n".join(lines)
+
+
+def per_report_cpu(figures: dict[str, float]) -> float:
+    return (figures["parent_cpu"] + figures["worker_cpu"]) / figures["reports"]
+
+
+def cpu_text(figures: dict[str, float]) -> str:
+    """CPU seconds per report, parent and workers: what the load of other users of the machine disturbs least."""
+    n = figures["reports"]
+    return (
+        f"{per_report_cpu(figures):.3f}s per report (parent {figures['parent_cpu'] / n:.3f}s"
+        f" + workers {figures['worker_cpu'] / n:.3f}s)"
+    )
 
 
 def main() -> None:
@@ -197,6 +232,7 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=7, help="warm runs of (a) and (d); the best counts (the machine may be shared)"
     )
+    parser.add_argument("--batch-only", action="store_true", help="only the batch figures (jobs, cache, archive)")
     args = parser.parse_args()
 
     lulea = ROOT / "fixtures" / "lulea-2018" / "report.pdf"
@@ -206,6 +242,9 @@ def main() -> None:
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     batch_figures = batch_figures_for(lulea, generated, int(os.environ.get("BENCH_REPORTS", "5000")))
+    if args.batch_only:
+        print(batch_figures)
+        return
     print(f"reports timed one by one: {', '.join(p.parent.name for p in reports)}")
     print(f"(a) and (d) warm: best of {args.repeats} warm runs; (b): best of 2; (c) and (d) cold: one run\n")
 
