@@ -34,6 +34,8 @@ from kompass_extract.read.document import Line, Word
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
 PLACED_NO_RE = re.compile(r"^(\d+)\.(\d+)$")
 """A question number taken by its place in the table (:class:`~kompass_extract.parse.ocr_rows.LabelColumn`)."""
+CHAPTER_NO_RE = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
+"""A chapter number before a heading ("4. Översikt ...", "4.1 ...")."""
 
 
 @dataclass
@@ -66,7 +68,7 @@ def find_overview_start(
     """Index of the overview chapter heading: a label line (not a TOC entry, not running text) that a
     table follows. A chart caption "Poängfördelning per område" in chapter 2 has no table after it."""
     for i, line in enumerate(lines):
-        text = re.sub(r"^\d+(?:\.\d+)*\.?\s*", "", line.text.strip())
+        text = CHAPTER_NO_RE.sub("", line.text.strip())
         is_label_line = starts_with_label(text, "overview_headings") and not is_toc_entry(line)
         if (
             is_label_line

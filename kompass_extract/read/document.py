@@ -62,7 +62,7 @@ class Line:
 
     @cached_property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
 
     @cached_property
     def x0(self) -> float:
@@ -91,8 +91,8 @@ class Line:
     @cached_property
     def bold(self) -> bool | None:
         """True when every word is bold, None when the layer has no font information (OCR)."""
-        flags = [w.bold for w in self.words if _ALNUM.search(w.text)]
-        if not flags or any(f is None for f in flags):
+        flags = {w.bold for w in self.words if w.text.isalnum() or _ALNUM.search(w.text)}  # isalnum: the quick test
+        if not flags or None in flags:
             return None
         return all(flags)
 
