@@ -11,18 +11,22 @@ LATIN = re.compile("[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 GARBAGE = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
 VOWEL = re.compile("[aeiouyåäöéAEIOUYÅÄÖÉ]")
+UNMAPPED_AFTER_LETTER = re.compile(
+    "(?<=[0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f])[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f]"
+)
 
 
-def by_regex(text: str) -> tuple[int, int, int]:
+def by_regex(text: str) -> tuple[int, int, int, int]:
     good = len(LATIN.findall(text))
     bad = len(GARBAGE.findall(text)) + len(LETTER_OR_DIGIT.findall(text)) - good
-    return good, bad, len(VOWEL.findall(text))
+    return good, bad, len(VOWEL.findall(text)), len(UNMAPPED_AFTER_LETTER.findall(text))
 
 
 def test_letter_counts_agree_with_their_definition_on_any_characters() -> None:
     rnd = random.Random(18)
     points = [*range(0x3000), *range(0xD7F0, 0xE100), *range(0xF8F0, 0x10000), 0x1D400, 0x1F600, 0x10FFFF]
     texts = ["", "Område 1: Offentlighet och demokrati, 75 %", "\ud800 ensam surrogat", "\x00\ufffd\ue000 skräp"]
+    texts += ["Po\x01ng \x01 Mer V\x01\x04sby 7\x02x \x1f"]
     texts += ["".join(chr(rnd.choice(points)) for _ in range(rnd.randint(1, 300))) for _ in range(500)]
     for text in texts:
         assert _letter_counts(text) == by_regex(text), repr(text)

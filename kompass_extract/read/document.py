@@ -186,9 +186,7 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
     try:
         for index in range(len(pdf)):
             page = pdf[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            frame = Frame.of(page, textpage, text)
+            textpage, text, frame = _read_upright(page)
             try:
                 words = read_words(textpage, frame, text)
                 invisible = _invisible_layer(textpage)
@@ -226,6 +224,26 @@ def _invisible_layer(textpage: pdfium.PdfTextPage) -> bool:
 
 FIRST_CHARS = 16
 """Characters looked at for one that has a text object (the first one has, but for a generated one)."""
+
+
+def _read_upright(page: pdfium.PdfPage) -> tuple[pdfium.PdfTextPage, str, Frame]:
+    """The page's text page, text and frame, read with the page turned so that its text runs left to right.
+
+    pdfium orders characters and joins them into words as the page is displayed: on a page whose upright text
+    a /Rotate turns sideways it reads each glyph-positioned word ("organisationen") as pieces of other lines
+    ("or" ... "ganisationen"). The rotation is set in the document in memory only; the words' frame does
+    not depend on it (see :class:`~kompass_extract.read.geometry.Frame`).
+    """
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    frame = Frame.of(page, textpage, text)
+    upright = frame.display_rotation()
+    if text.strip() and page.get_rotation() != upright:
+        textpage.close()
+        page.set_rotation(upright)
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+    return textpage, text, frame
 
 
 def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:

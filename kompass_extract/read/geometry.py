@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
+FAMILY_NAME = re.compile(r"[a-z]{4}")
+"""A font name that names a family ("LiberationSerif", "ArialMT"), unlike the generated "F1", "TT2", "T3Font_0"."""
 
 
 @dataclass(slots=True)
@@ -71,21 +74,24 @@ class Frame:
                 return cls(right, -bottom, -1, 0, 0, 1, right - left, top - bottom)
         return cls(-left, top, 1, 0, 0, -1, right - left, top - bottom)
 
+    def display_rotation(self) -> int:
+        """The page rotation (/Rotate, degrees clockwise) that displays this frame's text upright."""
+        return {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}[(self.ax, self.ay)]
+
     def point(self, x: float, y: float) -> tuple[float, float]:
         return self.ox + self.ax * x + self.bx * y, self.oy + self.ay * x + self.by * y
 
 
 def _text_direction(textpage: pdfium.PdfTextPage, text: str, sample: int = 12) -> str:
-    """The way most text runs in user space ("+x", "-x", "+y", "-y"), from a few longer words' first and
-    last characters."""
-    tp, x, y = textpage.raw, ctypes.c_double(), ctypes.c_double()
-    rx, ry = ctypes.byref(x), ctypes.byref(y)
+    """The way most text runs in user space ("+x", "-x", "+y", "-y"), from the angle of a few longer words'
+    glyphs. Not from where a word's first and last characters stand: pdfium orders characters as the page is
+    displayed, so upside-down text on an unrotated page reads as "margorp" left to right."""
+    tp = textpage.raw
     dx = dy = 0.0
     for m in itertools.islice(LONG_WORD_RE.finditer(text), sample):
-        _CHAR_ORIGIN(tp, m.start(), rx, ry)
-        x0, y0 = x.value, y.value
-        _CHAR_ORIGIN(tp, m.end() - 1, rx, ry)
-        dx, dy = dx + x.value - x0, dy + y.value - y0
+        angle = _CHAR_ANGLE(tp, m.start())  # radians, clockwise; -1 when pdfium cannot tell
+        if angle >= 0:
+            dx, dy = dx + math.cos(angle), dy - math.sin(angle)
     if abs(dy) > abs(dx):
         return "+y" if dy > 0 else "-y"
     return "-x" if dx < 0 else "+x"
@@ -112,6 +118,7 @@ _COUNT_RECTS = bare(pdfium_c.FPDFText_CountRects)
 _GET_RECT = bare(pdfium_c.FPDFText_GetRect)
 _CHAR_BOX = bare(pdfium_c.FPDFText_GetCharBox)
 _CHAR_ORIGIN = bare(pdfium_c.FPDFText_GetCharOrigin)
+_CHAR_ANGLE = bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)
 _TEXT_OBJECT = bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
 _FONT_SIZE = bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _FONT_OF = bare(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
@@ -179,15 +186,29 @@ class _WordReader:
         return style
 
     def _bold(self, index: int) -> bool:
-        """A bold font: by its name (subset prefix dropped) or by its weight."""
+        """A bold font: by its name (subset prefix dropped); by its weight only when the name is no family name.
+
+        pdfium derives a weight from the font descriptor's StemV when /FontWeight is missing, and producers set
+        StemV as they like: Ghostscript measures it from the outlines (regular Liberation Serif 640, bold sans
+        620), Word writes 80 for every font. A family name without a weight in it is the regular face.
+        """
         buffer = ctypes.create_string_buffer(128)
         pdfium_c.FPDFText_GetFontInfo(self.textpage, index, buffer, len(buffer), None)
         name = buffer.value.decode("latin-1", "replace").lower().split("+")[-1]
-        return any(m in name for m in BOLD_MARKERS) or pdfium_c.FPDFText_GetFontWeight(self.textpage, index) >= 600
+        if any(m in name for m in BOLD_MARKERS):
+            return True
+        if FAMILY_NAME.search(name.replace("font", "")):
+            return False
+        return pdfium_c.FPDFText_GetFontWeight(self.textpage, index) >= 600
 
     def word(self, text: str, index: int, box: tuple[float, float, float, float]) -> Word:
         """A word from its box (left, bottom, right, top in user space) and its first character's font
-        and baseline.
+        and baseline."""
+        x0, _, x1, _ = self.frame_box(*box)
+        return self.word_at(text, index, x0, x1)
+
+    def word_at(self, text: str, index: int, x0: float, x1: float) -> Word:
+        """A word from its horizontal extent in the frame and its first character's font and baseline.
 
         The vertical extent comes from the baseline and the font size, not from the glyphs: words of
         one line then share top and bottom exactly, whatever their ascenders and descenders.
@@ -195,34 +216,39 @@ class _WordReader:
         size, bold = self.style(index)
         _CHAR_ORIGIN(self.textpage, index, *self.origin_refs)
         f, (x, y) = self.frame, self.origin
-        left, bottom, right, top_ = box
-        if self.upright:
-            x0, x1 = sorted((f.ox + f.ax * left, f.ox + f.ax * right))
-            baseline = f.oy + f.by * y.value
-        else:
-            xs = [f.ox + f.ax * u + f.bx * v for u in (left, right) for v in (bottom, top_)]
-            x0, x1 = min(xs), max(xs)
-            baseline = f.point(x.value, y.value)[1]
+        baseline = f.oy + f.by * y.value if self.upright else f.point(x.value, y.value)[1]
         top = baseline - 0.8 * size
         return Word(text, x0, top, x1, top + size, size, bold)
 
+    def frame_box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        """A user-space box (left, bottom, right, top) in the frame: (x0, top, x1, bottom), y downwards."""
+        f = self.frame
+        if self.upright:
+            x0, x1 = sorted((f.ox + f.ax * left, f.ox + f.ax * right))
+            y0, y1 = sorted((f.oy + f.by * bottom, f.oy + f.by * top))
+            return x0, y0, x1, y1
+        points = [f.point(u, v) for u in (left, right) for v in (bottom, top)]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return min(xs), min(ys), max(xs), max(ys)
+
     def split(self, text: str, start: int, end: int) -> list[Word]:
-        """Character by character: a new word at a gap wider than half the font size or a new line."""
+        """Character by character, in the frame (a page turned by its text reads upright): a new word at a gap
+        wider than half the font size, a step back or a new line."""
         tp, refs, (left, right, bottom, top) = self.textpage, self.refs, self.d
-        pieces: list[list[float]] = []  # [first index, last index, x0, x1, bottom, top]
+        pieces: list[list[float]] = []  # [first index, last index, x0, x1, top, bottom] in the frame
         for i in range(start, end):
             _CHAR_BOX(tp, i, *refs)
-            x0, x1, b, t = left.value, right.value, bottom.value, top.value
-            if x1 <= x0 and t <= b:
+            if right.value <= left.value and top.value <= bottom.value:
                 continue
+            x0, y0, x1, y1 = self.frame_box(left.value, bottom.value, right.value, top.value)
             if pieces:
                 p = pieces[-1]
                 size = self.style(int(p[0]))[0]
-                if x0 - p[3] <= 0.5 * size and x0 >= p[2] - 0.5 and b < p[5] and t > p[4]:
-                    p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], b), max(p[5], t)
+                if x0 - p[3] <= 0.5 * size and x0 >= p[2] - 0.5 and y0 < p[5] and y1 > p[4]:
+                    p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], y0), max(p[5], y1)
                     continue
-            pieces.append([i, i, x0, x1, b, t])
-        return [self.word(text[int(p[0]) : int(p[1]) + 1], int(p[0]), (p[2], p[4], p[3], p[5])) for p in pieces]
+            pieces.append([i, i, x0, x1, y0, y1])
+        return [self.word_at(text[int(p[0]) : int(p[1]) + 1], int(p[0]), p[2], p[3]) for p in pieces]
 
 
 def read_words(textpage: pdfium.PdfTextPage, frame: Frame, text: str) -> list[Word]:

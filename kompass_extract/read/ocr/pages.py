@@ -74,6 +74,14 @@ _LATIN = ((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), 
 every one of them is a letter or digit (``str.isalnum``)."""
 _GARBAGE = ((0xFFFD, 0xFFFD), (0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0xE000, 0xF8FF))
 """Replacement and control characters and private-use glyphs, as code point ranges."""
+_UNMAPPED = ((0x00, 0x01), (0x03, 0x08), (0x0B, 0x0C), (0x0E, 0x1F))
+"""Control characters: pdfium passes a glyph code through when the font maps it to no character (no ToUnicode,
+a subset encoding). Right after a letter ("V\x01sby") it stood for a letter (å, ä, ö mostly); alone it is a
+bullet of a symbol font. U+0002 is pdfium's soft hyphen."""
+MAX_UNMAPPED_SHARE = 0.005
+"""A page with more unmapped codes than this share of its letters (one on a cover of 150 letters) has a text
+layer that lost letters: "Po\x01ng", "Uppntt" read from a font without a character map. Read, such a page gives
+names and labels with holes, so it is OCR'd (Swedish prose has ~3% å, ä and ö)."""
 
 MAX_PIXELS = 20_000_000
 """Pixels of one rendered page at most: A3 at 300 dpi (A4 is 8.7 million); larger pages get fewer dpi. The image
@@ -92,21 +100,25 @@ def page_needs_ocr(page: Page) -> bool:
     glyphs and letters outside the Latin script; a long text whose vowel share is far below Swedish prose is also
     garbage (a font without a usable character map yields consistent but meaningless letters).
     """
-    good, bad, vowels = _letter_counts(page.text)
+    good, bad, vowels, unmapped = _letter_counts(page.text)
     if good < MIN_LETTERS or bad > MAX_BAD_SHARE * (good + bad):
+        return True
+    if unmapped > MAX_UNMAPPED_SHARE * good:
         return True
     return good >= 4 * MIN_LETTERS and vowels < MIN_VOWEL_SHARE * good
 
 
-def _letter_counts(text: str) -> tuple[int, int, int]:
-    """(Latin letters and digits, garbage, vowels) of ``text``, garbage being garbage characters and letters or
-    digits of other scripts. Counted on the code points as one array: this runs on every page of every file."""
+def _letter_counts(text: str) -> tuple[int, int, int, int]:
+    """(Latin letters and digits, garbage, vowels, unmapped codes right after a letter) of ``text``, garbage being
+    garbage characters and letters or digits of other scripts. Counted on the code points as one array: this runs on every page of
+    every file."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     latin = _in_ranges(codes, _LATIN)
     other = codes[(codes >= 0x80) & ~latin]  # outside ASCII and the Latin letters: few, tested one by one
     good = int(latin.sum())
     bad = int(_in_ranges(codes, _GARBAGE).sum()) + sum(chr(c).isalnum() for c in other.tolist())
-    return good, bad, int(np.isin(codes, _VOWELS).sum())
+    unmapped = int((_in_ranges(codes[1:], _UNMAPPED) & latin[:-1]).sum())  # inside a word: a bullet stands alone
+    return good, bad, int(np.isin(codes, _VOWELS).sum()), unmapped
 
 
 def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
