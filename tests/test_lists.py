@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,16 @@ def test_findings_uncertain_fires_on_joined_columns_and_a_lonely_column() -> Non
     assert any("strength 1" in m and "findings" in m for m in messages), messages
     area.findings = [Finding("strength", 1, f"{strengths[0]} • {strengths[1]}", 1), *improvements]
     assert any("marker inside" in c.message for c in findings_checks(report))
+
+
+def test_findings_uncertain_fires_on_an_empty_column_beside_a_full_one() -> None:
+    """A column read empty while the other has many items: its items went into the other column (LibreOffice's
+    indented lists put the column split left of every bullet). It was silent: only one item counted as lonely."""
+    report = report_from_truth(_truth("skl2016-baseline"))
+    area = report.areas[5]
+    area.findings = [replace(f, kind="improvement") for f in area.findings]
+    messages = [c.message for c in findings_checks(report) if c.area_no == area.area_no]
+    assert any("no strength item beside" in m for m in messages), messages
 
 
 def test_unseen_drawn_markers_are_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:

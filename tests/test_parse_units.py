@@ -453,3 +453,40 @@ def test_findings_table_whose_header_row_repeats_on_the_next_page() -> None:
     parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
     assert [f.text for f in area.strengths] == ["Första styrkan", "Andra styrkan"]
     assert [f.text for f in area.improvements] == ["Första förbättringen", "Andra förbättringen"]
+
+
+def test_findings_whose_left_bullets_stand_right_of_the_label_middle() -> None:
+    """LibreOffice indents each cell's list past the middle of its 'Styrkor' label: the left column's bullets
+    were taken for the right column's, and every strength was read into the improvements, interleaved."""
+    lines = [
+        Line(words("Styrkor", 73, 100, bold=True) + words("Förbättringsmöjligheter", 337, 100, bold=True), 1),
+        Line(words("• Tydlig strategi för arbetet med", 97, 114) + words("• Utveckla uppföljningen", 337, 121), 2),
+        Line(words("demokrati", 111, 128) + words("av mål", 351, 135), 2),
+        Line(words("• Andra styrkan", 97, 142) + words("• Andra förbättringen", 337, 149), 2),
+    ]
+    area = Area(6)
+    parse_area(lines, AreaHeading(0, 6, "Arbetsgivare", line("Område 6 Arbetsgivare", 70, 40, bold=True)), LAYOUT, area)
+    assert [f.text for f in area.strengths] == ["Tydlig strategi för arbetet med demokrati", "Andra styrkan"]
+    assert [f.text for f in area.improvements] == ["Utveckla uppföljningen av mål", "Andra förbättringen"]
+
+
+def test_box_score_label_on_the_line_of_a_long_rubrik() -> None:
+    """LibreOffice aligns the first lines of the Rubriker and Poäng cells: the label shared a line with a heading
+    of five words and was not seen, so the score ended the Rubriker list early and was lost."""
+    lines = [
+        line("Rubriker", 70, 60, bold=True),
+        Line(words("• Strategi för ständiga förbättringar", 94, 74) + words("Poäng", 380, 74, bold=True), 1),
+        Line(words("• Lärande genom omvärldsspaning och", 94, 88) + words("59", 385, 92, bold=True), 1),
+        line("samverkan", 108, 102),
+        line("• Kreativitet och förbättringar", 94, 116),
+        line("Allmänt", 70, 150, bold=True),
+        line("Text om området.", 70, 164),
+    ]
+    area = Area(7)
+    parse_area(lines, AreaHeading(0, 7, "Ständiga", line("Område 7 Ständiga", 70, 40, bold=True)), LAYOUT, area)
+    assert area.header_score == 59
+    assert area.rubriker == [
+        "Strategi för ständiga förbättringar",
+        "Lärande genom omvärldsspaning och samverkan",
+        "Kreativitet och förbättringar",
+    ]

@@ -169,7 +169,7 @@ def _column_boundary(body: list[Line], left: Word, right: Word) -> tuple[float, 
     which is doubtful when there are words on both sides: a centred label stands right of its column's start.
     """
     size = _text_size(body) or right.size
-    bullets = _right_column_start(body, left.xc, size)
+    bullets = _right_column_start(body, left.xc, size, right.x0)
     if bullets is not None and bullets < right.x1:
         return bullets - MARGIN_SHARE * size, None
     gutter = _gutter(body, left.xc, right.x0 + size)
@@ -180,15 +180,20 @@ def _column_boundary(body: list[Line], left: Word, right: Word) -> tuple[float, 
     return boundary, "no white band was found between the two columns" if len(sides) == 2 else None
 
 
-def _right_column_start(lines: list[Line], lo: float, size: float) -> float | None:
-    """Where the right column's bullets stand: the leftmost x right of ``lo`` where bullets line up.
+def _right_column_start(lines: list[Line], lo: float, size: float, label: float) -> float | None:
+    """Where the right column's bullets stand: of the x right of ``lo`` where bullets line up, the one nearest the
+    right column's label at ``label``.
 
     Header labels may be left-aligned or centred in their cells; the bullets show where the cells begin.
     Two bullets at one x (within :data:`ALIGN_SHARE` of the text ``size``) make a column; a dash inside a sentence
-    ("organisa - tionen") stands alone.
+    ("organisa - tionen") stands alone. The left column's bullets may stand right of ``lo`` too (LibreOffice
+    indents a list past its label's middle).
     """
     xs = sorted(w.x0 for ln in lines for w in ln.words if is_bullet(w) and w.x0 > lo)
-    return next((a for a, b in zip(xs, xs[1:], strict=False) if b - a < ALIGN_SHARE * size), None)
+    near = ALIGN_SHARE * size
+    lined_up = [a for a, b in zip(xs, xs[1:], strict=False) if b - a < near]
+    starts = [a for n, a in enumerate(lined_up) if n == 0 or a - lined_up[n - 1] >= near]
+    return min(starts, key=lambda x: abs(x - label), default=None)
 
 
 def _text_size(lines: list[Line]) -> float | None:

@@ -57,9 +57,8 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
         (
             (i, w)
             for i, ln in enumerate(window)
-            if len(ln.words) <= 4
-            for w in ln.words
-            if is_label(w.text, "box_score")
+            for n, w in enumerate(ln.words)
+            if is_label(w.text, "box_score") and (len(ln.words) <= 4 or _own_cell(ln.words, n))
         ),
         (None, None),
     )
@@ -80,6 +79,12 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
         if area.header_bbox is not None and area.header_page is not None:
             bottom = max(bottom, (area.header_page, area.header_bbox[3]))
     return next((i for i in range(start + 1, len(window)) if (window[i].page, window[i].top) > bottom), len(window))
+
+
+def _own_cell(words: list[Word], n: int) -> bool:
+    """Word ``n`` stands apart from the words before it, in a cell of its own: the 'Poäng' label on the line of a
+    long heading of the Rubriker column beside it (LibreOffice aligns the two cells' first lines)."""
+    return n > 0 and words[n].x0 - words[n - 1].x1 > 2 * max(words[n].size, 1.0)
 
 
 BOX_WINDOW = 40

@@ -3,7 +3,7 @@
 A list whose markers the reader did not see (a producer's drawn shapes, a scan's faint dashes) comes out as
 one long item per column, and nothing in the numbers notices. These checks look at the items themselves:
 an item much longer than its siblings, an item in which several findings seem to begin (a capitalised word
-straight after a word in lower case, or a new sentence), a column with one item beside a column with many,
+straight after a word in lower case, or a new sentence), a column with one item or none beside a column with many,
 a marker glyph left inside an item's text, and the doubts the list parser noted (a line it joined to an item
 could as well have begun one).
 """
@@ -22,8 +22,8 @@ CODE = "findings-uncertain"
 SEVERITY = "warning"
 DESCRIPTION = (
     "The strengths/improvements list of an area may have been read with items joined (or split): an item much "
-    "longer than its siblings, an item in which several findings seem to begin, a column with one item beside "
-    "one with many, or a list marker inside an item's text. Verify the list against the page."
+    "longer than its siblings, an item in which several findings seem to begin, a column with one item or none "
+    "beside one with many, or a list marker inside an item's text. Verify the list against the page."
 )
 LONG_FACTOR = 3.0
 """An item this many times longer than the median of its area's other items is suspicious..."""
@@ -33,7 +33,8 @@ STARTS_MIN = 2
 """Item starts inside one item (capitalised word after a lower-case word, or a new sentence) that are doubtful
 on their own; one is doubtful only in an item twice as long as its siblings (proper names are capitalised)."""
 MANY = 4
-"""A column of one item beside a column of at least this many is doubtful."""
+"""A column of one item or none beside a column of at least this many is doubtful (its items may have been read
+into the other column)."""
 KINDS = {"strength": "strengths", "improvement": "improvements"}
 QUOTES = "”“\"'()«»"
 _WORD = re.compile(r"\S+")
@@ -59,10 +60,15 @@ def _area_hits(area: Area) -> Iterator[Hit]:
     columns = {kind: [f for f in area.findings if f.kind == kind] for kind in KINDS}
     for kind, items in columns.items():
         other = columns["improvement" if kind == "strength" else "strength"]
-        if len(items) == 1 and len(other) >= MANY:
-            what = f"one {kind} item beside {len(other)} {KINDS[other[0].kind]}"
+        if len(items) <= 1 and len(other) >= MANY:
+            what = f"{'one' if items else 'no'} {kind} item beside {len(other)} {KINDS[other[0].kind]}"
             yield hit(
-                area=area.area_no, area_no=area.area_no, kind=kind, items=1, other_items=len(other), text={"what": what}
+                area=area.area_no,
+                area_no=area.area_no,
+                kind=kind,
+                items=len(items),
+                other_items=len(other),
+                text={"what": what},
             )
     for item in area.findings:
         siblings = [len(f.text) for f in area.findings if f is not item]
