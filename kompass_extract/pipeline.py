@@ -88,8 +88,8 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
 
     In "auto" mode a page is OCR'd when it has no usable text and either many pages are like it (a scanned
     report) or it is itself one page-sized image (a scanned page inside a born-digital report; a blank or
-    chart-only page is neither), and when its text is an invisible layer over a page-sized image (a
-    scanner's own OCR, whose numbers would otherwise enter unchecked).
+    chart-only page is neither), and when its text is an invisible layer over a page-sized image or lies hidden
+    under one (a scanner's own OCR, whose numbers would otherwise enter unchecked).
     """
     from kompass_extract.read.ocr.pages import ocr_document, page_needs_ocr
 
@@ -117,7 +117,7 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
 def _wants_ocr(page: Page, textless: bool, scan: bool) -> bool:
     if textless:
         return scan or page.image_cover >= SCAN_COVER
-    return page.invisible_text and page.image_cover >= SCAN_COVER
+    return (page.invisible_text or page.covered_text) and page.image_cover >= SCAN_COVER
 
 
 def parse_document(doc: Document, report: Report, catalog: Catalog | None = None) -> None:

@@ -64,6 +64,31 @@ def test_telling_an_invisible_text_layer_walks_no_page_objects(tmp_path: Path, m
         doc.close()
 
 
+def test_text_hidden_under_a_page_sized_image_is_read_from_the_image(tmp_path: Path) -> None:
+    """A scan laid over a text layer drawn visibly (render mode 0) hides that text: its numbers (another OCR
+    engine's, or another document's) were taken as born-digital text, unchecked against what the page shows.
+    A cover photo with its title drawn over it is born-digital."""
+    scan = tmp_path / "scan.png"
+    Image.new("L", (200, 280), 235).save(scan)
+    path = tmp_path / "covered.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawString(72, 700, "Översikt av poängfördelning 1.1 Finns en plan 12 15 75%")
+    c.drawImage(str(scan), 0, 0, *A4)
+    c.showPage()
+    c.drawImage(str(scan), 0, 0, *A4)
+    c.drawString(72, 700, "Analys av Luleå kommun 2018")
+    c.showPage()
+    c.save()
+    doc = open_pdf(str(path))
+    try:
+        covered, cover_photo = doc.pages
+        assert covered.covered_text and not covered.invisible_text
+        assert _wants_ocr(covered, textless=False, scan=False)
+        assert not cover_photo.covered_text and not _wants_ocr(cover_photo, textless=False, scan=False)
+    finally:
+        doc.close()
+
+
 def test_words_are_placed_in_the_crop_box_and_read_upright_on_turned_pages(tmp_path: Path) -> None:
     """Regression: crop box offsets shifted every line, and content drawn rotated (landscape pages
     turned back by /Rotate) was read as columns of single words."""

@@ -11,6 +11,7 @@ font information, so nothing downstream may depend on fonts being present.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import operator
 import re
@@ -22,11 +23,18 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from kompass_extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError, TooManyPagesError
-from kompass_extract.read.geometry import Frame, Word, read_words
+from kompass_extract.read.geometry import Frame, Word, bare, read_words
 
-IMAGE = pdfium_c.FPDF_PAGEOBJ_IMAGE
+IMAGE, TEXT = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT
+FORM = pdfium_c.FPDF_PAGEOBJ_FORM
 INVISIBLE = 3
 """pdfium's FPDF_TEXTRENDERMODE_INVISIBLE."""
+COVERING = 0.5
+"""Share of the page an image drawn over text must cover for the text to count as hidden under it."""
+_COUNT_OBJECTS = bare(pdfium_c.FPDFPage_CountObjects)
+_GET_OBJECT = bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+_FORM_OBJECT = bare(pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDF_PAGEOBJECT)
+_OBJECT_TYPE = bare(pdfium_c.FPDFPageObj_GetType)
 SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
 _ALNUM = re.compile(r"[^\W_]")
 """A letter or digit (what ``str.isalnum`` accepts)."""
@@ -133,6 +141,33 @@ class Page:
         covers = [(r - left) * (t - b) / area for left, b, r, t in (o.get_bounds() for o in self._objects(IMAGE))]
         return min(max(covers, default=0.0), 1.0)
 
+    @cached_property
+    def covered_text(self) -> bool:
+        """Text drawn before an image that covers most of the page, so hidden under it: a scan laid over its own
+        OCR text (or over another document's), whose text layer says what nobody can check against the page.
+
+        The page's own objects in drawing order, bare pdfium calls (this runs on every page with text); a form
+        counts as text when it holds text objects, as a producer that wraps a text layer in one draws it.
+        """
+        if self.source is None:
+            return False
+        raw, page_area = self.source.raw, (self.width * self.height) or 1.0
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        text_seen = False
+        for i in range(_COUNT_OBJECTS(raw)):
+            obj = _GET_OBJECT(raw, i)
+            kind = _OBJECT_TYPE(obj)
+            if kind == TEXT or kind == FORM and _form_holds_text(obj):
+                text_seen = True
+            elif (
+                kind == IMAGE
+                and text_seen
+                and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                and (right.value - left.value) * (top.value - bottom.value) >= COVERING * page_area
+            ):
+                return True
+        return False
+
     def _objects(self, kind: int) -> Iterator[pdfium.PdfObject]:
         return self.source.get_objects(filter=[kind]) if self.source is not None else iter(())
 
@@ -224,6 +259,11 @@ def _invisible_layer(textpage: pdfium.PdfTextPage) -> bool:
 
 FIRST_CHARS = 16
 """Characters looked at for one that has a text object (the first one has, but for a generated one)."""
+
+
+def _form_holds_text(form: Any) -> bool:
+    """A form object with text among its own objects."""
+    return any(_OBJECT_TYPE(_FORM_OBJECT(form, k)) == TEXT for k in range(pdfium_c.FPDFFormObj_CountObjects(form)))
 
 
 def _read_upright(page: pdfium.PdfPage) -> tuple[pdfium.PdfTextPage, str, Frame]:
