@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -148,3 +149,16 @@ def test_letters_lost_to_a_font_without_a_character_map_need_ocr() -> None:
     assert page_needs_ocr(_Page(cover))
     bullets = "Styrkor Förbättringsmöjligheter\r\n" + "\x01 Mer av systematisk uppföljning av verksamheten\r\n" * 12
     assert not page_needs_ocr(_Page(bullets))
+
+
+def test_decomposed_letters_are_read_composed(tmp_path: Path) -> None:
+    """A producer that writes "å" as "a" + a combining ring (NFD) gave names, headings and findings that look
+    right but match, sort and search as other words ("Åmål" != "Åmål")."""
+    register_fonts()
+    path = tmp_path / "nfd.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("DejaVuSerif", 11)
+    c.drawString(72, 700, unicodedata.normalize("NFD", "Analys av Åmål kommun: Förbättringsområden"))
+    c.showPage()
+    c.save()
+    assert _words(path) == [["Analys", "av", "Åmål", "kommun:", "Förbättringsområden"]]

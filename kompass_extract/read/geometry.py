@@ -10,6 +10,7 @@ import ctypes
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -169,7 +170,7 @@ class _WordReader:
             if x1 < x0:
                 x0, x1 = x1, x0
             top_ = oy + by * y.value - 0.8 * size
-            words.append(Word(m.group(), x0, top_, x1, top_ + size, size, bold))
+            words.append(Word(_composed(m.group()), x0, top_, x1, top_ + size, size, bold))
         return words
 
     def style(self, index: int) -> tuple[float, bool]:
@@ -218,7 +219,7 @@ class _WordReader:
         f, (x, y) = self.frame, self.origin
         baseline = f.oy + f.by * y.value if self.upright else f.point(x.value, y.value)[1]
         top = baseline - 0.8 * size
-        return Word(text, x0, top, x1, top + size, size, bold)
+        return Word(_composed(text), x0, top, x1, top + size, size, bold)
 
     def frame_box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
         """A user-space box (left, bottom, right, top) in the frame: (x0, top, x1, bottom), y downwards."""
@@ -249,6 +250,12 @@ class _WordReader:
                     continue
             pieces.append([i, i, x0, x1, y0, y1])
         return [self.word_at(text[int(p[0]) : int(p[1]) + 1], int(p[0]), p[2], p[3]) for p in pieces]
+
+
+def _composed(text: str) -> str:
+    """A word's letters composed (NFC): a producer that writes "a" + a combining ring gives "å" as two
+    characters, which reads the same but matches, sorts and searches as another word."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def read_words(textpage: pdfium.PdfTextPage, frame: Frame, text: str) -> list[Word]:
