@@ -150,7 +150,10 @@ def parse_document(doc: Document, report: Report, catalog: Catalog | None = None
         area = areas.setdefault(heading.area_no, Area(heading.area_no))
         parse_area(lines[heading.index + 1 : end], heading, layout, area, lambda n: page_markers(doc.pages[n - 1]))
     if overview_at is not None:
-        parse_overview(lines[overview_at + 1 :], areas, facts)
+        after = overview_at + 1 + parse_overview(lines[overview_at + 1 :], areas, facts)
+        again = find_table_start(lines, after, facts)
+        if again is not None:  # a second report in the file (or a second copy): not read, so said
+            report.provenance["unread_table"] = {"page": lines[again + 1].page}
     report.areas = [areas[k] for k in sorted(areas)]
     front = [ln for p in doc.pages[:FRONT_PAGES] for ln in p.lines]  # with headers: a footer date is evidence too
     front_text = "\n".join(p.text for p in doc.pages[:FRONT_PAGES])

@@ -162,3 +162,20 @@ def test_decomposed_letters_are_read_composed(tmp_path: Path) -> None:
     c.showPage()
     c.save()
     assert _words(path) == [["Analys", "av", "Åmål", "kommun:", "Förbättringsområden"]]
+
+
+def test_a_second_report_in_the_same_file_is_warned(tmp_path: Path) -> None:
+    """Two reports bound into one file (an archive's scan batch, a merged download): the first was read exactly
+    and the second dropped without a word."""
+    first, second = FIXTURES / "generated" / "skl2016-baseline", FIXTURES / "generated" / "skr2020-baseline"
+    merged = pdfium.PdfDocument.new()
+    for folder in (first, second):
+        merged.import_pages(pdfium.PdfDocument(str(folder / "report.pdf")))
+    path = tmp_path / "two.pdf"
+    merged.save(str(path))
+    report = extract(path)
+    truth = json.loads((first / "truth.json").read_text(encoding="utf-8"))
+    assert [m for m in compare(report, truth) if not m.path.endswith((".page", ".bbox"))] == []
+    (warning,) = [c for c in report.checks if c.code == "report-after-report"]
+    assert warning.severity == "warning" and "page 40" in warning.message  # 21 pages + the overview on p. 19
+    assert not [c for c in extract(first / "report.pdf").checks if c.code == "report-after-report"]

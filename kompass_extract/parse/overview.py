@@ -243,9 +243,10 @@ def _min_conf(a: Word, b: Word) -> float | None:
     return min(confs) if confs else None
 
 
-def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFacts = DEFAULT_FACTS) -> None:
+def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFacts = DEFAULT_FACTS) -> int:
     """Fill ``areas`` (created on demand) with question rows and totals; ``facts`` say which area numbers, question
-    numbers and columns a table can have."""
+    numbers and columns a table can have. Returns the index of the first line after the tables."""
+    end = len(lines)
     columns: Columns | None = None
     current: Area | None = None
     row: RowBuilder | None = None
@@ -298,6 +299,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             finish_row()
             area_no = int(amatch.group(1))
             if current is not None and area_no < current.area_no and current.questions:
+                end = index
                 break  # numbering went backwards after the tables: a later chapter ("5. Revideringen ...")
             current = areas.setdefault(area_no, Area(area_no))
             labels_seen.add(title_words[0])
@@ -333,9 +335,11 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             finish_row()
             _set_total(current, nums, line)
             if current.area_no == facts.area_count and current.questions:
+                end = index + 1
                 break  # what follows the last area's total is not part of the tables
             continue
     finish_row()
+    return end
 
 
 def _area_title_words(words: list[Word]) -> list[Word]:

@@ -48,6 +48,20 @@ def edition_mismatch(facts: ReportFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "report-after-report",
+    "warning",
+    "Another overview table follows the report's last one: the file holds a second report (or a second copy), "
+    "which is not read. Split the file to convert each report.",
+    message="another overview table starts on page {page}, after this report's tables: a second report in the file?",
+    on="report",
+)
+def report_after_report(facts: ReportFacts) -> Iterator[Hit]:
+    unread = facts.report.provenance.get("unread_table")
+    if unread:
+        yield hit(page=unread["page"])
+
+
+@rule(
     "area-missing",
     "error",
     "One of the areas 1-8 is not in the report.",
