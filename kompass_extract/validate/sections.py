@@ -1,0 +1,54 @@
+"""Doubtful narrative structure: sub-headings that do not echo the sub-areas the area's box lists.
+
+Each area's narrative has one sub-heading per sub-area of its "Rubriker" box (worded alike, not always the same:
+"Information till medborgare" over "Information till medborgarna"). When across the whole report few of the box's
+sub-areas turn up among the narrative's headings, the narrative was not read as printed: text set in two columns
+(whose lines interleave), headings that did not stand out from the body text, a box that swallowed a paragraph.
+Nothing in the numbers notices that, so the areas whose headings miss most of their box are warned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rapidfuzz import fuzz
+
+from kompass_extract.locate.labels import fold
+from kompass_extract.model import Area
+from kompass_extract.validate.enrich import ReportFacts
+from kompass_extract.validate.registry import Hit, hit, rule
+
+SIMILAR = 85
+"""Token-set similarity from which a sub-heading echoes a sub-area of the box."""
+REPORT_SHARE = 0.6
+"""Below this share of the report's box sub-areas found among its sub-headings, the narrative is doubtful (printed
+reports: 0.87 and more; a two-column narrative: 0.40)..."""
+AREA_SHARE = 0.5
+"""...and then each area where fewer than this share are found is warned."""
+MIN_RUBRIKER = 10
+"""Sub-areas a report's boxes must list for the share to say anything."""
+
+
+@rule(
+    "sections-uncertain",
+    "warning",
+    "Few of the sub-areas an area's 'Rubriker' box lists are among the narrative's sub-headings, in an area and in "
+    "the report as a whole: the narrative may not have been read as printed (text in two columns, sub-headings "
+    "that do not stand out, a paragraph read into the box). Verify the sub-headings and the box against the page.",
+    message="area {area_no}: {found} of {listed} sub-areas of the box are among the sub-headings",
+    on="report-end",
+)
+def sections_uncertain(facts: ReportFacts) -> Iterator[Hit]:
+    counts = {area.area_no: (_echoed(area), len(area.rubriker)) for area in facts.report.areas if area.rubriker}
+    listed = sum(n for _, n in counts.values())
+    if listed < MIN_RUBRIKER or sum(found for found, _ in counts.values()) >= REPORT_SHARE * listed:
+        return
+    for area_no, (found, n) in sorted(counts.items()):
+        if found < AREA_SHARE * n:
+            yield hit(area=area_no, area_no=area_no, found=found, listed=n)
+
+
+def _echoed(area: Area) -> int:
+    """Sub-areas of the box that a sub-heading of the narrative echoes."""
+    headings = [fold(s.heading) for s in area.sections if s.heading]
+    return sum(any(fuzz.token_set_ratio(fold(r), h) >= SIMILAR for h in headings) for r in area.rubriker)

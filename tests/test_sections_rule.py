@@ -1,0 +1,36 @@
+"""The narrative's sub-headings against the sub-areas of the box: a narrative not read as printed is warned."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kompass_extract.validate import validate_report
+from kompass_testing.truth_report import report_from_truth
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _report():
+    truth = json.loads((FIXTURES / "generated" / "skl2016-baseline" / "truth.json").read_text(encoding="utf-8"))
+    return report_from_truth(truth)
+
+
+def _warned(report) -> list[int]:
+    return [c.area_no for c in validate_report(report) if c.code == "sections-uncertain"]
+
+
+def test_printed_sub_headings_are_quiet() -> None:
+    assert _warned(_report()) == []
+
+
+def test_a_two_column_narrative_read_across_its_columns_is_warned() -> None:
+    """Chromium printing the narrative in two columns: each line joined the two columns, so sub-headings came out
+    as other sub-areas' names, a paragraph's words or nothing, with no check (136 fields wrong, all silent)."""
+    report = _report()
+    for area in report.areas[:5]:
+        for section in area.sections[1:]:
+            section.heading = ""
+    for area in report.areas[5:]:
+        area.sections[1].heading = f"{area.sections[1].heading} I senaste årsredovisningen görs jämförelser"
+    assert _warned(report) == [1, 2, 3, 4, 5]
