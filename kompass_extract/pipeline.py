@@ -151,7 +151,8 @@ def parse_document(doc: Document, report: Report, catalog: Catalog | None = None
         parse_area(lines[heading.index + 1 : end], heading, layout, area, lambda n: page_markers(doc.pages[n - 1]))
     if overview_at is not None:
         after = overview_at + 1 + parse_overview(lines[overview_at + 1 :], areas, facts)
-        again = find_table_start(lines, after, facts)
+        complete = all(areas.get(n) is not None and areas[n].score is not None for n in facts.area_nos)
+        again = find_table_start(lines, after, facts) if complete else None
         if again is not None:  # a second report in the file (or a second copy): not read, so said
             report.provenance["unread_table"] = {"page": lines[again + 1].page}
     report.areas = [areas[k] for k in sorted(areas)]

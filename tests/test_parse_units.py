@@ -475,8 +475,8 @@ def test_box_score_label_on_the_line_of_a_long_rubrik() -> None:
     of five words and was not seen, so the score ended the Rubriker list early and was lost."""
     lines = [
         line("Rubriker", 70, 60, bold=True),
-        Line(words("• Strategi för ständiga förbättringar", 94, 74) + words("Poäng", 380, 74, bold=True), 1),
-        Line(words("• Lärande genom omvärldsspaning och", 94, 88) + words("59", 385, 92, bold=True), 1),
+        Line(words("• Strategi för ständiga förbättringar", 94, 74) + words("Poäng", 323, 74, bold=True), 1),
+        Line(words("• Lärande genom omvärldsspaning och", 94, 88) + words("59", 328, 92, bold=True), 1),
         line("samverkan", 108, 102),
         line("• Kreativitet och förbättringar", 94, 116),
         line("Allmänt", 70, 150, bold=True),

@@ -81,10 +81,14 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     return next((i for i in range(start + 1, len(window)) if (window[i].page, window[i].top) > bottom), len(window))
 
 
+CELL_GAP = 1.0
+"""A gap of this many font sizes parts two cells of a row; words of a line of text stand half a size apart at most."""
+
+
 def _own_cell(words: list[Word], n: int) -> bool:
     """Word ``n`` stands apart from the words before it, in a cell of its own: the 'Poäng' label on the line of a
     long heading of the Rubriker column beside it (LibreOffice aligns the two cells' first lines)."""
-    return n > 0 and words[n].x0 - words[n - 1].x1 > 2 * max(words[n].size, 1.0)
+    return n > 0 and words[n].x0 - words[n - 1].x1 > CELL_GAP * max(words[n].size, 1.0)
 
 
 BOX_WINDOW = 40
