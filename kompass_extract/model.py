@@ -47,6 +47,9 @@ class Question:
     question_no_read: str | None = None
     """What OCR read in place of the question number, when the number was taken from the row's place in its table
     (the next one after the row above it) because the reading was a misread of it ("24" for "2.4"); else None."""
+    unread: dict[str, str] = field(default_factory=dict)
+    """Text printed in a number column of the row that is no number ("75procent", a glyph the font lacks), by
+    column; text layers only (OCR'd cells are read again instead)."""
 
 
 @dataclass

@@ -9,12 +9,13 @@ from kompass_extract.locate.areas import AreaHeading, find_area_headings, is_toc
 from kompass_extract.locate.furniture import body_lines
 from kompass_extract.locate.labels import join_lines, parse_number, parse_score
 from kompass_extract.locate.layout import Layout
-from kompass_extract.model import Area
+from kompass_extract.model import Area, Report
 from kompass_extract.parse.cover import read_metadata
 from kompass_extract.parse.findings import parse_findings
 from kompass_extract.parse.overview import _header_columns, parse_overview
 from kompass_extract.parse.sections import parse_area
 from kompass_extract.read.document import Line, Page, Word, group_lines
+from kompass_extract.validate import validate_report
 
 SIZE = 11.0
 
@@ -490,3 +491,26 @@ def test_box_score_label_on_the_line_of_a_long_rubrik() -> None:
         "Lärande genom omvärldsspaning och samverkan",
         "Kreativitet och förbättringar",
     ]
+
+
+def test_a_number_cell_that_is_no_number_is_warned_not_dropped() -> None:
+    """A percent cell printed "75procent" (or "75■%": a thin space the font lacks drawn as a box) was dropped:
+    the whole Procent column came out empty with no check."""
+    header = Line(
+        words("1. Offentlighet och demokrati", 70, 100)
+        + [
+            Word("Uppnått", 405, 100, 447, 111, SIZE),
+            Word("Max", 452, 100, 470, 111, SIZE),
+            Word("Procent", 480, 100, 520, 111, SIZE),
+        ],
+        1,
+    )
+    row = Line(words("1.1 Finns en plan?", 70, 114) + words("11", 420, 114) + words("15", 460, 114), 1)
+    row.words.append(Word("75■%", 490, 114, 514, 125, SIZE))
+    areas: dict[int, Area] = {}
+    parse_overview([header, row, *overview_lines([("", "11 15 75%")], top=128)], areas)
+    (question,) = areas[1].questions
+    assert (question.achieved, question.max, question.percent, question.unread) == (11, 15, None, {"percent": "75■%"})
+    report = Report(source_file="x.pdf", sha256="0", pages=1, areas=[areas[1]])
+    (check,) = [c for c in validate_report(report) if c.code == "question-cell-unread"]
+    assert (check.severity, check.question_no) == ("warning", "1.1") and "75■%" in check.message

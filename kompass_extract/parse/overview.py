@@ -55,6 +55,7 @@ class RowBuilder:
     """What OCR read in place of the question number, when the number was taken from the row's place."""
     numbers: dict[str, tuple[float, str, Word]] = field(default_factory=dict)
     cells: dict[str, CellBox] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)
 
     def add_box(self, words: list[Word], page: int) -> None:
         """Provenance: the row's box on its first page (a row continued on the next page keeps that one)."""
@@ -180,8 +181,11 @@ ROWS_LOOKAHEAD = 40
 """Lines read ahead to agree on the columns of a table printed without a header row."""
 
 
-def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str, Word]]:
-    """Numeric words right of the text column, assigned to the nearest column centre."""
+def _numbers(
+    words: list[Word], columns: Columns, unread: dict[str, str] | None = None
+) -> dict[str, tuple[float, str, Word]]:
+    """Numeric words right of the text column, assigned to the nearest column centre; a word of a text layer there
+    that is no number goes to ``unread`` by column (an OCR'd one is read again later instead)."""
     merged: list[Word] = []
     for w in words:
         if w.text == "%" and merged:
@@ -199,6 +203,8 @@ def _numbers(words: list[Word], columns: Columns) -> dict[str, tuple[float, str,
         text = w.text if w.conf is None else _ocr_number(w.text, nearest == "percent")
         parsed = parse_number(text)
         if parsed is None:
+            if unread is not None and w.conf is None:
+                unread.setdefault(nearest, w.text)
             continue
         value, has_percent = parsed
         key = "percent" if has_percent and "percent" in columns.centres else nearest
@@ -267,7 +273,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
         elif columns is None and _trailing_numbers(line, facts) is not None:
             columns = _columns_from_rows(lines[index:], facts)
         text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
-        nums = _numbers(line.words, columns) if columns else {}
+        unread: dict[str, str] = {}
+        nums = _numbers(line.words, columns, unread) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = facts.match_question_no(first)
         read_as = None
@@ -288,7 +295,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [], read_as)
             labels_seen.add(text_words[0])
             row.add_box(text_words, line.page)
-            _take_numbers(row, nums, line.page)
+            _take_numbers(row, nums, line.page, unread)
             continue
         if (
             amatch
@@ -327,7 +334,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
                 row.texts.append(text)
                 row.add_box(text_words, line.page)
             if nums and not row.numbers:
-                _take_numbers(row, nums, line.page)
+                _take_numbers(row, nums, line.page, unread)
                 continue
             if not nums:
                 continue
@@ -359,8 +366,9 @@ def _is_total_label(text: str) -> bool:
     return starts_with_label(text, "total_row") is not None or any(w in _total_words() for w in fold(text).split())
 
 
-def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]], page: int) -> None:
+def _take_numbers(row: RowBuilder, nums: dict[str, tuple[float, str, Word]], page: int, unread: dict[str, str]) -> None:
     row.numbers.update(nums)
+    row.unread.update({key: text for key, text in unread.items() if key not in nums})
     row.cells.update(_cells(nums, page))
     row.add_box([n[2] for n in nums.values()], page)
 
@@ -395,4 +403,5 @@ def _to_question(row: RowBuilder) -> Question:
         confidence=min(confs) if confs else None,
         cells=row.cells,
         question_no_read=row.read_as,
+        unread={key: text for key, text in row.unread.items() if key not in nums},
     )

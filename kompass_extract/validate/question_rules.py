@@ -32,6 +32,26 @@ def question_score_missing(row: QuestionFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "question-cell-unread",
+    "warning",
+    "A number column of a question row holds text that is no number (a glyph the font lacks, a word, a dash): "
+    "its value is left empty. Read it on the page.",
+    message="question {question_no}: the {column} cell reads {printed!r}, which is no number",
+    on="question",
+)
+def question_cell_unread(row: QuestionFacts) -> Iterator[Hit]:
+    q = row.question
+    for column, printed in sorted(q.unread.items()):
+        yield hit(
+            area=row.area.area_no,
+            question=q.question_no,
+            question_no=q.question_no,
+            column=column,
+            printed=printed,
+        )
+
+
+@rule(
     "question-number-invalid",
     "warning",
     "A question number is not of the form '<area>.<k>' of its area.",
