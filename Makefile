@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ fixtures: $(STAMP)
 # Reprint the Chromium-produced reports under fixtures/chromium/ (HTML printed to PDF by headless Chromium).
 chromium-fixtures: $(STAMP) system-deps
 	$(BIN)/python -m kompass_testing.generate --chromium --out fixtures/chromium
+
+# Reconvert the LibreOffice-produced reports under fixtures/libreoffice/ (needs soffice: apt-get install
+# libreoffice-writer-nogui; not a system-deps package, the committed PDFs are enough for the tests).
+libreoffice-fixtures: $(STAMP)
+	$(BIN)/python -m kompass_testing.generate --libreoffice --out fixtures/libreoffice
 
 # Numbers and list items per PDF producer and list-marker kind over every fixture with a truth.
 figures: $(STAMP)

@@ -1,7 +1,8 @@
 """Regenerate the committed fixtures: one folder per variant with ``report.pdf`` and ``truth.json``.
 
 Usage: ``python -m kompass_testing.generate --out fixtures/generated [--only NAME ...]``; with ``--chromium``
-the reports of ``chromium_variants.json`` printed by headless Chromium (:mod:`kompass_testing.html_producer`).
+the reports of ``chromium_variants.json`` printed by headless Chromium (:mod:`kompass_testing.html_producer`); with
+``--libreoffice`` a few of them converted by headless LibreOffice.
 A variant is one entry of ``variants.json``; adding a layout to the test set needs no code.
 """
 
@@ -45,12 +46,17 @@ def write_variant(spec: dict[str, Any], out_dir: Path) -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--only", multiple=True, help="Variant name to generate (repeatable); default: all.")
 @click.option("--chromium", is_flag=True, help="Print the variants of chromium_variants.json with headless Chromium.")
-def main(out_dir: Path, only: tuple[str, ...], chromium: bool) -> None:
+@click.option("--libreoffice", is_flag=True, help="Convert the LIBREOFFICE_VARIANTS' HTML with headless LibreOffice.")
+def main(out_dir: Path, only: tuple[str, ...], chromium: bool, libreoffice: bool) -> None:
     """Generate report PDFs with known answers for every variant in variants.json (or chromium_variants.json)."""
     if chromium:
         from kompass_testing.html_producer import html_variants, write_html_variant
 
         every, write = html_variants(), write_html_variant
+    elif libreoffice:
+        from kompass_testing.html_producer import LIBREOFFICE_VARIANTS, html_variants, write_libreoffice_variant
+
+        every, write = [s for s in html_variants() if s["name"] in LIBREOFFICE_VARIANTS], write_libreoffice_variant
     else:
         every, write = variants(), write_variant
     specs = [s for s in every if not only or s["name"] in only]

@@ -285,6 +285,50 @@ def _number(value: float, layout: dict[str, Any]) -> str:
 # --- fixtures ---------------------------------------------------------------------------------------------
 
 
+LIBREOFFICE_VARIANTS = ("chromium-disc-table", "chromium-tight-unmarked")
+"""Chromium variants also converted by LibreOffice (a third producer: its own line breaking, list indents past the
+header label, a table row's cells aligned by their first lines). Only these: LibreOffice ignores CSS columns and
+floats, so the other variants would test its HTML import, not a report layout."""
+
+
+def libreoffice() -> str | None:
+    """The LibreOffice binary, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_libreoffice(html: str, binary: str | None = None) -> bytes:
+    """Convert ``html`` to PDF with headless LibreOffice (Writer/Web's PDF export; a throwaway profile)."""
+    binary = binary or libreoffice()
+    if binary is None:
+        raise RuntimeError("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="kompass-libreoffice-") as tmp:
+        page = Path(tmp) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        profile = f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}"
+        cmd = [binary, profile, "--headless", "--convert-to", "pdf:writer_web_pdf_Export", "--outdir", tmp, str(page)]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+        return (Path(tmp) / "report.pdf").read_bytes()
+
+
+def libreoffice_truth(spec: dict[str, Any]) -> dict[str, Any]:
+    """The truth of a Chromium variant's HTML converted by LibreOffice."""
+    return {**build_html_truth(spec), "producer": "libreoffice"}
+
+
+def libreoffice_name(spec: dict[str, Any]) -> str:
+    return spec["name"].replace("chromium-", "libreoffice-", 1)
+
+
+def write_libreoffice_variant(spec: dict[str, Any], out_dir: Path) -> Path:
+    """Write ``<out_dir>/libreoffice-<kind>/report.pdf`` and ``truth.json``; returns the folder."""
+    truth = libreoffice_truth(spec)
+    folder = out_dir / libreoffice_name(spec)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.pdf").write_bytes(convert_with_libreoffice(render_html(truth)))
+    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return folder
+
+
 def write_html_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
     truth = build_html_truth(spec)
