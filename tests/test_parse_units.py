@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rapidfuzz import fuzz
 
 from kompass_extract.common.editions import EditionFacts
@@ -317,13 +318,25 @@ def test_summary_subheadings_do_not_shift_the_area_sections() -> None:
     assert [(h.area_no, h.line.page) for h in found] == [(1, 11), (2, 12)]
 
 
-def test_findings_with_centred_header_labels_split_at_the_bullets() -> None:
-    """Regression: centred 'Styrkor' / 'Förbättringsområden' cells put the split inside the left column."""
+@pytest.mark.parametrize(
+    ("styrkor", "right_label", "left", "right", "dy"),
+    [(160, 360, 70, 300, 0), (73, 337, 97, 337, 7)],
+    ids=["centred-labels", "libreoffice-indented-bullets"],
+)
+def test_findings_columns_split_at_the_right_columns_bullets(
+    styrkor: float, right_label: float, left: float, right: float, dy: float
+) -> None:
+    """Regression: centred 'Styrkor' / 'Förbättringsområden' cells put the split inside the left column; LibreOffice
+    indents each cell's list past the middle of its 'Styrkor' label (and sets the right cell a little lower), so the
+    left column's bullets were taken for the right column's and every strength was read into the improvements."""
     lines = [
-        Line(words("Styrkor", 160, 100, bold=True) + words("Förbättringsområden", 360, 100, bold=True), 1),
-        Line(words("• Tydlig strategi för arbetet med", 70, 114) + words("• Utveckla uppföljningen", 300, 114), 1),
-        Line(words("demokrati", 82, 128) + words("av mål", 312, 128), 1),
-        Line(words("• Andra styrkan", 70, 142) + words("• Andra förbättringen", 300, 142), 1),
+        Line(words("Styrkor", styrkor, 100, bold=True) + words("Förbättringsområden", right_label, 100, bold=True), 1),
+        Line(
+            words("• Tydlig strategi för arbetet med", left, 114) + words("• Utveckla uppföljningen", right, 114 + dy),
+            1,
+        ),
+        Line(words("demokrati", left + 12, 128) + words("av mål", right + 12, 128 + dy), 1),
+        Line(words("• Andra styrkan", left, 142) + words("• Andra förbättringen", right, 142 + dy), 1),
     ]
     area = Area(1)
     parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
@@ -454,21 +467,6 @@ def test_findings_table_whose_header_row_repeats_on_the_next_page() -> None:
     parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
     assert [f.text for f in area.strengths] == ["Första styrkan", "Andra styrkan"]
     assert [f.text for f in area.improvements] == ["Första förbättringen", "Andra förbättringen"]
-
-
-def test_findings_whose_left_bullets_stand_right_of_the_label_middle() -> None:
-    """LibreOffice indents each cell's list past the middle of its 'Styrkor' label: the left column's bullets
-    were taken for the right column's, and every strength was read into the improvements, interleaved."""
-    lines = [
-        Line(words("Styrkor", 73, 100, bold=True) + words("Förbättringsmöjligheter", 337, 100, bold=True), 1),
-        Line(words("• Tydlig strategi för arbetet med", 97, 114) + words("• Utveckla uppföljningen", 337, 121), 2),
-        Line(words("demokrati", 111, 128) + words("av mål", 351, 135), 2),
-        Line(words("• Andra styrkan", 97, 142) + words("• Andra förbättringen", 337, 149), 2),
-    ]
-    area = Area(6)
-    parse_area(lines, AreaHeading(0, 6, "Arbetsgivare", line("Område 6 Arbetsgivare", 70, 40, bold=True)), LAYOUT, area)
-    assert [f.text for f in area.strengths] == ["Tydlig strategi för arbetet med demokrati", "Andra styrkan"]
-    assert [f.text for f in area.improvements] == ["Utveckla uppföljningen av mål", "Andra förbättringen"]
 
 
 def test_box_score_label_on_the_line_of_a_long_rubrik() -> None:
