@@ -123,3 +123,56 @@ def test_a_list_without_its_improvements_label_is_never_silent() -> None:
     findings = parse_findings(single, OCR)
     assert texts(findings, "strength") == STRENGTHS and texts(findings, "improvement") == []
     assert findings[0].doubt and "every item was read as a strength" in findings[0].doubt
+
+
+def test_a_tall_ocr_line_box_inside_the_list_does_not_end_it() -> None:
+    """Tesseract gave a continuation row a box half again as tall (it took in the accents of the row below): with no
+    fonts, that is no heading; the list (and the row's other column, which holds a marker) reads on. A layout whose
+    body lines come from a text layer (a partly scanned report) must not take it for a larger heading either."""
+    rows = _rows(ROWS)
+    body = two_columns(322.0, rows)
+    tall = [w for w in body if w.text in ("kvalitetsarbetet",)]
+    body = [w for w in body if w not in tall]
+    body += ocr_words("kvalitetsarbetet", 312.0, 336.6, 353.6)  # 17 pt box where its neighbours have 11.8
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0) + ocr_words("Förbättringsområden", 312.5, 300.9, 312.6)
+    for layout in (OCR, Layout(body_size=10.0, pitch=12.0, has_fonts=True)):
+        findings = parse_findings(group_lines(header + body, 12), layout)
+        assert texts(findings, "strength") == STRENGTHS
+        assert texts(findings, "improvement") == IMPROVEMENTS
+
+
+def test_an_ocr_heading_after_the_list_still_ends_it() -> None:
+    """A line set apart by space, taller than the body and without any marker is a heading: the list ends there."""
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0) + ocr_words("Förbättringsområden", 312.5, 300.9, 312.6)
+    heading = ocr_words("Sammanfattande bedömning", 84.0, 400.0, 416.0)
+    findings = parse_findings(group_lines(header + two_columns(322.0, _rows(ROWS)) + heading, 12), OCR)
+    assert texts(findings, "strength") == STRENGTHS
+
+
+def test_a_garbled_page_footer_and_specks_below_the_list_join_no_item() -> None:
+    """OCR read the footer "Sida 9 av 22" as "Sida 9 uv 22" (so it was not recognised as furniture) far below the
+    list, and toner specks as "-" and "." between the rows: none of it is part of an item."""
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0) + ocr_words("Förbättringsområden", 312.5, 300.9, 312.6)
+    noise = ocr_words("-", 230.0, 331.0, 332.2) + ocr_words(".", 427.0, 345.0, 346.1)
+    footer = ocr_words("Sida 9 uv 22", 276.0, 799.9, 806.4)
+    findings = parse_findings(group_lines(header + two_columns(322.0, _rows(ROWS)) + noise + footer, 12), OCR)
+    assert texts(findings, "strength") == STRENGTHS
+    assert texts(findings, "improvement") == IMPROVEMENTS
+
+
+def test_a_speck_after_the_strengths_label_does_not_hide_the_split_header() -> None:
+    header = ocr_words("Styrkor |", 84.5, 300.2, 315.0) + ocr_words("Förbättringsområden", 312.5, 307.3, 315.0)
+    lines = group_lines(header + two_columns(322.0, _rows(ROWS)), 12)
+    at = find_findings_header(lines, 0, OCR)
+    assert at == 0
+    findings = parse_findings(lines[at:], OCR)
+    assert texts(findings, "strength") == STRENGTHS
+    assert texts(findings, "improvement") == IMPROVEMENTS
+
+
+def test_a_marker_read_twice_is_stripped_twice() -> None:
+    """OCR read the bullet as "•" and the ink reader saw its blob too: two marker words at one place."""
+    header = ocr_words("Styrkor", 84.5, 300.2, 313.0) + ocr_words("Förbättringsområden", 312.5, 300.9, 312.6)
+    body = ocr_words("•", 80.0, 322.0, 333.8) + ocr_words("• Mångfasetterat näringslivsstöd", 80.4, 322.0, 333.8)
+    findings = parse_findings(group_lines(header + body, 12), OCR)
+    assert texts(findings, "strength") == ["Mångfasetterat näringslivsstöd"]

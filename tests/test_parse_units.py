@@ -512,3 +512,35 @@ def test_a_number_cell_that_is_no_number_is_warned_not_dropped() -> None:
     report = Report(source_file="x.pdf", sha256="0", pages=1, areas=[areas[1]])
     (check,) = [c for c in validate_report(report) if c.code == "question-cell-unread"]
     assert (check.severity, check.question_no) == ("warning", "1.1") and "75■%" in check.message
+
+
+def test_an_ocr_stray_colon_after_omrade_still_heads_a_section() -> None:
+    """A 1-bit scan read "Område 5: Kontroll- och ..." as "Område: 5: Kontroll- ..."; the section was lost and its
+    list read into the area before."""
+    lines = [
+        line("Område: 5: Kontroll- och rapporteringssystem", 70, 80),
+        Line(words("Rubriker", 70, 100) + words("Poäng", 420, 100), 8),
+        line("• Ekonomisk rapportering", 70, 114),
+    ]
+    lines = [Line([Word(w.text, w.x0, w.top, w.x1, w.bottom, w.size, None) for w in ln.words], 8) for ln in lines]
+    found = find_area_headings(lines, Layout(body_size=SIZE, pitch=14.0, has_fonts=False), len(lines))
+    assert [(h.area_no, h.name) for h in found] == [(5, "Kontroll- och rapporteringssystem")]
+
+
+def test_a_scanned_page_of_a_partly_scanned_report_keeps_its_findings_header() -> None:
+    """OCR line boxes are measured against the scanned pages' own body text: beside born-digital pages set in
+    larger type, the OCR'd "Styrkor" header at the top of two pages is no small running header."""
+    pages = []
+    for n in range(1, 7):
+        ws = words(f"Brödtext på sidan {n} med fler ord än rubriken har", 70, 300)
+        pages.append(Page(n, 595, 842, "", words_given=ws))
+    for n in (7, 8):
+        ws = [
+            Word(t, x, 84.0, x + 40, 92.0, 8.0, None, 95.0) for t, x in (("Styrkor", 76), ("Förbättringsområden", 309))
+        ]
+        ws += [
+            Word(t, 91.0 + 50 * k, 300.0, 131.0 + 50 * k, 308.0, 8.0, None, 95.0) for k, t in enumerate(["a", "b", "c"])
+        ]
+        pages.append(Page(n, 595, 842, "", words_given=ws, ocr=True))
+    bodies = body_lines(pages)
+    assert [ln.text for ln in bodies[8]][0] == "Styrkor Förbättringsområden"

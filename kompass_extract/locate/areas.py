@@ -24,8 +24,9 @@ from kompass_extract.read.document import Line
 
 
 def _area_heading_re() -> re.Pattern[str]:
+    """ "Område 5: Kontroll- ..."; OCR may set a stray colon or stop after the word ("Område: 5:")."""
     words = "|".join(re.escape(w) for w in labels()["area_heading_words"])
-    return re.compile(rf"^(?:{words})\s*(\d{{1,2}})\s*[:.\-–—]?\s*(.*)$", re.I)
+    return re.compile(rf"^(?:{words})[:.]?\s*(\d{{1,2}})\s*[:.\-–—]?\s*(.*)$", re.I)
 
 
 TOC_RE = re.compile(r"(?:(?<!\.)\.{3,}|(?<!…)…+)\s*\d{1,3}\s*$")
@@ -92,7 +93,7 @@ def _headings(
         m = match(line.text.strip())
         if not m or is_toc_entry(line) or int(m.group(1)) not in area_nos:
             continue
-        heading_like = layout.is_heading(line) or not layout.has_fonts and _looks_like_heading(lines, i, layout)
+        heading_like = layout.is_heading(line) or line.bold is None and _looks_like_heading(lines, i, layout)
         box_follows = _box_follows(lines, i + 1, match)
         if heading_like or box_follows:
             candidates.setdefault(int(m.group(1)), []).append((i, heading_like, box_follows))

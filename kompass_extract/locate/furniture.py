@@ -57,24 +57,27 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     repeat on a few pages only. Prominent structure labels are exempt.
     """
     keys: Counter[tuple[str, int]] = Counter()
-    sizes: Counter[float] = Counter()
+    sizes: dict[bool, Counter[float]] = {False: Counter(), True: Counter()}
     banded: list[list[tuple[Line, tuple[str, int] | None]]] = []  # each page's lines with their key when in the band
     for page in pages:
         seen = set()
         marked = []
         for line in page.lines:
-            sizes[round(line.size, 1)] += len(line.text)
+            sizes[page.ocr][round(line.size, 1)] += len(line.text)
             key = (_mask(line.text), round(line.top / 12)) if _in_band(line, page) else None
             marked.append((line, key))
             if key is not None and key not in seen:
                 seen.add(key)
                 keys[key] += 1
         banded.append(marked)
-    body_size = sizes.most_common(1)[0][0] if sizes else 0.0
+    # OCR'd pages measure a line by its box (taller than the font size): each kind against its own body text, so
+    # that on a partly scanned report the scanned pages' lines are not all "set smaller than the body"
+    body_sizes = {ocr: counts.most_common(1)[0][0] if counts else 0.0 for ocr, counts in sizes.items()}
     threshold = max(3, int(0.3 * len(pages)))
     result: dict[int, list[Line]] = {}
     for page, marked in zip(pages, banded, strict=True):
         kept = []
+        body_size = body_sizes[page.ocr]
         for line, key in marked:
             if key is not None:
                 recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))

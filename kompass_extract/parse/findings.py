@@ -42,13 +42,13 @@ def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int |
         k = next((n for n, w in enumerate(words[:2]) if is_label(w.text, "strengths")), None)
         if k is None:
             continue
-        rest = words[k + 1 :]
+        rest = [w for w in words[k + 1 :] if _inked(w.text)]  # a scan's specks read as "|" or "." are no words
         if rest and starts_with_label(" ".join(w.text for w in rest), "improvements"):
             return i
         partner = next((j for j in (i - 1, i + 1) if j >= start and _split_header(lines[i], lines[j])), None)
         if partner is not None:
             return min(i, partner)
-        if not rest and (layout.is_heading(lines[i]) or not layout.has_fonts):
+        if not rest and (layout.is_heading(lines[i]) or lines[i].bold is None):  # OCR: no fonts to tell
             return i
     return None
 
@@ -63,7 +63,8 @@ def _split_header(strengths: Line, other: Line) -> bool:
     height (overlapping by :data:`HEADER_OVERLAP` of the smaller line's height)."""
     if other.page != strengths.page or len(other.words) == 0 or other.x0 <= strengths.x1:
         return False
-    if not is_label(strengths.words[-1].text, "strengths"):
+    k = next((n for n, w in enumerate(strengths.words[:2]) if is_label(w.text, "strengths")), None)
+    if k is None or any(_inked(w.text) for w in strengths.words[k + 1 :]):
         return False
     overlap = min(strengths.bottom, other.bottom) - max(strengths.top, other.top)
     height = min(strengths.bottom - strengths.top, other.bottom - other.top)
@@ -77,6 +78,38 @@ def _header_row(lines: list[Line]) -> tuple[Line, list[Line]]:
         if len(lines) > 1 and _split_header(lines[a], lines[b]):
             return Line(sorted(lines[0].words + lines[1].words, key=lambda w: w.x0), lines[0].page), lines[2:]
     return lines[0], lines[1:]
+
+
+FAR_GAP = 5.0
+"""A gap above a line of more than this many line pitches ends the list on that page, unless a line below holds a
+marker: the unmarked lines below (a page footer that OCR garbled beyond recognition, a speck) belong to no item."""
+HEADING_GAP = 1.6
+"""Line pitches of space above a line that, on OCR'd pages, a heading after the list has and a list row has not."""
+
+
+def _ends_list(line: Line, prev: Line, layout: Layout) -> bool:
+    """``line`` is a heading after the list: on a text layer, bold or larger and not bulleted. An OCR'd line's size
+    is its line box's height, which grows when Tesseract takes in a neighbouring row's accents or descenders: there
+    a heading also holds no marker at all (a row of the other column may) and stands apart from ``prev``."""
+    if not layout.is_heading(line) or strip_bullet(line.words)[0]:
+        return False
+    if line.bold is not None:  # a text layer's line (a partly scanned report has both kinds)
+        return True
+    return not any(is_bullet(w) for w in line.words) and layout.gap(prev, line) > HEADING_GAP
+
+
+SPECK_SHARE = 0.5
+"""A line with no letter or digit that is less than this share of the list header's height tall is a speck of
+noise on a scan (OCR reads it as "-", "." or "="), not a line of the list."""
+
+
+def _speck(line: Line, header: Line) -> bool:
+    return line.bottom - line.top < SPECK_SHARE * header.size and not _inked(line.text)
+
+
+def _inked(text: str) -> bool:
+    """Text with a letter or digit: a word, not a mark."""
+    return any(c.isalnum() for c in text)
 
 
 def _label_alone(line: Line) -> bool:
@@ -110,11 +143,19 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
     header, after = _header_row(lines)
     k = _label_index(header.words, "improvements")
     body: list[Line] = []
+    cut: int | None = None  # a page whose list broke off at a wide gap: only a marked line there goes on with it
     for line in with_markers(after, markers):
         if fold(line.text) == fold(header.text) or (k is not None and _label_alone(line)):
             continue  # the header row repeated on the next page (Word tables do), maybe split by OCR
+        if _speck(line, header):
+            continue
+        prev = body[-1] if body else header
+        marked = any(is_bullet(w) for w in line.words)
+        if not marked and (line.page == cut or prev.page == line.page and layout.gap(prev, line) > FAR_GAP):
+            cut = line.page
+            continue
         switches = k is None and starts_with_label(line.text, "improvements") is not None
-        if layout.is_heading(line) and not strip_bullet(line.words)[0] and not switches:
+        if _ends_list(line, prev, layout) and not switches:
             break
         body.append(line)
     columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
@@ -243,7 +284,7 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: fl
     A line read as a continuation although it could begin an item (a capitalised word after a line that ended
     short or with a full stop, or, in a column without markers, after any line) leaves a doubt on its item.
     """
-    split = [strip_marker(line.words) for line in lines]
+    split = [_strip_markers(line.words) for line in lines]
     marked = any(had for had, _ in split)
     breaks = _Breaks.of(lines, layout, width)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
@@ -264,6 +305,15 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: fl
             item.boxes.append(text.bbox)
         item.confs.extend(w.conf for w in rest if w.conf is not None)
         item.lines.append(text)
+
+
+def _strip_markers(words: list[Word]) -> tuple[bool, list[Word]]:
+    """:func:`strip_marker`, and a second marker in the same place (OCR read the glyph and the ink reader saw its
+    blob) goes too."""
+    had, rest = strip_marker(words)
+    while had and rest and is_bullet(rest[0]) and rest[0].x0 < words[0].x1:
+        rest = rest[1:]
+    return had, rest
 
 
 def _titled(word: str) -> bool:

@@ -177,7 +177,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         if not text:
             continue
         heading = layout.is_heading(line) or (
-            not layout.has_fonts and (fold(text) in known or _looks_like_subheading(prev, line, layout))
+            line.bold is None and (fold(text) in known or _looks_like_subheading(prev, line, layout))
         )
         if heading and not text.endswith((".", ",", ";")):
             if (
