@@ -176,3 +176,60 @@ def test_a_marker_read_twice_is_stripped_twice() -> None:
     body = ocr_words("•", 80.0, 322.0, 333.8) + ocr_words("• Mångfasetterat näringslivsstöd", 80.4, 322.0, 333.8)
     findings = parse_findings(group_lines(header + body, 12), OCR)
     assert texts(findings, "strength") == ["Mångfasetterat näringslivsstöd"]
+
+
+def _spaced_column(tops: list[float], texts_: list[str], heights: list[float]) -> list[Word]:
+    return [w for t, s, h in zip(tops, texts_, heights, strict=True) for w in ocr_words(s, 80.0, t, t + h, 4.4)]
+
+
+def test_items_set_apart_by_a_little_space_on_a_jittery_scan() -> None:
+    """A list without markers whose items stand a little apart (as Chromium prints a list styled without markers):
+    on a 200-dpi scan the line boxes move with accents and descenders, so some continuation steps look as large
+    as the smallest item step; the steps fall into two groups all the same, and the line middles tell them apart."""
+    header = ocr_words("Styrkor", 77.0, 131.3, 140.2) + ocr_words("Förbättringsområden", 313.0, 131.3, 140.2)
+    lines = [
+        (143.8, "Utveckla dialog i samband med uppföljning och", 8.8),
+        (155.5, "analys", 8.7),
+        (169.4, "Kundcenter samt omvärldsspaning både centralt och", 9.6),
+        (181.2, "lokalt inom hela den kommunala organisationen", 8.9),
+        (197.3, "Fler gemensamma verktyg för kvalitetsutveckling", 8.6),
+        (211.0, "Hållbart medarbetarindex", 8.1),
+    ]
+    body = _spaced_column([t for t, _, _ in lines], [s for _, s, _ in lines], [h for _, _, h in lines])
+    findings = parse_findings(group_lines(header + body, 6), OCR)
+    assert texts(findings, "strength") == [
+        "Utveckla dialog i samband med uppföljning och analys",
+        "Kundcenter samt omvärldsspaning både centralt och lokalt inom hela den kommunala organisationen",
+        "Fler gemensamma verktyg för kvalitetsutveckling",
+        "Hållbart medarbetarindex",
+    ]
+
+
+def test_evenly_stepped_ocr_lines_are_not_spaced_items() -> None:
+    """Steps that differ by OCR jitter only (no two groups a quarter of a line apart) split nothing."""
+    header = ocr_words("Styrkor", 77.0, 131.3, 140.2) + ocr_words("Förbättringsområden", 313.0, 131.3, 140.2)
+    tops = [143.8, 155.9, 167.4, 179.8, 191.5]
+    body = _spaced_column(
+        tops,
+        ["Utveckla dialog i samband med", "uppföljning och analys av de", "resultat som", "kommunen", "har"],
+        [8.8, 9.4, 8.6, 9.0, 8.8],
+    )
+    findings = parse_findings(group_lines(header + body, 6), OCR)
+    assert len(texts(findings, "strength")) < 5
+
+
+def test_a_speck_left_of_a_continuation_is_no_marker() -> None:
+    """The ink reader took a toner speck left of a continuation line (and a letter OCR split off its word) for a
+    marker: neither lines up with the column's markers, so neither begins an item."""
+    header = ocr_words("Styrkor", 76.0, 84.2, 94.1) + ocr_words("Förbättringsområden", 309.0, 84.2, 94.1)
+    words_ = ocr_words("▪ Använd Facebook till medborgarinformation", 81.0, 102.2, 111.4)
+    words_ += ocr_words("▪", 58.0, 114.0, 123.1) + ocr_words("(politik)", 90.0, 114.0, 123.1)
+    words_ += ocr_words("▪ Fler gemensamma verktyg för", 81.0, 126.8, 136.0)
+    words_ += ocr_words("▪", 90.0, 139.6, 148.8) + ocr_words("t kvalitetsutveckling", 95.0, 139.6, 148.8)
+    words_ += ocr_words("▪ Stärkt styrning", 80.6, 152.4, 161.6)
+    findings = parse_findings(group_lines(header + words_, 17), OCR)
+    assert texts(findings, "strength") == [
+        "Använd Facebook till medborgarinformation (politik)",
+        "Fler gemensamma verktyg för t kvalitetsutveckling",
+        "Stärkt styrning",
+    ]

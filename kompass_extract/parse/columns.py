@@ -1,0 +1,223 @@
+"""The geometry of a Styrkor / Förbättrings list's columns: where two columns part (the right column's markers,
+else the white band between them), and where items begin in a column without markers (a hanging indent, space
+between items, lines that end short). Sizes are shares of the text size, so A5 reports and OCR'd line boxes are
+measured alike; OCR'd lines are placed by their middles and their steps split into two groups, since a box's top
+and bottom move with the accents and descenders a line holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from statistics import mean, median
+
+from kompass_extract.locate.labels import is_bullet
+from kompass_extract.locate.layout import Layout
+from kompass_extract.read.document import Line, Word
+
+
+def column_boundary(body: list[Line], left: Word, right: Word) -> tuple[float, str | None]:
+    """(x that separates the two columns, a doubt when it had to be guessed) below the labels ``left`` and
+    ``right`` of the header row.
+
+    Where the right column's markers line up, just left of them; else in the white band between the columns that
+    no word crosses; else (the columns touch, or OCR ran words of both together) just left of the right label,
+    which is doubtful when there are words on both sides: a centred label stands right of its column's start.
+    """
+    size = text_size(body) or right.size
+    bullets = _right_column_start(body, left.xc, size, right.x0)
+    if bullets is not None and bullets < right.x1:
+        return bullets - MARGIN_SHARE * size, None
+    band = gutter(body, left.xc, right.x0 + size)
+    if band is not None:
+        return band, None
+    boundary = right.x0 - 2 * MARGIN_SHARE * size
+    sides = {w.xc < boundary for ln in body for w in ln.words}
+    return boundary, "no white band was found between the two columns" if len(sides) == 2 else None
+
+
+def _right_column_start(lines: list[Line], lo: float, size: float, label: float) -> float | None:
+    """Where the right column's bullets stand: of the x right of ``lo`` where bullets line up, the one nearest the
+    right column's label at ``label``.
+
+    Header labels may be left-aligned or centred in their cells; the bullets show where the cells begin.
+    Two bullets at one x (within :data:`ALIGN_SHARE` of the text ``size``) make a column; a dash inside a sentence
+    ("organisa - tionen") stands alone. The left column's bullets may stand right of ``lo`` too (LibreOffice
+    indents a list past its label's middle).
+    """
+    xs = sorted(w.x0 for ln in lines for w in ln.words if is_bullet(w) and w.x0 > lo)
+    near = ALIGN_SHARE * size
+    lined_up = [a for a, b in zip(xs, xs[1:], strict=False) if b - a < near]
+    starts = [a for n, a in enumerate(lined_up) if n == 0 or a - lined_up[n - 1] >= near]
+    return min(starts, key=lambda x: abs(x - label), default=None)
+
+
+def text_size(lines: list[Line]) -> float | None:
+    """The median size of the words of ``lines`` (the text size on a text layer, the line height on OCR)."""
+    sizes = [w.size for ln in lines for w in ln.words]
+    return median(sizes) if sizes else None
+
+
+def gutter(lines: list[Line], lo: float, hi: float) -> float | None:
+    """The middle of the widest vertical white band between ``lo`` and ``hi`` that no word of ``lines`` crosses,
+    when it is at least :data:`GUTTER_SHARE` text sizes wide (far wider than a space, so never a river of spaces)
+    and has words on both sides."""
+    spans = sorted((w.x0, w.x1) for ln in lines for w in ln.words)
+    best, widest = None, GUTTER_SHARE * (text_size(lines) or 0.0)
+    reach = spans[0][1] if spans else 0.0
+    for x0, x1 in spans[1:]:
+        a, b = max(reach, lo), min(x0, hi)
+        if b - a >= widest:
+            best, widest = (a + b) / 2, b - a
+        reach = max(reach, x1)
+    return best
+
+
+MARGIN_SHARE = 0.2
+"""How far left of the right column's markers (in text sizes) the columns are separated."""
+ALIGN_SHARE = 0.15
+"""Markers whose left edges differ by less than this share of the text size stand in one column."""
+GUTTER_SHARE = 0.8
+"""Least width of the white band between two columns, in text sizes (a space is about 0.3, an OCR'd line box's
+height about 1.3 times the font size)."""
+
+
+EQUAL_COLUMNS = 0.85
+"""Two columns whose longest lines are this close in width are taken to be equally wide."""
+
+
+def shared_width(left: list[Line], right: list[Line]) -> float | None:
+    """The text width of two equally wide columns: the longer of their longest lines (one column's longest
+    line may end an item early; the other's then tells how far its lines may run). None when they differ."""
+    widths = [max((ln.x1 - ln.x0 for ln in col), default=0.0) for col in (left, right)]
+    return max(widths) if min(widths) >= EQUAL_COLUMNS * max(widths) > 0 else None
+
+
+def titled(word: str) -> bool:
+    """A capitalised word as a finding begins ("Utveckla"), not an acronym ("KKiK") or a number."""
+    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
+
+
+@dataclass(frozen=True)
+class Breaks:
+    """The geometry of one column that tells where items begin when no marker does.
+
+    A hanging indent (continuations indented from the first line) marks every line at the first line's x as a
+    start; a gap wider than the column's own line step marks the line after it; so does a line after one that
+    ended short of the column's right edge (greedy line breaking would have put its first word there), and a
+    capital after a full stop.
+    """
+
+    lines: list[Line]
+    hanging: bool
+    hang: float
+    """The least indent of a hanging indent's continuation lines (points)."""
+    spaced: bool
+    step: float
+    left: float
+    right: float
+    threshold: float | None = None
+    """On OCR'd lines: the step between two lines' middles above which they belong to two items (else the step
+    plus :data:`GAP_SHARE` of the text size)."""
+
+    @classmethod
+    def of(cls, lines: list[Line], layout: Layout, width: float | None) -> Breaks:
+        """``width``: the column's text width when known from a twin column (else its longest line's)."""
+        first_x = lines[0].x0 if lines else 0.0
+        hang = HANG_SHARE * (text_size(lines) or layout.body_size)
+        steps = [
+            _y(b) - _y(a)
+            for a, b in zip(lines, lines[1:], strict=False)
+            if a.page == b.page and b.top - a.top > 0.8 * b.size
+        ]
+        left = min((ln.x0 for ln in lines), default=0.0)
+        right = max([ln.x1 for ln in lines] + ([left + width] if width and lines else []), default=0.0)
+        hanging = any(ln.x0 > first_x + hang for ln in lines)
+        scanned = any(ln.bold is None for ln in lines)
+        threshold = _step_threshold(steps, text_size(lines) or layout.body_size) if scanned else None
+        breaks = cls(lines, hanging, hang, False, min(steps, default=layout.pitch), left, right, threshold)
+        return replace(breaks, spaced=any(breaks.gap(n) for n in range(1, len(lines))))
+
+    def fits(self, n: int, slack: float = 0.0) -> bool:
+        """The first word of line ``n`` would have fitted at the end of the line before (within ``slack`` of the
+        column's width beyond its right edge): a line breaker that fills lines (as every word processor and
+        browser does) ended that line on purpose."""
+        prev, line = self.lines[n - 1], self.lines[n]
+        first = line.words[0]
+        reach = self.right + slack * (self.right - self.left)
+        return prev.x1 + SPACE_SHARE * line.size + (first.x1 - first.x0) < reach and not prev.text.endswith("-")
+
+    def ends_short(self, n: int) -> bool:
+        """The line before line ``n`` ended with a full stop or short of the right edge: ``n`` could begin an
+        item."""
+        return n > 0 and (self.fits(n) or self.lines[n - 1].text.rstrip().endswith((".", "!", "?")))
+
+    def gap(self, n: int) -> bool:
+        """More space above line ``n`` than the column's own line step."""
+        prev, line = self.lines[n - 1], self.lines[n]
+        if prev.page != line.page:
+            return False
+        if self.threshold is not None:
+            return _y(line) - _y(prev) > self.threshold
+        return line.top - prev.top > self.step + GAP_SHARE * line.size
+
+    def near_gap(self, n: int) -> bool:
+        """The step above OCR'd line ``n`` lies so near the threshold that a point of jitter would change it."""
+        prev, line = self.lines[n - 1], self.lines[n]
+        if self.threshold is None or prev.page != line.page:
+            return False
+        return abs(_y(line) - _y(prev) - self.threshold) < JITTER_SHARE * line.size
+
+    def layout_start(self, n: int) -> tuple[bool, bool]:
+        """(line ``n`` begins an item, it continues one but might begin one) in a column without markers.
+
+        The strongest sign the column shows decides: a hanging indent; else space between items (when any two
+        lines of the column stand apart, every item is set apart so); else how lines are filled: a line after a
+        short line begins an item whatever its first letter, after a full stop only a capital does, and a
+        continuation is doubtful when it begins with a capitalised word or its first word would nearly have
+        fitted on the line before (the column's true width is only known from its longest lines).
+        """
+        if n == 0:
+            return True, False
+        line = self.lines[n]
+        if self.hanging:
+            return abs(line.x0 - self.lines[0].x0) <= self.hang / 2, False
+        if self.spaced:
+            return self.gap(n), not self.gap(n) and self.near_gap(n)
+        head = line.words[0].text[:1]
+        start = self.fits(n) or ((head.isupper() or head.isdigit()) and self.ends_short(n))
+        return start, not start and (titled(line.words[0].text) or self.fits(n, NEAR_SHARE))
+
+
+def _y(line: Line) -> float:
+    """Where a line stands: its top on a text layer; the middle of its box on OCR (a box's top and bottom move
+    with the accents, capitals and descenders the line happens to hold)."""
+    return line.top if line.bold is not None else (line.top + line.bottom) / 2
+
+
+def _step_threshold(steps: list[float], size: float) -> float:
+    """The step between OCR'd lines above which two lines belong to two items: between the two groups the steps
+    fall into (the split leaving the least spread within each), when the groups lie more than :data:`GAP_SHARE`
+    text sizes apart; else no step is a gap (infinity)."""
+    ordered = sorted(steps)
+    best: tuple[float, int] | None = None
+    for k in range(1, len(ordered)):
+        lo, hi = ordered[:k], ordered[k:]
+        spread = sum((v - mean(lo)) ** 2 for v in lo) + sum((v - mean(hi)) ** 2 for v in hi)
+        if best is None or spread < best[0]:
+            best = (spread, k)
+    if best is None or mean(ordered[best[1] :]) - mean(ordered[: best[1]]) <= GAP_SHARE * size:
+        return float("inf")
+    return (ordered[best[1] - 1] + ordered[best[1]]) / 2
+
+
+HANG_SHARE = 0.3
+"""Text sizes by which continuation lines must be indented from an item's first line to count as a hanging indent
+(3 pt at 10 pt)."""
+GAP_SHARE = 0.25
+"""Extra space between two lines (in text sizes, beyond the column's line step) that separates items."""
+JITTER_SHARE = 0.1
+"""How far (in text sizes) an OCR'd line's place may be off: a step this near the threshold is doubtful."""
+SPACE_SHARE = 0.3
+"""A space's width in text sizes (generous: a word that fits with it would surely have been set there)."""
+NEAR_SHARE = 0.12
+"""A word that would have fitted in a column this much wider (share of its width) makes a continuation doubtful."""
