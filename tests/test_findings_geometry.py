@@ -233,3 +233,18 @@ def test_a_speck_left_of_a_continuation_is_no_marker() -> None:
         "Fler gemensamma verktyg för t kvalitetsutveckling",
         "Stärkt styrning",
     ]
+
+
+def test_an_improvements_label_misread_by_a_letter_still_heads_the_right_column() -> None:
+    """A 1-bit copy read "Förbättringsområden" as "Förbättringsomraåden": the header was not found and the area
+    had no list at all. A long word much like the label beside "Styrkor" is the label; a short or unlike one is not."""
+    header = ocr_words("Styrkor", 77.0, 582.7, 591.4) + ocr_words("Förbättringsomraåden", 310.0, 582.7, 591.4)
+    lines = group_lines(header + two_columns(600.0, _rows(ROWS)), 7)
+    at = find_findings_header(lines, 0, OCR)
+    assert at == 0
+    findings = parse_findings(lines[at:], OCR)
+    assert texts(findings, "strength") == STRENGTHS and texts(findings, "improvement") == IMPROVEMENTS
+    other = group_lines(
+        ocr_words("Styrkor", 77.0, 582.7, 591.4) + ocr_words("Förbättringsarbetet", 310.0, 582.7, 591.4), 7
+    )
+    assert find_findings_header(other, 0, OCR) is None

@@ -155,6 +155,19 @@ def test_findings_uncertain_fires_on_an_empty_column_beside_a_full_one() -> None
     assert any("no strength item beside" in m for m in messages), messages
 
 
+def test_an_area_whose_list_was_not_found_is_not_silent() -> None:
+    """A scan misread the header's improvements label, so no list was found in area 4: it is warned, while most
+    areas have a list; a report without any list (an edition that prints none) stays quiet."""
+    report = report_from_truth(_truth("rapport2006-findings-on-page-tops"))
+    report.areas[3].findings = []
+    checks = [c for c in findings_checks(report) if c.code == CODE]
+    assert [c.area_no for c in checks] == [report.areas[3].area_no]
+    assert "no strengths/improvements list was found" in checks[0].message
+    for area in report.areas:
+        area.findings = []
+    assert findings_checks(report) == []
+
+
 def test_unseen_drawn_markers_are_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue's failure: a producer's drawn markers are not read, the lists join; every wrong area warns."""
     import kompass_extract.pipeline as pipeline

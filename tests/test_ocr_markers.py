@@ -29,6 +29,11 @@ def page_with(marks: list[tuple[str, int]]) -> tuple[Image.Image, list[OcrWord]]
             draw.rectangle((x, top + 26, x + 5, top + 31), fill=0)
         elif kind == "speck":  # a 2-pixel speck of toner: no marker
             draw.rectangle((x, middle, x + 1, middle + 1), fill=0)
+        elif kind == "dot":  # a dot of toner a third of a bullet's size, where a bullet would stand
+            draw.rectangle((x + 3, middle - 3, x + 8, middle + 2), fill=0)
+        elif kind == "disc+speck":  # a bullet with a speck of toner just below it (one run of ink columns)
+            draw.ellipse((x, middle - 6, x + 12, middle + 6), fill=0)
+            draw.rectangle((x + 5, middle + 9, x + 7, middle + 13), fill=0)
         elif kind == "guess":  # a dash Tesseract read as "-" on a tiny line of its own
             draw.rectangle((x, middle - 2, x + 20, middle + 1), fill=0)
             words.append(OcrWord("-", x, middle - 2, x + 21, middle + 2, 40.0, 100 + n))
@@ -56,3 +61,19 @@ def test_labels_are_read_through_stray_marks() -> None:
     assert is_label('"Förbättringsmöjligheter', "improvements")
     assert starts_with_label("'Styrkor och svagheter", "strengths") is not None
     assert not is_label("Förbättringar i verksamheten", "improvements")
+
+
+def test_a_dot_much_smaller_than_the_pages_markers_is_a_speck() -> None:
+    """A 1-bit copy's toner dot left of a continuation line passes for a blob on its own; beside the page's bullets it
+    is a speck."""
+    image, words = page_with([("disc", 120), ("dot", 120), ("disc", 120), ("disc", 120)])
+    markers, _ = find_markers(image, words)
+    assert sorted(round((m[1] - 60) / (2 * LINE)) for m in markers) == [0, 2, 3]
+
+
+def test_a_speck_under_a_bullet_does_not_stretch_its_box() -> None:
+    """The bullet's box alone: stretched by the speck it is an upright bar, which the list parser rejects."""
+    image, words = page_with([("disc+speck", 120), ("disc", 120), ("disc", 120)])
+    markers, _ = find_markers(image, words)
+    first = min(markers, key=lambda m: m[1])
+    assert first[3] - first[1] <= 14 and first[2] - first[0] <= 14

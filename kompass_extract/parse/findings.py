@@ -14,12 +14,16 @@ after a line that ended short (its first word would have fitted) or with a full 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import fuzz
 
 from kompass_extract.locate.labels import (
     fold,
     is_bullet,
     is_label,
     join_lines,
+    labels,
     starts_with_label,
     strip_bullet,
     strip_marker,
@@ -45,9 +49,11 @@ def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int |
         if k is None:
             continue
         rest = [w for w in words[k + 1 :] if _inked(w.text)]  # a scan's specks read as "|" or "." are no words
-        if rest and starts_with_label(" ".join(w.text for w in rest), "improvements"):
+        if rest and _improvements(rest):
             return i
-        partner = next((j for j in (i - 1, i + 1) if j >= start and _split_header(lines[i], lines[j])), None)
+        partner = next(
+            (j for j in (i - 1, i + 1) if start <= j < len(lines) and _split_header(lines[i], lines[j])), None
+        )
         if partner is not None:
             return min(i, partner)
         if not rest and (layout.is_heading(lines[i]) or lines[i].bold is None):  # OCR: no fonts to tell
@@ -70,7 +76,7 @@ def _split_header(strengths: Line, other: Line) -> bool:
         return False
     overlap = min(strengths.bottom, other.bottom) - max(strengths.top, other.top)
     height = min(strengths.bottom - strengths.top, other.bottom - other.top)
-    return overlap >= HEADER_OVERLAP * height and starts_with_label(other.text, "improvements") is not None
+    return overlap >= HEADER_OVERLAP * height and _improvements(other.words)
 
 
 def _header_row(lines: list[Line]) -> tuple[Line, list[Line]]:
@@ -119,12 +125,24 @@ def _label_alone(line: Line) -> bool:
     return is_label(line.text, "strengths") or is_label(line.text, "improvements")
 
 
-def _label_index(words: list[Word], key: str) -> int | None:
-    """Index of the first word from which the words read as a label of ``key`` (labels may be phrases)."""
-    for n in range(len(words)):
-        if starts_with_label(" ".join(w.text for w in words[n:]), key):
-            return n
-    return None
+LABEL_SIMILAR = 88.0
+"""Similarity (0-100) from which a long word beside the strengths label is the improvements label that OCR
+misread by a letter ("Förbättringsomraåden")."""
+
+
+def _improvements(words: list[Word]) -> bool:
+    """``words`` begin with the improvements label, or (one long word, in the header row) OCR's reading of it."""
+    if not words:
+        return False
+    if starts_with_label(" ".join(w.text for w in words), "improvements"):
+        return True
+    first = fold(words[0].text)
+    return len(first) >= 10 and any(fuzz.ratio(first, label) >= LABEL_SIMILAR for label in _improvement_labels())
+
+
+@cache
+def _improvement_labels() -> tuple[str, ...]:
+    return tuple(fold(label) for label in labels()["improvements"])
 
 
 @dataclass
@@ -143,7 +161,7 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
 
     ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`)."""
     header, after = _header_row(lines)
-    k = _label_index(header.words, "improvements")
+    k = next((n for n in range(1, len(header.words)) if _improvements(header.words[n:])), None)
     body: list[Line] = []
     cut: int | None = None  # a page whose list broke off at a wide gap: only a marked line there goes on with it
     for line in with_markers(after, markers):

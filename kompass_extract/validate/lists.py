@@ -1,7 +1,8 @@
 """Doubtful list structure: a Styrkor / Förbättrings list whose items may have been joined.
 
 A list whose markers the reader did not see (a producer's drawn shapes, a scan's faint dashes) comes out as
-one long item per column, and nothing in the numbers notices. These checks look at the items themselves:
+one long item per column, and nothing in the numbers notices; a list whose header was not found comes out as no
+list at all. These checks look at the items themselves, and at an area without a list where most areas have one:
 an item much longer than its siblings, an item in which several findings seem to begin (a capitalised word
 straight after a word in lower case, or a new sentence), a column with one item or none beside a column with many,
 a marker glyph left inside an item's text, and the doubts the list parser noted (a line it joined to an item
@@ -23,7 +24,8 @@ SEVERITY = "warning"
 DESCRIPTION = (
     "The strengths/improvements list of an area may have been read with items joined (or split): an item much "
     "longer than its siblings, an item in which several findings seem to begin, a column with one item or none "
-    "beside one with many, or a list marker inside an item's text. Verify the list against the page."
+    "beside one with many, a list marker inside an item's text, or no list in an area where most areas have one. "
+    "Verify the list against the page."
 )
 LONG_FACTOR = 3.0
 """An item this many times longer than the median of its area's other items is suspicious..."""
@@ -41,13 +43,19 @@ _WORD = re.compile(r"\S+")
 _INNER_MARKER = re.compile(r"(?:^|\s)[\uf0b7\uf0a7\u2022\u25aa\u25a0\u25cf\u25e6\u27a2\u2713](?:\s|$)")
 
 
-MESSAGE = "area {area_no}: {what}: joined items?"
+MESSAGE = "area {area_no}: {what}: items joined or lost?"
 
 
 @rule(CODE, SEVERITY, DESCRIPTION, message=MESSAGE, on="report-end")
 def findings_uncertain(facts: ReportFacts) -> Iterator[Hit]:
-    """One warning per doubtful item or column, area by area."""
-    for area in sorted(facts.report.areas, key=lambda a: a.area_no):
+    """One warning per doubtful item or column, area by area; and one per area without a list where most areas
+    have one (its header was not found: a scan's misread label, a list the reader did not see)."""
+    areas = sorted(facts.report.areas, key=lambda a: a.area_no)
+    listed = sum(bool(a.findings) for a in areas)
+    for area in areas:
+        if not area.findings and listed > 0 and 2 * listed >= len(areas):
+            what = f"no strengths/improvements list was found, though {listed} of {len(areas)} areas have one"
+            yield hit(area=area.area_no, area_no=area.area_no, items=0, text={"what": what})
         yield from _area_hits(area)
 
 

@@ -32,6 +32,8 @@ MIN_INK = 0.015
 """Least ink of a marker, as a share of the line height squared."""
 MIDDLE = (0.2, 0.68)
 """Where a marker's centre lies in the line box (top = 0): a full stop or comma sits lower, an apostrophe higher."""
+SPECK = 0.5
+"""A blob whose larger side is under this share of the page's typical marker's is a speck, not a marker."""
 JOIN = 0.06
 """Gaps between ink columns narrower than this (line heights) do not split a blob (broken 1-bit strokes)."""
 
@@ -47,19 +49,31 @@ def find_markers(
     lines: dict[int, list[OcrWord]] = defaultdict(list)
     for w in words:
         lines[w.line].append(w)
-    markers, dropped = [], set()
+    markers, dropped = [], []
     for line_words in lines.values():
         line_words.sort(key=lambda w: w.x0)
         first = line_words[0]
         text_line = line_words[1] if len(line_words) > 1 else _word_right_of(first, words)
         box = _blob(ink, first, text_line) if text_line is not None and _is_guess(first) else None
-        if box is not None:  # Tesseract's guess at the marker (often a line of its own): the marker, not a word
-            dropped.add(id(first))
-        elif len(line_words) > 1 or not _is_guess(first):
+        guess = box is not None  # Tesseract's guess at the marker (often a line of its own): the marker, not a word
+        if not guess and (len(line_words) > 1 or not _is_guess(first)):
             box = _left_blob(ink, covered, first)
         if box is not None:
             markers.append(box)
-    return markers, [w for w in words if id(w) not in dropped]
+            dropped.append(id(first) if guess else None)
+    kept = _alike(markers)
+    gone = {word for box, word in zip(markers, dropped, strict=True) if word is not None and box in kept}
+    return kept, [w for w in words if id(w) not in gone]
+
+
+def _alike(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """The boxes that are the size of the page's markers: a list's markers are one glyph, printed alike, while
+    toner specks and dust beside a line are smaller (a larger side under :data:`SPECK` of the median)."""
+    if len(boxes) < 3:
+        return boxes
+    sides = sorted(max(b[2] - b[0], b[3] - b[1]) for b in boxes)
+    typical = sides[len(sides) // 2]
+    return [b for b in boxes if max(b[2] - b[0], b[3] - b[1]) >= SPECK * typical]
 
 
 def _word_right_of(mark: OcrWord, words: list[OcrWord]) -> OcrWord | None:
@@ -103,10 +117,17 @@ def _left_blob(ink: np.ndarray, covered: np.ndarray, word: OcrWord) -> tuple[flo
 
 
 def _shape(area: np.ndarray, x0: int, top: float, height: float) -> tuple[float, float, float, float] | None:
-    """The box of the ink in ``area`` (whose left edge is at ``x0``, top at ``top``), if it is marker-shaped."""
-    rows, cols = np.flatnonzero(area.any(axis=1)), np.flatnonzero(area.any(axis=0))
+    """The box of the ink in ``area`` (whose left edge is at ``x0``, top at ``top``), if it is marker-shaped.
+
+    Of ink in bands one above the other (a speck of toner under a bullet), only the band with the most ink counts."""
+    rows = np.flatnonzero(area.any(axis=1))
     if len(rows) == 0:
         return None
+    bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+    band = max(bands, key=lambda b: int(area[b[0] : b[-1] + 1].sum()))
+    area = area.copy()
+    area[: band[0]], area[band[-1] + 1 :] = False, False
+    rows, cols = np.flatnonzero(area.any(axis=1)), np.flatnonzero(area.any(axis=0))
     h, w = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
     centre = (rows[0] + rows[-1]) / 2 / height
     if not (h <= MAX_SIDE * height and w <= 1.3 * height and max(h, w) >= MIN_SIDE * height):
