@@ -113,4 +113,4 @@ def test_a_rough_photocopy_reads_exact_or_flagged(tmp_path_factory: pytest.TempP
     figures = run_one(folder, DEGRADATIONS["bw-300-specks"], tmp_path_factory.mktemp("scan-matrix"), only=only)
     assert figures.silent == [] and figures.wrong_silent == 0
     assert figures.exact / figures.numbers >= 0.97, figures.row()
-    assert figures.items_found / figures.items >= 0.9, figures.row()
+    assert figures.items_found / figures.items >= 0.97, figures.row()  # 77/77 measured
