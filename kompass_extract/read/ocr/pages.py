@@ -60,8 +60,9 @@ from kompass_extract.read.ocr.tesseract import (
 
 __all__ = ["OcrProgress", "normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
 
-OCR_VERSION = 4
-"""Part of the cache key: bump when rendering, clean-up or word conversion changes."""
+OCR_VERSION = 5
+"""Part of the cache key: bump when rendering, clean-up, word conversion or the list-marker blobs a cached page
+keeps change (5: specks under a bullet and blobs under half the typical marker size are no markers)."""
 PSM = 11
 MIN_LETTERS = 40
 """A page with fewer letters/digits than this has no usable text layer (a running header alone is ~30)."""
