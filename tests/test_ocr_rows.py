@@ -109,3 +109,10 @@ def test_a_cell_boxed_as_a_line_of_its_own_in_a_gap_of_its_row_stays_on_the_row(
     areas = parse([header(8, "Samhällsbyggare", 100), line, cell, after, row("", "", ("19", "30", "63 %"), 148)])
     assert [(q.question_no, q.max) for q in areas[8].questions] == [("8.3", 15.0), ("8.4", 15.0)]
     assert areas[8].max == 30.0
+
+
+def test_a_question_number_read_as_two_words_without_its_dot_is_numbered_by_its_place() -> None:
+    """'2' '1' (the dot lost, the halves apart): read as '21', the next number of the table, so question 2.1."""
+    lines = [header(2, "Tillgänglighet", 100), row("2", "1 Finns en strategi?", ("9", "15", "60 %"), 116)]
+    [q] = parse(lines)[2].questions
+    assert (q.question_no, q.question_no_read, q.text) == ("2.1", "21", "Finns en strategi?")

@@ -224,7 +224,7 @@ GLUED_NO_RE = re.compile(r"^(\d{1,2}[.,]\d{1,2}\.?)(?=[^\d.,%])(.+)$")
 
 def _split_glued_number(words: list[Word]) -> list[Word]:
     """'1.1Finns' (no space after the number) -> '1.1', 'Finns'; an OCR'd '2.' '1' (a thin dot read as a word
-    gap) -> '2.1'."""
+    gap) -> '2.1'; an OCR'd '2' '1' (the dot lost) -> '21', which is numbered by its place in the table, or not."""
     if words and (m := GLUED_NO_RE.match(words[0].text)):
         w = words[0]
         cut = w.x0 + (w.x1 - w.x0) * len(m.group(1)) / len(w.text)
@@ -239,7 +239,7 @@ def _split_glued_number(words: list[Word]) -> list[Word]:
     return words
 
 
-SPLIT_NO_RE = re.compile(r"^\d{1,2}[.,]\d{1,2}$")
+SPLIT_NO_RE = re.compile(r"^\d{1,2}[.,]?\d{1,2}$")
 SPLIT_GAP = 0.5
 """Widest gap (line heights) between the two halves of an OCR'd question number read as two words."""
 
