@@ -272,9 +272,18 @@ except KeyboardInterrupt:
 """
 
 
+def _sigint_default() -> None:
+    """Start the run as a terminal's foreground job does, with Ctrl-C at its default: a test runner started in
+    the background (``cmd &`` in a script without job control, nohup) ignores SIGINT, its children inherit that
+    across exec, and Python then installs no KeyboardInterrupt handler, so no press would reach the run."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(command: list[str], out: Path, delay: float) -> tuple[int, str]:
     """Run ``command``, press Ctrl-C ``delay`` s after it has locked ``out``; (exit code, stderr)."""
-    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_sigint_default
+    )
     deadline = time.monotonic() + 30
     while not (out / ".kompass.lock").exists() and time.monotonic() < deadline:
         time.sleep(0.01)
