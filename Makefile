@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures layout-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ chromium-fixtures: $(STAMP) system-deps
 # libreoffice-writer-nogui; not a system-deps package, the committed PDFs are enough for the tests).
 libreoffice-fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.generate --libreoffice --out fixtures/libreoffice
+
+# Impose committed fixtures two pages per sheet (pypdfium2 forms; Ghostscript re-distilled) under fixtures/layouts/.
+layout-fixtures: $(STAMP)
+	$(BIN)/python -m kompass_testing.layouts --out fixtures/layouts
 
 # Numbers and list items per PDF producer and list-marker kind over every fixture with a truth.
 figures: $(STAMP)

@@ -30,6 +30,7 @@ from kompass_extract.read.document import Document, Line, Page, open_pdf
 from kompass_extract.read.markers import page_markers
 from kompass_extract.read.ocr.pages import ProgressHook
 from kompass_extract.read.ocr.reread import reread_cells
+from kompass_extract.read.sheets import relocate, split_sheets
 from kompass_extract.validate import validate_report
 from kompass_extract.validate.repair import repair_ocr_numbers
 from kompass_extract.write.tables import base_report_id
@@ -73,8 +74,10 @@ def extract(
     try:
         used_ocr = _ensure_text(doc, data, ocr, ocr_cache, ocr_progress)
         report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
+        split_sheets(doc)
         parse_document(doc, report, catalog)
-        frames = {p.number: p.ocr_frame for p in doc.pages if p.ocr}
+        relocate(report, doc.pages)
+        frames = {p.sheet.page if p.sheet else p.number: p.ocr_frame for p in doc.pages if p.ocr}
     finally:
         doc.close()
     finish_report(report, edition, catalog)

@@ -110,6 +110,30 @@ class Line:
         return min(confs) if confs else None
 
 
+@dataclass(frozen=True)
+class SheetPart:
+    """Where a logical page lies on the physical page that holds it with others (a sheet printed two pages per
+    side, see :mod:`kompass_extract.read.sheets`): the PDF's page number, which part it is (1: left) of how many,
+    its offset in the physical page's frame (points), and whether the split was certain."""
+
+    page: int
+    part: int
+    parts: int
+    x: float
+    y: float
+    certain: bool
+
+    def box(self, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box of the logical page in the physical page's coordinates."""
+        x0, top, x1, bottom = bbox
+        return (x0 + self.x, top + self.y, x1 + self.x, bottom + self.y)
+
+    def own(self, box: tuple[float, float, float, float], width: float, height: float) -> bool:
+        """The physical page's ``box`` lies (by its middle) on this logical page of ``width`` x ``height``."""
+        x, y = (box[0] + box[2]) / 2 - self.x, (box[1] + box[3]) / 2 - self.y
+        return 0 <= x < width and 0 <= y < height
+
+
 @dataclass
 class Page:
     number: int
@@ -131,6 +155,9 @@ class Page:
     invisible_text: bool = False
     """The text is drawn invisible (render mode 3): an OCR layer a scanner or ocrmypdf laid over a scan (see
     :func:`_invisible_layer`)."""
+    sheet: SheetPart | None = None
+    """Set on a logical page cut out of a physical page that holds several (its words are in its own frame; its
+    ``number`` is its place in reading order, not the PDF's)."""
 
     @cached_property
     def image_cover(self) -> float:

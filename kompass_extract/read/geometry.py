@@ -123,6 +123,7 @@ _CHAR_ANGLE = bare(pdfium_c.FPDFText_GetCharAngle, ctypes.c_float)
 _TEXT_OBJECT = bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
 _FONT_SIZE = bare(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
 _FONT_OF = bare(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+_GET_MATRIX = bare(pdfium_c.FPDFText_GetMatrix)
 
 
 class _WordReader:
@@ -144,6 +145,7 @@ class _WordReader:
         self.origin_refs = [ctypes.byref(v) for v in self.origin]
         self.styles: dict[int | None, tuple[float, bool]] = {}
         self.bold_fonts: dict[int | None, bool] = {}
+        self.matrix = pdfium_c.FS_MATRIX()
 
     def read(self, text: str) -> list[Word]:
         """Words of the page: its text split at white space, each word one rectangle when pdfium sets it so,
@@ -183,8 +185,18 @@ class _WordReader:
         bold = self.bold_fonts.get(font)
         if bold is None:
             bold = self.bold_fonts[font] = self._bold(index)
-        style = self.styles[key] = (_FONT_SIZE(self.textpage, index) or 1.0, bold)
+        style = self.styles[key] = ((_FONT_SIZE(self.textpage, index) or 1.0) * self._scale(index), bold)
         return style
+
+    def _scale(self, index: int) -> float:
+        """How much the character's transformation (text matrix and the drawing's current matrix, forms
+        included) enlarges its font size: pdfium gives the size the font was selected at ("12" in ``/F1 12 Tf``),
+        while a browser draws in pixels scaled by 0.75 and a sheet of two pages draws each page shrunk as a
+        form. Sizes of a page then match its line pitch whatever the producer."""
+        m = self.matrix
+        if not _GET_MATRIX(self.textpage, index, ctypes.byref(m)):
+            return 1.0
+        return math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
 
     def _bold(self, index: int) -> bool:
         """A bold font: by its name (subset prefix dropped); by its weight only when the name is no family name.

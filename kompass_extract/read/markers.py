@@ -44,7 +44,15 @@ def page_markers(page: Page) -> list[BBox]:
     against the lines by :func:`with_markers`.
     """
     if page.markers is None:
-        page.markers = _read_shapes(page) if page.source is not None else []
+        shapes = _read_shapes(page) if page.source is not None else []
+        sheet = page.sheet
+        if sheet is not None:  # a logical page of a sheet that holds several: its own shapes, in its own frame
+            shapes = [
+                (x0 - sheet.x, top - sheet.y, x1 - sheet.x, bottom - sheet.y)
+                for x0, top, x1, bottom in shapes
+                if sheet.own((x0, top, x1, bottom), page.width, page.height)
+            ]
+        page.markers = shapes
     return page.markers
 
 

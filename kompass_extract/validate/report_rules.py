@@ -62,6 +62,48 @@ def report_after_report(facts: ReportFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "pages-split",
+    "info",
+    "Pages of the PDF hold two report pages side by side (printed two pages per sheet, a copied booklet): each was "
+    "read as two pages, split at the white gutter between them. Values keep the PDF's page number and positions on "
+    "that page; `reports/*.json` lists the halves under provenance.sheets.",
+    message="{count} pages held two report pages side by side and were read half by half (pages {pages})",
+    on="report",
+)
+def pages_split(facts: ReportFacts) -> Iterator[Hit]:
+    parts = facts.report.provenance.get("sheets", {}).get("parts", [])
+    pages = sorted({p["page"] for p in parts})
+    if pages:
+        yield hit(count=len(pages), pages=pages, text={"pages": _ranges(pages)})
+
+
+@rule(
+    "page-split-uncertain",
+    "warning",
+    "Pages were split in two at a white gutter although neither half shows its own page number: the file reads "
+    "as printed two pages per sheet, but a page set in two columns looks the same. Check the values read on them.",
+    message="pages {pages} were split at a white gutter without page numbers on their halves: two pages per sheet?",
+    on="report",
+)
+def page_split_uncertain(facts: ReportFacts) -> Iterator[Hit]:
+    parts = facts.report.provenance.get("sheets", {}).get("parts", [])
+    pages = sorted({p["page"] for p in parts if not p["certain"]})
+    if pages:
+        yield hit(count=len(pages), pages=pages, text={"pages": _ranges(pages)})
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> "1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+@rule(
     "area-missing",
     "error",
     "One of the areas 1-8 is not in the report.",
