@@ -35,7 +35,11 @@ def generate_variant(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
 def write_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
     pdf, truth = generate_variant(spec)
-    folder = out_dir / spec["name"]
+    return write_fixture(out_dir / spec["name"], pdf, truth)
+
+
+def write_fixture(folder: Path, pdf: bytes, truth: dict[str, Any]) -> Path:
+    """Write ``folder/report.pdf`` and ``folder/truth.json``; returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.pdf").write_bytes(pdf)
     (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -23,6 +23,8 @@ from typing import Any
 import click
 import pypdfium2 as pdfium
 
+from kompass_testing.generate import write_fixture
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 LAYOUT_VARIANTS: tuple[dict[str, Any], ...] = (
@@ -96,11 +98,7 @@ def write_layout_variant(spec: dict[str, Any], out_dir: Path) -> Path:
         pdf = redistill(pdf)
     truth = sheet_truth(json.loads((base / "truth.json").read_text(encoding="utf-8")), placed)
     truth["sheet_layout"] = {"base": spec["base"], "tool": spec["tool"], "pages_per_sheet": 2, "gap": spec["gap"]}
-    folder = out_dir / spec["name"]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.pdf").write_bytes(pdf)
-    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return folder
+    return write_fixture(out_dir / spec["name"], pdf, truth)
 
 
 @click.command()

@@ -71,10 +71,7 @@ def report_after_report(facts: ReportFacts) -> Iterator[Hit]:
     on="report",
 )
 def pages_split(facts: ReportFacts) -> Iterator[Hit]:
-    parts = facts.report.provenance.get("sheets", {}).get("parts", [])
-    pages = sorted({p["page"] for p in parts})
-    if pages:
-        yield hit(count=len(pages), pages=pages, text={"pages": _ranges(pages)})
+    yield from _split_sheets(facts, doubted_only=False)
 
 
 @rule(
@@ -86,8 +83,13 @@ def pages_split(facts: ReportFacts) -> Iterator[Hit]:
     on="report",
 )
 def page_split_uncertain(facts: ReportFacts) -> Iterator[Hit]:
+    yield from _split_sheets(facts, doubted_only=True)
+
+
+def _split_sheets(facts: ReportFacts, doubted_only: bool) -> Iterator[Hit]:
+    """One hit naming the PDF pages that were split (only those split without certainty)."""
     parts = facts.report.provenance.get("sheets", {}).get("parts", [])
-    pages = sorted({p["page"] for p in parts if not p["certain"]})
+    pages = sorted({p["page"] for p in parts if not (doubted_only and p["certain"])})
     if pages:
         yield hit(count=len(pages), pages=pages, text={"pages": _ranges(pages)})
 
