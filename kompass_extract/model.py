@@ -47,6 +47,10 @@ class Question:
     question_no_read: str | None = None
     """What OCR read in place of the question number, when the number was taken from the row's place in its table
     (the next one after the row above it) because the reading was a misread of it ("24" for "2.4"); else None."""
+    numbered_by: str | None = None
+    """How a row whose number OCR misread was numbered: "reading" (the reading is that number with characters lost),
+    "neighbours" (a run of such rows exactly filling the gap between two numbered rows or the area's start), "order"
+    (after the area's last numbered row: checked against the catalog's rows of the area); None: as printed."""
     unread: dict[str, str] = field(default_factory=dict)
     """Text printed in a number column of the row that is no number ("75procent", a glyph the font lacks), by
     column; text layers only (OCR'd cells are read again instead)."""

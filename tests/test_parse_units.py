@@ -544,3 +544,27 @@ def test_a_scanned_page_of_a_partly_scanned_report_keeps_its_findings_header() -
         pages.append(Page(n, 595, 842, "", words_given=ws, ocr=True))
     bodies = body_lines(pages)
     assert [ln.text for ln in bodies[8]][0] == "Styrkor Förbättringsområden"
+
+
+def test_an_unread_ocr_box_score_is_placed_under_its_label_to_be_read_again() -> None:
+    """OCR read the 'Poäng' label but no number under it: the place under the label is kept (no score, confidence 0)
+    so that the repair step reads it again; a text layer's label without a number keeps no place."""
+
+    def ocr(ws: list[Word]) -> list[Word]:
+        return [Word(w.text, w.x0, w.top, w.x1, w.bottom, w.size, None, 96.0) for w in ws]
+
+    lines = [
+        Line(ocr(words("Rubriker", 70, 88) + words("Poäng", 400, 88)), 1),
+        Line(ocr(words("Strategi", 80, 100)), 1),
+        Line(ocr(words("Allmänt", 70, 150)), 1),
+        Line(ocr(words("Text.", 70, 164)), 1),
+    ]
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 60, bold=True)), LAYOUT, area)
+    assert (area.header_score, area.header_page, area.header_confidence) == (None, 1, 0.0)
+    x0, top, x1, bottom = area.header_bbox
+    assert x0 < 400 < 430 < x1 and top == 99 and bottom > top + 2 * SIZE  # under the label, room for a large score
+    born_digital = Area(1)
+    lines[0] = Line(words("Rubriker", 70, 88) + words("Poäng", 400, 88), 1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1", 70, 60, bold=True)), LAYOUT, born_digital)
+    assert (born_digital.header_bbox, born_digital.header_confidence) == (None, None)

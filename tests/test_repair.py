@@ -176,3 +176,32 @@ def test_a_row_read_without_any_number_is_read_at_the_top_of_its_text() -> None:
     repair_ocr_numbers(report, reader)
     assert (q.achieved, q.max, q.percent) == (14, 25, 57)
     assert {c.question_no for c in checks_of(report, "ocr-repaired")} == {q.question_no}
+
+
+def _repaired_unread_box(readings: list[str]) -> Report:
+    """The truth-built report with area 1's box unread (its place kept), repaired with ``readings`` of that place."""
+    report = ocr_report()
+    area = report.area(1)
+    area.header_score, area.header_confidence = None, 0.0
+    report.checks = validate_report(report)
+    truth_reader = FakeReader(report, {})
+    box = (area.header_page, area.header_bbox)
+
+    def reader(cells: Sequence[tuple[int, BBox]]) -> list[list[tuple[str, float]]]:
+        return [[(t, 10.0) for t in readings] if c == box else truth_reader([c])[0] for c in cells]
+
+    repair_ocr_numbers(report, reader)
+    return report
+
+
+def test_an_unread_box_is_filled_by_the_reading_the_relations_decide() -> None:
+    """The 'Poäng' box was not read at all (parse kept only its place): of the re-readings of that place, the one
+    that agrees with the rows and the overview total is taken, with ocr-repaired; none agreeing leaves it empty."""
+    report = _repaired_unread_box(["5", "79", "19"])
+    assert report.area(1).header_score == 79
+    [repaired] = [c for c in checks_of(report, "ocr-repaired") if c.area_no == 1]
+    assert "'Poäng' box: OCR read ?, re-read as 79" in repaired.message
+    report = _repaired_unread_box(["5", "19"])
+    assert report.area(1).header_score is None
+    assert not [c for c in checks_of(report, "ocr-repaired") if c.area_no == 1]
+    assert any(c.code == "area-score-missing" and c.area_no == 1 for c in report.checks)

@@ -8,10 +8,11 @@ confidence) are touched: a text layer says what is printed.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 
 from kompass_extract.common.editions import question_no
-from kompass_extract.model import Area
+from kompass_extract.model import Area, Question
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.ocr.numbers import normalise_ocr_number
 
@@ -39,6 +40,18 @@ def _same_print_line(a: Line, b: Line) -> bool:
     return side_by_side and shared >= SAME_LINE * min(a.bottom - a.top, b.bottom - b.top)
 
 
+def speck_height(lines: list[Line]) -> float:
+    """Below this height an OCR'd word in a number column is no digit: a speck of toner or a fragment of a table
+    rule that Tesseract read as "22" (a number-only line of it would end the table as the area's total). A share of
+    the median height of the OCR'd words; 0 for a text layer."""
+    heights = [w.bottom - w.top for line in lines for w in line.words if w.conf is not None]
+    return SPECK * statistics.median(heights) if heights else 0.0
+
+
+SPECK = 0.5
+"""Share of the usual OCR'd word height below which a word is a speck (a digit is never less than half a line)."""
+
+
 SAME_LINE = 0.8
 """Share of the shorter line's height two OCR'd lines must share to be one printed line."""
 
@@ -58,24 +71,75 @@ class LabelColumn:
         if word.conf is not None:
             self.edges.append((word.x0, word.x1))
 
-    def by_place(self, words: list[Word], area: Area, open_row: str | None) -> str | None:
-        """The question number "N.k" a line of an OCR'd table row stands for when its first word is a misread
-        question number: the next number in the area (the one after the last row, or N.1), aligned with the
-        question numbers read so far, and what OCR read is that number without its dot or its first digits
-        ("24", "1" for "2.1") but could not be the number after it ("2" for "2.2" might be a "2.3" whose ".3"
-        was lost, with "2.2" not read at all). None when any of that fails: the row stays unread, as before."""
-        if len(words) < 2 or words[0].conf is None or not self.edges:
-            return None
-        word = words[0]
+    def aligned(self, word: Word) -> bool:
+        """The word stands where the question numbers read so far stand (left or right edge)."""
         near = LABEL_ALIGN * (word.bottom - word.top)
-        if not any(abs(word.x0 - x0) <= near or abs(word.x1 - x1) <= near for x0, x1 in self.edges[-5:]):
+        return any(abs(word.x0 - x0) <= near or abs(word.x1 - x1) <= near for x0, x1 in self.edges[-5:])
+
+    def misread_number(self, words: list[Word]) -> str | None:
+        """The digits OCR read for a question number that is not one as printed ("24", "51", "il" -> "11"): the line's
+        first OCR'd word, aligned with the question numbers read so far, reading as at most four digits (dots and
+        commas aside) with more words after it; else None."""
+        if len(words) < 2 or words[0].conf is None or not self.edges or not self.aligned(words[0]):
             return None
-        read = normalise_ocr_number(word.text).replace(".", "").replace(",", "")
-        if not read.isdigit() or len(read) > 4:
+        read = normalise_ocr_number(words[0].text).replace(".", "").replace(",", "")
+        return read if read.isdigit() and len(read) <= 4 else None
+
+    def by_place(self, words: list[Word], area: Area, open_row: Question | None) -> str | None:
+        """The question number "N.k" a line of an OCR'd table row stands for when its first word is a misread
+        question number: the next number in the area (the one after the last row, or N.1, counting the rows not
+        numbered yet), aligned with the question numbers read so far, and what OCR read is that number without its
+        dot or its first digits ("24", "1" for "2.1") but could not be the number after it ("2" for "2.2" might be
+        a "2.3" whose ".3" was lost, with "2.2" not read at all). None when any of that fails."""
+        read = self.misread_number(words)
+        if read is None:
             return None
-        numbered = [q.question_no for q in area.questions] + ([open_row] if open_row else [])
-        done = max((int(no.split(".")[1]) for no in numbered), default=0)
+        done = _next_k(area.questions + ([open_row] if open_row is not None else [])) - 1
         expected, after = f"{area.area_no}{done + 1}", f"{area.area_no}{done + 2}"
         if not expected.endswith(read) or after.startswith(read) or after.endswith(read):
             return None
         return question_no(area.area_no, done + 1)
+
+
+def _next_k(rows: list[Question]) -> int:
+    """The k the next row of an area has by its place: one after the last numbered row, counting the rows after
+    it that are not numbered yet."""
+    done, pending = 0, 0
+    for q in rows:
+        if q.question_no:
+            done, pending = int(q.question_no.split(".")[1]), 0
+        else:
+            pending += 1
+    return done + pending + 1
+
+
+def number_by_neighbours(area: Area) -> None:
+    """Number the area's rows whose question number OCR misread beyond recognition ("51" for 2.1, "53" for 2.5),
+    or drop them: a run of such rows between two numbered rows (or the area's start) is numbered in order when it
+    is exactly as long as the gap between their numbers (``numbered_by`` "neighbours"); a run after the area's last
+    numbered row is numbered on from it (``numbered_by`` "order", which the checks hold against the catalog's rows
+    of the area); any other run is dropped, as such rows were before (their numbers are not the area's)."""
+    kept: list[Question] = []
+    run: list[Question] = []
+    done = 0
+
+    def close(k_next: int | None) -> None:
+        if k_next is not None and k_next - done - 1 != len(run):
+            run.clear()
+            return
+        for n, q in enumerate(run, start=1):
+            q.question_no = question_no(area.area_no, done + n)
+            q.numbered_by = "neighbours" if k_next is not None else "order"
+        kept.extend(run)
+        run.clear()
+
+    for q in area.questions:
+        if not q.question_no:
+            run.append(q)
+            continue
+        k = int(q.question_no.split(".")[1])
+        close(k)
+        kept.append(q)
+        done = k
+    close(None)
+    area.questions = kept

@@ -28,7 +28,7 @@ from kompass_extract.locate.labels import (
     starts_with_label,
 )
 from kompass_extract.model import Area, BBox, CellBox, Question, union
-from kompass_extract.parse.ocr_rows import LabelColumn, ocr_rows
+from kompass_extract.parse.ocr_rows import LabelColumn, number_by_neighbours, ocr_rows, speck_height
 from kompass_extract.read.document import Line, Word
 
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
@@ -53,6 +53,9 @@ class RowBuilder:
     boxes: list[BBox]
     read_as: str | None = None
     """What OCR read in place of the question number, when the number was taken from the row's place."""
+    numbered_by: str | None = None
+    """How the row was numbered when OCR misread its number (see :attr:`~kompass_extract.model.Question.numbered_by`);
+    with ``question_no`` "" until its neighbours number it."""
     numbers: dict[str, tuple[float, str, Word]] = field(default_factory=dict)
     cells: dict[str, CellBox] = field(default_factory=dict)
     unread: dict[str, str] = field(default_factory=dict)
@@ -182,12 +185,15 @@ ROWS_LOOKAHEAD = 40
 
 
 def _numbers(
-    words: list[Word], columns: Columns, unread: dict[str, str] | None = None
+    words: list[Word], columns: Columns, unread: dict[str, str] | None = None, speck: float = 0.0
 ) -> dict[str, tuple[float, str, Word]]:
     """Numeric words right of the text column, assigned to the nearest column centre; a word of a text layer there
-    that is no number goes to ``unread`` by column (an OCR'd one is read again later instead)."""
+    that is no number goes to ``unread`` by column (an OCR'd one is read again later instead). An OCR'd word lower
+    than ``speck`` is toner or a table rule's fragment, not a digit."""
     merged: list[Word] = []
     for w in words:
+        if w.conf is not None and w.bottom - w.top < speck:
+            continue
         if w.text == "%" and merged:
             prev = merged[-1]
             merged[-1] = Word(
@@ -259,6 +265,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
     title_open = False
     labels_seen = LabelColumn()
     lines = ocr_rows(lines)
+    speck = speck_height(lines)
 
     def finish_row() -> None:
         nonlocal row
@@ -274,17 +281,31 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             columns = _columns_from_rows(lines[index:], facts)
         text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
         unread: dict[str, str] = {}
-        nums = _numbers(line.words, columns, unread) if columns else {}
+        nums = _numbers(line.words, columns, unread, speck) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = facts.match_question_no(first)
         read_as = None
-        if qmatch is None and current is not None and nums:
-            open_row = row.question_no if row is not None and row.area_no == current.area_no else None
+        if qmatch is None and current is not None and nums and text_words and text_words[0].conf is not None:
+            open_row = _to_question(row) if row is not None and row.area_no == current.area_no else None
             placed = labels_seen.by_place(text_words, current, open_row)
             if placed is not None:
                 qmatch, read_as = PLACED_NO_RE.match(placed), first
         title_words = _area_title_words(text_words)
         amatch = AREA_TITLE_RE.match(title_words[0].text) if title_words else None
+        if (
+            qmatch is None
+            and current is not None
+            and len(nums) >= 2
+            and current.total_page is None
+            and not (amatch and int(amatch.group(1)) != current.area_no)
+            and labels_seen.misread_number(text_words) is not None
+        ):  # a row whose number OCR misread beyond recognition: numbered by its neighbours at the end, or dropped
+            finish_row()
+            row = RowBuilder(current.area_no, "", [" ".join(w.text for w in text_words[1:])], line.page, [], first)
+            row.numbered_by = "neighbours"
+            row.add_box(text_words, line.page)
+            _take_numbers(row, nums, line.page, unread)
+            continue
         if qmatch and int(qmatch.group(1)) in facts.area_nos:
             finish_row()
             area_no = int(qmatch.group(1))
@@ -293,6 +314,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             title_open = False
             qno = question_no(area_no, int(qmatch.group(2)))
             row = RowBuilder(area_no, qno, [" ".join(w.text for w in text_words[1:])], line.page, [], read_as)
+            row.numbered_by = "reading" if read_as is not None else None
             labels_seen.add(text_words[0])
             row.add_box(text_words, line.page)
             _take_numbers(row, nums, line.page, unread)
@@ -346,6 +368,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
                 break  # what follows the last area's total is not part of the tables
             continue
     finish_row()
+    for area in areas.values():
+        number_by_neighbours(area)
     return end
 
 
@@ -403,5 +427,6 @@ def _to_question(row: RowBuilder) -> Question:
         confidence=min(confs) if confs else None,
         cells=row.cells,
         question_no_read=row.read_as,
+        numbered_by=row.numbered_by,
         unread={key: text for key, text in row.unread.items() if key not in nums},
     )

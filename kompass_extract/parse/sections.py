@@ -160,6 +160,17 @@ def _read_box_score(window: list[Line], label_i: int, label: Word, area: Area) -
         area.header_page = ln.page
         area.header_bbox = (word.x0, word.top, word.x1, word.bottom)
         area.header_confidence = word.conf
+    elif label.conf is not None:  # OCR'd, and Tesseract read no number there: where it stands, to be read again
+        height = label.bottom - label.top
+        area.header_page = window[label_i].page
+        area.header_bbox = (label.x0 - height, label.bottom, label.x1 + height, label.bottom + UNREAD_BOX * height)
+        area.header_confidence = 0.0
+
+
+UNREAD_BOX = 3
+"""Height (in label heights) of the place under an OCR'd 'Poäng' label where its unread score is looked for again by
+:mod:`kompass_extract.validate.repair`, which keeps a reading only when the rounding relations decide it (the
+printed score is larger than the label)."""
 
 
 # --- narrative ----------------------------------------------------------------------------------

@@ -113,17 +113,58 @@ def ocr_repaired(facts: ReportFacts) -> Iterator[Hit]:
         )
 
 
+_HOW = {
+    "reading": "its place in the table",
+    "neighbours": "its place between the numbered rows around it",
+    "order": "its place after the area's last numbered row",
+}
+"""How a row whose number OCR misread was numbered (:attr:`~kompass_extract.model.Question.numbered_by`)."""
+
+
 @rule(
     "question-number-by-place",
     "info",
     'OCR misread a question number (a thin dot or digit lost on a copy: "24" for "2.4", "il" for "1.1"); '
-    "the row was numbered by its place in the table: the next number after the row above it, which is what was "
-    "read with the lost characters put back, and not the number after that.",
-    message="question {question_no}: OCR read its number as {read}; numbered by its place in the table",
+    "the row was numbered by its place in the table: the next number after the row above it, when what was read "
+    'is that number with lost characters and not the number after it; or, read beyond recognition ("51" for '
+    '"2.1"), when the rows not numbered exactly fill the gap between two numbered rows (or the area\'s start), or '
+    "follow the area's last numbered row (then checked by question-number-doubtful).",
+    message="question {question_no}: OCR read its number as {read}; numbered by {how}",
     on="question",
 )
 def question_number_by_place(facts: QuestionFacts) -> Iterator[Hit]:
-    read = facts.question.question_no_read
-    if read is not None:
-        yield hit(area=facts.area.area_no, question=facts.question.question_no,
-                  question_no=facts.question.question_no, read=read)  # fmt: skip
+    q = facts.question
+    if q.question_no_read is not None:
+        yield hit(area=facts.area.area_no, question=q.question_no, question_no=q.question_no,
+                  read=q.question_no_read, text={"how": _HOW.get(q.numbered_by or "reading", "")})  # fmt: skip
+
+
+@rule(
+    "question-number-doubtful",
+    "warning",
+    "A row whose number OCR misread was numbered by its place, and the catalog does not confirm it: its text is "
+    "another question of the catalog, or it was numbered after the area's last readable row and the area does not "
+    "print as many rows as the catalog has (or the catalog does not know the edition's questions).",
+    message="question {question_no} (OCR read {read}): {why}",
+    on="question",
+)
+def question_number_doubtful(facts: QuestionFacts) -> Iterator[Hit]:
+    q = facts.question
+    if q.numbered_by is None:
+        return
+    own = facts.ctx.parse_question_no(q.question_no)
+    matched = facts.ctx.parse_question_no(q.catalog_id.split(":", 1)[-1]) if q.catalog_id else None
+    criteria = facts.ctx.area_criteria(facts.area.area_no)
+    if matched is not None and matched != own:
+        why = f"its text is catalog question {q.catalog_id}"
+    elif q.numbered_by == "order" and len(criteria) != len(facts.area.questions):
+        why = (
+            f"numbered after the area's last readable row, and the area prints {len(facts.area.questions)} rows, "
+            f"the catalog has {len(criteria)}"
+            if criteria
+            else "numbered after the area's last readable row, and the catalog does not know this edition's questions"
+        )
+    else:
+        return
+    yield hit(area=facts.area.area_no, question=q.question_no, question_no=q.question_no, read=q.question_no_read,
+              text={"why": why})  # fmt: skip
