@@ -212,3 +212,11 @@ def test_a_speck_read_as_a_number_does_not_end_the_last_table() -> None:
     areas = parse(lines)
     assert [q.question_no for q in areas[8].questions] == ["8.1", "8.2", "8.3"]
     assert (areas[8].score, areas[8].max) == (62.0, 100.0)
+
+
+def test_a_question_number_whose_dot_is_read_as_a_colon_is_numbered_by_its_place() -> None:
+    """'5:2' (the dot read as a colon on a copy): the next number of the table, so 5.2, not a lost row."""
+    lines = [header(5, "Resultat", 100), row("5.1", "Finns en strategi?", ("14", "15", "90 %"), 116)]
+    lines.append(row("5:2", "Tydliggör kommunen sambandet?", ("23", "25", "90 %"), 132))
+    got = [(q.question_no, q.question_no_read, q.achieved) for q in parse(lines)[5].questions]
+    assert got == [("5.1", None, 14.0), ("5.2", "5:2", 23.0)]

@@ -52,6 +52,10 @@ SPECK = 0.5
 """Share of the usual OCR'd word height below which a word is a speck (a digit is never less than half a line)."""
 
 
+_DOT_LOOKALIKES = str.maketrans(":;", "..")
+"""What a question number's dot is read as on a copy besides nothing ("5:2")."""
+
+
 SAME_LINE = 0.8
 """Share of the shorter line's height two OCR'd lines must share to be one printed line."""
 
@@ -77,12 +81,12 @@ class LabelColumn:
         return any(abs(word.x0 - x0) <= near or abs(word.x1 - x1) <= near for x0, x1 in self.edges[-5:])
 
     def misread_number(self, words: list[Word]) -> str | None:
-        """The digits OCR read for a question number that is not one as printed ("24", "51", "il" -> "11"): the line's
+        """The digits OCR read for a question number that is not one as printed ("24", "5:2", "51", "il" -> "11"): the line's
         first OCR'd word, aligned with the question numbers read so far, reading as at most four digits (dots and
         commas aside) with more words after it; else None."""
         if len(words) < 2 or words[0].conf is None or not self.edges or not self.aligned(words[0]):
             return None
-        read = normalise_ocr_number(words[0].text).replace(".", "").replace(",", "")
+        read = normalise_ocr_number(words[0].text.translate(_DOT_LOOKALIKES)).replace(".", "").replace(",", "")
         return read if read.isdigit() and len(read) <= 4 else None
 
     def by_place(self, words: list[Word], area: Area, open_row: Question | None) -> str | None:
