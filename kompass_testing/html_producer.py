@@ -285,10 +285,17 @@ def _number(value: float, layout: dict[str, Any]) -> str:
 # --- fixtures ---------------------------------------------------------------------------------------------
 
 
-LIBREOFFICE_VARIANTS = ("chromium-disc-table", "chromium-tight-unmarked")
+LIBREOFFICE_VARIANTS = (
+    "chromium-disc-table",
+    "chromium-tight-unmarked",
+    "chromium-hanging-table",
+    "chromium-image-floats",
+)
 """Chromium variants also converted by LibreOffice (a third producer: its own line breaking, list indents past the
-header label, a table row's cells aligned by their first lines). Only these: LibreOffice ignores CSS columns and
-floats, so the other variants would test its HTML import, not a report layout."""
+header label, a table row's cells aligned by their first lines). The floated Poäng box (hanging-table) it sets as a
+paragraph of its own above 'Rubriker', the score centred across the page; the box table (image-floats) it cuts at a
+page break ('Poäng' at a page's foot, its score at the next one's head) or centres 'Poäng' on a rubrik's line.
+Only these: LibreOffice ignores CSS columns, so the column variants would test its HTML import, not a layout."""
 
 
 def libreoffice() -> str | None:

@@ -568,3 +568,63 @@ def test_an_unread_ocr_box_score_is_placed_under_its_label_to_be_read_again() ->
     lines[0] = Line(words("Rubriker", 70, 88) + words("Poäng", 400, 88), 1)
     parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1", 70, 60, bold=True)), LAYOUT, born_digital)
     assert (born_digital.header_bbox, born_digital.header_confidence) == (None, None)
+
+
+def _big(text: str, x: float, top: float, page: int = 1) -> Line:
+    return Line([Word(text, x, top, x + 12.0 * len(text), top + 2 * SIZE, 2 * SIZE, True)], page)
+
+
+def _box_area(lines: list[Line]) -> Area:
+    area = Area(7)
+    parse_area(lines, AreaHeading(0, 7, "Ständiga", line("Område 7 Ständiga", 70, 40, bold=True)), LAYOUT, area)
+    return area
+
+
+def test_a_floated_box_score_centred_across_the_page_under_its_label() -> None:
+    """LibreOffice sets a Poäng box floated right of the Rubriker list as the label's paragraph, then the score
+    centred across the page, both above 'Rubriker' (and the list maybe on the next page): the score was missed."""
+    area = _box_area(
+        [
+            line("Poäng", 70, 60, bold=True),
+            _big("61", 290, 80),
+            line("Rubriker", 70, 60, page=2, bold=True),
+            line("• Strategi för demokratiutveckling", 94, 80, page=2),
+            line("• Etik", 94, 94, page=2),
+            line("Allmänt", 70, 130, page=2, bold=True),
+            line("Text om området.", 70, 144, page=2),
+        ]
+    )
+    assert (area.header_score, area.header_page) == (61, 1)
+    assert area.rubriker == ["Strategi för demokratiutveckling", "Etik"]
+
+
+def test_a_box_score_at_the_head_of_the_next_page() -> None:
+    """The box table cut by a page break: 'Poäng' at the foot of one page, its score at the head of the next."""
+    area = _box_area(
+        [
+            Line(words("Rubriker", 70, 780, bold=True) + words("Poäng", 410, 780, bold=True), 1),
+            line("• System för styrning", 94, 60, page=2),
+            Line(words("• Ansvarsfördelning och roller", 94, 74) + [_big("47", 417, 70, 2).words[0]], 2),
+            line("• Samspel", 94, 88, page=2),
+            line("Allmänt", 70, 130, page=2, bold=True),
+        ]
+    )
+    assert (area.header_score, area.header_page) == (47, 2)
+    assert area.rubriker == ["System för styrning", "Ansvarsfördelning och roller", "Samspel"]
+
+
+def test_a_bold_box_label_close_after_a_rubrik_on_its_line() -> None:
+    """A tall box row centres 'Poäng' on the line of a rubrik, less than a font size after its last word: its
+    weight parts the two cells."""
+    area = _box_area(
+        [
+            line("Rubriker", 70, 60, bold=True),
+            line("• Personalstrategi", 94, 74),
+            Line(words("• Rekrytering och introduktion", 94, 88) + words("Poäng", 274, 88, bold=True), 1),
+            _big("67,5", 277, 104),
+            line("• Lönepolitik", 94, 118),
+            line("Allmänt", 70, 150, bold=True),
+        ]
+    )
+    assert area.header_score == 67.5
+    assert area.rubriker == ["Personalstrategi", "Rekrytering och introduktion", "Lönepolitik"]

@@ -83,12 +83,19 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
 
 CELL_GAP = 1.0
 """A gap of this many font sizes parts two cells of a row; words of a line of text stand half a size apart at most."""
+WORD_GAP = 0.3
+"""A gap of this many font sizes is wider than a space: with a change of weight, it parts two cells."""
 
 
 def _own_cell(words: list[Word], n: int) -> bool:
     """Word ``n`` stands apart from the words before it, in a cell of its own: the 'Poäng' label on the line of a
-    long heading of the Rubriker column beside it (LibreOffice aligns the two cells' first lines)."""
-    return n > 0 and words[n].x0 - words[n - 1].x1 > CELL_GAP * max(words[n].size, 1.0)
+    long heading of the Rubriker column beside it (LibreOffice aligns the two cells' first lines, or centres the
+    label in a tall row). Apart by a wide gap, or by a gap and its weight (a bold label after regular text)."""
+    if n == 0:
+        return False
+    gap, size = words[n].x0 - words[n - 1].x1, max(words[n].size, 1.0)
+    restyled = words[n].bold is True and words[n - 1].bold is False
+    return gap > CELL_GAP * size or restyled and gap > WORD_GAP * size
 
 
 BOX_WINDOW = 40
@@ -139,18 +146,26 @@ SCORE_REACH = 6
 
 
 def _read_box_score(window: list[Line], label_i: int, label: Word, area: Area) -> None:
-    """The score nearest below (or right of) the 'Poäng' label, within the box: never from the narrative."""
+    """The score nearest below (or right of) the 'Poäng' label, within the box: never from the narrative.
+
+    A label near the foot of its page may have its score at the head of the next one (a table row or a float that
+    the page break cut): when the label's page ends within reach, the search goes on there, as far below that
+    page's first line."""
     best: tuple[float, Word, Line] | None = None
-    reach = label.bottom + SCORE_REACH * (label.bottom - label.top)
+    height = label.bottom - label.top
+    first_page, page, reach = window[label_i].page, window[label_i].page, label.bottom + SCORE_REACH * height
     for ln in window[label_i:]:
-        if ln.page != window[label_i].page or ln.top > reach or starts_with_label(ln.text, "general_heading"):
+        if ln.page == first_page + 1 and page == first_page and best is None:
+            page, reach = ln.page, ln.top + SCORE_REACH * height
+        if ln.page != page or ln.top > reach or starts_with_label(ln.text, "general_heading"):
             break
         for w in ln.words:
             if w is label or parse_score(w.text) is None:
                 continue
             same_line = ln is window[label_i] and w.x0 > label.x1
-            below = w.top >= label.top and (w.x0 < label.x1 + 40 and w.x1 > label.x0 - 40)
-            if same_line or below:
+            lower = ln.page > first_page or w.top >= label.top
+            below = lower and (w.x0 < label.x1 + 40 and w.x1 > label.x0 - 40)
+            if same_line or below or lower and _floated_score(ln, w, label):
                 distance = abs(w.top - label.top) + abs(w.xc - label.xc) * 0.2
                 if best is None or distance < best[0]:
                     best = (distance, w, ln)
@@ -161,7 +176,6 @@ def _read_box_score(window: list[Line], label_i: int, label: Word, area: Area) -
         area.header_bbox = (word.x0, word.top, word.x1, word.bottom)
         area.header_confidence = word.conf
     elif label.conf is not None:  # OCR'd, and Tesseract read no number there: where it stands, to be read again
-        height = label.bottom - label.top
         area.header_page = window[label_i].page
         area.header_bbox = (label.x0 - height, label.bottom, label.x1 + height, label.bottom + UNREAD_BOX * height)
         area.header_confidence = 0.0
@@ -171,6 +185,12 @@ UNREAD_BOX = 3
 """Height (in label heights) of the place under an OCR'd 'Poäng' label where its unread score is looked for again by
 :mod:`kompass_extract.validate.repair`, which keeps a reading only when the rounding relations decide it (the
 printed score is larger than the label)."""
+
+
+def _floated_score(line: Line, word: Word, label: Word) -> bool:
+    """A number on a line of its own below the label, set no smaller than it, wherever across the page: a box
+    floated right of the Rubriker list that LibreOffice lays out as the label's paragraph and a centred score."""
+    return len(line.words) == 1 and word.size >= label.size
 
 
 # --- narrative ----------------------------------------------------------------------------------
