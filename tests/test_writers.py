@@ -249,3 +249,64 @@ def test_repeated_report_id_drops_every_foreign_key(tmp_path: Path) -> None:
     assert db.execute("SELECT count(*) FROM reports").fetchone() == (2,)
     assert all(not db.execute(f'PRAGMA foreign_key_list("{name}")').fetchall() for name in TABLES)
     assert db.execute("SELECT count(*) FROM findings_by_kommun").fetchone() == (4,)  # the join still works
+
+
+def test_a_table_past_excels_row_limit_goes_on_in_numbered_sheets_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel holds 1,048,576 rows a sheet (a national archive's findings pass it): the limit is a parameter of the
+    writer, so 25 rows on sheets of 10 stand in for millions. No row may be dropped and nothing may pass unsaid."""
+    from openpyxl import load_workbook
+
+    from kompass_extract.write import xlsx
+    from kompass_extract.write.readback import read_output_table
+
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 11)  # the header and 10 rows
+    tables = sample_tables()
+    tables["findings"] = [
+        {"report_id": "0114-2016", "area_no": 1, "kind": "strength", "position": i, "text": f"styrka {i}", "page": 4}
+        for i in range(1, 26)
+    ]
+    _, warnings = write_outputs(tmp_path, tables, formats=("xlsx",))
+    book = load_workbook(tmp_path / "kompass.xlsx")
+    at = book.sheetnames.index("findings")
+    assert book.sheetnames[at : at + 3] == ["findings", "findings (2)", "findings (3)"]
+    assert book.sheetnames[0] == "notes"  # the first sheet: whoever opens the workbook sees it
+    counts = [book[s].max_row for s in ("findings", "findings (2)", "findings (3)")]
+    assert counts == [11, 11, 6]
+    for name in ("findings (2)", "findings (3)"):
+        assert [c.value for c in book[name][1]] == list(TABLES["findings"].field_names)
+        assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref.endswith(str(book[name].max_row))
+    assert [c.value for c in book["findings (2)"]["E"]][1:3] == ["styrka 11", "styrka 12"]
+    (warning,) = [w for w in warnings if "table findings" in w]
+    assert "findings (2)" in warning and "25 rows" in warning and warning.startswith("kompass.xlsx: ")
+    assert "findings (3)" in book["notes"]["A2"].value
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    xlsx_resource = next(r for r in package["resources"] if r["name"] == "kompass-xlsx")
+    assert "findings (2)" in xlsx_resource["description"]
+    rows = read_output_table(tmp_path, "findings", fmt="xlsx")
+    assert [r["position"] for r in rows] == list(range(1, 26))
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_with_a_marker_and_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    from kompass_extract.write import xlsx
+
+    monkeypatch.setattr(xlsx, "CELL_CHARS", 300)
+    tables = sample_tables()
+    long_text = "ord " * 200  # 800 characters
+    astral = "\U0001d11e" * 200  # 200 characters, 400 UTF-16 units: Excel counts units
+    tables["findings"][1]["text"] = long_text
+    tables["findings"][0]["text"] = astral
+    _, warnings = write_outputs(tmp_path, tables, formats=("xlsx",))
+    book = load_workbook(tmp_path / "kompass.xlsx")
+    cut = [c.value for c in book["findings"]["E"]][1:]
+    assert all(xlsx.excel_length(v) <= 300 for v in cut)
+    assert cut[1].startswith("ord ord") and "[cut: 800 characters" in cut[1]
+    assert cut[0].startswith("\U0001d11e") and "[cut: 200 characters" in cut[0]
+    (warning,) = [w for w in warnings if "table findings" in w]
+    assert "2 text(s)" in warning and "[cut: N characters" in warning
+    assert (tmp_path / "findings.csv").read_text().count("ord ") == 200  # the CSV keeps it whole

@@ -128,10 +128,10 @@ class OutputSet:
                 file_resource("datasette-metadata", DATASETTE_METADATA_NAME, "json", DATASETTE_METADATA_DESCRIPTION)
             )
         if self.book is not None:
-            self.book.close()
-            resources.append(
-                file_resource("kompass-xlsx", XLSX_NAME, "xlsx", "Every table as a sheet of one workbook.")
-            )
+            notes = self.book.close()
+            self.warnings += notes
+            described = " ".join(["Every table as a sheet of one workbook.", *(f"Note: {n}." for n in notes)])
+            resources.append(file_resource("kompass-xlsx", XLSX_NAME, "xlsx", described))
         add_integrity(resources, self.staged)
         write_json(self._path(DATAPACKAGE_NAME), datapackage(resources, self.created))
 

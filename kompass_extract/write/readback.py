@@ -80,13 +80,23 @@ def _raw_rows(path: Path, fmt: str, table: str) -> tuple[list[Row], str]:
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        if table not in book.sheetnames:
-            return [], "."
-        rows = book[table].iter_rows(values_only=True)
-        header = [str(h) for h in next(rows, ())]
-        return [dict(zip(header, r, strict=False)) for r in rows], "."
+        found: list[Row] = []
+        for name in continued_sheets(book.sheetnames, table):
+            rows = book[name].iter_rows(values_only=True)
+            header = [str(h) for h in next(rows, ())]
+            found += [dict(zip(header, r, strict=False)) for r in rows]
+        return found, "."
     finally:
         book.close()
+
+
+def continued_sheets(names: list[str], table: str) -> list[str]:
+    """The sheets holding ``table``: its own, then ``table (2)``, ``table (3)``, ... where Excel's row limit made
+    the writer go on (:mod:`kompass_extract.write.xlsx`)."""
+    sheets = []
+    while (name := table if not sheets else f"{table} ({len(sheets) + 1})") in names:
+        sheets.append(name)
+    return sheets
 
 
 def read_output_table(out_dir: str | Path, table: str, fmt: str | None = None, as_text: bool = False) -> list[Row]:
