@@ -3,7 +3,7 @@
 ``python bench/review_site.py --copies 15`` converts Luleå and every generated fixture once, then makes an
 archive of ``copies`` copies of each (PDFs with distinct bytes, so no crop is shared between copies; the table
 rows are those of the original with the copy's id, path and hash) and builds its review site twice: cold (every
-report's image of crops rendered) and warm (a rebuild, every image cached). Prints the size per report (HTML,
+report's image of crops rendered) and warm (a rebuild of the unchanged folder: every image cached, every page kept). Prints the size per report (HTML,
 crops, both; file bytes, not disk blocks) and the build rate, in wall time and per CPU-second (this process and
 its crop workers; a figure the other load of a shared machine disturbs much less). ``make bench`` runs it with
 ``BENCH_REVIEW_COPIES`` (default 5) copies. Not part of ``make test``.
@@ -78,7 +78,7 @@ def _cpu() -> float:
 
 def site_bytes(site: Path) -> tuple[int, int]:
     """(HTML and CSS bytes, bytes of the images of crops) of a review folder."""
-    pages = sum(p.stat().st_size for p in site.glob("*.*"))
+    pages = sum(p.stat().st_size for p in site.glob("*.*") if not p.name.startswith("."))  # not the lock, record
     crops = sum(p.stat().st_size for p in (site / "crops").rglob("*.png"))
     return pages, crops
 
@@ -104,8 +104,8 @@ def main() -> None:
             n = len(result.pages)
             pages, crops = site_bytes(out / "review")
             print(
-                f"review site, {label}: {n} reports, {result.crops} crops in {result.images} images "
-                f"({result.rendered} crops rendered) in {seconds:.1f} s = {n / seconds:.1f} reports/s (target >= 20); "
+                f"review site, {label}: {n} reports ({getattr(result, 'built', n)} pages written), {result.crops} crops "
+                f"in {result.images} images ({result.rendered} crops rendered) in {seconds:.1f} s = {n / seconds:.1f} reports/s (target >= 20); "
                 f"per report {pages / n / 1024:.0f} KB pages + {crops / n / 1024:.0f} KB crops = "
                 f"{(pages + crops) / n / 1024:.0f} KB (target <= 300); CPU {cpu:.1f} s = {n / cpu:.1f} reports per "
                 f"CPU-second; cores {os.cpu_count()}, load {os.getloadavg()[0]:.1f}"

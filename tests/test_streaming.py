@@ -3,6 +3,7 @@ tables would give, byte for byte, whatever the number of workers."""
 
 from __future__ import annotations
 
+import csv
 import json
 import tracemalloc
 from pathlib import Path
@@ -163,3 +164,70 @@ def test_check_counts_are_severity_counts_everywhere(tmp_path: Path) -> None:
     assert summary.checks == {"error": 0, "warning": 1, "info": 0}
     assert summary.reports[0]["checks"] == {"error": 0, "warning": 1, "info": 0}
     assert lines[0].endswith("checks 0 error, 1 warning, 0 info")
+
+
+def test_panel_rows_are_not_held_for_the_whole_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The panel is sorted by municipality and year, the other tables by report id: the publication used to keep
+    every report's panel rows to sort them at the end (~13 KB a report in the bench's archive). Bulky panel rows
+    (300 KB each: every file is then hashed in whole 1 MiB chunks) make that measurable: the main process may
+    hold one report's, not the batch's."""
+    from kompass_extract.batch import publish
+
+    real = publish.panel_rows
+
+    def bulky(*args, **kwargs):
+        return [{**row, "area_name": "x" * 300_000} for row in real(*args, **kwargs)]
+
+    monkeypatch.setattr(publish, "panel_rows", bulky)
+
+    def peak(count: int) -> int:
+        inputs = tmp_path / f"in-{count}"
+        inputs.mkdir()
+        for i in range(count):
+            make_stub_report(inputs / f"r{i:03d}.pdf", f"{1000 + i % 2}", 2010 + i)
+        tracemalloc.start()
+        try:
+            out = tmp_path / f"out-{count}"  # CSV alone: Parquet's row groups (bounded by a constant) are not asked
+            summary = convert([str(inputs)], out, jobs=1, formats=("csv",), extract_fn=stub_extract)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert summary.converted == count
+
+    peak(1)
+    few, many = peak(4), peak(12)
+    limit = csv.field_size_limit(1 << 22)
+    try:
+        rows = _csv_rows(tmp_path / "out-12" / "panel.csv")
+    finally:
+        csv.field_size_limit(limit)
+    assert len(rows) >= 12 and len(rows[0]["area_name"]) == 300_000
+    assert [r["kommunkod"] for r in rows] == sorted(r["kommunkod"] for r in rows)
+    assert len(_csv_rows(tmp_path / "out-12" / "changes.csv")) > 0
+    per_report = (many - few) / 8
+    assert per_report < 40_000, f"the main process keeps {per_report / 1000:.0f} KB per report (peaks {few}, {many})"
+
+
+def test_changes_pair_each_municipalitys_consecutive_reports_whatever_the_order_of_the_panel() -> None:
+    """The batch makes changes one report at a time in the panel's order; a report without a comparable area or
+    without a kommunkod takes part in no pair, and reports of one year are paired in id order."""
+    catalog = load_catalog()
+    c1, c2 = list(catalog.concepts)[:2]
+
+    def row(report_id: str, kod: str | None, year: int, concept: str, score: float) -> dict:
+        return {"report_id": report_id, "kommunkod": kod, "kommun": None, "year": year, "edition": "2016",
+                "concept": concept, "area_no": 1, "area_name": "x", "score": score, "max": 100, "percent": None,
+                "comparability": None}  # fmt: skip
+
+    panel = [
+        row("0114-2018", "0114", 2018, c1, 70),
+        row("0114-2014", "0114", 2014, c2, 50),
+        row("unknown-2015", None, 2015, c1, 10),
+        row("0114-2014", "0114", 2014, c1, 60),
+        row("2580-2016-2", "2580", 2016, c1, 40),
+        row("2580-2016", "2580", 2016, c1, 30),
+        row("2580-2016-2", "2580", 2016, c2, 45),
+    ]
+    pairs = [(r["report_id_before"], r["report_id_after"], r["concept"], r["difference"]) for r in
+             changes_rows(panel, catalog)]  # fmt: skip
+    assert pairs == [("0114-2014", "0114-2018", c1, 10), ("2580-2016", "2580-2016-2", c1, 10)]

@@ -45,26 +45,33 @@ def claim_output(out: Path) -> Iterator[int]:
     Yields the number of stale temporary files removed. Raises :class:`OutputFolderError` when the folder is
     not writable or another run holds it.
     """
+    with folder_lock(out, "choose another --out"):
+        _require_writable(out)
+        yield remove_stale_temps(out)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, advice: str) -> Iterator[None]:
+    """Hold ``folder``'s lock file for this process (created with the folder if needed), or raise
+    :class:`OutputFolderError` naming the process that holds it (``advice`` says what else to do)."""
     import fcntl
 
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     except OSError as exc:
-        raise OutputFolderError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from None
+        raise OutputFolderError(f"cannot write to the output folder {folder}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
             raise OutputFolderError(
-                f"another kompass-extract run (pid {holder}) is writing to {out}; "
-                "wait for it to finish, or choose another --out"
+                f"another kompass-extract run (pid {holder}) is writing to {folder}; wait for it to finish, or {advice}"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        _require_writable(out)
-        yield remove_stale_temps(out)
+        yield
     finally:
         os.close(fd)  # releases the lock
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,38 @@ from kompass_extract.model import Report
 from kompass_extract.validate import SEVERITIES
 from kompass_extract.write.formats import output_files, staged_paths, write_json
 from kompass_extract.write.outputs import output_set
-from kompass_extract.write.tables import Row, changes_rows, panel_rows, report_rows, slug, sort_panel
+from kompass_extract.write.tables import PanelChanges, Row, panel_order, panel_rows, report_rows, slug
 
 ReportLoader = Callable[[Outcome], dict[str, Any]]
 """The report of a converted input as :meth:`Report.to_dict` gave it, read back from the cache."""
+
+
+class PanelSpill:
+    """Each report's panel rows, kept in an unnamed temporary file in the output folder until every report is in,
+    then given back a report at a time in :func:`~kompass_extract.write.tables.panel_order`, which only the whole
+    batch decides (municipality and year come first, the other tables go by report id). The parent holds a key
+    and an offset per report, not the rows: its memory stays flat with the archive."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.index: list[tuple[tuple, int, int]] = []
+
+    def __enter__(self) -> PanelSpill:
+        self.file = tempfile.TemporaryFile(dir=self.folder)  # unlinked at once: gone however the run ends
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+
+    def add(self, order: tuple, rows: list[Row]) -> None:
+        data = json.dumps(rows, ensure_ascii=False).encode()
+        self.index.append((order, self.file.tell(), len(data)))
+        self.file.write(data)
+
+    def in_order(self) -> Iterator[list[Row]]:
+        for _, offset, length in sorted(self.index, key=lambda entry: entry[0]):
+            self.file.seek(offset)
+            yield json.loads(self.file.read(length))
 
 
 def publication_key(
@@ -159,10 +188,10 @@ def _write_publication(
     """
     planned = set(documents) | set(output_files(formats, csv_dialect))
     record_manifest(out, manifest.files | planned)
-    panel: list[Row] = []
     with (
         staged_paths() as stage,
         output_set(out, stage, formats=formats, csv_dialect=csv_dialect, created=summary.started_at) as outputs,
+        PanelSpill(out) as panel,
     ):
         for outcome, document in zip(reports, documents, strict=True):
             data = load(outcome)
@@ -173,12 +202,13 @@ def _write_publication(
             rows = report_rows(report, catalog)
             for name, table_rows in rows.items():
                 outputs.add(name, table_rows)
-            panel += panel_rows(rows["reports"], rows["areas"], catalog)
+            panel.add(panel_order(rows["reports"][0]), panel_rows(rows["reports"], rows["areas"], catalog))
         outputs.add("failures", [{"source_file": display_path(o.path), "sha256": o.sha256,
                                   "error_code": o.error_code, "message": o.message} for o in failures])  # fmt: skip
-        panel = sort_panel(panel, catalog)
-        outputs.add("panel", panel)
-        outputs.add("changes", changes_rows(panel, catalog))
+        changes = PanelChanges(catalog)
+        for report_panel in panel.in_order():
+            outputs.add("panel", report_panel)
+            outputs.add("changes", changes.add(report_panel))
         outputs.add("area_crosswalk", catalog.crosswalk_rows())
     summary.warnings += outputs.warnings
     written = set(outputs.files) | set(documents)

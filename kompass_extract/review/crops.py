@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,11 +71,14 @@ def crop_pixels(
     return left, upper, right, lower
 
 
-def locate_pdf(source_file: str | None, out_dir: Path, sha256: str | None) -> tuple[Path | None, str | None]:
+def locate_pdf(
+    source_file: str | None, out_dir: Path, sha256: str | None, sha256_of: Callable[[Path], str] = file_sha256
+) -> tuple[Path | None, str | None]:
     """The PDF a report was extracted from, or None and the reason it cannot be used.
 
     ``source_file`` is the path given to ``extract``: tried as given (relative to the working
-    directory), then relative to the output folder's parent, where extract usually ran.
+    directory), then relative to the output folder's parent, where extract usually ran. ``sha256_of`` hashes
+    the file found (a rebuild passes one that remembers the hashes of files that did not change).
     """
     if not source_file:
         return None, "the report names no source PDF"
@@ -84,7 +88,7 @@ def locate_pdf(source_file: str | None, out_dir: Path, sha256: str | None) -> tu
     found = next((p for p in candidates if p.is_file()), None)
     if found is None:
         return None, f"the source PDF {source_file} was not found"
-    if sha256 and file_sha256(found) != sha256:
+    if sha256 and sha256_of(found) != sha256:
         return None, f"{found} is not the PDF that was extracted (its SHA-256 differs)"
     return found, None
 

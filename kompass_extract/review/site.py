@@ -17,7 +17,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kompass_extract import __version__
+from kompass_extract.batch.outdir import folder_lock
 from kompass_extract.common.data import data_text
+from kompass_extract.common.files import atomic_path
 from kompass_extract.match.catalog import Catalog
 from kompass_extract.review.atlas import Atlas, atlas_name, make_atlas, read_atlas
 from kompass_extract.review.cells import CropLink, PageInput
@@ -33,6 +35,7 @@ from kompass_extract.review.crops import (
 )
 from kompass_extract.review.data import SEVERITIES, ReportView, load_output, rematch_questions, swedish_key
 from kompass_extract.review.format import fmt_num
+from kompass_extract.review.record import PageEntry, PageRecord, file_stamp, page_key, remove_pages
 from kompass_extract.review.report_page import report_page, shell
 from kompass_extract.review.values import value_regions
 from kompass_extract.write.readback import read_output_table
@@ -59,6 +62,8 @@ class SiteResult:
     """Values shown with their crop."""
     rendered: int = 0
     """Crops rendered by this build; the others were made by an earlier one."""
+    built: int = 0
+    """Pages written by this build; the others' inputs did not change since an earlier one wrote them."""
     images: int = 0
     """Images the crops are regions of (one per report with crops)."""
     problems: dict[str, str] = field(default_factory=dict)
@@ -72,8 +77,9 @@ class SiteResult:
         rate = f"{n / self.seconds:.1f}" if self.seconds > 0 else "–"
         per_report = f"{self.size / max(n, 1) / 1024:.0f}"
         return (
-            f"{n} report page(s), {self.crops} crop(s) in {self.images} image(s), {self.rendered} crop(s) rendered "
-            f"now; {self.seconds:.1f} s = {rate} reports/s; {per_report} KB per report"
+            f"{n} report page(s) ({self.built} written now, the others unchanged), {self.crops} crop(s) in "
+            f"{self.images} image(s), {self.rendered} crop(s) rendered now; {self.seconds:.1f} s = {rate} reports/s; "
+            f"{per_report} KB per report"
         )
 
 
@@ -98,6 +104,10 @@ class Built:
     rendered: int
     image: str | None
     problem: str | None
+
+
+Located = tuple[Path | None, str | None]
+"""The PDF a report's crops come from, or None and why there is none (:func:`locate_pdf`)."""
 
 
 def report_href(view: ReportView) -> str:
@@ -127,12 +137,12 @@ def _links(atlas: Atlas, regions: dict[str, CropRequest], scale: float) -> dict[
     return links
 
 
-def build_report(view: ReportView, made_before: bool, settings: Settings) -> Built:
+def build_report(view: ReportView, made_before: bool, located: Located, settings: Settings) -> Built:
     """Write one report's page, rendering its image unless ``made_before`` (and readable); a worker's task.
 
-    Crops come only from the PDF the report was extracted from; when it is not there, the page says why.
+    Crops come only from the PDF the report was extracted from (``located``: the PDF or why there is none).
     """
-    pdf, problem = locate_pdf(view.report.get("source_file"), settings.out_dir, view.report.get("sha256"))
+    pdf, problem = located
     page = PageInput(view, crop_problem=problem)
     atlas, rendered = None, 0
     if pdf is not None:
@@ -149,22 +159,48 @@ def build_report(view: ReportView, made_before: bool, settings: Settings) -> Bui
         if atlas is not None:
             page.crops = _links(atlas, regions, settings.scale)
     path = settings.site / report_href(view)
-    path.write_text(report_page(page, settings.footer), encoding="utf-8")
+    with atomic_path(path) as tmp:  # a killed build leaves the old page or the new one, never half of one
+        tmp.write_text(report_page(page, settings.footer), encoding="utf-8")
     image = atlas.name if atlas is not None and atlas.regions else None
     return Built(view.report_id, path, len(page.crops), rendered, image, problem)
 
 
-def _build_all(views: list[ReportView], settings: Settings, jobs: int) -> list[Built]:
-    """Every report's page; written in ``jobs`` processes when several reports need their image rendered or the
-    archive is large (a rebuild of a few reports finds their images and starts none)."""
+def _build_all(views: list[ReportView], located: list[Located], settings: Settings, jobs: int) -> list[Built]:
+    """The pages of ``views``; written in ``jobs`` processes when several reports need their image rendered or
+    many pages are to be written (a rebuild of a few reports finds their images and starts none)."""
     existing = existing_crops(settings.site / CROPS_DIR)
     made = [_image_of(view, settings)[0] in existing for view in views]
     if jobs == 1 or (made.count(False) < MIN_PARALLEL and len(views) < MIN_PARALLEL_PAGES):
-        return [build_report(view, known, settings) for view, known in zip(views, made, strict=True)]
+        return [build_report(*task, settings) for task in zip(views, made, located, strict=True)]
     context = multiprocessing.get_context("spawn")  # pdfium in the parent is not to be forked
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         build = partial(build_report, settings=settings)
-        return list(pool.map(build, views, made, chunksize=max(1, len(views) // (8 * jobs))))
+        return list(pool.map(build, views, made, located, chunksize=max(1, len(views) // (8 * jobs))))
+
+
+def _plan(
+    views: list[ReportView], settings: Settings, record: PageRecord
+) -> tuple[dict[str, PageEntry], list[tuple[ReportView, Located, str]]]:
+    """Which pages keep their file (their inputs' key is the record's, their file and image are there) and which
+    are to be built, with each one's PDF and key."""
+    kept: dict[str, PageEntry] = {}
+    todo = []
+    for view in views:
+        r = view.report
+        located = locate_pdf(r.get("source_file"), settings.out_dir, r.get("sha256"), record.pdf_sha256)
+        key, name = page_key(view, settings, *located), report_href(view)
+        old = record.pages.get(name)
+        image = old and old.image and file_stamp(settings.site / CROPS_DIR / old.image)
+        if (
+            old
+            and old.key == key
+            and (old.image is None or image == old.image_stamp)
+            and (settings.site / name).is_file()
+        ):
+            kept[name] = old
+        else:
+            todo.append((view, located, key))
+    return kept, todo
 
 
 def _order(view: ReportView) -> tuple:
@@ -256,9 +292,6 @@ def build_site(
     rematched = rematch_questions(views, catalog) if catalog is not None else None
     failures = read_output_table(out_dir, "failures")
     site = out_dir / SITE_DIR
-    site.mkdir(parents=True, exist_ok=True)
-    css = data_text("review", "review.css")
-    (site / "review.css").write_text(css, encoding="utf-8")
     footer = escape(f"Built by kompass-extract {__version__} from the tables of this output folder.")
     if rematched is not None:
         footer += escape(
@@ -266,16 +299,32 @@ def build_site(
         )
     settings = Settings(out_dir, site, scale, margin, footer)
     result = SiteResult(index=site / "index.html")
-    used: set[str] = set()
-    for built in _build_all(views, settings, jobs or os.cpu_count() or 1):
-        if built.problem:
-            result.problems[built.report_id] = built.problem
-        result.crops += built.crops
-        result.rendered += built.rendered
-        used.update([built.image] if built.image else [])
-        result.pages.append(built.path)
-    result.index.write_text(index_page(views, failures, footer), encoding="utf-8")
-    remove_unused(site / CROPS_DIR, used)
+    with folder_lock(site, "let it finish first"):  # two builds would remove each other's pages and images
+        with atomic_path(site / "review.css") as tmp:
+            tmp.write_text(data_text("review", "review.css"), encoding="utf-8")
+        record = PageRecord(site)
+        kept, todo = _plan(views, settings, record)
+        record.save(kept)  # before any page changes: the record never vouches for a page being rewritten
+        pages = dict(kept)
+        views_todo, located = [view for view, _, _ in todo], [where for _, where, _ in todo]
+        built_now = _build_all(views_todo, located, settings, jobs or os.cpu_count() or 1)
+        for (_, _, key), built in zip(todo, built_now, strict=True):
+            stamp = file_stamp(site / CROPS_DIR / built.image) if built.image else None
+            pages[built.path.name] = PageEntry(key, built.crops, built.image, built.problem, stamp)
+            result.rendered += built.rendered
+        remove_pages(site, set(record.pages) - set(pages))
+        for view in views:
+            entry = pages[report_href(view)]
+            if entry.problem:
+                result.problems[view.report_id] = entry.problem
+            result.crops += entry.crops
+            result.pages.append(site / report_href(view))
+        result.built = len(todo)
+        used = {entry.image for entry in pages.values() if entry.image}
+        with atomic_path(result.index) as tmp:
+            tmp.write_text(index_page(views, failures, footer), encoding="utf-8")
+        remove_unused(site / CROPS_DIR, used)
+        record.save(pages)
     result.images = len(used)
     files = [*result.pages, result.index, site / "review.css", *(site / CROPS_DIR / name for name in used)]
     result.size = sum(path.stat().st_size for path in files)

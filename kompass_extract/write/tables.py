@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any, Protocol
@@ -227,14 +228,18 @@ def panel_rows(reports: list[Row], areas: list[Row], catalog: Catalog | None = N
     return sort_panel(rows, catalog)
 
 
+def panel_order(report: Row) -> tuple:
+    """Where a report's panel rows go: by municipality, year and report (see :func:`sort_panel`)."""
+    return (report.get("kommunkod") or "", report.get("year") or 0, report["report_id"])
+
+
 def sort_panel(rows: list[Row], catalog: Catalog) -> list[Row]:
     """Panel rows by municipality, year, report and the catalog's order of concepts (stable: ties keep their order).
 
-    The batch sorts the rows of all its reports once, each report's rows made by :func:`panel_rows`."""
+    Each report's rows come from :func:`panel_rows`, already in the catalog's order; the batch puts whole reports
+    in :func:`panel_order` instead of sorting every row, which gives the same order."""
     order = {c: i for i, c in enumerate(catalog.concepts)}
-    return sorted(
-        rows, key=lambda r: (r["kommunkod"] or "", r["year"] or 0, r["report_id"], order.get(r["concept"], 99))
-    )
+    return sorted(rows, key=lambda r: (*panel_order(r), order.get(r["concept"], 99)))
 
 
 def changes_rows(panel: list[Row], catalog: Catalog | None = None) -> list[Row]:
@@ -244,43 +249,54 @@ def changes_rows(panel: list[Row], catalog: Catalog | None = None) -> list[Row]:
     ``comparable`` is true only for the same edition; across editions the crosswalk's reason is given.
     """
     catalog = catalog or load_catalog()
-    by_report: dict[str, dict[str, Row]] = {}
-    for row in panel:
-        if row["kommunkod"]:
-            by_report.setdefault(row["report_id"], {})[row["concept"]] = row
-    by_kommun: dict[str, list[dict[str, Row]]] = {}
-    for concepts in by_report.values():
-        first = next(iter(concepts.values()))
-        by_kommun.setdefault(first["kommunkod"], []).append(concepts)
-    rows = []
-    for kommunkod, reports in sorted(by_kommun.items()):
-        reports.sort(key=lambda c: (next(iter(c.values()))["year"] or 0, next(iter(c.values()))["report_id"]))
-        for before, after in zip(reports, reports[1:], strict=False):
-            for concept in catalog.concepts:
-                b, a = before.get(concept), after.get(concept)
-                if b is None or a is None:
-                    continue
-                comparability, reason = catalog.comparability(concept, b["edition"], a["edition"])
-                difference = None if a["score"] is None or b["score"] is None else round(a["score"] - b["score"], 3)
-                rows.append(
-                    {
-                        "kommunkod": kommunkod,
-                        "kommun": a["kommun"] or b["kommun"],
-                        "concept": concept,
-                        "report_id_before": b["report_id"],
-                        "year_before": b["year"],
-                        "edition_before": b["edition"],
-                        "area_no_before": b["area_no"],
-                        "score_before": b["score"],
-                        "report_id_after": a["report_id"],
-                        "year_after": a["year"],
-                        "edition_after": a["edition"],
-                        "area_no_after": a["area_no"],
-                        "score_after": a["score"],
-                        "difference": difference,
-                        "comparability": comparability,
-                        "comparable": comparability == "same",
-                        "reason": reason,
-                    }
-                )
-    return rows
+    reports = (list(rows) for _, rows in itertools.groupby(sort_panel(panel, catalog), key=lambda r: r["report_id"]))
+    changes = PanelChanges(catalog)
+    return [row for report in reports for row in changes.add(report)]
+
+
+class PanelChanges:
+    """The changes rows of a panel given one report's panel rows at a time, in :func:`panel_order`: only the
+    previous report is kept, so a batch makes them without holding the panel."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.previous: dict[str, Row] = {}
+
+    def add(self, report: list[Row]) -> list[Row]:
+        """The changes from the previous report of the same municipality to this one (none for its first)."""
+        before, after = self.previous, {row["concept"]: row for row in report}
+        if not after:
+            return []  # no comparable area: not a report of the panel, the pairs go around it
+        self.previous = after
+        kommunkod = next(iter(after.values()))["kommunkod"]
+        if not kommunkod or not before or next(iter(before.values()))["kommunkod"] != kommunkod:
+            return []
+        rows = []
+        for concept in self.catalog.concepts:
+            b, a = before.get(concept), after.get(concept)
+            if b is None or a is None:
+                continue
+            comparability, reason = self.catalog.comparability(concept, b["edition"], a["edition"])
+            difference = None if a["score"] is None or b["score"] is None else round(a["score"] - b["score"], 3)
+            rows.append(
+                {
+                    "kommunkod": kommunkod,
+                    "kommun": a["kommun"] or b["kommun"],
+                    "concept": concept,
+                    "report_id_before": b["report_id"],
+                    "year_before": b["year"],
+                    "edition_before": b["edition"],
+                    "area_no_before": b["area_no"],
+                    "score_before": b["score"],
+                    "report_id_after": a["report_id"],
+                    "year_after": a["year"],
+                    "edition_after": a["edition"],
+                    "area_no_after": a["area_no"],
+                    "score_after": a["score"],
+                    "difference": difference,
+                    "comparability": comparability,
+                    "comparable": comparability == "same",
+                    "reason": reason,
+                }
+            )
+        return rows
