@@ -112,8 +112,11 @@ def write_output(out: Path, reports: list[Report], csv_dialect: str = "default")
 
 @pytest.fixture(scope="module")
 def output_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return three_report_folder(tmp_path_factory.mktemp("review"))
+
+
+def three_report_folder(base: Path) -> Path:
     """An output folder beside a copy of the fixture PDF at the path extract recorded (relative)."""
-    base = tmp_path_factory.mktemp("review")
     pdf = base / PDF_REL
     pdf.parent.mkdir(parents=True)
     shutil.copyfile(FIXTURE / "report.pdf", pdf)

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_review import FIXTURE, PDF_REL, lulea_report, score_only_report, write_output
+from test_review import PDF_REL, lulea_report, score_only_report, three_report_folder, write_output
 
 from kompass_extract.batch.outdir import LOCK_NAME, folder_lock
 from kompass_extract.errors import OutputFolderError
@@ -20,16 +20,7 @@ from kompass_extract.review import site as site_module
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    pdf = tmp_path / PDF_REL
-    pdf.parent.mkdir(parents=True)
-    shutil.copyfile(FIXTURE / "report.pdf", pdf)
-    reports = [
-        lulea_report(pdf),
-        score_only_report("2580-2014", "Luleå", "2580", 2014, "2010", -8),
-        score_only_report("1482-2017", "Kungälv", "1482", 2017, "2016", 5),
-    ]
-    write_output(tmp_path / "out", reports)
-    return tmp_path / "out"
+    return three_report_folder(tmp_path)
 
 
 def _stamps(site: Path) -> dict[str, tuple[int, int]]:
@@ -114,7 +105,6 @@ def test_a_build_killed_half_way_is_not_trusted_by_the_next(folder: Path, monkey
 
 def test_a_second_build_of_the_same_site_at_once_stops_with_a_clear_error(folder: Path):
     site = folder / "review"
-    with folder_lock(site, "wait"):
-        with pytest.raises(OutputFolderError, match="another kompass-extract run"):
-            build_site(folder, jobs=1)
+    with folder_lock(site, "wait"), pytest.raises(OutputFolderError, match="another kompass-extract run"):
+        build_site(folder, jobs=1)
     assert (site / LOCK_NAME).exists() and build_site(folder, jobs=1).built == 3

@@ -299,7 +299,8 @@ def build_site(
         )
     settings = Settings(out_dir, site, scale, margin, footer)
     result = SiteResult(index=site / "index.html")
-    with folder_lock(site, "let it finish first"):  # two builds would remove each other's pages and images
+    # two builds at once would remove each other's pages and images
+    with folder_lock(site, "build the site of another copy of the folder"):
         with atomic_path(site / "review.css") as tmp:
             tmp.write_text(data_text("review", "review.css"), encoding="utf-8")
         record = PageRecord(site)
