@@ -8,8 +8,11 @@ Kommunkompass report, then parses the pages. It returns a
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
+from collections.abc import Iterator
 from functools import partial
 
 from kompass_extract import __version__
@@ -65,6 +68,39 @@ def extract(
     each OCR'd page (see :class:`~kompass_extract.read.ocr.pages.OcrProgress`). Raises
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """
+    with _collector_paused():
+        return _extract(path, data, edition, ocr, max_pages, ocr_cache, catalog_dir, ocr_progress)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while one file is converted, as it was before if it was off.
+
+    A conversion allocates some 100,000 containers (words, lines, their boxes) that live until it ends, and
+    each 700 of them start a collection that walks them all again: ~5 ms of a 31-page report's ~100 ms, for
+    nothing, since a conversion leaves a few hundred objects in cycles (measured: 226 for Luleå). Reference
+    counting still frees everything else at once, so memory is the same; the collector runs again after.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _extract(
+    path: str | os.PathLike[str],
+    data: bytes | None,
+    edition: str | None,
+    ocr: str,
+    max_pages: int,
+    ocr_cache: str | None,
+    catalog_dir: str | os.PathLike[str] | None,
+    ocr_progress: ProgressHook | None,
+) -> Report:
     path = str(path)
     if data is None:
         data = read_input(path, MAX_FILE_BYTES).data

@@ -111,15 +111,20 @@ def page_needs_ocr(page: Page) -> bool:
 
 def _letter_counts(text: str) -> tuple[int, int, int, int]:
     """(Latin letters and digits, garbage, vowels, unmapped codes right after a letter) of ``text``, garbage being
-    garbage characters and letters or digits of other scripts. Counted on the code points as one array: this runs on every page of
-    every file."""
+    garbage characters and letters or digits of other scripts. Counted on the code points as one array, each
+    looked up in :data:`_CLASSES` (this runs on every page of every file: one lookup, not a comparison per
+    range); code points above the table are none of these but garbage, which they are tested for one by one."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    latin = _in_ranges(codes, _LATIN)
+    classes = _CLASSES[np.minimum(codes, _TABLE_SIZE)]
+    latin = (classes & _IS_LATIN).astype(bool)
     other = codes[(codes >= 0x80) & ~latin]  # outside ASCII and the Latin letters: few, tested one by one
-    good = int(latin.sum())
-    bad = int(_in_ranges(codes, _GARBAGE).sum()) + sum(chr(c).isalnum() for c in other.tolist())
-    unmapped = int((_in_ranges(codes[1:], _UNMAPPED) & latin[:-1]).sum())  # inside a word: a bullet stands alone
-    return good, bad, int(np.isin(codes, _VOWELS).sum()), unmapped
+    high = other[other >= _TABLE_SIZE]
+    good = int(np.count_nonzero(latin))
+    bad = np.count_nonzero(classes & _IS_GARBAGE) + np.count_nonzero(_in_ranges(high, _GARBAGE))
+    bad += sum(chr(c).isalnum() for c in other.tolist())
+    # an unmapped code right after a Latin letter or digit: inside a word (a bullet stands alone)
+    unmapped = np.count_nonzero(classes[1:] & (classes[:-1] << 3) & _IS_UNMAPPED)
+    return good, int(bad), int(np.count_nonzero(classes & _IS_VOWEL)), int(unmapped)
 
 
 def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
@@ -127,6 +132,29 @@ def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.nda
     for low, high in ranges:
         inside |= (codes >= low) & (codes <= high)
     return inside
+
+
+_IS_LATIN, _IS_GARBAGE, _IS_VOWEL, _IS_UNMAPPED = 1, 2, 4, 8
+"""Classes of a code point, as bits; ``_IS_UNMAPPED`` is ``_IS_LATIN`` shifted by 3 (an unmapped code is
+counted where the code before it is a Latin letter or digit)."""
+_TABLE_SIZE = 0x250
+"""Code points below this have their classes in :data:`_CLASSES` (every Latin letter, vowel and unmapped code
+is one); the last entry, for all above, is empty."""
+
+
+def _class_table() -> np.ndarray:
+    points = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    table = np.zeros(_TABLE_SIZE + 1, dtype=np.uint8)
+    table[:-1] = (
+        _in_ranges(points, _LATIN) * _IS_LATIN
+        | _in_ranges(points, _GARBAGE) * _IS_GARBAGE
+        | np.isin(points, _VOWELS) * _IS_VOWEL
+        | _in_ranges(points, _UNMAPPED) * _IS_UNMAPPED
+    )
+    return table
+
+
+_CLASSES = _class_table()
 
 
 class OcrProgress(NamedTuple):
