@@ -261,15 +261,6 @@ def test_empty_or_huge_image_fails_the_page_not_the_process(
         assert ocr_tesseract.page_rotation(image) == 0
 
 
-@needs_tesseract
-def test_library_call_stops_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    if ocr_tesseract._library() is None:
-        pytest.skip("libtesseract is not usable here (the binary is used)")
-    monkeypatch.setattr(ocr_tesseract, "TESSERACT_TIMEOUT", 0.001)
-    with pytest.raises(OcrFailedError, match="did not finish within 0.001 s"):
-        ocr_tesseract.run_tesseract(_text_crop(), dpi=200, lang="swe", psm=11)
-
-
 # --- tesseract missing ------------------------------------------------------------------------------------------
 
 

@@ -171,31 +171,92 @@ def recognise(
     dpi: str,
     settings: tuple[tuple[str, str], ...],
     timeout: float,
+    wall_timeout: float,
 ) -> list[str]:
     """The TSV rows (without header) that ``tesseract - - -l lang --psm psm --dpi dpi -c name=value... tsv``
-    prints for ``image``; :class:`OcrFailedError` when it fails or takes longer than ``timeout`` seconds."""
+    prints for ``image``; :class:`OcrFailedError` when it fails, uses more than ``timeout`` seconds of CPU or takes
+    longer than ``wall_timeout`` seconds (see :class:`_Watchdog`)."""
     grey, pixels = _pixels(image)
     with _POOL.engine(lib, lang, settings) as handle:
         lib.TessBaseAPISetVariable(handle, b"user_defined_dpi", dpi.encode())  # what the binary's --dpi sets
         lib.TessBaseAPISetPageSegMode(handle, psm)
         lib.TessBaseAPISetImage(handle, pixels, grey.width, grey.height, 1, grey.width)
         monitor = lib.TessMonitorCreate()
-        lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(timeout * 1000)))
-        started = time.monotonic()
         try:
-            failed = lib.TessBaseAPIRecognize(handle, monitor) != 0
+            with _Watchdog(lib, monitor, timeout, wall_timeout) as watchdog:
+                failed = lib.TessBaseAPIRecognize(handle, monitor) != 0
         finally:
             lib.TessMonitorDelete(monitor)
         if failed:
-            if time.monotonic() - started >= timeout:
-                raise OcrFailedError(f"tesseract did not finish within {timeout:g} s and was stopped")
-            raise OcrFailedError("tesseract failed to read the page")
+            raise OcrFailedError(watchdog.failure())
         text = lib.TessBaseAPIGetTsvText(handle, 0)
         try:
             return ctypes.string_at(text).decode("utf-8", errors="replace").splitlines() if text else []
         finally:
             if text:
                 lib.TessDeleteText(text)
+
+
+class _Watchdog:
+    """Stops a Tesseract call (through its monitor) that used more than ``cpu`` seconds of CPU, or ran longer than
+    ``wall`` seconds.
+
+    Why CPU and not the clock on the wall: on an overloaded machine (load 10+ on 2 cores, or a process stopped and
+    continued) a page that only waits for a processor took minutes and failed as if Tesseract hung. What a page
+    costs is its CPU time, which waiting does not add to; the wall limit is a generous backstop for a call that
+    hangs without computing. The CPU is that of the thread making the call (Tesseract runs in it: OpenMP is limited
+    to one thread), read from another thread, so the call itself is left alone: a cancel callback would run Python
+    for every word read and fight the other OCR threads for the interpreter lock. Tesseract checks its monitor
+    between words; to stop it, the watchdog moves the monitor's deadline to now. Where a thread's CPU clock cannot
+    be read, ``cpu`` seconds on the wall clock are the limit, as before.
+    """
+
+    def __init__(self, lib: ctypes.CDLL, monitor: int, cpu: float, wall: float) -> None:
+        self.lib, self.monitor, self.cpu = lib, monitor, cpu
+        self.clock = _thread_cpu_clock()
+        self.wall = wall if self.clock is not None else cpu
+        self.reason: str | None = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="tesseract-watchdog", daemon=True)
+        self.started = (0.0, 0.0)
+
+    def __enter__(self) -> _Watchdog:
+        self.lib.TessMonitorSetDeadlineMSecs(self.monitor, _msecs(self.wall))  # Tesseract watches the wall clock
+        self.started = time.monotonic(), (time.clock_gettime(self.clock) if self.clock is not None else 0.0)
+        if self.clock is not None:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.clock is not None
+        while not self.done.wait(min(1.0, max(0.01, self.cpu / 20))):
+            if time.clock_gettime(self.clock) - self.started[1] > self.cpu:
+                self.reason = f"tesseract used more than {self.cpu:g} s of CPU on one image and was stopped"
+                self.lib.TessMonitorSetDeadlineMSecs(self.monitor, 1)  # it stops at its next word (0: no deadline)
+                return
+
+    def failure(self) -> str:
+        """Why the call failed."""
+        if self.reason is None and time.monotonic() - self.started[0] >= self.wall:
+            return f"tesseract did not finish within {self.wall:g} s and was stopped"
+        return self.reason or "tesseract failed to read the page"
+
+
+def _thread_cpu_clock() -> int | None:
+    """The CPU-time clock of the calling thread, or None where it cannot be read from another thread."""
+    try:
+        return time.pthread_getcpuclockid(threading.get_ident())
+    except (AttributeError, OSError):
+        return None
+
+
+def _msecs(seconds: float) -> int:
+    return max(1, min(int(seconds * 1000), 2**31 - 1))
 
 
 def orientation(lib: ctypes.CDLL, image: Image.Image) -> tuple[int, float] | None:

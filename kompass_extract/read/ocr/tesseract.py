@@ -10,9 +10,11 @@ parallelism comes from reading several pages at once instead.
 from __future__ import annotations
 
 import ctypes
+import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 from functools import cache
 from io import BytesIO
@@ -25,7 +27,12 @@ from kompass_extract.read.ocr.libtesseract import TSV_HEADER, check_size, librar
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
 TESSERACT_TIMEOUT = 120.0
-"""Seconds one tesseract call may take (a page takes 1-3 s); a hung one is killed and the page fails."""
+"""CPU seconds one tesseract call may use (a page takes 1-3 s); one that uses more is stopped and the page fails.
+CPU, not the clock on the wall: on an overloaded or stopped machine a page that only waits for a processor is not
+hung (it took minutes at load 17 on 2 cores and failed as if it were)."""
+TESSERACT_WALL_TIMEOUT = 3600.0
+"""Wall-clock seconds one tesseract call may take whatever CPU it used: the backstop for a call that hangs without
+computing (a deadlock), long enough for a page to wait out a machine loaded many times over."""
 
 
 @cache
@@ -71,7 +78,16 @@ def run_tesseract(image: Image.Image, *, dpi: float, lang: str, psm: int, config
     settings = (("preserve_interword_spaces", "1"), *(tuple(c.split("=", 1)) for c in config))
     lib = _library()
     if lib is not None:
-        lines = recognise(lib, image, lang=lang, psm=psm, dpi=str(dpi), settings=settings, timeout=TESSERACT_TIMEOUT)
+        lines = recognise(
+            lib,
+            image,
+            lang=lang,
+            psm=psm,
+            dpi=str(dpi),
+            settings=settings,
+            timeout=TESSERACT_TIMEOUT,
+            wall_timeout=TESSERACT_WALL_TIMEOUT,
+        )
         return _rows(TSV_HEADER, lines)
     args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     for name, value in settings:
@@ -164,26 +180,55 @@ def _binary_orientation(image: Image.Image) -> tuple[int, float] | None:
 
 
 def _tesseract(image: Image.Image, args: list[str]) -> str:
-    """Tesseract's standard output for ``image`` (sent as PPM: uncompressed is cheaper for both sides)."""
+    """Tesseract's standard output for ``image`` (sent as PPM: uncompressed is cheaper for both sides).
+
+    Limited to :data:`TESSERACT_TIMEOUT` seconds of CPU by the kernel (``RLIMIT_CPU``: the process gets SIGXCPU when
+    it has used them) and to :data:`TESSERACT_WALL_TIMEOUT` seconds on the wall clock; where a process's CPU cannot
+    be limited (no ``prlimit``), :data:`TESSERACT_TIMEOUT` seconds on the wall clock.
+    """
     check_size(image)
     buffer = BytesIO()
     image.save(buffer, format="PPM")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             ["tesseract", "stdin", "stdout", *args],
-            input=buffer.getvalue(),
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=env,
-            check=True,
-            timeout=TESSERACT_TIMEOUT,
         )
-    except subprocess.TimeoutExpired as exc:  # run() has killed it
-        raise OcrFailedError(f"tesseract did not finish within {TESSERACT_TIMEOUT:g} s and was stopped") from exc
     except FileNotFoundError as exc:
         raise OcrUnavailableError(
             f"the tesseract OCR program is not installed; install it with: {INSTALL_HINT}"
         ) from exc
-    except subprocess.CalledProcessError as exc:
-        raise OcrFailedError(f"tesseract failed: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
-    return done.stdout.decode("utf-8", errors="replace")
+    with process:
+        wall = TESSERACT_WALL_TIMEOUT if _limit_cpu(process.pid, TESSERACT_TIMEOUT) else TESSERACT_TIMEOUT
+        try:
+            stdout, stderr = process.communicate(buffer.getvalue(), timeout=wall)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            raise OcrFailedError(f"tesseract did not finish within {wall:g} s and was stopped") from exc
+        except BaseException:  # Ctrl-C: no tesseract left behind
+            process.kill()
+            raise
+    cpu_signal = getattr(signal, "SIGXCPU", None)  # POSIX
+    if cpu_signal is not None and process.returncode == -cpu_signal:
+        raise OcrFailedError(f"tesseract used more than {TESSERACT_TIMEOUT:g} s of CPU on one image and was stopped")
+    if process.returncode != 0:
+        raise OcrFailedError(f"tesseract failed: {stderr.decode(errors='replace').strip()[:300]}")
+    return stdout.decode("utf-8", errors="replace")
+
+
+def _limit_cpu(pid: int, seconds: float) -> bool:
+    """Limit process ``pid`` to ``seconds`` of CPU (whole seconds, at least 1); False where that cannot be done."""
+    limit = max(1, math.ceil(seconds))
+    try:
+        import resource  # POSIX only
+
+        resource.prlimit(pid, resource.RLIMIT_CPU, (limit, limit + 5))  # SIGXCPU at the first, SIGKILL at the second
+    except ProcessLookupError:
+        return True  # already finished
+    except (ImportError, AttributeError, OSError, ValueError):
+        return False
+    return True
