@@ -39,7 +39,8 @@ def make_pdf(path: Path, lines: list[str], *, encrypt: bool = False) -> Path:
 def make_stub_report(path: Path, kommunkod: str, year: int, month: str = "oktober", **directives: object) -> Path:
     """A PDF that :func:`stub_extract` reads as a report; directives: sleep=<s>, crash=1, die=1, alloc=<MB>,
     replace_with=<name of a file beside it>, child=<file to write the pid of a hanging helper program to>,
-    ocr_pages=<n> (reported to the OCR progress hook), text=<KB> (a section of that much text: a bulky report)."""
+    ocr_pages=<n> (reported to the OCR progress hook), text=<KB> (a section of that much text: a bulky report),
+    signal=<number> (the worker killed by that signal, as a crash in native code)."""
     lines = ["KommunKompassen", f"kommunkod={kommunkod}", f"year={year}", f"month={month}"]
     return make_pdf(path, lines + [f"{k}={v}" for k, v in directives.items()])
 
@@ -92,6 +93,8 @@ def stub_extract(
         raise ValueError("stub crash")
     if "die" in values:
         os._exit(3)
+    if "signal" in values:  # a crash in native code
+        os.kill(os.getpid(), int(values["signal"]))
     area = Area(1, name="Offentlighet och demokrati", score=55.0, max=100.0, percent=None, header_score=55.0, page=3)
     area.questions = [Question(1, "1.1", "Finns en strategi?", 7.0, 10.0, 70.0, page=20, bbox=(1.0, 2.0, 3.0, 4.0))]
     area.findings = [

@@ -55,6 +55,23 @@ def test_mixed_batch_converts_good_reports_and_reports_each_bad_one(tmp_path: Pa
     assert len(list((out / "runs").glob("*.json"))) == 1
 
 
+def test_crash_while_reading_a_page_names_the_page_and_the_way_out(tmp_path: Path) -> None:
+    """A worker killed by a crash in native code during OCR (Tesseract runs in its process) fails its file with the
+    page it was at and how to run Tesseract in a process of its own; the other files are converted."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    make_stub_report(inputs / "crash.pdf", "0114", 2016, ocr_pages=3, signal=int(signal.SIGSEGV))
+    make_stub_report(inputs / "good.pdf", "0127", 2019)
+
+    summary = convert([str(inputs)], tmp_path / "out", jobs=1, timeout=60, extract_fn=stub_extract)
+
+    [failure] = summary.failures
+    assert failure["error_code"] == "internal-error"
+    assert f"signal {int(signal.SIGSEGV)}) after OCR page 3, 3/3 done" in failure["message"]
+    assert "KOMPASS_TESSERACT=binary" in failure["message"]
+    assert [r["report_id"] for r in summary.reports] == ["0127-2019"]
+
+
 def test_timeout_crash_and_dead_worker_become_failures(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -1,6 +1,6 @@
 """Tesseract's time limit counts the CPU a page used, not the wall clock: a page that only waits for a processor (an
 overloaded machine, a stopped and continued process) is read; one that computes too long, or hangs, is stopped with a
-typed error."""
+typed error. And the way out of the library in this process (KOMPASS_TESSERACT=binary)."""
 
 from __future__ import annotations
 
@@ -27,14 +27,15 @@ TSV = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth
 TSV += "5\t1\t1\t1\t1\t1\t0\t0\t8\t8\t91.5\tread\n"
 
 
-def _fake_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
-    """A ``tesseract`` on the PATH running ``script``, and the binary (not the library) used."""
+def _fake_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, *, binary: bool = True) -> None:
+    """A ``tesseract`` on the PATH running ``script``, and (``binary``) the binary, not the library, used."""
     fake = tmp_path / "bin" / "tesseract"
     fake.parent.mkdir()
     fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(tesseract, "_library", lambda: None)
+    if binary:
+        monkeypatch.setattr(tesseract, "_library", lambda: None)
 
 
 def test_binary_that_only_waits_is_not_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,6 +62,16 @@ def test_binary_that_hangs_is_stopped_by_the_wall_clock(tmp_path: Path, monkeypa
     with pytest.raises(OcrFailedError, match="did not finish within 1 s"):
         tesseract.run_tesseract(Image.new("L", (10, 10), 255), dpi=300, lang="swe", psm=11)
     assert time.monotonic() - start < 10
+
+
+@needs_tesseract
+def test_engine_variable_reads_with_the_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KOMPASS_TESSERACT=binary (the way out if the library crashes in this process) reads with the program."""
+    _library_or_skip()
+    _fake_tesseract(tmp_path, monkeypatch, f"cat > /dev/null\nprintf '{TSV}'", binary=False)
+    monkeypatch.setenv("KOMPASS_TESSERACT", "binary")
+    rows = tesseract.run_tesseract(Image.new("L", (10, 10), 255), dpi=300, lang="swe", psm=11)
+    assert [row["text"] for row in rows] == ["read"]
 
 
 def _text_crop() -> Image.Image:

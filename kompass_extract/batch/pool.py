@@ -33,6 +33,9 @@ from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, read_input
 from kompass_extract.errors import ExtractionTimeoutError, KompassError, TooLargeError
 from kompass_extract.model import Report
 
+_CRASHES = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE}
+"""Signals a crash in native code ends a worker with."""
+
 if TYPE_CHECKING:
     from kompass_extract.read.ocr.pages import OcrProgress, ProgressHook
 
@@ -207,10 +210,12 @@ class _Worker:
         """The hash of the file being converted, once the worker has read it."""
         self.deadline = math.inf
         self.tasks = 0
+        self.note: str | None = None
+        """The last OCR progress note of the file being converted ("OCR page 7, 2/21 done")."""
 
     def assign(self, path: str, timeout: float) -> None:
         self.conn.send(path)
-        self.path, self.sha256, self.deadline = path, None, time.monotonic() + timeout
+        self.path, self.sha256, self.deadline, self.note = path, None, time.monotonic() + timeout, None
         self.tasks += 1
 
     def collect(self, on_page: Callable[[str, str], None]) -> dict[str, Any] | None:
@@ -222,6 +227,7 @@ class _Worker:
                 if "read" in message:
                     self.sha256 = message["read"]
                 elif "page" in message:
+                    self.note = message["page"]
                     on_page(self.path or "", message["page"])
                 else:
                     return message
@@ -231,12 +237,20 @@ class _Worker:
             pass
         self.process.join(5)
         code = self.process.exitcode
+        where = f" after {self.note}" if self.note else ""  # OCR progress: in native code reading a page?
+        hint = ""
+        if self.note and code is not None and -code in _CRASHES:
+            from kompass_extract.read.ocr.tesseract import ENGINE_VARIABLE  # only now: the parent does no OCR
+
+            hint = f"; if it was Tesseract's library, {ENGINE_VARIABLE}=binary runs Tesseract in a process of its own"
         if code == -signal.SIGABRT and self.max_memory_mb:  # native code (pdfium) aborts when malloc fails
-            message = f"the worker stopped (SIGABRT), out of its {self.max_memory_mb} MB of memory (see --max-memory)"
-            return {**_failure(TooLargeError.code, message), "sha256": self.sha256}
+            message = (
+                f"the worker stopped (SIGABRT){where}, out of its {self.max_memory_mb} MB of memory (see --max-memory)"
+            )
+            return {**_failure(TooLargeError.code, message + hint), "sha256": self.sha256}
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        return {**_failure(INTERNAL_ERROR, f"WorkerDied: the worker process ended without a result ({how})"),
-                "sha256": self.sha256}  # fmt: skip
+        message = f"WorkerDied: the worker process ended without a result ({how}){where}{hint}"
+        return {**_failure(INTERNAL_ERROR, message), "sha256": self.sha256}
 
     def stop(self, graceful: bool) -> None:
         """Ask an idle worker to exit, or kill one that is busy, stuck or timed out."""

@@ -96,8 +96,18 @@ def run_tesseract(image: Image.Image, *, dpi: float, lang: str, psm: int, config
     return _rows(tuple(lines[0].split("\t")), lines[1:]) if lines else []
 
 
+ENGINE_VARIABLE = "KOMPASS_TESSERACT"
+"""Environment variable: ``binary`` reads every page with the ``tesseract`` program, in a process of its own, instead
+of the library in this process. The way out if Tesseract's library ever crashes on some image: in this process
+that ends the extraction (in ``kompass-extract extract`` its worker, and the file fails as ``internal-error``),
+where the program just fails the page."""
+
+
 def _library() -> ctypes.CDLL | None:
-    """libtesseract when it can stand in for the binary found on the PATH, else None."""
+    """libtesseract when it can stand in for the binary found on the PATH (and :data:`ENGINE_VARIABLE` does not ask
+    for the binary), else None."""
+    if os.environ.get(ENGINE_VARIABLE, "").strip().lower() == "binary":
+        return None
     info = tesseract_info()
     return library(info[0]) if info is not None else None
 
