@@ -53,3 +53,14 @@ def cached_scan_pdf(src: str | Path, cache_dir: Path, *, pages: list[int] | None
         cache_dir.mkdir(parents=True, exist_ok=True)
         make_scan_pdf(src, dest, pages=pages, dpi=dpi)
     return dest
+
+
+def text_crop(share: int = 3) -> Image.Image:
+    """The top ``1/share`` of page 2 of the Luleå report at 200 dpi: headings and prose, a quick read (~0.7 s CPU for
+    a third)."""
+    pdf = pdfium.PdfDocument(str(Path(__file__).parent.parent / "fixtures" / "lulea-2018" / "report.pdf"))
+    try:
+        page = pdf[1].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    return page.crop((0, 0, page.width, page.height // share))

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
-from scan_fixture import cached_scan_pdf, skew_for
+from scan_fixture import cached_scan_pdf, skew_for, text_crop
 
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
 from kompass_extract.read.document import Line, Page, open_pdf
@@ -197,23 +197,13 @@ def test_disagreeing_readings_are_flagged(monkeypatch: pytest.MonkeyPatch) -> No
 # --- tesseract in this process ----------------------------------------------------------------------------------
 
 
-def _text_crop() -> Image.Image:
-    """The top of a page of the Luleå report at 200 dpi: headings and prose, a quick read."""
-    pdf = pdfium.PdfDocument(str(PDF))
-    try:
-        page = pdf[1].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
-    finally:
-        pdf.close()
-    return page.crop((0, 0, page.width, page.height // 3))
-
-
 @needs_tesseract
 def test_library_reads_what_the_binary_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     """The C API in this process and the tesseract binary give the same rows, digits-only settings included; the
     second call with the same settings reuses the loaded engine."""
     if ocr_tesseract._library() is None:
         pytest.skip("libtesseract is not usable here (the binary is used)")
-    crop = _text_crop()
+    crop = text_crop()
     digits = ("tessedit_char_whitelist=0123456789%,.",)
     before = len(libtesseract._POOL.every)
     in_process = [
