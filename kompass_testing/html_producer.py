@@ -29,6 +29,7 @@ HTML_DEFAULTS: dict[str, Any] = {
     "box": "table",  # table | float (the Poäng box floated right of the Rubriker list)
     "font": "serif",  # a CSS generic family
     "font_size": 10.0,  # points
+    "narrative_columns": 1,  # the narrative (sub-headings and paragraphs) set in this many CSS columns
 }
 CHROMIUM_FLAGS = (
     "--headless",
@@ -136,6 +137,7 @@ th {{ text-align: left; }}
 .ffloat {{ overflow: hidden; font-size: {size - 1}pt; margin-top: 1em; }} .ffloat > div {{ float: left; width: 48%; }}
 .ffloat h4 {{ margin: 0; font-size: {size - 1}pt; }}
 .fstack {{ margin-top: 1em; }} .fstack h4 {{ margin: 0.6em 0 0.2em; font-size: {size}pt; }}
+.ncols {{ column-count: {html["narrative_columns"]}; column-gap: 1.8em; }} .ncols h3:first-child {{ margin-top: 0; }}
 .rub {{ overflow: hidden; border: 0.6pt solid black; padding: 4pt; font-size: {size - 1}pt; }}
 .rub .poang {{ float: right; width: 70pt; text-align: center; border-left: 0.6pt solid black; }}
 .overview td {{ font-size: {size - 1}pt; }} .overview td.n {{ text-align: right; width: 45pt; }}
@@ -226,6 +228,8 @@ def _area(area: dict[str, Any], truth: dict[str, Any]) -> str:
         _p(section["heading"], "h3") + "".join(_narrative_p(text) for text in section["paragraphs"])
         for section in area["narrative"]
     )
+    if html["narrative_columns"] > 1:
+        narrative = f'<div class="ncols">{narrative}</div>'
     return _p(f"Område {area['no']}{sep}{area['title']}", "h2") + box + narrative + _findings(area, truth)
 
 

@@ -41,14 +41,18 @@ def measure(lines: list[Line]) -> Layout:
     for line in lines:
         sizes[round(line.size, 1)] += len(line.text)
     body = sizes.most_common(1)[0][0] if sizes else 12.0
+    has_fonts = any(line.bold is not None for line in lines[:200])
+    return Layout(body, line_pitch(lines, body), has_fonts)
+
+
+def line_pitch(lines: list[Line], body: float) -> float:
+    """The median distance between consecutive body lines of a page (``body``: the body text size)."""
     steps = [
         b.top - a.top
         for a, b in zip(lines, lines[1:], strict=False)
         if a.page == b.page and _body(a.size, body) and _body(b.size, body) and 0 < b.top - a.top < 2.2 * body
     ]
-    pitch = median(steps) if steps else body * 1.25
-    has_fonts = any(line.bold is not None for line in lines[:200])
-    return Layout(body, pitch, has_fonts)
+    return median(steps) if steps else body * 1.25
 
 
 BODY_SHARE = 0.06

@@ -7,11 +7,12 @@ and bottom move with the accents and descenders a line holds.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from statistics import mean, median
 
 from kompass_extract.locate.labels import is_bullet
-from kompass_extract.locate.layout import Layout
+from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.read.document import Line, Word
 
 
@@ -70,6 +71,34 @@ def gutter(lines: list[Line], lo: float, hi: float) -> float | None:
             best, widest = (a + b) / 2, b - a
         reach = max(reach, x1)
     return best
+
+
+MIDDLE = (0.3, 0.7)
+"""Share of a page's text width within which the gutter of a two-column narrative lies."""
+SIDE_LINES = 2
+"""Lines with words on each side of a gutter that make a page's narrative two columns (a lone pair could be a
+number or a label beside a line)."""
+
+
+def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
+    """Narrative ``lines`` read column by column on each page whose lines hold two columns side by side: the left
+    column's lines, then the right one's, each regrouped on its own. Two columns are a white band in the middle
+    of the page's text that no word crosses, with words on each side on at least :data:`SIDE_LINES` lines (lines
+    of the two columns, joined where their baselines meet). Other pages are kept as they are. Also says whether any page
+    was read in columns."""
+    out: list[Line] = []
+    split = False
+    for page in dict.fromkeys(ln.page for ln in lines):
+        group = [ln for ln in lines if ln.page == page]
+        x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
+        cut = gutter(group, x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0))
+        sides = (0, 0) if cut is None else (sum(ln.x0 < cut for ln in group), sum(ln.x1 > cut for ln in group))
+        if cut is None or min(sides) < SIDE_LINES:
+            out += group
+            continue
+        out += column_lines(group, -math.inf, cut) + column_lines(group, cut, math.inf)
+        split = True
+    return out, split
 
 
 MARGIN_SHARE = 0.2

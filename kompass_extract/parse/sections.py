@@ -5,6 +5,8 @@ Styrkor / Förbättrings list to :mod:`kompass_extract.parse.findings`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kompass_extract.locate.areas import AreaHeading
 from kompass_extract.locate.labels import (
     clean_heading,
@@ -18,8 +20,9 @@ from kompass_extract.locate.labels import (
     strip_bullet,
     strip_marker,
 )
-from kompass_extract.locate.layout import Layout, column_lines
+from kompass_extract.locate.layout import Layout, column_lines, line_pitch
 from kompass_extract.model import Area, Section, union
+from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
@@ -36,7 +39,10 @@ def parse_area(
     body_start = _parse_box(lines, area, markers)
     findings_at = find_findings_header(lines, body_start, layout)
     narrative_end = findings_at if findings_at is not None else len(lines)
-    narrative = with_markers(lines[body_start:narrative_end], markers)  # drawn bullets start paragraphs too
+    narrative, in_two = in_columns(lines[body_start:narrative_end])
+    if in_two:  # the report's pitch was measured between lines of two columns' baselines interleaved
+        layout = replace(layout, pitch=line_pitch(narrative, layout.body_size))
+    narrative = with_markers(narrative, markers)  # drawn bullets start paragraphs too
     area.sections = _parse_narrative(narrative, layout, area.rubriker)
     if findings_at is not None:
         area.findings = parse_findings(lines[findings_at:], layout, markers)
@@ -116,7 +122,7 @@ def _box_items(column: list[Line], left: float) -> tuple[list[list[str]], Line |
         if had_bullet and rest:
             bullet_style, item_x = True, rest[0].x0
             items.append([text])
-        elif bullet_style and item_x is not None and ln.x0 >= item_x - 2 and _close_below(last, ln):
+        elif bullet_style and item_x is not None and _under_item(ln, item_x) and _close_below(last, ln):
             items[-1].append(text)
         elif (
             not bullet_style
@@ -131,6 +137,12 @@ def _box_items(column: list[Line], left: float) -> tuple[list[list[str]], Line |
             break
         last = ln
     return items, last
+
+
+def _under_item(line: Line, item_x: float) -> bool:
+    """A line that wraps a bulleted heading begins under its text, not further right (a narrative set in two
+    columns right below the box begins its right column beside the last heading)."""
+    return item_x - 2 <= line.x0 <= item_x + 2 * max(line.size, 1.0)
 
 
 def _close_below(prev: Line | None, line: Line) -> bool:
@@ -258,12 +270,17 @@ def _looks_like_subheading(prev: Line | None, line: Line, layout: Layout) -> boo
 
 
 def _new_paragraph(prev: Line | None, line: Line, layout: Layout) -> bool:
-    """A vertical gap starts a paragraph; at a page break, only a finished sentence does."""
+    """A vertical gap starts a paragraph; at a page or column break, only a finished sentence does."""
     if prev is None:
         return True
-    if prev.page != line.page:
+    if _broken(prev, line):
         return prev.text.rstrip().endswith((".", "!", "?", ":"))
     return layout.gap(prev, line) > 1.3
+
+
+def _broken(prev: Line, line: Line) -> bool:
+    """The text goes on on another page or at the head of the next column (a line above the one before it)."""
+    return prev.page != line.page or line.top < prev.top
 
 
 WORD_SPLIT_DASHES = ("-", "–")
