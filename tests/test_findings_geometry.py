@@ -248,3 +248,29 @@ def test_an_improvements_label_misread_by_a_letter_still_heads_the_right_column(
         ocr_words("Styrkor", 77.0, 582.7, 591.4) + ocr_words("Förbättringsarbetet", 310.0, 582.7, 591.4), 7
     )
     assert find_findings_header(other, 0, OCR) is None
+
+
+def test_an_improvements_label_broken_into_pieces_by_ocr_still_heads_the_right_column() -> None:
+    """Grey and 1-bit scans read the label as "F örbättringsmöj ligheter": the header was not found and the area
+    had no list at all (rapport and skl layouts, three areas of the diagonal sample). Its pieces joined are the
+    label; the column boundary stands by the joined label, not by its first letter. "Styrkor." (a speck after
+    the word) is the strengths label."""
+    header = (
+        ocr_words("Styrkor.", 77.0, 582.7, 591.4)
+        + ocr_words("F", 310.0, 582.7, 591.4)
+        + ocr_words("örbättringsmöj", 317.0, 582.7, 591.4)
+        + ocr_words("ligheter", 392.0, 582.7, 591.4)
+    )
+    lines = group_lines(header + two_columns(600.0, _rows(ROWS)), 7)
+    at = find_findings_header(lines, 0, OCR)
+    assert at == 0
+    findings = parse_findings(lines[at:], OCR)
+    assert texts(findings, "strength") == STRENGTHS and texts(findings, "improvement") == IMPROVEMENTS
+    assert not any(f.doubt for f in findings)
+
+
+def test_a_caption_naming_both_lists_is_no_header_row() -> None:
+    """Pieces joined must begin with the label's letter: "och förbättringsområden" of a caption is no label."""
+    caption = ocr_words("Styrkor och förbättringsområden", 77.0, 560.0, 569.0)
+    lines = group_lines(caption + two_columns(600.0, _rows(ROWS)), 7)
+    assert find_findings_header(lines, 0, OCR) is None

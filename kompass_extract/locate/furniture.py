@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kompass_extract.locate.labels import starts_with_label
+from rapidfuzz import fuzz
+
+from kompass_extract.locate.labels import after_label, starts_with_label
 from kompass_extract.read.document import Line, Page
 
 BAND = 0.12
@@ -43,9 +45,41 @@ SMALL = 0.85
 
 
 def _prominent_label(line: Line, body_size: float) -> bool:
-    """A label that starts a part of the report, set bold or at body size: content, wherever it stands."""
+    """A label that starts a part of the report, set bold or at body size, or a list's header row (the strengths
+    label and the improvements label side by side, which no running header prints): content, wherever it stands.
+    An OCR'd line's size is its box's height, which a line without descenders or accents keeps under the body's
+    however the line was set, so the header row is told by its words alone."""
+    if _findings_header_row(line.text):
+        return True
     prominent = line.bold is True or line.size >= body_size - 0.5
     return prominent and any(starts_with_label(line.text, key) for key in STRUCTURE_LABELS)
+
+
+def _findings_header_row(text: str) -> bool:
+    rest = after_label(text, "strengths")
+    return rest is not None and starts_with_label(rest, "improvements") is not None
+
+
+GARBLED_SIMILAR = 85.0
+"""Similarity (0-100, digits masked, spaces dropped) from which an OCR'd line in the band is taken for a misread
+or broken-off part of a running header or footer that recurs there ("Sverigey Kommuner och Landstinzg",
+"2009-06-06 217)" for "12 (17)", "RAPPORT 2004-11-21" set apart from the rest of its header line)."""
+GARBLED_LEAST = 6
+"""Letters a band line must have to be compared so: a lone number (a box score) or a short word is like some part
+of any long header by chance."""
+
+
+def _garbled_furniture(key: tuple[str, int], recurring: list[tuple[str, int]]) -> bool:
+    """The OCR'd band line of ``key`` reads like (a part of) a running header or footer of ``recurring`` at about
+    its height."""
+    text, height = key
+    if sum(c.isalpha() for c in text) < GARBLED_LEAST:
+        return False
+    return any(
+        abs(height - other_height) <= 1 and fuzz.partial_ratio(text, other) >= GARBLED_SIMILAR
+        for other, other_height in recurring
+        if len(other) >= len(text)
+    )
 
 
 def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
@@ -74,6 +108,7 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     # that on a partly scanned report the scanned pages' lines are not all "set smaller than the body"
     body_sizes = {ocr: counts.most_common(1)[0][0] if counts else 0.0 for ocr, counts in sizes.items()}
     threshold = max(3, int(0.3 * len(pages)))
+    recurring = [key for key, count in keys.items() if count >= threshold]
     result: dict[int, list[Line]] = {}
     for page, marked in zip(pages, banded, strict=True):
         kept = []
@@ -82,6 +117,7 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
             if key is not None:
                 recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
                 repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
+                repeated = repeated or page.ocr and _garbled_furniture(key, recurring)
                 if repeated and not _prominent_label(line, body_size):
                     continue
             kept.append(line)

@@ -63,11 +63,20 @@ def starts_with_label(text: str, key: str) -> str | None:
     return m.group() if m else None
 
 
+def after_label(text: str, key: str) -> str | None:
+    """The folded text after the label of ``key`` that ``text`` starts with (and the marks after it: "Styrkor:"),
+    or None when it starts with none."""
+    folded = fold(text).lstrip(_SPECKS)
+    m = _label_start(key).match(folded)
+    return folded[m.end() :].lstrip(_SPECKS + " ") if m else None
+
+
 @lru_cache(maxsize=65536)
 def is_label(text: str, *keys: str) -> bool:
-    """``text`` is one of the labels of any of ``keys`` (folded, stray marks in front and a colon after ignored).
+    """``text`` is one of the labels of any of ``keys`` (folded, stray marks in front and a colon or a full stop
+    after ignored: OCR reads a speck after a word as one).
     Cached: every word of an area's first lines is tested (sections.py)."""
-    folded = fold(text).lstrip(_SPECKS).rstrip(":")
+    folded = fold(text).lstrip(_SPECKS).rstrip(":.")
     return any(folded in _folded_labels(key) for key in keys)
 
 

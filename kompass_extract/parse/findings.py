@@ -127,17 +127,55 @@ def _label_alone(line: Line) -> bool:
 
 LABEL_SIMILAR = 88.0
 """Similarity (0-100) from which a long word beside the strengths label is the improvements label that OCR
-misread by a letter ("Förbättringsomraåden")."""
+misread by a letter ("Förbättringsomraåden") or broke into pieces ("F örbättringsmöj ligheter")."""
+LABEL_PIECES = 3
+"""Most words OCR breaks one label word into."""
 
 
 def _improvements(words: list[Word]) -> bool:
-    """``words`` begin with the improvements label, or (one long word, in the header row) OCR's reading of it."""
+    """``words`` begin with the improvements label, or (in the header row) OCR's reading of it."""
+    return _label_words(words) > 0
+
+
+def _label_words(words: list[Word]) -> int:
+    """How many of ``words`` the improvements label at their start takes (0: it is not there). OCR may misread
+    the label by a letter or break it into pieces: the first one to :data:`LABEL_PIECES` words joined, at least
+    ten letters long, that are much like a label (and, when joined, begin with its letter: "och
+    förbättringsområden" of a caption is no label), are that label."""
     if not words:
-        return False
-    if starts_with_label(" ".join(w.text for w in words), "improvements"):
-        return True
-    first = fold(words[0].text)
-    return len(first) >= 10 and any(fuzz.ratio(first, label) >= LABEL_SIMILAR for label in _improvement_labels())
+        return 0
+    found = starts_with_label(" ".join(w.text for w in words), "improvements")
+    if found:
+        return len(found.split())
+    for n in range(1, min(LABEL_PIECES, len(words)) + 1):
+        joined = fold("".join(w.text for w in words[:n]))
+        similar = (
+            fuzz.ratio(joined, label) >= LABEL_SIMILAR and (n == 1 or joined[0] == label[0])
+            for label in _improvement_labels()
+        )
+        if len(joined) >= 10 and any(similar):
+            return n
+    return 0
+
+
+def _joined_label(header: Line, k: int) -> Line:
+    """The header row with the improvements label (which starts at word ``k``) as one word, however many pieces
+    OCR broke it into: the columns are parted by its place."""
+    n = _label_words(header.words[k:])
+    if n <= 1:
+        return header
+    pieces = header.words[k : k + n]
+    label = Word(
+        "".join(w.text for w in pieces),
+        pieces[0].x0,
+        min(w.top for w in pieces),
+        max(w.x1 for w in pieces),
+        max(w.bottom for w in pieces),
+        max(w.size for w in pieces),
+        pieces[0].bold,
+        min((w.conf for w in pieces if w.conf is not None), default=None),
+    )
+    return Line([*header.words[:k], label, *header.words[k + n :]], header.page)
 
 
 @cache
@@ -161,11 +199,14 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
 
     ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`)."""
     header, after = _header_row(lines)
+    printed = fold(header.text)
     k = next((n for n in range(1, len(header.words)) if _improvements(header.words[n:])), None)
+    if k is not None:
+        header = _joined_label(header, k)
     body: list[Line] = []
     cut: int | None = None  # a page whose list broke off at a wide gap: only a marked line there goes on with it
     for line in with_markers(after, markers):
-        if fold(line.text) == fold(header.text) or (k is not None and _label_alone(line)):
+        if fold(line.text) == printed or (k is not None and _label_alone(line)):
             continue  # the header row repeated on the next page (Word tables do), maybe split by OCR
         if _speck(line, header):
             continue
