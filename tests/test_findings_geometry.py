@@ -274,3 +274,27 @@ def test_a_caption_naming_both_lists_is_no_header_row() -> None:
     caption = ocr_words("Styrkor och förbättringsområden", 77.0, 560.0, 569.0)
     lines = group_lines(caption + two_columns(600.0, _rows(ROWS)), 7)
     assert find_findings_header(lines, 0, OCR) is None
+
+
+def test_a_header_row_whose_strengths_label_ocr_lost_still_heads_two_columns() -> None:
+    """A bw-200 copy lost "Styrkor" altogether (a speck "a" left of where it stood): the area had no list and the
+    only sign was an empty area. The improvements label alone over a right-hand column, with a left-hand column
+    below, is the header row; the guess is doubted."""
+    narrative = ocr_words("Kommunen har arbetat med frågan länge.", 77.0, 560.0, 571.8)
+    header = ocr_words("a", 176.0, 580.0, 580.7) + ocr_words("Förbättringsmöjligheter", 310.0, 582.7, 591.4)
+    lines = group_lines(narrative + header + two_columns(600.0, _rows(ROWS), left=77.0), 7)
+    at = find_findings_header(lines, 0, OCR)
+    assert at is not None and "Förbättringsmöjligheter" in lines[at].text
+    findings = parse_findings(lines[at:], OCR)
+    assert texts(findings, "strength") == STRENGTHS and texts(findings, "improvement") == IMPROVEMENTS
+    assert "strengths label was not read" in (findings[0].doubt or "")
+
+
+def test_a_stacked_lists_second_heading_at_the_margin_is_no_orphan_header() -> None:
+    """"Förbättringsområden" at the left margin heads a stacked list after the strengths; without a strengths
+    label before it, it heads nothing."""
+    lines = group_lines(
+        ocr_words("Förbättringsområden", 77.0, 560.0, 569.0) + ocr_words("• Fler samtal om resultat", 77.0, 575, 584),
+        7,
+    )
+    assert find_findings_header(lines, 0, OCR) is None

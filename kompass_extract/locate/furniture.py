@@ -61,24 +61,34 @@ def _findings_header_row(text: str) -> bool:
 
 
 GARBLED_SIMILAR = 85.0
-"""Similarity (0-100, digits masked, spaces dropped) from which an OCR'd line in the band is taken for a misread
-or broken-off part of a running header or footer that recurs there ("Sverigey Kommuner och Landstinzg",
-"2009-06-06 217)" for "12 (17)", "RAPPORT 2004-11-21" set apart from the rest of its header line)."""
-GARBLED_LEAST = 6
-"""Letters a band line must have to be compared so: a lone number (a box score) or a short word is like some part
-of any long header by chance."""
+"""Similarity (0-100, digits masked, spaces dropped) from which an OCR'd line in the band, or a word of it, is taken
+for a misread running header or footer that recurs there, or a part of one ("Sverigey Komnumer och Landstinzg",
+"217)" for "12 (17)")."""
+GARBLED_LETTERS = 6
+"""Letters from which a line is compared as a whole: a short one is like some part of any long header by chance."""
+GARBLED_WORD = 4
+"""Characters (digits masked) from which a word is compared by similarity; a shorter one must be found as it is."""
 
 
-def _garbled_furniture(key: tuple[str, int], recurring: list[tuple[str, int]]) -> bool:
-    """The OCR'd band line of ``key`` reads like (a part of) a running header or footer of ``recurring`` at about
-    its height."""
-    text, height = key
-    if sum(c.isalpha() for c in text) < GARBLED_LEAST:
+def _garbled_furniture(line: Line, height: int, recurring: dict[int, dict[str, str]]) -> bool:
+    """The OCR'd band line ``line`` at ``height`` reads like (a part of) a running header or footer that recurs
+    at about its height. Tesseract garbles a header a little differently on each page and tears parts of it off as
+    lines of their own ("RAPPORT 5 (15)" apart from "SVERIGES KOMMUNER OCH LANDSTING"), so such a line recurs
+    letter for letter on too few pages. Either the whole line is much like a part of such a header, or each of its
+    words is one of the header's words, as printed or misread, one of them long enough to tell (a lone box score
+    or page number is no evidence)."""
+    headers = [text for d in (-1, 0, 1) for text in recurring.get(height + d, {}).values()]
+    masked = _mask(line.text)
+    if not headers:
         return False
-    return any(
-        abs(height - other_height) <= 1 and fuzz.partial_ratio(text, other) >= GARBLED_SIMILAR
-        for other, other_height in recurring
-        if len(other) >= len(text)
+    if sum(c.isalpha() for c in masked) >= GARBLED_LETTERS and any(
+        fuzz.partial_ratio(masked, _mask(h)) >= GARBLED_SIMILAR for h in headers
+    ):
+        return True
+    known = {_mask(w) for h in headers for w in h.split()}
+    words = [w for w in map(_mask, line.text.split()) if any(c.isalnum() or c == "#" for c in w)]
+    return any(len(w) >= GARBLED_WORD for w in words) and all(
+        w in known or len(w) >= GARBLED_WORD and any(fuzz.ratio(w, k) >= GARBLED_SIMILAR for k in known) for w in words
     )
 
 
@@ -108,7 +118,11 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     # that on a partly scanned report the scanned pages' lines are not all "set smaller than the body"
     body_sizes = {ocr: counts.most_common(1)[0][0] if counts else 0.0 for ocr, counts in sizes.items()}
     threshold = max(3, int(0.3 * len(pages)))
-    recurring = [key for key, count in keys.items() if count >= threshold]
+    recurring: dict[int, dict[str, str]] = {}  # by height: each recurring header's or footer's key and a text of it
+    for marked in banded:
+        for line, key in marked:
+            if key is not None and keys[key] >= threshold:
+                recurring.setdefault(key[1], {}).setdefault(key[0], line.text)
     result: dict[int, list[Line]] = {}
     for page, marked in zip(pages, banded, strict=True):
         kept = []
@@ -117,7 +131,7 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
             if key is not None:
                 recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
                 repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
-                repeated = repeated or page.ocr and _garbled_furniture(key, recurring)
+                repeated = repeated or page.ocr and _garbled_furniture(line, key[1], recurring)
                 if repeated and not _prominent_label(line, body_size):
                     continue
             kept.append(line)

@@ -58,7 +58,25 @@ def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int |
             return min(i, partner)
         if not rest and (layout.is_heading(lines[i]) or lines[i].bold is None):  # OCR: no fonts to tell
             return i
-    return None
+    return next((i for i in range(start, len(lines)) if _orphan_label(lines, i, start)), None)
+
+
+ORPHAN_INDENT = 4.0
+"""Text sizes right of the section's left margin from which an improvements label alone on its line stands over
+a right-hand column (a stacked list's second heading stands at the margin)."""
+
+
+def _orphan_label(lines: list[Line], i: int, start: int) -> bool:
+    """Line ``i`` is the right half of a header row whose strengths label OCR did not read at all (a 1-bit copy
+    lost the word): an OCR'd line holding the improvements label alone, standing over a right-hand column, with
+    words of a left-hand column on the line below it."""
+    line = lines[i]
+    words = [w for w in line.words if _inked(w.text)]
+    if line.bold is not None or not words or _label_words(words) != len(words) or i + 1 >= len(lines):
+        return False
+    margin = min(ln.x0 for ln in lines[start : i + 2])
+    below = lines[i + 1]
+    return line.x0 - margin > ORPHAN_INDENT * line.size and below.page == line.page and below.x0 < line.x0
 
 
 HEADER_OVERLAP = 0.5
@@ -200,7 +218,8 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
     ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`)."""
     header, after = _header_row(lines)
     printed = fold(header.text)
-    k = next((n for n in range(1, len(header.words)) if _improvements(header.words[n:])), None)
+    orphan = not is_label(header.words[0].text, "strengths") and _improvements(header.words)
+    k = 0 if orphan else next((n for n in range(1, len(header.words)) if _improvements(header.words[n:])), None)
     if k is not None:
         header = _joined_label(header, k)
     body: list[Line] = []
@@ -222,8 +241,13 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
     columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
     split = next((i for i, ln in enumerate(body) if starts_with_label(ln.text, "improvements")), None)
     boundary, doubt = None, None
-    if k is not None:
-        boundary, doubt = column_boundary(body, header.words[0], header.words[k])
+    if k is not None and body:
+        left = header.words[0] if not orphan else _left_edge(body, header.words[0])
+        boundary, doubt = column_boundary(body, left, header.words[k])
+        if orphan:
+            doubt = "; ".join(
+                filter(None, [doubt, "the strengths label was not read: the left-hand column was read as strengths"])
+            )
     elif split is None and body:  # no improvements label at all: two columns side by side, or one list
         boundary = gutter(body, min(ln.x0 for ln in body), max(ln.x1 for ln in body))
         doubt = "no improvements label was found" + (
@@ -246,6 +270,12 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
     return _to_findings(columns)
 
 
+def _left_edge(body: list[Line], label: Word) -> Word:
+    """A stand-in for the strengths label OCR did not read: an empty word where the list's left column begins."""
+    x = min(ln.x0 for ln in body)
+    return Word("", x, label.top, x, label.bottom, label.size, label.bold, label.conf)
+
+
 def _doubt_beside(columns: dict[str, list[_Item]], page: int, box: BBox) -> None:
     """Mark the item read where a marker stands that started no item: the item of the nearest line above it
     whose text begins just right of the marker."""
@@ -266,22 +296,31 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: fl
     """Items of one column, wrapped lines joined: a marker starts an item; without any, the layout does.
 
     A line read as a continuation although it could begin an item (a capitalised word after a line that ended
-    short or with a full stop, or, in a column without markers, after any line) leaves a doubt on its item.
+    short or with a full stop, or, in a column without markers, after any line) leaves a doubt on its item. On an
+    OCR'd column whose other items have markers, such a line whose first word would have fitted on the line before
+    (so that a line breaker ended that line on purpose) and that begins where the items' text begins, is an item
+    whose marker the ink reader missed; that too is doubted.
     """
-    split = _lined_up(lines, [_strip_markers(line.words) for line in lines])
+    split = _marker_ink(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines]))
     marked = any(had for had, _ in split)
     breaks = Breaks.of(lines, layout, width)
+    text_x = _text_start(lines, split)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not rest:
             continue
+        unmarked_start = False
         if marked:
             start, doubtful = had, not had and titled(rest[0].text) and breaks.ends_short(n)
+            unmarked_start = doubtful and line.bold is None and breaks.fits(n) and _at(rest[0], text_x, line)
+            start = start or unmarked_start
         else:
             start, doubtful = breaks.layout_start(n)
         if start or not items:
             items.append(_Item([], line.page))
         item = items[-1]
-        if doubtful:
+        if unmarked_start:
+            item.doubt = item.doubt or f"no list marker was seen left of {rest[0].text!r}: read as a new item"
+        elif doubtful:
             item.doubt = item.doubt or f"a line beginning {rest[0].text!r} was read as a continuation"
         text = Line(rest, line.page)
         item.parts.append(text.text)
@@ -289,6 +328,48 @@ def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: fl
             item.boxes.append(text.bbox)
         item.confs.extend(w.conf for w in rest if w.conf is not None)
         item.lines.append(text)
+
+
+def _text_start(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> float | None:
+    """Where the text of a column's marked OCR'd lines begins (the median x of their first words after the
+    marker), or None."""
+    xs = sorted(
+        rest[0].x0 for line, (had, rest) in zip(lines, split, strict=True) if had and rest and line.bold is None
+    )
+    return xs[len(xs) // 2] if xs else None
+
+
+def _at(word: Word, x: float | None, line: Line) -> bool:
+    return x is not None and abs(word.x0 - x) <= OCR_ALIGN_SHARE * line.size
+
+
+INK_WORD = 2
+"""Most characters of a word that OCR made of a list marker's ink ("-e", "'e", "e€", "©")."""
+
+
+def _marker_ink(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> list[tuple[bool, list[Word]]]:
+    """``split`` with the markers that OCR read as a short word: on an OCR'd line, a word of at most
+    :data:`INK_WORD` characters that stands where the column's other markers stand (or right beside a marker
+    that was seen), followed by a word where the items' text begins, is the marker's ink, not text."""
+    size = text_size(lines) or 0.0
+    xs = [
+        rest and line.words[0].x0 for line, (had, rest) in zip(lines, split, strict=True) if had and line.bold is None
+    ]
+    text_x = _text_start(lines, split)
+    if not xs or text_x is None:
+        return split
+    out = []
+    for line, (had, rest) in zip(lines, split, strict=True):
+        first = rest[0] if len(rest) > 1 and line.bold is None else None
+        ink = (
+            first is not None
+            and len(first.text) <= INK_WORD
+            and first.x1 < text_x
+            and _at(rest[1], text_x, line)
+            and (had or any(abs(first.x0 - x) <= OCR_ALIGN_SHARE * size for x in xs))
+        )
+        out.append((True, rest[1:]) if ink else (had, rest))
+    return out
 
 
 def _lined_up(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> list[tuple[bool, list[Word]]]:
