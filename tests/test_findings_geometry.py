@@ -291,10 +291,62 @@ def test_a_header_row_whose_strengths_label_ocr_lost_still_heads_two_columns() -
 
 
 def test_a_stacked_lists_second_heading_at_the_margin_is_no_orphan_header() -> None:
-    """"Förbättringsområden" at the left margin heads a stacked list after the strengths; without a strengths
+    """ "Förbättringsområden" at the left margin heads a stacked list after the strengths; without a strengths
     label before it, it heads nothing."""
     lines = group_lines(
         ocr_words("Förbättringsområden", 77.0, 560.0, 569.0) + ocr_words("• Fler samtal om resultat", 77.0, 575, 584),
         7,
     )
     assert find_findings_header(lines, 0, OCR) is None
+
+
+def marked_row(marker: str, text: str, top: float, left: float = 80.0) -> list[Word]:
+    """A row of an OCR'd marked column: the marker (or what OCR read of it) at ``left``, the text 11 pt right."""
+    ink = [Word(marker, left, top, left + 3.5 * len(marker), top + 11.8, 11.8, None, 60.0)] if marker else []
+    return ink + ocr_words(text, left + 11.0, top, top + 11.8)
+
+
+def test_marker_ink_read_as_a_short_word_or_not_seen_at_all_still_starts_an_item() -> None:
+    """1-bit copies: OCR read a disc as "-e" (the item was glued to the one above: "... resultat -e En gemensam"),
+    and the ink reader missed another disc altogether ("Införande av resultatindikatorer Politikerenkäter"). A
+    short word where the column's markers stand is a marker; an unmarked line beginning where the items' text
+    begins, with a capitalised word that would have fitted on the line before, is an item, doubted."""
+    header = ocr_words("Styrkor", 77.0, 280.0, 291.8) + ocr_words("Förbättringsområden", 405.0, 280.0, 291.8)
+    rows = [
+        ("•", "Mer samordning kring arbetsplatsnära lärande och stöd"),
+        ("•", "Fler samtal och dialoger kring resultat"),
+        ("-e", "En gemensam strategi i förhållande till"),
+        ("", "kund/brukare"),
+        ("•", "Införande av resultatindikatorer"),
+        ("", "Politikerenkäter"),
+        ("•", "Översyn av ansvar och delegation"),
+    ]
+    body = [w for n, (m, t) in enumerate(rows) for w in marked_row(m, t, 300.0 + 14.6 * n)]
+    body += marked_row("•", "Visselblåsarfunktion", 300.4, left=400.0) + marked_row("•", "Årets ledare", 315.0, 400.0)
+    findings = parse_findings(group_lines(header + body, 7), OCR)
+    assert texts(findings, "strength") == [
+        "Mer samordning kring arbetsplatsnära lärande och stöd",
+        "Fler samtal och dialoger kring resultat",
+        "En gemensam strategi i förhållande till kund/brukare",
+        "Införande av resultatindikatorer",
+        "Politikerenkäter",
+        "Översyn av ansvar och delegation",
+    ]
+    assert texts(findings, "improvement") == ["Visselblåsarfunktion", "Årets ledare"]
+    doubted = [f.text for f in findings if f.doubt]
+    assert doubted == ["Politikerenkäter"]
+
+
+def test_an_unmarked_continuation_that_would_not_have_fitted_stays_on_its_item() -> None:
+    """A capitalised continuation ("Facebook") after a line that was full is no item: its word would not have
+    fitted on the line before."""
+    header = ocr_words("Styrkor", 77.0, 280.0, 291.8) + ocr_words("Förbättringsområden", 405.0, 280.0, 291.8)
+    rows = [
+        ("•", "Mer samordning kring arbetsplatsnära lärande"),
+        ("•", "Kommunens kanaler och sidor på webben och på"),
+        ("", "Facebook"),
+    ]
+    body = [w for n, (m, t) in enumerate(rows) for w in marked_row(m, t, 300.0 + 14.6 * n)]
+    body += marked_row("•", "Visselblåsarfunktion", 300.4, left=400.0)
+    findings = parse_findings(group_lines(header + body, 7), OCR)
+    assert texts(findings, "strength")[1] == "Kommunens kanaler och sidor på webben och på Facebook"
