@@ -350,3 +350,25 @@ def test_an_unmarked_continuation_that_would_not_have_fitted_stays_on_its_item()
     body += marked_row("•", "Visselblåsarfunktion", 300.4, left=400.0)
     findings = parse_findings(group_lines(header + body, 7), OCR)
     assert texts(findings, "strength")[1] == "Kommunens kanaler och sidor på webben och på Facebook"
+
+
+def test_a_hanging_indent_item_whose_ocr_edge_moved_a_little_left_still_begins_an_item() -> None:
+    """An unmarked hanging-indent column on a tinted scan: "Jämförelser genom KKiK" began 1.4 pt (here 2.2) left of the first
+    line (continuations stood 11 pt right) and was joined to the item above it with no doubt raised."""
+    header = ocr_words("Styrkor", 76.0, 280.0, 291.8) + ocr_words("Förbättringsområden", 312.0, 280.0, 291.8)
+    rows = [
+        (79.4, "Externs granskningar samt kundcenter inom"),
+        (90.5, "hela den kommunala organisationen"),
+        (79.4, "Riktlinjer för kompetensbaserad rekrytering"),
+        (77.2, "Jämförelser genom KKiK"),
+        (79.7, "Mer enhetligt arbete kring processutveckling"),
+    ]
+    body = [w for n, (x, t) in enumerate(rows) for w in ocr_words(t, x, 300.0 + 11.0 * n, 310.0 + 11.0 * n)]
+    body += ocr_words("Medborgardialoger", 312.0, 300.0, 310.0)
+    findings = parse_findings(group_lines(header + body, 7), OCR)
+    assert texts(findings, "strength") == [
+        "Externs granskningar samt kundcenter inom hela den kommunala organisationen",
+        "Riktlinjer för kompetensbaserad rekrytering",
+        "Jämförelser genom KKiK",
+        "Mer enhetligt arbete kring processutveckling",
+    ]

@@ -138,8 +138,9 @@ class Breaks:
 
     lines: list[Line]
     hanging: bool
-    hang: float
-    """The least indent of a hanging indent's continuation lines (points)."""
+    indent: float
+    """The least indent of a hanging indent's continuation lines (points): a line nearer the first line's x than
+    that (OCR moves a line's left edge by a point or two either way) begins an item."""
     spaced: bool
     step: float
     left: float
@@ -160,10 +161,12 @@ class Breaks:
         ]
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max([ln.x1 for ln in lines] + ([left + width] if width and lines else []), default=0.0)
-        hanging = any(ln.x0 > first_x + hang for ln in lines)
+        indents = [ln.x0 - first_x for ln in lines if ln.x0 > first_x + hang]
+        hanging = bool(indents)
         scanned = any(ln.bold is None for ln in lines)
         threshold = _step_threshold(steps, text_size(lines) or layout.body_size) if scanned else None
-        breaks = cls(lines, hanging, hang, False, min(steps, default=layout.pitch), left, right, threshold)
+        indent = min(indents, default=hang)
+        breaks = cls(lines, hanging, indent, False, min(steps, default=layout.pitch), left, right, threshold)
         return replace(breaks, spaced=any(breaks.gap(n) for n in range(1, len(lines))))
 
     def fits(self, n: int, slack: float = 0.0) -> bool:
@@ -209,7 +212,7 @@ class Breaks:
             return True, False
         line = self.lines[n]
         if self.hanging:
-            return abs(line.x0 - self.lines[0].x0) <= self.hang / 2, False
+            return line.x0 - self.lines[0].x0 < self.indent / 2, False
         if self.spaced:
             return self.gap(n), not self.gap(n) and self.near_gap(n)
         head = line.words[0].text[:1]
