@@ -372,3 +372,17 @@ def test_a_hanging_indent_item_whose_ocr_edge_moved_a_little_left_still_begins_a
         "Jämförelser genom KKiK",
         "Mer enhetligt arbete kring processutveckling",
     ]
+
+
+def test_a_marker_alone_on_its_line_is_read_without_error() -> None:
+    """A marker blob whose text OCR set on the next line (a marker alone on its line) is no place of a marker to
+    compare with: it broke the reading of marker ink with a TypeError."""
+    header = ocr_words("Styrkor", 77.0, 280.0, 291.8) + ocr_words("Förbättringsområden", 405.0, 280.0, 291.8)
+    body = marked_row("•", "", 300.0)[:1] + marked_row("", "Mer samordning kring lärande", 314.6)
+    body += (
+        marked_row("•", "Utveckla", 329.2)
+        + marked_row("-e", "Fler samtal om resultat", 343.8)
+        + marked_row("•", "Visselblåsarfunktion", 300.4, 400.0)
+    )
+    findings = parse_findings(group_lines(header + body, 7), OCR)
+    assert texts(findings, "strength")[-2:] == ["Utveckla", "Fler samtal om resultat"]

@@ -352,9 +352,7 @@ def _marker_ink(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> list
     :data:`INK_WORD` characters that stands where the column's other markers stand (or right beside a marker
     that was seen), followed by a word where the items' text begins, is the marker's ink, not text."""
     size = text_size(lines) or 0.0
-    xs = [
-        rest and line.words[0].x0 for line, (had, rest) in zip(lines, split, strict=True) if had and line.bold is None
-    ]
+    xs = [line.words[0].x0 for line, (had, _) in zip(lines, split, strict=True) if had and line.bold is None]
     text_x = _text_start(lines, split)
     if not xs or text_x is None:
         return split
