@@ -220,3 +220,65 @@ def test_a_question_number_whose_dot_is_read_as_a_colon_is_numbered_by_its_place
     lines.append(row("5:2", "Tydliggör kommunen sambandet?", ("23", "25", "90 %"), 132))
     got = [(q.question_no, q.question_no_read, q.achieved) for q in parse(lines)[5].questions]
     assert got == [("5.1", None, 14.0), ("5.2", "5:2", 23.0)]
+
+
+def test_table_rules_read_as_bars_are_no_cells_and_do_not_hide_a_header() -> None:
+    """A Word export's vertical rules read as '|' words: the next area's header row ending in '|' was no header, and
+    its bars, read as '1', became the previous area's total (max 1, percent 1)."""
+    bar = [*ocr_words("|", 74, 160)]
+    title = header(2, "Tillgänglighet", 160)
+    lines = [header(1, "Offentlighet", 100), row("1.1", "Hur?", ("25", "30", "83 %"), 116)]
+    lines.append(row("", "", ("25", "30", "83 %"), 132))
+    lines.append(
+        Line(bar + title.words[:-1] + ocr_words("|", 432, 160) + title.words[-1:] + ocr_words("|", 485, 160), 20)
+    )
+    lines.append(row("2.1", "Finns en strategi?", ("9", "15", "60 %"), 176))
+    areas = parse(lines)
+    assert (areas[1].score, areas[1].max, areas[1].percent) == (25.0, 30.0, 83.0)
+    assert areas[2].overview_title == "Tillgänglighet" and [q.question_no for q in areas[2].questions] == ["2.1"]
+
+
+def test_a_line_of_specks_beside_a_row_does_not_join_it() -> None:
+    """A dash of toner left of the question number, boxed as a line of its own on the row's print line: it joined the
+    row in front of its number, so that 2.3 was read as text of 2.2 and its numbers as the area's total."""
+    lines = [header(2, "Tillgänglighet", 100), row("2.2", "Hur arbetar kommunen?", ("14", "25", "57 %"), 116)]
+    lines.append(Line(ocr_words("-", 52.0, 133, height=1.2), 20))
+    lines.append(row("2.3", "Hur informerar kommunen?", ("19", "20", "93 %"), 132))
+    lines.append(row("", "", ("33", "45", "73 %"), 148))
+    areas = parse(lines)
+    assert [(q.question_no, q.text) for q in areas[2].questions] == [
+        ("2.2", "Hur arbetar kommunen?"),
+        ("2.3", "Hur informerar kommunen?"),
+    ]
+    assert areas[2].score == 33.0
+
+
+def test_a_question_number_read_with_a_character_too_many_is_numbered_by_its_place() -> None:
+    """'7.34' after 7.3 (a speck read as a digit): 7.4, not a question 7.34 with 7.4-7.33 missing. A number that
+    skips ahead otherwise ('7.6' after 7.3: rows not read) is kept as printed."""
+    lines = [header(7, "Arbetsgivare", 100), row("7.3", "Hur arbetar kommunen?", ("8", "20", "40 %"), 116)]
+    lines.append(row("7.34", "Hur bedrivs lönebildningen?", ("9", "15", "60 %"), 132))
+    lines.append(row("7.6", "Hur följs undersökningar upp?", ("5", "15", "33 %"), 148))
+    got = [(q.question_no, q.question_no_read) for q in parse(lines)[7].questions]
+    assert got == [("7.3", None), ("7.4", "7.34"), ("7.6", None)]
+
+
+def test_the_end_of_the_tables_is_a_position_in_the_lines_given() -> None:
+    """Lines joined or dropped while reading the tables do not shift the position returned: the line after the last
+    area's total (a second report's table would be looked for from there)."""
+    lines = [header(8, "Samhällsbyggnad", 100), row("8.1", "Hur samarbetar kommunen?", ("32", "35", "91 %"), 116)]
+    cells = row("8.2", "Stödjer kommunen?", ("13", "35", "37 %"), 132)
+    lines += [Line(cells.words[:3], 20), Line(cells.words[3:], 20), Line(ocr_words("-", 52.0, 141, height=1.0), 20)]
+    lines += [row("", "", ("45", "70", "64 %"), 148), Line(ocr_words("5. Revideringen", 82.5, 180), 20)]
+    assert parse_overview(lines, {}) == 6
+
+
+def test_a_wrapped_line_starting_with_a_number_gives_its_numbers_to_its_row() -> None:
+    """Numbers printed on the last line of a wrapped row whose text goes on with a year: the row's numbers, not a row
+    of its own whose number OCR misread."""
+    lines = [header(3, "Politisk styrning", 100), row("3.1", "Finns en plan antagen", ("", "", ""), 116)]
+    lines[1] = Line([w for w in lines[1].words if w.text], 20)
+    lines.append(row("2016", "av fullmäktige?", ("12", "20", "60 %"), 132))
+    lines.append(row("", "", ("12", "20", "60 %"), 148))
+    [q] = parse(lines)[3].questions
+    assert (q.question_no, q.achieved, q.max) == ("3.1", 12.0, 20.0)

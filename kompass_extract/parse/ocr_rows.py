@@ -8,6 +8,7 @@ confidence) are touched: a text layer says what is printed.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -17,19 +18,39 @@ from kompass_extract.read.document import Line, Word
 from kompass_extract.read.ocr.numbers import normalise_ocr_number
 
 
-def ocr_rows(lines: list[Line]) -> list[Line]:
+def ocr_rows(lines: list[Line], speck: float = 0.0) -> tuple[list[Line], list[int]]:
     """The lines with OCR'd table rows made whole: Tesseract now and then puts a row's number cells on a line of
     their own beside the row's text (the same print line, boxed a little lower or shorter), and the numbers would
     then go to the row above. Two neighbouring OCR'd lines of a page that share most of their height and do not
-    have no words overlapping side by side are one line (the cells sit in the gaps of the text line)."""
+    have no words overlapping side by side are one line (the cells sit in the gaps of the text line).
+
+    Before that, what a copy adds to a table is taken out of OCR'd lines: a table rule read as a word "|" (it would
+    be read as a cell "1", and a header row ending in one is no header), and lines of nothing but specks (words
+    lower than ``speck``: toner or rule fragments, which would join the row beside them or end the table).
+    Also returns, for each line returned, the index of the first of ``lines`` it holds (``len(lines)`` at the end),
+    so that a position in the lines returned is one in ``lines``."""
     out: list[Line] = []
-    for line in lines:
+    starts: list[int] = []
+    for index, line in enumerate(map(_without_rules, lines)):
+        if not line.words or all(w.conf is not None and w.bottom - w.top < speck for w in line.words):
+            continue
         prev = out[-1] if out else None
         if prev is not None and _same_print_line(prev, line):
             out[-1] = Line(sorted([*prev.words, *line.words], key=lambda w: w.x0), line.page)
         else:
             out.append(line)
-    return out
+            starts.append(index)
+    return out, [*starts, len(lines)]
+
+
+def _without_rules(line: Line) -> Line:
+    if line.conf is None or not any(w.text == RULE for w in line.words):
+        return line
+    return Line([w for w in line.words if w.text != RULE or w.conf is None], line.page)
+
+
+RULE = "|"
+"""How Tesseract reads a vertical table rule."""
 
 
 def _same_print_line(a: Line, b: Line) -> bool:
@@ -89,6 +110,15 @@ class LabelColumn:
         read = normalise_ocr_number(words[0].text.translate(_DOT_LOOKALIKES)).replace(".", "").replace(",", "")
         return read if read.isdigit() and len(read) <= 4 else None
 
+    def place(
+        self, words: list[Word], qmatch: re.Match[str] | None, has_numbers: bool, area: Area, open_row: Question | None
+    ) -> str | None:
+        """The number an OCR'd row is given by its place in the table when OCR misread its number: one not read as a
+        number ("24", "il"; ``qmatch`` None), or one read with a character too many ("7.34")."""
+        if qmatch is None:
+            return self.by_place(words, area, open_row) if has_numbers else None
+        return self.one_too_many(words[0], int(qmatch.group(1)), int(qmatch.group(2)), area, open_row)
+
     def by_place(self, words: list[Word], area: Area, open_row: Question | None) -> str | None:
         """The question number "N.k" a line of an OCR'd table row stands for when its first word is a misread
         question number: the next number in the area (the one after the last row, or N.1, counting the rows not
@@ -103,6 +133,18 @@ class LabelColumn:
         if not expected.endswith(read) or after.startswith(read) or after.endswith(read):
             return None
         return question_no(area.area_no, done + 1)
+
+    def one_too_many(self, word: Word, area_no: int, k: int, area: Area, open_row: Question | None) -> str | None:
+        """The question number an OCR'd one read in full stands for when it skips ahead of its place by one character
+        read too many ("7.34" for 7.4 after 7.3: a speck or a rule read as a digit): the next number of the area,
+        when dropping one digit of what was read gives it; else None (a number that skips ahead is kept as printed)."""
+        if word.conf is None or area_no != area.area_no:
+            return None
+        expected = _next_k(area.questions + ([open_row] if open_row is not None else []))
+        read = str(k)
+        if k <= expected or not any(read[:i] + read[i + 1 :] == str(expected) for i in range(len(read))):
+            return None
+        return question_no(area_no, expected)
 
 
 def _next_k(rows: list[Question]) -> int:

@@ -264,8 +264,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
     row: RowBuilder | None = None
     title_open = False
     labels_seen = LabelColumn()
-    lines = ocr_rows(lines)
     speck = speck_height(lines)
+    lines, starts = ocr_rows(lines, speck)
 
     def finish_row() -> None:
         nonlocal row
@@ -285,9 +285,9 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
         first = text_words[0].text if text_words else ""
         qmatch = facts.match_question_no(first)
         read_as = None
-        if qmatch is None and current is not None and nums and text_words and text_words[0].conf is not None:
+        if current is not None and text_words and text_words[0].conf is not None:
             open_row = _to_question(row) if row is not None and row.area_no == current.area_no else None
-            placed = labels_seen.by_place(text_words, current, open_row)
+            placed = labels_seen.place(text_words, qmatch, bool(nums), current, open_row)
             if placed is not None:
                 qmatch, read_as = PLACED_NO_RE.match(placed), first
         title_words = _area_title_words(text_words)
@@ -297,6 +297,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             and current is not None
             and len(nums) >= 2
             and current.total_page is None
+            and (row is None or bool(row.numbers))  # else a continued row's numbers, on a line starting with a year
             and not (amatch and int(amatch.group(1)) != current.area_no)
             and labels_seen.misread_number(text_words) is not None
         ):  # a row whose number OCR misread beyond recognition: numbered by its neighbours at the end, or dropped
@@ -328,7 +329,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             finish_row()
             area_no = int(amatch.group(1))
             if current is not None and area_no < current.area_no and current.questions:
-                end = index
+                end = starts[index]
                 break  # numbering went backwards after the tables: a later chapter ("5. Revideringen ...")
             current = areas.setdefault(area_no, Area(area_no))
             labels_seen.add(title_words[0])
@@ -364,7 +365,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             finish_row()
             _set_total(current, nums, line)
             if current.area_no == facts.area_count and current.questions:
-                end = index + 1
+                end = starts[index + 1]
                 break  # what follows the last area's total is not part of the tables
             continue
     finish_row()
