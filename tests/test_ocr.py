@@ -23,7 +23,7 @@ from kompass_extract.errors import OcrFailedError, OcrUnavailableError
 from kompass_extract.read.document import Line, Page, open_pdf
 from kompass_extract.read.ocr import libtesseract
 from kompass_extract.read.ocr import tesseract as ocr_tesseract
-from kompass_extract.read.ocr.image import _long_runs, _runs, deskew, estimate_skew, remove_rules
+from kompass_extract.read.ocr.image import _long_runs, _runs, deskew, deskewed_crop, estimate_skew, remove_rules
 from kompass_extract.read.ocr.numbers import LOW_CONFIDENCE, reread_numbers
 from kompass_extract.read.ocr.pages import normalise_ocr_number, ocr_document, page_needs_ocr, tesseract_available
 from kompass_extract.read.ocr.tesseract import OcrWord
@@ -105,6 +105,18 @@ def test_deskew_straightens_a_rendered_page() -> None:
     angle = estimate_skew(crooked)
     assert angle == pytest.approx(-1.1, abs=0.3)
     assert abs(estimate_skew(deskew(crooked, angle))) < 0.3
+
+
+@pytest.mark.parametrize("angle", [-2.37, 0.05, 0.8, 5.9])
+def test_deskewed_crop_is_the_crop_of_the_deskewed_page(angle: float) -> None:
+    """The cells re-read are cut from the page turned box by box: the same pixels as turning the whole page (grey
+    levels everywhere, boxes inside, across the edges and beyond the page)."""
+    rng = np.random.default_rng(7)
+    page = Image.fromarray(rng.integers(0, 256, (700, 530), dtype=np.uint8))
+    whole = deskew(page, angle)
+    boxes = [(10, 20, 210, 80), (-30, -12, 40, 30), (480, 650, 560, 740), (600, 10, 650, 40), (0, 0, 530, 700)]
+    for box in boxes:
+        assert np.array_equal(np.asarray(deskewed_crop(page, angle, box)), np.asarray(whole.crop(box))), box
 
 
 def test_remove_rules_keeps_text_and_drops_table_lines() -> None:

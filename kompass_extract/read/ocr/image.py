@@ -16,6 +16,8 @@ the cells of a row come out as one line with their words in place, which is what
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PIL import Image
 
@@ -62,6 +64,32 @@ def deskew(image: Image.Image, angle: float) -> Image.Image:
     if abs(angle) < 0.1:
         return image
     return image.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+
+
+def deskewed_crop(image: Image.Image, angle: float, box: tuple[int, int, int, int]) -> Image.Image:
+    """``deskew(image, angle).crop(box)``, the same pixels, without turning the whole page: only the box is computed
+    (a few cells of a page re-read cost 0.2 s of bicubic rotation per 300 dpi page otherwise).
+
+    Pillow's rotation about the centre is an affine map from each output pixel back to the page; the box's part of
+    the output is that map shifted by the box's corner. Beyond the page, the box is black, as ``crop`` pads it.
+    """
+    if abs(angle) < 0.1:
+        return image.crop(box)
+    width, height = image.size
+    turn = math.radians(angle)  # the map back: Image.rotate(-angle)'s matrix, as Pillow rounds it
+    a, b = round(math.cos(turn), 15), round(math.sin(turn), 15)
+    d, e = round(-math.sin(turn), 15), round(math.cos(turn), 15)
+    c = a * -width / 2 + b * -height / 2 + width / 2
+    f = d * -width / 2 + e * -height / 2 + height / 2
+    x0, y0, x1, y1 = box
+    inside = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
+    out = Image.new("L", (x1 - x0, y1 - y0), 0)
+    if inside[2] > inside[0] and inside[3] > inside[1]:
+        shifted = (a, b, a * inside[0] + b * inside[1] + c, d, e, d * inside[0] + e * inside[1] + f)
+        size = (inside[2] - inside[0], inside[3] - inside[1])
+        part = grey(image).transform(size, Image.Transform.AFFINE, shifted, Image.Resampling.BICUBIC, fillcolor=255)
+        out.paste(part, (inside[0] - x0, inside[1] - y0))
+    return out
 
 
 PAPER_PERCENTILE = 90

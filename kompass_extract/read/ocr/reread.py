@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
 from kompass_extract.model import BBox
-from kompass_extract.read.ocr.image import DARK, deskew, whiten_paper
+from kompass_extract.read.ocr.image import DARK, deskewed_crop, whiten_paper
 from kompass_extract.read.ocr.numbers import read_strip, stack, strip_runs
 from kompass_extract.read.ocr.pages import render_dpi
 
@@ -66,24 +66,23 @@ def _crops(
     pdf_path: str | bytes, cells: Sequence[tuple[int, BBox]], frames: dict[int, tuple[float, int]]
 ) -> list[Image.Image]:
     scales: dict[int, float] = {}
-    pages: dict[int, Image.Image] = {}
+    pages: dict[int, tuple[Image.Image, float]] = {}
     pdf = pdfium.PdfDocument(pdf_path)
     try:
         for number in sorted({page for page, _ in cells}):
             page = pdf[number - 1]
             scales[number] = render_dpi(*page.get_size(), REREAD_DPI) / 72  # a huge page: capped pixels
-            image = whiten_paper(page.render(scale=scales[number], grayscale=True).to_pil())
+            image = whiten_paper(page.render(scale=scales[number], grayscale=True).to_pil().convert("L"))
             skew, rotation = frames.get(number, (0.0, 0))
-            if rotation:
-                image = image.rotate(-rotation, expand=True)
-            pages[number] = deskew(image, skew)
+            pages[number] = (image.rotate(-rotation, expand=True) if rotation else image), skew  # deskewed per cell
     finally:
         pdf.close()
     crops = []
     for number, (x0, top, x1, bottom) in cells:
         height = bottom - top
         box = (x0 - PAD_X * height, top - PAD_Y * height, x1 + PAD_X * height, bottom + PAD_Y * height)
-        crops.append(_without_rules(pages[number].crop(tuple(round(v * scales[number]) for v in box))))
+        pixels = tuple(round(v * scales[number]) for v in box)
+        crops.append(_without_rules(deskewed_crop(*pages[number], pixels)))
     return crops
 
 
