@@ -326,6 +326,29 @@ def test_ctrl_c_exits_130_without_worker_tracebacks(tmp_path: Path) -> None:
     assert "Interrupted" in stderr and "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
 
 
+def test_sigterm_stops_the_run_with_a_word_and_the_rerun_continues(tmp_path: Path) -> None:
+    """A service manager or ``timeout`` sends SIGTERM: the run used to die on the spot (exit 143, the log just
+    stopped, staged files left behind). It now ends as Ctrl-C does, and the rerun converts what is left."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(8):
+        (inputs / f"copy{i}.pdf").write_bytes(LULEA_PDF.read_bytes() + b"%" + bytes([48 + i]))
+    out = tmp_path / "out"
+    command = [str(KOMPASS), "extract", str(inputs), "--out", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not (out / ".kompass.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGTERM)  # the main process alone: the workers are its business
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143, stderr
+    assert "Terminated (SIGTERM)" in stderr and "run the same command again" in stderr and "Traceback" not in stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0 and "8 converted, 0 failed" in rerun.stderr, rerun.stderr
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:

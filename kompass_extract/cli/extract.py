@@ -8,6 +8,7 @@ usage errors. No traceback reaches the user unless ``--debug`` is given (the gro
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -82,13 +83,18 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
 
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:
-        with _json_log(log_json) as events, run_display(console, events) as progress:
+        with _sigterm_raises(), _json_log(log_json) as events, run_display(console, events) as progress:
             summary = convert(inputs, out_dir, progress=progress, **options)
     except (InputNotFoundError, CorrectionsFileError, OutputFolderError) as exc:
         raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
         console.print("[yellow]Interrupted.[/] Finished files are cached: run the same command again to continue.")
         ctx.exit(130)
+    except Terminated:
+        console.print(
+            "[yellow]Terminated (SIGTERM).[/] Finished files are cached: run the same command again to continue."
+        )
+        ctx.exit(128 + signal.SIGTERM)
     data = summary.to_dict()
     _print_summary(console, data)
     if quiet:  # no progress or summary, but a failed input is never silent
@@ -101,6 +107,27 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
     if as_json:
         click.echo(json_text(data))  # a file name that is not UTF-8 stays exact (as a \udcXX escape)
     ctx.exit(summary.exit_code)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (a service manager stopping the job, ``timeout``, ``kill``): not an Exception, so that no
+    library code mistakes it for a failed file."""
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM ends the run as Ctrl-C does: the workers are stopped, staged files removed, nothing half-published,
+    and a line says how to continue. Python's default is to die on the spot without a word (exit 143 and a log
+    that just stops), leaving staged temporary files for the next run to clear."""
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
