@@ -226,3 +226,20 @@ def test_exit_code_counts_failures_and_strict_errors() -> None:
     assert summary.exit_code == 1
     summary.checks, summary.failed = {}, 1
     assert summary.exit_code == 1
+
+
+def test_linked_folders_are_searched_once_and_a_link_loop_ends(tmp_path: Path) -> None:
+    """An archive that links in a year's folder from elsewhere: its reports used to be skipped without a word."""
+    from kompass_extract.batch.inputs import discover
+
+    elsewhere = tmp_path / "nas" / "2019"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "r2019.pdf").write_bytes(b"%PDF-1.4")
+    archive = tmp_path / "archive"
+    (archive / "a" / "b").mkdir(parents=True)
+    (archive / "a" / "b" / "r.pdf").write_bytes(b"%PDF-1.4")
+    (archive / "2019").symlink_to(elsewhere)
+    (archive / "also-2019").symlink_to(elsewhere)  # the same folder twice: its files once
+    (archive / "a" / "b" / "loop").symlink_to(archive)  # a link back up the tree
+    found = [f.path for f in discover([str(archive)]).files]
+    assert sorted(os.path.relpath(p, archive) for p in found) == ["2019/r2019.pdf", "a/b/r.pdf"]

@@ -5,7 +5,8 @@ by a pattern) is tried whatever its extension, so a mislabelled report still get
 name starts with a dot are skipped inside directories: archives copied from a Mac are full of
 ``._report.pdf`` resource forks that are not PDFs, and ``.cache`` folders hold nothing to convert.
 A folder that cannot be listed (permission denied) is recorded, to become a failure row: reports in it would
-otherwise be missing from the outputs without a word.
+otherwise be missing from the outputs without a word. Links to folders are followed (an archive often links in a
+year's folder from another disk), each real folder searched once, so a link back up the tree ends no loop.
 """
 
 from __future__ import annotations
@@ -76,8 +77,15 @@ def _walk(directory: str, unreadable: list[tuple[str, str]]) -> Iterator[str]:
             (os.path.normpath(exc.filename or directory), f"cannot list the folder: {exc.strerror or exc}")
         )
 
-    for root, dirs, files in os.walk(directory, onerror=note):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    visited = {os.path.realpath(directory)}
+    for root, dirs, files in os.walk(directory, onerror=note, followlinks=True):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            real = os.path.realpath(os.path.join(root, name))
+            if real not in visited:  # a linked folder is searched once; a link back up (a loop) not again
+                visited.add(real)
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
             if name.lower().endswith(".pdf") and not name.startswith("."):
                 yield os.path.normpath(os.path.join(root, name))
