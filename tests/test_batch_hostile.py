@@ -409,3 +409,29 @@ def test_unwritable_out_is_a_usage_error_before_any_work(tmp_path: Path) -> None
     assert result.returncode == 2 and inner.returncode == 2, (result.stderr, inner.stderr)
     assert "cannot write to the output folder" in result.stderr and "Traceback" not in result.stderr
     assert elapsed < 10 and list(out.iterdir()) == []  # before any work: nothing converted, nothing written
+
+
+def test_every_input_is_a_report_a_failure_or_a_duplicate_row(tmp_path: Path) -> None:
+    """A copy of a report and a link to it used to be only in the run summary: an archivist reading the tables
+    could not find those files anywhere. Every input path is now in exactly one of the three tables."""
+    from conftest import make_broken_inputs
+
+    inputs = tmp_path / "in"
+    broken = make_broken_inputs(inputs)
+    make_stub_report(inputs / "a.pdf", "0114", 2016)
+    shutil.copyfile(inputs / "a.pdf", inputs / "b-copy.pdf")  # same bytes
+    shutil.copyfile(inputs / "empty.pdf", inputs / "empty-too.pdf")  # empty files are failures, each of them
+    (inputs / "c-link.pdf").symlink_to(inputs / "a.pdf")
+    make_stub_report(inputs / "d.pdf", "2580", 2018)
+    out = tmp_path / "out"
+    convert([str(inputs), str(inputs / "a.pdf")], out, extract_fn=stub_extract)
+    rows = {name: read_csv(out / f"{name}.csv") for name in ("reports", "failures", "duplicates")}
+    paths = [r["source_file"] for table in rows.values() for r in table]
+    expected = {"a.pdf", "b-copy.pdf", "c-link.pdf", "d.pdf", "empty-too.pdf", *broken}
+    assert sorted(os.path.basename(p) for p in paths) == sorted([*expected, "a.pdf"])  # a.pdf given twice
+    duplicates = {(os.path.basename(r["source_file"]), r["reason"], r["report_id"]) for r in rows["duplicates"]}
+    assert duplicates == {("b-copy.pdf", "same-content", "0114-2016"), ("c-link.pdf", "same-file", "0114-2016"),
+                          ("a.pdf", "same-file", "0114-2016")}  # fmt: skip
+    (inputs / "e-copy.pdf").write_bytes((inputs / "d.pdf").read_bytes())
+    convert([str(inputs), str(inputs / "a.pdf")], out, extract_fn=stub_extract)  # the cache has every report
+    assert "e-copy.pdf" in {os.path.basename(r["source_file"]) for r in read_csv(out / "duplicates.csv")}

@@ -63,13 +63,21 @@ class PanelSpill:
 
 
 def publication_key(
-    outcomes: list[Outcome], fingerprint: str, options: dict[str, Any], formats: Sequence[str], csv_dialect: str
+    outcomes: list[Outcome],
+    fingerprint: str,
+    options: dict[str, Any],
+    formats: Sequence[str],
+    csv_dialect: str,
+    duplicates: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """What the published outputs are a function of: the inputs' bytes and paths, the extractor and the options.
+    """What the published outputs are a function of: the inputs' bytes and paths (also of duplicates), the extractor
+    and the options.
 
     Extraction is deterministic, so equal keys mean byte-identical outputs and a rerun need not write them.
     """
-    basis = [[o.path, o.sha256, o.error_code] for o in outcomes]
+    basis = [[o.path, o.sha256, o.error_code] for o in outcomes] + [
+        [d["source_file"], d["duplicate_of"], d["reason"]] for d in duplicates
+    ]
     text = json.dumps([basis, fingerprint, options, list(formats), csv_dialect], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -143,6 +151,18 @@ def published_report(outcome: Outcome, data: dict[str, Any], catalog: Catalog) -
     return report
 
 
+def duplicate_rows(duplicates: list[dict[str, Any]], reports: list[Outcome]) -> list[Row]:
+    """The duplicates table: each input skipped as a duplicate, with the report it is published as."""
+    by_path = {o.path: o for o in reports}
+    rows = []
+    for d in sorted(duplicates, key=lambda d: d["source_file"]):
+        kept = by_path.get(d["duplicate_of"])
+        rows.append({"source_file": display_path(d["source_file"]), "sha256": d.get("sha256"),
+                     "duplicate_of": display_path(d["duplicate_of"]), "reason": d["reason"],
+                     "report_id": kept.report.report_id if kept and kept.report else None})  # fmt: skip
+    return rows
+
+
 def _summarise(summary: RunSummary, outcomes: list[Outcome], reports: list[Outcome], failures: list[Outcome]) -> None:
     for o in reports:
         s = o.report
@@ -205,6 +225,7 @@ def _write_publication(
             panel.add(panel_order(rows["reports"][0]), panel_rows(rows["reports"], rows["areas"], catalog))
         outputs.add("failures", [{"source_file": display_path(o.path), "sha256": o.sha256,
                                   "error_code": o.error_code, "message": o.message} for o in failures])  # fmt: skip
+        outputs.add("duplicates", duplicate_rows(summary.duplicates, reports))
         changes = PanelChanges(catalog)
         for report_panel in panel.in_order():
             outputs.add("panel", report_panel)

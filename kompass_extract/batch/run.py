@@ -97,7 +97,9 @@ def _settle_duplicates(outcomes: dict[str, Outcome], summary: RunSummary) -> Non
         first, *others = sorted(paths)
         for path in others:
             del outcomes[path]
-            summary.duplicates.append({"source_file": path, "duplicate_of": first, "reason": "same-content"})
+            summary.duplicates.append(
+                {"source_file": path, "sha256": outcomes[first].sha256, "duplicate_of": first, "reason": "same-content"}
+            )
 
 
 def convert(
@@ -165,7 +167,11 @@ def convert(
         manifest = read_manifest(out)
         formats, csv_dialect, notes = output_plan(formats, csv_dialect, manifest.files)
         summary.warnings += notes
-        publish_key = None if force else publication_key(ordered, cache.fingerprint, key_options, formats, csv_dialect)
+        publish_key = (
+            None
+            if force
+            else publication_key(ordered, cache.fingerprint, key_options, formats, csv_dialect, summary.duplicates)
+        )
 
         def load(outcome: Outcome) -> dict[str, Any]:
             entry = cache.get(outcome.sha256 or "", job.cache_options)

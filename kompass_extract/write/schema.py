@@ -322,6 +322,23 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "duplicates",
+            "Inputs not converted on their own because another input has the same bytes, or is the same file reached "
+            "twice (a link, two patterns): every input is a report, a failure or a duplicate.",
+            (
+                _f("source_file", "string", "Path of the input (bytes of a name that are not UTF-8 as \\xHH)."),
+                _f("sha256", "string", "SHA-256 of the input bytes (empty for the same file reached twice)."),
+                _f("duplicate_of", "string", "Path of the input converted in its place (the first, sorted)."),
+                _f(
+                    "reason",
+                    "string",
+                    "same-content (other file, same bytes) or same-file.",
+                    enum=("same-content", "same-file"),
+                ),  # fmt: skip
+                _f("report_id", "string", "The report the input is published as (empty when that input failed)."),
+            ),
+        ),
+        Table(
             "panel",
             "One row per report and concept: the area scores of every report side by side, whatever the edition.",
             (
