@@ -49,3 +49,31 @@ def test_a_collector_turned_off_by_the_caller_stays_off(tmp_path: Path, monkeypa
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_every_date_cue_reads_a_year() -> None:
+    """read_metadata tries the date cues only on text with a digit: each cue must read a year (or an ISO date)."""
+    from kompass_extract.parse.cover import _cues
+
+    for pattern in _cues("date_cues"):
+        assert {"year", "isodate"} & set(pattern.groupindex), pattern.pattern
+
+
+def test_letter_spacing_is_collapsed_by_its_definition() -> None:
+    """Counting the one-letter tokens in C gives what counting them one by one gave."""
+    import random
+
+    from kompass_extract.locate.labels import _WIDE_SPACES, collapse_letter_spacing
+
+    def by_definition(text: str) -> str:
+        tokens = text.split(" ")
+        if len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) >= 0.8 * len([t for t in tokens if t]):
+            return _WIDE_SPACES.sub("\u0000", text).replace(" ", "").replace("\u0000", " ")
+        return text
+
+    rnd = random.Random(18)
+    pieces = ["S", "V", "E", "", " ", "ab", "Å", "kommun", "7"]
+    texts = ["S V E R I G E S  K O M M U N E R", "Analys av Luleå kommun", "a b c", "a b c d e", "   "]
+    texts += [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(2000)]
+    for text in texts:
+        assert collapse_letter_spacing(text) == by_definition(text), repr(text)

@@ -72,5 +72,5 @@ def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:
     """
     by_page: dict[int, list[Word]] = {}
     for line in lines:
-        by_page.setdefault(line.page, []).extend(w for w in line.words if x_from <= w.xc < x_to)
+        by_page.setdefault(line.page, []).extend(w for w in line.words if x_from <= (w.x0 + w.x1) / 2 < x_to)  # xc
     return [ln for page, words in by_page.items() for ln in group_lines(words, page)]

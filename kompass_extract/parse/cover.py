@@ -47,6 +47,7 @@ def _with_wrapped(lines: list[Line]) -> list[tuple[Line, bool]]:
 # scanned again from each of its positions (quadratic time on hostile text).
 _NAME_TAIL_RE = re.compile(r"(?<![\s:,.–-])[\s:,.–-]+$")
 _NAME_SEPARATOR_RE = re.compile(r"(?<!\s)\s*(?:,|;|\boch\b|&)\s*")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def read_metadata(front: list[Line], front_text: str) -> Metadata:
@@ -66,7 +67,8 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
                 name = _NAME_TAIL_RE.sub("", m.group("name")).strip()
                 if 2 <= len(name) <= 60:
                     meta.municipality_candidates.append((name, _where(line, f"municipality_cues[{n}]")))
-        for n, pattern in enumerate(_cues("date_cues")):
+        # a date cue reads a year (see _date: a number), so a text without a digit has no date: most lines
+        for n, pattern in enumerate(_cues("date_cues") if _DIGIT_RE.search(text) else ()):
             found = _date(pattern.search(text))
             if found is not None:
                 dates.append((n, line.page, line.top, *found, _where(line, f"date_cues[{n}]")))

@@ -220,13 +220,14 @@ class _WordReader:
         x0, _, x1, _ = self.frame_box(*box)
         return self.word_at(text, index, x0, x1)
 
-    def word_at(self, text: str, index: int, x0: float, x1: float) -> Word:
-        """A word from its horizontal extent in the frame and its first character's font and baseline.
+    def word_at(self, text: str, index: int, x0: float, x1: float, style: tuple[float, bool] | None = None) -> Word:
+        """A word from its horizontal extent in the frame and its first character's font and baseline
+        (``style``: that character's :meth:`style`, when the caller has it).
 
         The vertical extent comes from the baseline and the font size, not from the glyphs: words of
         one line then share top and bottom exactly, whatever their ascenders and descenders.
         """
-        size, bold = self.style(index)
+        size, bold = style or self.style(index)
         _CHAR_ORIGIN(self.textpage, index, *self.origin_refs)
         f, (x, y) = self.frame, self.origin
         baseline = f.oy + f.by * y.value if self.upright else f.point(x.value, y.value)[1]
@@ -246,22 +247,34 @@ class _WordReader:
 
     def split(self, text: str, start: int, end: int) -> list[Word]:
         """Character by character, in the frame (a page turned by its text reads upright): a new word at a gap
-        wider than half the font size, a step back or a new line."""
+        wider than half the font size, a step back or a new line.
+
+        Producers that place every glyph on its own (Chromium) send most words here, so the loop is kept lean:
+        the upright frame inlined, and the font of a piece's first character asked once, when it starts."""
         tp, refs, (left, right, bottom, top) = self.textpage, self.refs, self.d
-        pieces: list[list[float]] = []  # [first index, last index, x0, x1, top, bottom] in the frame
+        f, upright = self.frame, self.upright
+        pieces: list[list[Any]] = []  # [first index, last index, x0, x1, top, bottom, style] in the frame
+        p: list[Any] | None = None
         for i in range(start, end):
             _CHAR_BOX(tp, i, *refs)
-            if right.value <= left.value and top.value <= bottom.value:
+            lv, rv, bv, tv = left.value, right.value, bottom.value, top.value
+            if rv <= lv and tv <= bv:
                 continue
-            x0, y0, x1, y1 = self.frame_box(left.value, bottom.value, right.value, top.value)
-            if pieces:
-                p = pieces[-1]
-                size = self.style(int(p[0]))[0]
-                if x0 - p[3] <= 0.5 * size and x0 >= p[2] - 0.5 and y0 < p[5] and y1 > p[4]:
-                    p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], y0), max(p[5], y1)
-                    continue
-            pieces.append([i, i, x0, x1, y0, y1])
-        return [self.word_at(text[int(p[0]) : int(p[1]) + 1], int(p[0]), p[2], p[3]) for p in pieces]
+            if upright:  # frame_box, inlined
+                x0, x1 = f.ox + f.ax * lv, f.ox + f.ax * rv
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                y0, y1 = f.oy + f.by * bv, f.oy + f.by * tv
+                if y1 < y0:
+                    y0, y1 = y1, y0
+            else:
+                x0, y0, x1, y1 = self.frame_box(lv, bv, rv, tv)
+            if p is not None and x0 - p[3] <= 0.5 * p[6][0] and x0 >= p[2] - 0.5 and y0 < p[5] and y1 > p[4]:
+                p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], y0), max(p[5], y1)
+                continue
+            p = [i, i, x0, x1, y0, y1, self.style(i)]
+            pieces.append(p)
+        return [self.word_at(text[p[0] : p[1] + 1], p[0], p[2], p[3], p[6]) for p in pieces]
 
 
 def _composed(text: str) -> str:
