@@ -35,30 +35,53 @@ LAYOUT_VARIANTS: tuple[dict[str, Any], ...] = (
         "gap": 0.0,
     },
     {"name": "2up-gs-skl2016-baseline", "base": "generated/skl2016-baseline", "tool": "gs", "gap": 18.0},
+    {
+        "name": "booklet-pdfium-skr2020-no-percent",
+        "base": "generated/skr2020-no-percent",
+        "tool": "pdfium",
+        "gap": 12.0,
+        "booklet": True,
+    },
 )
-"""Each: the base fixture, the imposing tool and the white gap (points) left between the two pages on the sheet
-(a copier's "2 pages per sheet" abuts them; a booklet has a fold). Reportlab bases only: a Chromium report
+"""Each: the base fixture, the imposing tool, the white gap (points) left between the two pages on the sheet
+(a copier's "2 pages per sheet" abuts them; a booklet has a fold) and whether the pages are imposed as a booklet
+for folding (16|1, 2|15, ...). Reportlab bases only: a Chromium report
 imposed so is 0.6-1 MB (its fonts are embedded once per page); it reads exact too (see the t12layout note)."""
 
 
-def impose(pdf: bytes, gap: float = 0.0) -> tuple[bytes, list[tuple[int, float, float, float]]]:
+def sheet_order(count: int, booklet: bool) -> list[tuple[int | None, int | None]]:
+    """The page numbers (1-based; None: blank) on each sheet, left and right: in order (1|2, 3|4, ...) or as a
+    booklet imposed for folding (16|1, 2|15, 14|3, ... for 16 pages; blank pages fill it to a multiple of four)."""
+    if not booklet:
+        return [(k, k + 1 if k < count else None) for k in range(1, count + 1, 2)]
+    total = -(-count // 4) * 4
+    pairs = [(total - i, i + 1) if i % 2 == 0 else (i + 1, total - i) for i in range(total // 2)]
+    return [tuple(p if p <= count else None for p in pair) for pair in pairs]  # type: ignore[misc]
+
+
+def impose(
+    pdf: bytes, gap: float = 0.0, booklet: bool = False
+) -> tuple[bytes, dict[int, tuple[int, float, float, float]]]:
     """Two pages per landscape sheet of the pages' own size turned, each page shrunk to fit its half (less half
-    the ``gap``) and centred in it; returns the PDF and, per source page, (sheet, scale, x offset, y offset)."""
+    the ``gap``) and centred in it, in the order of :func:`sheet_order`; returns the PDF and, per source page
+    number, (sheet, scale, x offset, y offset from the top)."""
     src = pdfium.PdfDocument(pdf)
     out = pdfium.PdfDocument.new()
     width, height = src[0].get_size()
     sheet_w, sheet_h = height, width
     scale = min((sheet_w / 2 - gap / 2) / width, sheet_h / height)
-    placed: list[tuple[int, float, float, float]] = []
-    for first in range(0, len(src), 2):
+    placed: dict[int, tuple[int, float, float, float]] = {}
+    for number, pair in enumerate(sheet_order(len(src), booklet), 1):
         sheet = out.new_page(sheet_w, sheet_h)
-        for k in range(min(2, len(src) - first)):
+        for k, source in enumerate(pair):
+            if source is None:
+                continue
             dx = k * sheet_w / 2 + (sheet_w / 2 - width * scale) / 2 + (gap / 4 if k else -gap / 4)
             dy = (sheet_h - height * scale) / 2
-            obj = src.page_as_xobject(first + k, out).as_pageobject()
+            obj = src.page_as_xobject(source - 1, out).as_pageobject()
             obj.transform(pdfium.PdfMatrix().scale(scale, scale).translate(dx, dy))
             sheet.insert_obj(obj)
-            placed.append((first // 2 + 1, scale, dx, (sheet_h - height * scale) - dy))  # y offset from the top
+            placed[source] = (number, scale, dx, (sheet_h - height * scale) - dy)
         sheet.gen_content()
     with tempfile.TemporaryDirectory(prefix="kompass-layout-") as tmp:
         path = Path(tmp) / "sheets.pdf"
@@ -78,11 +101,11 @@ def redistill(pdf: bytes) -> bytes:
         return dst.read_bytes()
 
 
-def sheet_truth(truth: dict[str, Any], placed: list[tuple[int, float, float, float]]) -> dict[str, Any]:
+def sheet_truth(truth: dict[str, Any], placed: dict[int, tuple[int, float, float, float]]) -> dict[str, Any]:
     """The base truth with every located value moved to its sheet: page = the sheet, box scaled and shifted."""
     located = {}
     for key, where in truth.get("located", {}).items():
-        sheet, scale, dx, dy = placed[where["page"] - 1]
+        sheet, scale, dx, dy = placed[where["page"]]
         x0, top, x1, bottom = where["bbox"]
         box = [round(v, 2) for v in (x0 * scale + dx, top * scale + dy, x1 * scale + dx, bottom * scale + dy)]
         located[key] = {**where, "page": sheet, "bbox": box}
@@ -93,11 +116,13 @@ def sheet_truth(truth: dict[str, Any], placed: list[tuple[int, float, float, flo
 def write_layout_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
     base = FIXTURES / spec["base"]
-    pdf, placed = impose((base / "report.pdf").read_bytes(), spec["gap"])
+    pdf, placed = impose((base / "report.pdf").read_bytes(), spec["gap"], spec.get("booklet", False))
     if spec["tool"] == "gs":
         pdf = redistill(pdf)
     truth = sheet_truth(json.loads((base / "truth.json").read_text(encoding="utf-8")), placed)
     truth["sheet_layout"] = {"base": spec["base"], "tool": spec["tool"], "pages_per_sheet": 2, "gap": spec["gap"]}
+    if spec.get("booklet"):
+        truth["sheet_layout"]["booklet"] = True
     return write_fixture(out_dir / spec["name"], pdf, truth)
 
 

@@ -112,3 +112,25 @@ def test_a_scanned_sheet_of_two_pages_reads_exact_or_flagged(tmp_path: Path) -> 
     figures = run_one(folder, DEGRADATIONS["grey-300"], tmp_path, only=[6])
     assert figures.silent == [] and figures.wrong_silent == 0
     assert figures.exact / figures.numbers >= 0.97, figures.row()
+
+
+def test_a_booklet_is_read_in_the_order_of_its_page_numbers_or_doubted() -> None:
+    """A booklet imposed for folding holds pages 4|1 and 2|3: read in the sheets' order its areas ran into each
+    other (33 silent fields on the booklet fixture). Put in order by the printed numbers; when one is missing
+    (a cover without a number) kept as it is, and doubted."""
+    doc = _document(
+        _page(1, 842, 595, _half(40, "4") + _half(461, "1")), _page(2, 842, 595, _half(40, "2") + _half(461, "3"))
+    )
+    split_sheets(doc)
+    assert [(p.sheet.page, p.sheet.part, p.sheet.certain) for p in doc.pages] == [
+        (1, 2, True),
+        (2, 1, True),
+        (2, 2, True),
+        (1, 1, True),
+    ]
+    assert [p.number for p in doc.pages] == [1, 2, 3, 4]
+    coverless = _document(
+        _page(1, 842, 595, _half(40, "4") + _half(461, None)), _page(2, 842, 595, _half(40, "2") + _half(461, "3"))
+    )
+    split_sheets(coverless)
+    assert len(coverless.pages) == 4 and not any(p.sheet.certain for p in coverless.pages)

@@ -15,6 +15,7 @@ number at its foot or head). A portrait page is passed over at once.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, replace
@@ -33,7 +34,9 @@ GUTTER_SIZES = 2.0
 """Smallest gutter, in body text sizes: two pages' margins; a column gap of one page is one to two."""
 MIN_WORDS = 8
 """Words a half must hold to be a page of its own (a half with fewer is blank: the last sheet of an odd count)."""
-FOLIO = re.compile(r"(?:^|\s)(?:sida\s+)?[-–(]?\d{1,3}[-–)]?(?:\s*\(\d{1,3}\)|\s+av\s+\d{1,3}|\s*/\s*\d{1,3})?$", re.I)
+FOLIO = re.compile(
+    r"(?:^|\s)(?:sida\s+)?[-–(]?(\d{1,3})[-–)]?(?:\s*\(\d{1,3}\)|\s+av\s+\d{1,3}|\s*/\s*\d{1,3})?$", re.I
+)
 """A page number ending a line: "7", "- 7 -", "Sida 7 av 31", "7 (31)", "RAPPORT 2009-09-04 7 (13)"."""
 MOST_SHEETS = 0.6
 """Share of a document's text pages that must show a gutter for the gutter alone to count as evidence (a whole
@@ -49,6 +52,8 @@ class _Gutter:
     """Each half has its own page-number line."""
     halves: tuple[bool, bool]
     """Which halves hold a page's text."""
+    folios: tuple[int | None, int | None]
+    """The page number each half prints, when it prints one."""
 
 
 def split_sheets(doc: Document) -> None:
@@ -69,16 +74,29 @@ def split_sheets(doc: Document) -> None:
     texted = [p for p in doc.pages if p.words]
     throughout = len(landscape) == len(texted) and len(gutters) >= MOST_SHEETS * len(texted)
     numbered = sum(g.furniture for g in gutters.values()) >= MOST_SHEETS * len(gutters)
-    pages: list[Page] = []
+    pages: list[tuple[Page, int | None]] = []  # with the page number each prints
     for page in doc.pages:
         gutter = gutters.get(page.number)
         if gutter is None or not (gutter.furniture or throughout):
-            pages.append(page)
+            pages.append((page, None))
             continue
-        pages.extend(_halves(gutter, certain=gutter.furniture or numbered))
-    doc.pages = [replace(p, number=n) if p.number != n else p for n, p in enumerate(pages, 1)]
+        halves = _halves(gutter, certain=gutter.furniture or numbered)
+        pages += zip(halves, [f for f, held in zip(gutter.folios, gutter.halves, strict=True) if held], strict=True)
+    doc.pages = [replace(p, number=n) if p.number != n else p for n, p in enumerate(_in_order(pages), 1)]
     for page in doc.pages:  # replace() copies cached line groups from before the renumbering: group again
         page.__dict__.pop("lines", None)
+
+
+def _in_order(pages: list[tuple[Page, int | None]]) -> list[Page]:
+    """The pages in the order of the page numbers they print: a booklet imposed for folding holds pages 16 and 1
+    on its first sheet. Put in order when every page prints a number of its own; when the numbers read go
+    backwards otherwise (a cover without a number), kept as they are, every split marked uncertain."""
+    numbers = [n for _, n in pages if n is not None]
+    if all(a < b for a, b in itertools.pairwise(numbers)):
+        return [p for p, _ in pages]
+    if len(numbers) == len(pages) and len(set(numbers)) == len(numbers):
+        return [p for p, _ in sorted(pages, key=lambda pair: pair[1] or 0)]
+    return [replace(p, sheet=replace(p.sheet, certain=False)) if p.sheet else p for p, _ in pages]
 
 
 def _gutter(page: Page) -> _Gutter | None:
@@ -108,8 +126,9 @@ def _gutter(page: Page) -> _Gutter | None:
     left = [w for w in words if w.x1 <= cut]
     right = [w for w in words if w.x0 >= cut]
     halves = (len(left) >= MIN_WORDS, len(right) >= MIN_WORDS)
-    furniture = all(_folio(half) for half, held in zip((left, right), halves, strict=True) if held)
-    return _Gutter(page, cut, furniture, halves)
+    folios = (_folio(left) if halves[0] else None, _folio(right) if halves[1] else None)
+    furniture = all(f is not None for f, held in zip(folios, halves, strict=True) if held)
+    return _Gutter(page, cut, furniture, halves, folios)
 
 
 def _inked(word: Word) -> bool:
@@ -118,16 +137,17 @@ def _inked(word: Word) -> bool:
     return any(c.isalnum() for c in word.text) and (word.conf is None or word.conf >= 30)
 
 
-def _folio(words: list[Word]) -> bool:
-    """The words' first or last line, set apart from the text, begins or ends with a page number."""
+def _folio(words: list[Word]) -> int | None:
+    """The page number the words' first or last line, set apart from the text, begins or ends with."""
     lines = group_lines(words, 0)
     if len(lines) < 3:
-        return False
+        return None
     for end, neighbour in ((lines[-1], lines[-2]), (lines[0], lines[1])):
         apart = min(abs(end.top - neighbour.bottom), abs(neighbour.top - end.bottom)) > 0.5 * end.size
-        if apart and (FOLIO.search(end.text) or FOLIO.search(end.words[0].text)):
-            return True
-    return False
+        found = apart and (FOLIO.search(end.text) or FOLIO.search(end.words[0].text))
+        if found:
+            return int(found.group(1))
+    return None
 
 
 def _halves(gutter: _Gutter, certain: bool) -> list[Page]:

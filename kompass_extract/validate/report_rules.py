@@ -77,9 +77,12 @@ def pages_split(facts: ReportFacts) -> Iterator[Hit]:
 @rule(
     "page-split-uncertain",
     "warning",
-    "Pages were split in two at a white gutter although neither half shows its own page number: the file reads "
-    "as printed two pages per sheet, but a page set in two columns looks the same. Check the values read on them.",
-    message="pages {pages} were split at a white gutter without page numbers on their halves: two pages per sheet?",
+    "Pages were split in two at a white gutter although their halves do not show their own page numbers in order: "
+    "the file reads as printed two pages per sheet, but a page set in two columns looks the same, and a booklet "
+    "imposed for folding (pages 16 and 1 on one sheet) whose page numbers cannot all be read is read in the "
+    "sheets' order. Check the values read on them.",
+    message="pages {pages} were split at a white gutter without page numbers in order on their halves: two pages "
+    "per sheet?",
     on="report",
 )
 def page_split_uncertain(facts: ReportFacts) -> Iterator[Hit]:
