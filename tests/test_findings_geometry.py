@@ -386,3 +386,27 @@ def test_a_marker_alone_on_its_line_is_read_without_error() -> None:
     )
     findings = parse_findings(group_lines(header + body, 7), OCR)
     assert texts(findings, "strength")[-2:] == ["Utveckla", "Fler samtal om resultat"]
+
+
+def test_unmarked_ocr_items_set_apart_are_told_by_baselines_not_box_middles() -> None:
+    """1-bit Chromium copies, unmarked columns: an accented line's box reaches higher, a line with descenders
+    reaches lower, so the middles of the boxes moved by half of either. An item's last line with descenders and
+    the next item's accented first line came closer than two lines of one item, no step threshold was found, and
+    the column (full lines, so the line-filling rule could not tell either) was read as one item."""
+    header = ocr_words("Styrkor", 91.0, 270.0, 279.0) + ocr_words("Förbättringsområden", 340.0, 270.0, 279.0)
+    rows = [  # (baseline, descenders, text): items start at 300, 326 and 352; lines of an item 11 pt apart
+        (300.0, False, "Öka arbetet med samråd och därmed tillit"),
+        (311.0, True, "och styrning i hela kommunens arbete nu"),
+        (326.0, False, "Ökad samverkan med andra aktörer lokalt"),
+        (337.0, True, "i regionen och i hela länet med stöd av"),
+        (352.0, False, "Ökad tillit till nämnderna hos invånare"),
+        (363.0, True, "genom dialog och tydlig information nu"),
+    ]
+    body = [w for b, down, t in rows for w in ocr_words(t, 91.0, b - 10.0 if not down else b - 7.0, b + 2.5 * down)]
+    body += ocr_words("Fler samtal", 340.0, 293.0, 300.0)
+    findings = parse_findings(group_lines(header + body, 7), OCR)
+    assert texts(findings, "strength") == [
+        "Öka arbetet med samråd och därmed tillit och styrning i hela kommunens arbete nu",
+        "Ökad samverkan med andra aktörer lokalt i regionen och i hela länet med stöd av",
+        "Ökad tillit till nämnderna hos invånare genom dialog och tydlig information nu",
+    ]

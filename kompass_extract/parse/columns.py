@@ -1,8 +1,9 @@
 """The geometry of a Styrkor / Förbättrings list's columns: where two columns part (the right column's markers,
 else the white band between them), and where items begin in a column without markers (a hanging indent, space
 between items, lines that end short). Sizes are shares of the text size, so A5 reports and OCR'd line boxes are
-measured alike; OCR'd lines are placed by their middles and their steps split into two groups, since a box's top
-and bottom move with the accents and descenders a line holds.
+measured alike; OCR'd lines are placed by their baselines (estimated from the box and the descenders of the text)
+and their steps split into two groups, since a box's top and bottom move with the accents and descenders a line
+holds.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ class Breaks:
     left: float
     right: float
     threshold: float | None = None
-    """On OCR'd lines: the step between two lines' middles above which they belong to two items (else the step
+    """On OCR'd lines: the step between two lines' baselines above which they belong to two items (else the step
     plus :data:`GAP_SHARE` of the text size)."""
 
     @classmethod
@@ -221,9 +222,20 @@ class Breaks:
 
 
 def _y(line: Line) -> float:
-    """Where a line stands: its top on a text layer; the middle of its box on OCR (a box's top and bottom move
-    with the accents, capitals and descenders the line happens to hold)."""
-    return line.top if line.bold is not None else (line.top + line.bottom) / 2
+    """Where a line stands: its top on a text layer; on OCR its baseline, as well as the box tells it. A box's top
+    moves with the accents and capitals the line holds (Å, Ö), its bottom with its descenders: the bottom of a line
+    without descenders is its baseline, and a line with some reaches :data:`DESCENDER_SHARE` of its box below it.
+    (The middle of the box, used before, moved by half of each: between-item and within-item steps overlapped.)"""
+    if line.bold is not None:
+        return line.top
+    descends = any(c in DESCENDERS for c in line.text)
+    return line.bottom - (DESCENDER_SHARE * (line.bottom - line.top) if descends else 0.0)
+
+
+DESCENDERS = frozenset("gjpqy,;()/Q")
+"""Characters that reach below the baseline."""
+DESCENDER_SHARE = 0.22
+"""How far a descender reaches below the baseline, as a share of the height of a box from accent to descender."""
 
 
 def _step_threshold(steps: list[float], size: float) -> float:
