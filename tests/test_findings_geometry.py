@@ -410,3 +410,23 @@ def test_unmarked_ocr_items_set_apart_are_told_by_baselines_not_box_middles() ->
         "Ökad samverkan med andra aktörer lokalt i regionen och i hela länet med stöd av",
         "Ökad tillit till nämnderna hos invånare genom dialog och tydlig information nu",
     ]
+
+
+def test_an_items_wrapped_end_in_a_tall_ocr_box_at_the_next_page_top_does_not_end_the_list() -> None:
+    """A partly scanned report (its text-layer pages set the body size): the list went on over a page break, the
+    next page's first OCR'd line ("kommunala organisationen", the end of an item, a box 13.7 pt tall) was taken for
+    a heading after the list, and the rest of both columns was lost with no check."""
+    layout = Layout(body_size=10.0, pitch=12.75, has_fonts=True)
+    header = ocr_words("Styrkor", 82.0, 726.0, 735.0) + ocr_words("Förbättringsmöjligheter", 312.0, 726.0, 735.0)
+    first = ocr_words("System för kreativitet inom hela den", 84.0, 743.0, 752.0)
+    first += ocr_words("Jämförelsetjänst", 312.0, 743.0, 752.0)
+    lines = group_lines(header + first, 5)
+    top = ocr_words("kommunala organisationen", 95.0, 68.0, 81.7)
+    top += ocr_words("Mer av brukarinvolvering", 84.0, 84.0, 92.0) + ocr_words("Fler samtal", 312.0, 84.0, 92.0)
+    lines += group_lines(top, 6)
+    findings = parse_findings(lines, layout)
+    assert texts(findings, "strength") == [
+        "System för kreativitet inom hela den kommunala organisationen",
+        "Mer av brukarinvolvering",
+    ]
+    assert " ".join(texts(findings, "improvement")) == "Jämförelsetjänst Fler samtal"  # kept, however split

@@ -116,12 +116,14 @@ HEADING_GAP = 1.6
 def _ends_list(line: Line, prev: Line, layout: Layout) -> bool:
     """``line`` is a heading after the list: on a text layer, bold or larger and not bulleted. An OCR'd line's size
     is its line box's height, which grows when Tesseract takes in a neighbouring row's accents or descenders: there
-    a heading also holds no marker at all (a row of the other column may) and stands apart from ``prev``."""
+    a heading also holds no marker at all (a row of the other column may), stands apart from ``prev`` and begins
+    with no small letter (the wrapped end of an item at the head of the next page does: "kommunala organisationen")."""
     if not layout.is_heading(line) or strip_bullet(line.words)[0]:
         return False
     if line.bold is not None:  # a text layer's line (a partly scanned report has both kinds)
         return True
-    return not any(is_bullet(w) for w in line.words) and layout.gap(prev, line) > HEADING_GAP
+    lower = line.words[0].text[:1].islower()
+    return not lower and not any(is_bullet(w) for w in line.words) and layout.gap(prev, line) > HEADING_GAP
 
 
 SPECK_SHARE = 0.5
