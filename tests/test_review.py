@@ -334,7 +334,7 @@ def test_review_command_prints_the_index(output_dir: Path, site):
     assert result.exit_code == 0, result.output
     assert result.stdout.strip().endswith("review/index.html")
     assert "1482-2017: no crops" in result.stderr
-    assert re.search(r"3 report page\(s\) \(\d written now, the others unchanged\), 45 crop\(s\) in 1 image\(s\), 0 crop\(s\) rendered now; [\d.]+ s = "
+    assert re.search(r"3 report page\(s\) \(\d written now, \d unchanged\), 45 crop\(s\) in 1 image\(s\), 0 crop\(s\) rendered now; [\d.]+ s = "
                      r"[\d.]+ reports/s; \d+ KB per report", result.stderr)  # fmt: skip
 
 

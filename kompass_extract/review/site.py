@@ -77,7 +77,7 @@ class SiteResult:
         rate = f"{n / self.seconds:.1f}" if self.seconds > 0 else "–"
         per_report = f"{self.size / max(n, 1) / 1024:.0f}"
         return (
-            f"{n} report page(s) ({self.built} written now, the others unchanged), {self.crops} crop(s) in "
+            f"{n} report page(s) ({self.built} written now, {n - self.built} unchanged), {self.crops} crop(s) in "
             f"{self.images} image(s), {self.rendered} crop(s) rendered now; {self.seconds:.1f} s = {rate} reports/s; "
             f"{per_report} KB per report"
         )
