@@ -39,7 +39,7 @@ def make_pdf(path: Path, lines: list[str], *, encrypt: bool = False) -> Path:
 def make_stub_report(path: Path, kommunkod: str, year: int, month: str = "oktober", **directives: object) -> Path:
     """A PDF that :func:`stub_extract` reads as a report; directives: sleep=<s>, crash=1, die=1, alloc=<MB>,
     replace_with=<name of a file beside it>, child=<file to write the pid of a hanging helper program to>,
-    ocr_pages=<n> (reported to the OCR progress hook), text=<KB> (a section of that much text: a bulky report),
+    ocr_pages=<n> (reported to the OCR progress hook; page_seconds=<s> each), text=<KB> (a section of that much text: a bulky report),
     signal=<number> (the worker killed by that signal, as a crash in native code)."""
     lines = ["KommunKompassen", f"kommunkod={kommunkod}", f"year={year}", f"month={month}"]
     return make_pdf(path, lines + [f"{k}={v}" for k, v in directives.items()])
@@ -86,6 +86,7 @@ def stub_extract(
         total = int(values["ocr_pages"])
         for page in range(1, total + 1):
             options["ocr_progress"](OcrProgress(page, 0, total, False))
+            time.sleep(float(values.get("page_seconds", 0)))
             options["ocr_progress"](OcrProgress(page, page, total, True))
     if "sleep" in values:
         time.sleep(float(values["sleep"]))

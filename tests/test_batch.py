@@ -72,6 +72,23 @@ def test_crash_while_reading_a_page_names_the_page_and_the_way_out(tmp_path: Pat
     assert [r["report_id"] for r in summary.reports] == ["0127-2019"]
 
 
+def test_timeout_counts_from_the_last_ocr_page_a_long_scan_is_not_cut_off(tmp_path: Path) -> None:
+    """A scan reading page after page is slow, not stuck: the per-file limit was the time for the whole file, so
+    every scan of more than ~120 pages (fewer on a loaded machine) failed as ``timeout`` after its work was done.
+    A page that takes longer than the limit still times out."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    make_stub_report(inputs / "long-scan.pdf", "0114", 2016, ocr_pages=6, page_seconds=0.7)
+    make_stub_report(inputs / "stuck-page.pdf", "0127", 2019, ocr_pages=2, page_seconds=30)
+
+    summary = convert([str(inputs)], tmp_path / "out", jobs=2, timeout=2.5, extract_fn=stub_extract)
+
+    assert [r["report_id"] for r in summary.reports] == ["0114-2016"]  # 4.2 s in all, at most 0.7 s between pages
+    [failure] = summary.failures
+    assert (Path(failure["source_file"]).name, failure["error_code"]) == ("stuck-page.pdf", "timeout")
+    assert "no progress for 2.5 s" in failure["message"]
+
+
 def test_timeout_crash_and_dead_worker_become_failures(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

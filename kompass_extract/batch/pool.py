@@ -209,13 +209,15 @@ class _Worker:
         self.sha256: str | None = None
         """The hash of the file being converted, once the worker has read it."""
         self.deadline = math.inf
+        self.timeout = math.inf
         self.tasks = 0
         self.note: str | None = None
         """The last OCR progress note of the file being converted ("OCR page 7, 2/21 done")."""
 
     def assign(self, path: str, timeout: float) -> None:
         self.conn.send(path)
-        self.path, self.sha256, self.deadline, self.note = path, None, time.monotonic() + timeout, None
+        self.path, self.sha256, self.note = path, None, None
+        self.timeout, self.deadline = timeout, time.monotonic() + timeout
         self.tasks += 1
 
     def collect(self, on_page: Callable[[str, str], None]) -> dict[str, Any] | None:
@@ -228,6 +230,7 @@ class _Worker:
                     self.sha256 = message["read"]
                 elif "page" in message:
                     self.note = message["page"]
+                    self.deadline = time.monotonic() + self.timeout  # an OCR'd page is progress, not a hang
                     on_page(self.path or "", message["page"])
                 else:
                     return message
@@ -290,7 +293,10 @@ def run_pool(
     ``on_page(path, text)`` hears of each page a worker OCRs ("OCR page 7, 3/21 done"), for a progress display.
 
     Each worker handles one file at a time; one that passes its deadline is killed and replaced, and its
-    file becomes a ``timeout`` failure. Leaving the generator early (an exception, Ctrl-C) kills every worker.
+    file becomes a ``timeout`` failure. The deadline is ``timeout`` seconds after the file was assigned or after
+    the last OCR page note: a long scan that reads page after page is slow, not stuck, and a fixed limit per file
+    failed every scan of more than about 300 s / 2.5 s = 120 pages (fewer on a loaded machine), while one hung
+    page (or a FIFO that never delivers) still ends after ``timeout`` seconds. Leaving the generator early (an exception, Ctrl-C) kills every worker.
     """
     ctx = multiprocessing.get_context("spawn")
     pending = deque(paths)
@@ -324,7 +330,7 @@ def run_pool(
                     if time.monotonic() < worker.deadline:
                         continue
                     timed_out = True
-                    message = f"no result within {timeout:g} s; the extraction was stopped"
+                    message = f"no result and no progress for {timeout:g} s; the extraction was stopped"
                     entry = {**_failure(ExtractionTimeoutError.code, message), "sha256": worker.sha256}
                 path, worker.path = worker.path or "", None
                 spent = entry.get("error_code") == TooLargeError.code  # memory may be fragmented or leaked

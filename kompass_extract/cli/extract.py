@@ -43,7 +43,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
-              help="Seconds allowed per file before its worker is stopped.")  # fmt: skip
+              help="Seconds a file may go without a result or an OCR'd page before its worker is stopped.")  # fmt: skip
 @click.option("--max-pages", type=click.IntRange(min=1), default=500, show_default=True, help="Refuse longer PDFs.")
 @click.option("--max-memory", "max_memory_mb", type=click.IntRange(min=256), default=DEFAULT_MAX_MEMORY_MB,
               show_default=True, help="Memory (MB of address space) per worker; a file needing more fails as "
