@@ -134,3 +134,22 @@ def test_a_booklet_is_read_in_the_order_of_its_page_numbers_or_doubted() -> None
     )
     split_sheets(coverless)
     assert len(coverless.pages) == 4 and not any(p.sheet.certain for p in coverless.pages)
+
+
+def test_page_numbers_read_by_ocr_never_reorder_a_booklet() -> None:
+    """An OCR'd page number may be misread ("7" for "1"): out of order on scanned sheets, the pages keep the
+    sheets' order and every split is doubted."""
+    sheets = [
+        _page(1, 842, 595, _half(40, "4") + _half(461, "1")),
+        _page(2, 842, 595, _half(40, "2") + _half(461, "3")),
+    ]
+    for sheet in sheets:
+        sheet.ocr = True
+    doc = _document(*sheets)
+    split_sheets(doc)
+    assert [(p.sheet.page, p.sheet.part, p.sheet.certain) for p in doc.pages] == [
+        (1, 1, False),
+        (1, 2, False),
+        (2, 1, False),
+        (2, 2, False),
+    ]

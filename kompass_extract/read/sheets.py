@@ -89,12 +89,13 @@ def split_sheets(doc: Document) -> None:
 
 def _in_order(pages: list[tuple[Page, int | None]]) -> list[Page]:
     """The pages in the order of the page numbers they print: a booklet imposed for folding holds pages 16 and 1
-    on its first sheet. Put in order when every page prints a number of its own; when the numbers read go
-    backwards otherwise (a cover without a number), kept as they are, every split marked uncertain."""
+    on its first sheet. Put in order when every page prints a number of its own in its text layer; when the numbers
+    read go backwards otherwise (a cover without a number, OCR), kept as they are, every split marked uncertain."""
     numbers = [n for _, n in pages if n is not None]
     if all(a < b for a, b in itertools.pairwise(numbers)):
         return [p for p, _ in pages]
-    if len(numbers) == len(pages) and len(set(numbers)) == len(numbers):
+    read = not any(p.ocr for p, _ in pages)  # an OCR'd page number may be misread: it never moves a page
+    if read and len(numbers) == len(pages) and len(set(numbers)) == len(numbers):
         return [p for p, _ in sorted(pages, key=lambda pair: pair[1] or 0)]
     return [replace(p, sheet=replace(p.sheet, certain=False)) if p.sheet else p for p, _ in pages]
 
