@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kompass_extract.model import BBox, Question, Report
+from kompass_extract.read.ocr.numbers import OCR_CONFIDENCE_THRESHOLD
 from kompass_extract.validate import validate_report
 from kompass_extract.validate.repair import repair_ocr_numbers
 from kompass_testing.truth_report import report_from_truth
@@ -205,3 +206,28 @@ def test_an_unread_box_is_filled_by_the_reading_the_relations_decide() -> None:
     assert report.area(1).header_score is None
     assert not [c for c in checks_of(report, "ocr-repaired") if c.area_no == 1]
     assert any(c.code == "area-score-missing" and c.area_no == 1 for c in report.checks)
+
+
+def test_a_reread_the_rounding_rules_do_not_pin_is_kept_doubtful() -> None:
+    """A percent read empty and re-read as 74 where 75 is printed: achieved 11 of 15 (rounded from the real score)
+    admits 73..76, so the relations did not decide the last digit. It was sent out as repaired and sure (info only):
+    a silent wrong number on a 1-bit copy of a 2-up sheet. It is kept, but its cell stays unsure and warned."""
+    report = ocr_report()
+    q = misread(report, "1.1", "percent", None)
+    report.checks = validate_report(report)
+    repair_ocr_numbers(report, FakeReader(report, {("1.1", "percent"): ["74"]}))
+    assert q.percent == 74
+    [undecided] = checks_of(report, "ocr-repair-undecided")
+    assert (undecided.severity, undecided.question_no) == ("warning", "1.1")
+    assert "re-read as 74, but 73 satisfies" in undecided.message
+    assert q.cells["percent"][5] == 55.0 and q.confidence == 55.0
+
+
+def test_a_reread_the_rounding_rules_pin_is_sure() -> None:
+    """'16' read as '6' of 20 at 79 %: 15 or 17 would break the percent, so the re-read 16 is decided, and sure."""
+    report = ocr_report()
+    q = misread(report, "1.2", "achieved", 6.0)
+    report.checks = validate_report(report)
+    repair_ocr_numbers(report, FakeReader(report, {("1.2", "achieved"): ["16"]}))
+    assert q.achieved == 16 and checks_of(report, "ocr-repair-undecided") == []
+    assert q.cells["achieved"][5] >= OCR_CONFIDENCE_THRESHOLD

@@ -113,6 +113,30 @@ def ocr_repaired(facts: ReportFacts) -> Iterator[Hit]:
         )
 
 
+@rule(
+    "ocr-repair-undecided",
+    "warning",
+    "An OCR'd number was taken from a closer re-read of its cell, but the relations of its row and area would accept "
+    "a value a digit away as well (they allow for rounding): its last digit rests on Tesseract's reading alone. "
+    "Compare it with the page.",
+    message="area {area_no} {field}: re-read as {value}, but {also_fits} satisfies {relation} as well",
+    on="report-end",
+)
+def ocr_repair_undecided(facts: ReportFacts) -> Iterator[Hit]:
+    """One check per repaired number the relations did not pin (kept in provenance, so re-validation keeps it)."""
+    for r in facts.report.provenance.get(OCR_REPAIRS, {}).get("cells", []):
+        if r.get("also_fits") is not None:
+            yield hit(
+                area=r["area_no"],
+                question=r["question_no"],
+                area_no=r["area_no"],
+                field=r["field"],
+                value=r["value"],
+                also_fits=r["also_fits"],
+                relation=r["relation"],
+            )
+
+
 _HOW = {
     "reading": "its place in the table",
     "neighbours": "its place between the numbered rows around it",
