@@ -675,3 +675,20 @@ def test_a_one_column_narrative_with_a_short_line_is_read_as_before() -> None:
         for i, text in enumerate(["Kommunen har en plan som styr hela arbetet i", "kommunen.", "Nästa stycke."])
     ]
     assert in_columns(lines) == (lines, False)
+
+
+def test_a_full_line_settles_one_column_but_a_joined_line_across_a_gutter_does_not() -> None:
+    """The cheap test that spares sorting a page's words: a line whose words run across the middle band with only
+    word spaces proves that no gutter lies there; a line of two columns joined across the gutter proves nothing,
+    and its page is still read in columns."""
+    from kompass_extract.parse.columns import _bridges
+
+    full = line("Kommunen har en plan som styr hela arbetet i kommunen och mål", 70, 100)
+    narrowest = 0.8 * 10.0
+    assert _bridges(full, full.x0 + 40, full.x1 - 40, narrowest)
+    assert not _bridges(full, full.x0 - 1, full.x1 - 40, narrowest)  # the band begins before the line does
+    joined = Line(words("Kommunen har en plan", 70, 100) + words("struktur för arbetet", 320, 100), 1)
+    assert not _bridges(joined, 150, 330, narrowest)
+    two = [joined] + [Line(words(f"rad {i} vänster", 70, 114 + 14 * i) + words(f"rad {i} höger", 320, 114 + 14 * i), 1)
+                      for i in range(3)]  # fmt: skip
+    assert in_columns(two)[1]

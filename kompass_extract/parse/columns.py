@@ -92,7 +92,12 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
     for page in dict.fromkeys(ln.page for ln in lines):
         group = [ln for ln in lines if ln.page == page]
         x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
-        cut = gutter(group, x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0))
+        lo, hi = x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0)
+        narrowest = GUTTER_SHARE * min((w.size for ln in group for w in ln.words), default=0.0)
+        if any(_bridges(ln, lo, hi, narrowest) for ln in group):
+            out += group
+            continue
+        cut = gutter(group, lo, hi)
         sides = (0, 0) if cut is None else (sum(ln.x0 < cut for ln in group), sum(ln.x1 > cut for ln in group))
         if cut is None or min(sides) < SIDE_LINES:
             out += group
@@ -100,6 +105,24 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
         out += column_lines(group, -math.inf, cut) + column_lines(group, cut, math.inf)
         split = True
     return out, split
+
+
+def _bridges(line: Line, lo: float, hi: float, narrowest: float) -> bool:
+    """Whether the words of ``line`` run across the whole band ``lo``..``hi`` with no gap of ``narrowest`` or more.
+
+    Such a line proves that no white band that wide lies in ``lo``..``hi`` on its page, so a one-column page is
+    settled by its first full line instead of by sorting every word of the page (:func:`gutter`): ~5 % of a warm
+    conversion. ``narrowest`` must not exceed :func:`gutter`'s least width (the smallest word size gives that).
+    """
+    words = sorted(line.words, key=lambda w: w.x0)
+    if narrowest <= 0 or not words or words[0].x0 > lo:
+        return False
+    reach = words[0].x1
+    for w in words[1:]:
+        if min(w.x0, hi) - max(reach, lo) >= narrowest:
+            return False
+        reach = max(reach, w.x1)
+    return reach >= hi
 
 
 MARGIN_SHARE = 0.2
