@@ -86,3 +86,17 @@ def test_the_pages_a_worker_ocrs_reach_the_progress_display(tmp_path: Path) -> N
     pages = [detail for event, detail in scan if event == "page"]
     assert pages[0] == "OCR page 1, 0/3 done" and pages[-1] == "OCR page 3, 3/3 done" and len(pages) == 6
     assert not any(e.event == "page" for e in events if e.path.endswith("text.pdf"))
+
+
+def test_a_file_name_that_is_not_utf8_is_logged_as_the_tables_show_it() -> None:
+    """The log line printed the name with Python's surrogate escape ('r\\udce9port.pdf') where the tables print
+    'r\\xe9port.pdf': a grep of the log for a failure row's source_file found nothing."""
+    from kompass_extract.cli.progress import line
+    from kompass_extract.common.files import display_path
+
+    name = "/arkiv/r\udce9port.pdf"  # the bytes b"r\xe9port.pdf" (Latin-1) as os.fsdecode gives them
+    record = {"time": "2026-11-30T12:00:00Z", "file": name, "message": "ok 0114-2016", "seconds": 0.2,
+              "cached": False, "done": 1, "total": 1, "eta_seconds": 0.0}  # fmt: skip
+    text = line(record)
+    assert display_path(name) == "/arkiv/r\\xe9port.pdf"
+    assert "  /arkiv/r\\xe9port.pdf  ok 0114-2016" in text and "\udce9" not in text

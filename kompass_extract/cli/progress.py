@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from kompass_extract.common.files import json_text
+from kompass_extract.common.files import display_path, json_text
 
 if TYPE_CHECKING:  # the batch (pdfium, pandas) is imported only when a run starts
     from kompass_extract.batch.results import Outcome, Progress
@@ -103,10 +103,12 @@ class RunLog:
 
 
 def line(record: dict[str, Any]) -> str:
-    """One log line: timestamp, file, result, seconds, done/total, ETA."""
+    """One log line: timestamp, file, result, seconds, done/total, ETA. The file is shown as the tables show it
+    (a name that is not UTF-8 with ``\\xHH`` escapes), so that a grep of the log for a table's ``source_file``
+    finds it; the JSON log keeps the exact name."""
     seconds = "cached" if record["cached"] else f"{record['seconds'] or 0:.1f} s"
     return (
-        f"{record['time']}  {record['file']}  {record['message']}  {seconds}  "
+        f"{record['time']}  {display_path(record['file'])}  {record['message']}  {seconds}  "
         f"{record['done']}/{record['total']}  ETA {format_eta(record['eta_seconds'])}"
     )
 
