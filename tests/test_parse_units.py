@@ -36,6 +36,14 @@ def line(text: str, x: float, top: float, page: int = 1, bold: bool = False) -> 
     return Line(words(text, x, top, bold=bold), page)
 
 
+def overview_header() -> Line:
+    """An overview table's header line: the area's title and the Uppnått / Max / Procent column heads."""
+    heads = [("Uppnått", 405, 447), ("Max", 452, 470), ("Procent", 480, 520)]
+    return Line(
+        words("1. Offentlighet och demokrati", 70, 100) + [Word(t, x0, 100, x1, 111, SIZE) for t, x0, x1 in heads], 1
+    )
+
+
 LAYOUT = Layout(body_size=SIZE, pitch=14.0, has_fonts=True)
 
 
@@ -101,15 +109,7 @@ def test_overview_numbers_on_last_line_and_total_row() -> None:
             ("", "23,5 100 24%"),
         ]
     )
-    header = Line(
-        words("1. Offentlighet och demokrati", 70, 100)
-        + [
-            Word("Uppnått", 405, 100, 447, 111, SIZE),
-            Word("Max", 452, 100, 470, 111, SIZE),
-            Word("Procent", 480, 100, 520, 111, SIZE),
-        ],
-        1,
-    )
+    header = overview_header()
     lines[0] = header
     lines[4] = Line(
         words("1.2 Hur informeras invånarna?", 70, 156)
@@ -495,15 +495,7 @@ def test_box_score_label_on_the_line_of_a_long_rubrik() -> None:
 def test_a_number_cell_that_is_no_number_is_warned_not_dropped() -> None:
     """A percent cell printed "75procent" (or "75■%": a thin space the font lacks drawn as a box) was dropped:
     the whole Procent column came out empty with no check."""
-    header = Line(
-        words("1. Offentlighet och demokrati", 70, 100)
-        + [
-            Word("Uppnått", 405, 100, 447, 111, SIZE),
-            Word("Max", 452, 100, 470, 111, SIZE),
-            Word("Procent", 480, 100, 520, 111, SIZE),
-        ],
-        1,
-    )
+    header = overview_header()
     row = Line(words("1.1 Finns en plan?", 70, 114) + words("11", 420, 114) + words("15", 460, 114), 1)
     row.words.append(Word("75■%", 490, 114, 514, 125, SIZE))
     areas: dict[int, Area] = {}
