@@ -69,6 +69,13 @@ def test_join_lines_keeps_printed_hyphens_and_conjunction_gaps() -> None:
     assert join_lines(["infört e-", "petitioner"]) == "infört e-petitioner"
     assert join_lines(["medborgar-", "respektive brukare"]) == "medborgar- respektive brukare"
     assert join_lines(["arbetsgivare -", "personalpolitik"]) == "arbetsgivare - personalpolitik"
+
+
+def test_join_lines_line_broken_after_a_slash_keeps_the_slashed_words_together() -> None:
+    """Typst (and other typesetters) break a line after "/": "kund/ brukare" came out with a space."""
+    assert join_lines(["strategi för kund/", "brukare"]) == "strategi för kund/brukare"
+    assert join_lines(["resultat från kund-/", "brukarundersökningar"]) == "resultat från kund-/brukarundersökningar"
+    assert join_lines(["och /", "eller"]) == "och / eller"
     assert join_lines(["kund-", "/brukare"]) == "kund-/brukare"
 
 
@@ -505,6 +512,27 @@ def test_a_number_cell_that_is_no_number_is_warned_not_dropped() -> None:
     report = Report(source_file="x.pdf", sha256="0", pages=1, areas=[areas[1]])
     (check,) = [c for c in validate_report(report) if c.code == "question-cell-unread"]
     assert (check.severity, check.question_no) == ("warning", "1.1") and "75■%" in check.message
+
+
+def test_a_question_word_that_runs_past_the_column_heads_edge_stays_in_the_text() -> None:
+    """Typst set "... för alla i" with "i" ending beside the right-aligned head "Uppnått", past the text column's
+    edge: the word was dropped from the question text silently. A cell word beside it is still a cell."""
+    heads = [("Uppnått", 396, 438), ("Max", 452, 470), ("Procent", 480, 520)]
+    header = Line(words("1. Offentlighet", 70, 100) + [Word(t, x0, 100, x1, 111, SIZE) for t, x0, x1 in heads], 1)
+    row = Line(
+        words("1.1 Tydliggörs det personliga uppdraget för alla chefer", 70, 114)
+        + [Word("i", 390, 114, 396, 125, SIZE)]
+        + words("5", 430, 114)
+        + words("15", 458, 114)
+        + words("33%", 496, 114),
+        1,
+    )
+    wrapped = line("organisationen?", 70, 128)
+    areas: dict[int, Area] = {}
+    parse_overview([header, row, wrapped, *overview_lines([("", "5 15 33%")], top=142)], areas)
+    (question,) = areas[1].questions
+    assert question.text == "Tydliggörs det personliga uppdraget för alla chefer i organisationen?"
+    assert (question.achieved, question.max, question.percent, question.unread) == (5, 15, 33, {})
 
 
 def test_an_ocr_stray_colon_after_omrade_still_heads_a_section() -> None:

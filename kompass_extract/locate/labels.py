@@ -155,7 +155,9 @@ def join_lines(parts: list[str]) -> str:
 
     A line ending in a hyphen joins the next without a space ("e-" + "petitioner", "kund-" +
     "/brukare") unless the next word is a conjunction ("medborgar- respektive") or the hyphen stands
-    alone as a dash ("arbetsgivare -" + "personalpolitik").
+    alone as a dash ("arbetsgivare -" + "personalpolitik"). A line ending in a slash joins the next the same way
+    ("styrning/" + "uppföljning"): a slash between words is printed without spaces, and line breakers break
+    after it.
     """
     out = ""
     for raw in parts:
@@ -170,6 +172,8 @@ def join_lines(parts: list[str]) -> str:
         first_word = text.split(" ", 1)[0].lower()
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and first_word not in CONJUNCTIONS:
             out += text
+        elif out.endswith("/") and len(out) > 1 and (out[-2].isalnum() or out[-2] == "-"):
+            out += text  # a line broken after a slash ("kund/" + "brukare"), as typesetters allow
         else:
             out += " " + text
     return out.replace("\ufffe", "-").replace("\u00ad", "-")

@@ -218,6 +218,33 @@ def _numbers(
     return found
 
 
+def _text_column(words: list[Word], columns: Columns | None) -> list[Word]:
+    """The words of a row's text column: those left of the first score column, and a word that runs on past its
+    edge ("... för alla chefer i" where "i" ends beside the right-aligned header "Uppnått").
+
+    A run-on word is no number, is nearer the text before it than the next word, and ends left of the first
+    column's centre, where a right-aligned score never ends. Dropping it lost the word from the question text
+    without a trace.
+    """
+    if columns is None:
+        return words
+    text = [w for w in words if w.xc < columns.text_right]
+    if not text:
+        return text
+    first_centre = min(columns.centres.values())
+    right = max(w.x1 for w in text)
+    rest = sorted((w for w in words if w.xc >= columns.text_right), key=lambda w: w.x0)
+    for i, w in enumerate(rest):  # an OCR'd word there is more likely a garbled cell: never run on
+        if w.conf is not None or w.x1 >= first_centre or w.text == "%" or parse_number(w.text) is not None:
+            break
+        gap_before, right = w.x0 - right, w.x1
+        gap_after = rest[i + 1].x0 - w.x1 if i + 1 < len(rest) else float("inf")
+        if not 0 <= gap_before < gap_after:
+            break
+        text.append(w)
+    return text
+
+
 def _ocr_number(text: str, percent: bool) -> str:
     """OCR'd cells: look-alike letters to digits, a misread per-cent sign undone (see kompass_extract.read.ocr.pages)."""
     from kompass_extract.read.ocr.numbers import normalise_ocr_number
@@ -279,9 +306,10 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
             columns = header
         elif columns is None and _trailing_numbers(line, facts) is not None:
             columns = _columns_from_rows(lines[index:], facts)
-        text_words = _split_glued_number([w for w in line.words if columns is None or w.xc < columns.text_right])
+        text_column = _text_column(line.words, columns)
+        text_words = _split_glued_number(text_column)
         unread: dict[str, str] = {}
-        nums = _numbers(line.words, columns, unread, speck) if columns else {}
+        nums = _numbers([w for w in line.words if w not in text_column], columns, unread, speck) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = facts.match_question_no(first)
         read_as = None
