@@ -352,6 +352,37 @@ def test_findings_columns_split_at_the_right_columns_bullets(
     assert [f.text for f in area.improvements] == ["Utveckla uppföljningen av mål", "Andra förbättringen"]
 
 
+def _ending_at(text: str, top: float, right: float, page: int) -> Line:
+    """A body line whose last word ends at ``right`` (a justified line ends at the margin)."""
+    ws = words(text, 70, top)
+    last = ws[-1]
+    ws[-1] = Word(last.text, last.x0, last.top, right, last.bottom, last.size, last.bold)
+    return Line(ws, page)
+
+
+@pytest.mark.parametrize(("rights", "paragraphs"), [((500, 500, 500, 500, 501.5), 1), ((430, 470, 455, 440, 500), 2)])
+def test_a_justified_page_ending_in_a_full_line_goes_on_on_the_next_page(rights: tuple, paragraphs: int) -> None:
+    """Typst's justified reports: a page whose last line reached the margin and ended a sentence (its period hanging
+    past the margin) was taken for a paragraph's end, so the paragraph was cut in two at the page break. Ragged
+    text keeps the sentence rule: there a sentence ending a page ends its paragraph."""
+    texts = [
+        "Kommunens ledningsgrupp ser sig idag som en mer samlad",
+        "och enhetlig grupp när det gäller kommunikation till",
+        "cheferna i organisationen och till medarbetarna som",
+        "arbetar nära invånarna i de olika verksamheterna och",
+        "enheterna. Deras bild är att tänkandet blivit tydligare.",
+    ]
+    lines = [line("Allmänt", 70, 60, bold=True)]
+    lines += [
+        _ending_at(text, 74 + 14 * i, right, 1) for i, (text, right) in enumerate(zip(texts, rights, strict=True))
+    ]
+    lines.append(line("Att gruppen är enhetlig bekräftas av flera.", 70, 60, page=2))
+    area = Area(1)
+    parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
+    assert len(area.sections[0].paragraphs) == paragraphs
+    assert area.sections[0].paragraphs[-1].endswith("bekräftas av flera.")
+
+
 def test_caption_and_sentences_starting_with_styrkor_are_not_the_list_header() -> None:
     lines = [
         line("Allmänt", 70, 60, bold=True),

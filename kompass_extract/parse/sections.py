@@ -215,6 +215,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     current: Section | None = None
     prev: Line | None = None
     item_x: float | None = None  # text indent of the bullet item being read, if any
+    rights = _right_ends(lines)
     for line in lines:
         text = line.text.strip()
         if not text:
@@ -249,7 +250,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         if had_bullet and rest:
             text = "• " + " ".join(w.text for w in rest)
         leaves_item = item_x is not None and line.x0 < item_x - 2
-        if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout):
+        if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights):
             paragraphs.append([])
             item_x = rest[0].x0 if had_bullet and rest else None
         paragraphs[-1].append(text)
@@ -269,13 +270,43 @@ def _looks_like_subheading(prev: Line | None, line: Line, layout: Layout) -> boo
     )
 
 
-def _new_paragraph(prev: Line | None, line: Line, layout: Layout) -> bool:
-    """A vertical gap starts a paragraph; at a page or column break, only a finished sentence does."""
+def _new_paragraph(prev: Line | None, line: Line, layout: Layout, rights: dict[int, list[float]]) -> bool:
+    """A vertical gap starts a paragraph; at a page or column break, only a finished sentence on a line that does
+    not reach a justified margin does (``rights``: the right ends of the narrative's lines, by page).
+
+    A justified paragraph's lines end at one margin and its last line short of it: a page that ends in a full line
+    goes on on the next page even when that line ends a sentence (Typst's justified reports were cut there).
+    """
     if prev is None:
         return True
     if _broken(prev, line):
-        return prev.text.rstrip().endswith((".", "!", "?", ":"))
+        return prev.text.rstrip().endswith((".", "!", "?", ":")) and not _at_margin(prev, rights, layout.body_size)
     return layout.gap(prev, line) > 1.3
+
+
+def _right_ends(lines: list[Line]) -> dict[int, list[float]]:
+    ends: dict[int, list[float]] = {}
+    for line in lines:
+        if line.words:
+            ends.setdefault(line.page, []).append(line.x1)
+    return ends
+
+
+JUSTIFIED_SPREAD = 1.0
+"""Points by which the lines of a justified text may miss their margin (rounding)."""
+HANGING_PUNCTUATION = 0.5
+"""Font sizes by which a line's last character may pass the margin: typesetters hang a period or comma there."""
+JUSTIFIED_SHARE = 0.3
+"""Share of a page's lines that end at one margin (three at least) for the page to count as justified there.
+Ragged lines end anywhere across some 60 points, so a few of them meeting within a point is no margin."""
+
+
+def _at_margin(prev: Line, rights: dict[int, list[float]], size: float) -> bool:
+    """``prev`` ends at a margin that many other lines of its page end at, its last character perhaps hanging."""
+    ends = rights.get(prev.page, [])
+    low, high = prev.x1 - HANGING_PUNCTUATION * size - JUSTIFIED_SPREAD, prev.x1 + JUSTIFIED_SPREAD
+    at = sum(low <= x1 <= high for x1 in ends) - 1  # prev itself is one of them
+    return at >= max(3, JUSTIFIED_SHARE * len(ends))
 
 
 def _broken(prev: Line, line: Line) -> bool:
