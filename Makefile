@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures layout-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures typst-fixtures layout-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,13 +57,17 @@ chromium-fixtures: $(STAMP) system-deps
 libreoffice-fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.generate --libreoffice --out fixtures/libreoffice
 
+# Recompile the Typst-produced reports under fixtures/typst/ (the typst wheel of the dev extra bundles the compiler).
+typst-fixtures: $(STAMP)
+	$(BIN)/python -m kompass_testing.generate --typst --out fixtures/typst
+
 # Impose committed fixtures two pages per sheet (pypdfium2 forms; Ghostscript re-distilled) under fixtures/layouts/.
 layout-fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.layouts --out fixtures/layouts
 
 # Numbers and list items per PDF producer and list-marker kind over every fixture with a truth.
 figures: $(STAMP)
-	$(BIN)/python -m kompass_testing.figures fixtures/generated fixtures/chromium fixtures/lulea-2018
+	$(BIN)/python -m kompass_testing.figures fixtures/generated fixtures/chromium fixtures/typst fixtures/lulea-2018
 
 # Every generated fixture (and Luleå) scanned under every degradation, read back and scored; about an hour per
 # degradation on 2 cores. Scans and OCR'd pages are cached in .cache/scan-matrix. `--diagonal`: one degradation each.

@@ -1,6 +1,6 @@
 """Figures per PDF producer and list-marker kind over fixture folders with a truth: the issue-12 targets.
 
-Usage: ``python -m kompass_testing.figures fixtures/generated fixtures/chromium fixtures/lulea-2018``.
+Usage: ``python -m kompass_testing.figures fixtures/generated fixtures/chromium fixtures/typst fixtures/lulea-2018``.
 Prints, per group (producer / marker kind): reports, numbers exact, wrong numbers without a warning or error
 on their area, and list items right (strengths, improvements and Rubriker: the column has as many items as
 printed and each reads with similarity >= 90).
@@ -32,6 +32,8 @@ def group_of(truth: dict[str, Any]) -> str:
         return "Luleå 2018 (Word export)"
     if truth.get("producer") == "chromium":
         return f"chromium / {truth['html']['marker']}"
+    if truth.get("producer") == "typst":
+        return f"typst / {truth['typst']['marker']}"
     return f"reportlab / {truth['layout']['bullet']}"
 
 

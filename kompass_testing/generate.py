@@ -2,7 +2,8 @@
 
 Usage: ``python -m kompass_testing.generate --out fixtures/generated [--only NAME ...]``; with ``--chromium``
 the reports of ``chromium_variants.json`` printed by headless Chromium (:mod:`kompass_testing.html_producer`); with
-``--libreoffice`` a few of them converted by headless LibreOffice.
+``--libreoffice`` a few of them converted by headless LibreOffice; with ``--typst`` the reports of
+``typst_variants.json`` compiled by Typst (:mod:`kompass_testing.typst_producer`).
 A variant is one entry of ``variants.json``; adding a layout to the test set needs no code.
 """
 
@@ -51,7 +52,8 @@ def write_fixture(folder: Path, pdf: bytes, truth: dict[str, Any]) -> Path:
 @click.option("--only", multiple=True, help="Variant name to generate (repeatable); default: all.")
 @click.option("--chromium", is_flag=True, help="Print the variants of chromium_variants.json with headless Chromium.")
 @click.option("--libreoffice", is_flag=True, help="Convert the LIBREOFFICE_VARIANTS' HTML with headless LibreOffice.")
-def main(out_dir: Path, only: tuple[str, ...], chromium: bool, libreoffice: bool) -> None:
+@click.option("--typst", is_flag=True, help="Compile the variants of typst_variants.json with Typst.")
+def main(out_dir: Path, only: tuple[str, ...], chromium: bool, libreoffice: bool, typst: bool) -> None:
     """Generate report PDFs with known answers for every variant in variants.json (or chromium_variants.json)."""
     if chromium:
         from kompass_testing.html_producer import html_variants, write_html_variant
@@ -61,6 +63,10 @@ def main(out_dir: Path, only: tuple[str, ...], chromium: bool, libreoffice: bool
         from kompass_testing.html_producer import LIBREOFFICE_VARIANTS, html_variants, write_libreoffice_variant
 
         every, write = [s for s in html_variants() if s["name"] in LIBREOFFICE_VARIANTS], write_libreoffice_variant
+    elif typst:
+        from kompass_testing.typst_producer import typst_variants, write_typst_variant
+
+        every, write = typst_variants(), write_typst_variant
     else:
         every, write = variants(), write_variant
     specs = [s for s in every if not only or s["name"] in only]

@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from kompass_testing.report_text import OVERVIEW_LEAD, chapter2_blocks, cover_lines, number, overview_rows
 from kompass_testing.truth_builder import build_truth, load_json
 
 HTML_DEFAULTS: dict[str, Any] = {
@@ -172,14 +173,7 @@ def _narrative_p(text: str) -> str:
 
 
 def _cover(truth: dict[str, Any], template: dict[str, str]) -> str:
-    name, year = truth["municipality"], truth["year"]
-    lines = {
-        "skl2016": [f"Analys av {name}", f"{truth['month'].capitalize()} {year}"],
-        "analys_upper": [f"ANALYS AV {name.upper()} {year}"],
-        "skr2020": [f"Analys {year}", template["org"]],
-    }[truth["template"]]
-    evaluators = [f"Utvärderare: {', '.join(truth['evaluators'])}"] if truth["template"] == "skl2016" else []
-    return _p("KommunKompassen", "h1", "cover") + "".join(_p(x) for x in lines + evaluators)
+    return _p("KommunKompassen", "h1", "cover") + "".join(_p(x) for x in cover_lines(truth, template))
 
 
 def _chapter1(truth: dict[str, Any]) -> str:
@@ -189,31 +183,13 @@ def _chapter1(truth: dict[str, Any]) -> str:
 
 
 def _chapter2(truth: dict[str, Any], template: dict[str, str]) -> str:
-    name, layout = truth["municipality"], truth["layout"]
-    total = sum(a["overview_total"]["achieved"] for a in truth["areas"])
-    evaluators = " och ".join(truth["evaluators"])
-    return "".join(
-        [
-            _p(f"2. {name} i förhållande till Kommunkompassen{template['chapter2_suffix']}", "h1"),
-            _p("Utvärderingen", "h3"),
-            _p(
-                f"Utvärderingen av {name} genomfördes i {truth['month']} år {truth['year']}. Utvärderingsgruppen har "
-                "studerat dokument, granskat kommunens hemsida och intervjuat "
-                f"{truth['interviewees']} personer i organisationen. Utvärderare har varit {evaluators}."
-            ),
-            _p("Sammanfattning av resultatet", "h3"),
-            _p(f"Totalt fick {name} {_number(total, layout)} poäng av 800 möjliga."),
-            _p(truth["summary_heading"], "h3"),
-            *(_p(text) for text in truth["summary"]),
-            _p("3. Detaljerad genomgång per område", "h1"),
-        ]
-    )
+    return "".join(_p(text, kind) for kind, text in chapter2_blocks(truth, template))
 
 
 def _area(area: dict[str, Any], truth: dict[str, Any]) -> str:
     layout, html = truth["layout"], truth["html"]
     sep = ": " if layout["area_heading"] == "colon" else " "
-    score = _number(area["header_score"], layout)
+    score = number(area["header_score"], layout)
     if html["box"] == "float":
         box = (
             f'<div class="rub"><div class="poang"><b>Poäng</b><div class="score">{score}</div></div>'
@@ -255,35 +231,17 @@ def _findings(area: dict[str, Any], truth: dict[str, Any]) -> str:
 
 
 def _overview(truth: dict[str, Any], template: dict[str, str]) -> str:
-    layout = truth["layout"]
-    with_percent = layout["percent_format"] != "none"
     tables = []
     for area in truth["areas"]:
-        head = ["Uppnått", "Max", *(["Procent"] if with_percent else [])]
-        rows = [f'<tr class="h"><td class="q">{area["no"]}. {escape(area["overview_title"])}</td>']
-        rows[0] += "".join(f'<td class="n">{h}</td>' for h in head) + "</tr>"
-        total = area["overview_total"]
-        cells = [(f"{q['id']} {q['text']}", q) for q in area["questions"]] + [(layout["total_label"], total)]
-        for i, (text, q) in enumerate(cells):
-            numbers = [_number(q["achieved"], layout), _number(q["max"], layout)]
-            if with_percent:
-                numbers.append(
-                    "" if q["percent"] is None else layout["percent_format"].replace("75", str(q["percent"]))
-                )
-            cls = ' class="t"' if i == len(cells) - 1 else ""
-            rows.append(
-                f'<tr{cls}><td class="q">{escape(text)}</td>'
-                + "".join(f'<td class="n">{n}</td>' for n in numbers)
-                + "</tr>"
-            )
-        tables.append('<table class="overview" style="margin-bottom:1.2em">' + "".join(rows) + "</table>")
-    lead = _p("Nedanstående tabeller visar kommunens resultat fördelat på delfrågor inom respektive område.")
-    return _p(f"4. {template['overview_heading']}", "h1") + lead + "".join(tables)
-
-
-def _number(value: float, layout: dict[str, Any]) -> str:
-    text = str(int(value)) if float(value).is_integer() else str(value)
-    return text.replace(".", ",") if layout["half_points"] else text
+        head, rows = overview_rows(area, truth["layout"])
+        html = [f'<tr class="h"><td class="q">{area["no"]}. {escape(area["overview_title"])}</td>']
+        html[0] += "".join(f'<td class="n">{h}</td>' for h in head) + "</tr>"
+        for i, (text, numbers) in enumerate(rows):
+            cls = ' class="t"' if i == len(rows) - 1 else ""
+            cells = "".join(f'<td class="n">{n}</td>' for n in numbers)
+            html.append(f'<tr{cls}><td class="q">{escape(text)}</td>{cells}</tr>')
+        tables.append('<table class="overview" style="margin-bottom:1.2em">' + "".join(html) + "</table>")
+    return _p(f"4. {template['overview_heading']}", "h1") + _p(OVERVIEW_LEAD) + "".join(tables)
 
 
 # --- fixtures ---------------------------------------------------------------------------------------------

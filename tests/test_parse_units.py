@@ -11,7 +11,7 @@ from kompass_extract.locate.furniture import body_lines
 from kompass_extract.locate.labels import join_lines, parse_number, parse_score
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Area, Report
-from kompass_extract.parse.columns import in_columns
+from kompass_extract.parse.columns import in_columns, stray_start
 from kompass_extract.parse.cover import read_metadata
 from kompass_extract.parse.findings import parse_findings
 from kompass_extract.parse.overview import _header_columns, parse_overview
@@ -381,6 +381,15 @@ def test_a_justified_page_ending_in_a_full_line_goes_on_on_the_next_page(rights:
     parse_area(lines, AreaHeading(0, 1, "Offentlighet", line("Område 1 Offentlighet", 70, 40, bold=True)), LAYOUT, area)
     assert len(area.sections[0].paragraphs) == paragraphs
     assert area.sections[0].paragraphs[-1].endswith("bekräftas av flera.")
+
+
+def test_a_right_column_line_that_starts_left_of_the_column_is_a_stray() -> None:
+    """Typst's numbered right-hand column was split from a justified left column at a river of spaces, so a left
+    word ("internationella") opened a right-hand line, silently. Lines that start at the column's markers or at its
+    hanging indent are no strays."""
+    column = [line("1. Årets ledare", 309, 100), line("2. Nytt program", 309, 114), line("för ledare", 322, 128)]
+    assert not stray_start(column)
+    assert stray_start([*column, line("internationella 3. Processhandbok", 229, 142)])
 
 
 def test_caption_and_sentences_starting_with_styrkor_are_not_the_list_header() -> None:

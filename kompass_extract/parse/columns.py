@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from statistics import mean, median
 
-from kompass_extract.locate.labels import is_bullet
+from kompass_extract.locate.labels import ENUMERATOR_RE, is_bullet
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.read.document import Line, Word
 
@@ -44,9 +44,10 @@ def _right_column_start(lines: list[Line], lo: float, size: float, label: float)
     Header labels may be left-aligned or centred in their cells; the bullets show where the cells begin.
     Two bullets at one x (within :data:`ALIGN_SHARE` of the text ``size``) make a column; a dash inside a sentence
     ("organisa - tionen") stands alone. The left column's bullets may stand right of ``lo`` too (LibreOffice
-    indents a list past its label's middle).
+    indents a list past its label's middle). Item numbers ("1." "2.") line up as markers do: without them a
+    numbered right column was split at a river of a justified left column's spaces, and words crossed over silently.
     """
-    xs = sorted(w.x0 for ln in lines for w in ln.words if is_bullet(w) and w.x0 > lo)
+    xs = sorted(w.x0 for ln in lines for w in ln.words if w.x0 > lo and (is_bullet(w) or ENUMERATOR_RE.match(w.text)))
     near = ALIGN_SHARE * size
     lined_up = [a for a, b in zip(xs, xs[1:], strict=False) if b - a < near]
     starts = [a for n, a in enumerate(lined_up) if n == 0 or a - lined_up[n - 1] >= near]
@@ -143,6 +144,19 @@ def shared_width(left: list[Line], right: list[Line]) -> float | None:
     line may end an item early; the other's then tells how far its lines may run). None when they differ."""
     widths = [max((ln.x1 - ln.x0 for ln in col), default=0.0) for col in (left, right)]
     return max(widths) if min(widths) >= EQUAL_COLUMNS * max(widths) > 0 else None
+
+
+def stray_start(lines: list[Line]) -> bool:
+    """A line of a column starts well left of where the column's lines start: words of the column beside it were
+    taken in, so the split between the columns is doubtful.
+
+    The column's start is the leftmost x that two lines share (its markers', or its text's when unmarked); a line
+    that starts more than a text size left of it is no line of this column.
+    """
+    size = text_size(lines) or 0.0
+    xs = sorted(ln.x0 for ln in lines if ln.words)
+    shared = [a for a, b in zip(xs, xs[1:], strict=False) if b - a < size * ALIGN_SHARE * 2]
+    return bool(shared) and xs[0] < shared[0] - size
 
 
 def titled(word: str) -> bool:

@@ -30,7 +30,15 @@ from kompass_extract.locate.labels import (
 )
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
-from kompass_extract.parse.columns import Breaks, column_boundary, gutter, shared_width, text_size, titled
+from kompass_extract.parse.columns import (
+    Breaks,
+    column_boundary,
+    gutter,
+    shared_width,
+    stray_start,
+    text_size,
+    titled,
+)
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
 
@@ -257,6 +265,9 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
         )
     if boundary is not None:
         pair = column_lines(body, -1e9, boundary), column_lines(body, boundary, 1e9)
+        if stray_start(pair[1]):
+            stray = "a line of the right-hand column starts left of the column: the two columns may be split wrongly"
+            doubt = f"{doubt}; {stray}" if doubt else stray
         width = shared_width(*pair)
         _read_items(pair[0], columns["strength"], layout, width)
         _read_items(pair[1], columns["improvement"], layout, width)
