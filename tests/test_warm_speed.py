@@ -77,3 +77,69 @@ def test_letter_spacing_is_collapsed_by_its_definition() -> None:
     texts += [" ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(2000)]
     for text in texts:
         assert collapse_letter_spacing(text) == by_definition(text), repr(text)
+
+
+CHROMIUM_DISC = Path(__file__).resolve().parent.parent / "fixtures" / "chromium" / "chromium-disc-table" / "report.pdf"
+
+
+def test_a_page_s_objects_are_walked_once_for_hidden_text_and_drawn_markers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the hidden-text check and the drawn-marker reader each walked all of a page's objects; a
+    browser's page holds one text object per glyph run (~2,000), so the second walk cost ~16 ms a report."""
+    from kompass_extract.read import document, markers
+    from kompass_extract.read.document import open_pdf
+    from kompass_extract.read.markers import page_markers
+
+    doc = open_pdf(str(CHROMIUM_DISC))
+    try:
+        page = next(p for p in doc.pages if "Styrkor" in p.text)
+        fetched: list[int] = []
+
+        def counting(real):  # type: ignore[no-untyped-def]
+            return lambda raw, i: fetched.append(i) or real(raw, i)
+
+        monkeypatch.setattr(document, "_GET_OBJECT", counting(document._GET_OBJECT))
+        monkeypatch.setattr(markers, "_GET_OBJECT", counting(document._GET_OBJECT), raising=False)
+        assert not page.covered_text
+        assert len(page_markers(page)) >= 3
+        assert sorted(fetched) == list(range(len(fetched))) and len(fetched) > 100
+    finally:
+        doc.close()
+
+
+def test_glyph_placed_words_are_split_by_their_definition() -> None:
+    """Words pdfium gives as several rectangles (a browser places glyphs one by one) are read character by
+    character, in a loop kept lean for speed: it must give what the rule says, read here plainly from pypdfium2's
+    character boxes. A new word at a gap wider than half the font size, a step back, or a new line."""
+    import pypdfium2 as pdfium
+
+    from kompass_extract.read.document import _read_upright
+    from kompass_extract.read.geometry import WORD_RE, _WordReader
+
+    pdf = pdfium.PdfDocument(str(CHROMIUM_DISC))
+    checked = 0
+    try:
+        for page in list(pdf)[:8]:
+            textpage, text, frame = _read_upright(page)
+            reader = _WordReader(textpage, frame)
+            for m in WORD_RE.finditer(text):
+                start, end = m.span()
+                if textpage.count_rects(start, end - start) == 1:
+                    continue
+                pieces: list[list] = []  # [first, last, x0, x1, top, bottom, size]
+                for i in range(start, end):
+                    left, bottom, right, top = textpage.get_charbox(i)
+                    if right <= left and top <= bottom:
+                        continue
+                    x0, y0, x1, y1 = reader.frame_box(left, bottom, right, top)
+                    p = pieces[-1] if pieces else None
+                    if p and x0 - p[3] <= 0.5 * p[6] and x0 >= p[2] - 0.5 and y0 < p[5] and y1 > p[4]:
+                        p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], y0), max(p[5], y1)
+                    else:
+                        pieces.append([i, i, x0, x1, y0, y1, reader.style(i)[0]])
+                words = reader.split(text, start, end)
+                assert [(w.text, w.x0, w.x1) for w in words] == [(text[p[0] : p[1] + 1], p[2], p[3]) for p in pieces]
+                checked += 1
+            textpage.close()
+    finally:
+        pdf.close()
+    assert checked > 100

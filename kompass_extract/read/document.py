@@ -173,27 +173,47 @@ class Page:
         """Text drawn before an image that covers most of the page, so hidden under it: a scan laid over its own
         OCR text (or over another document's), whose text layer says what nobody can check against the page.
 
-        The page's own objects in drawing order, bare pdfium calls (this runs on every page with text); a form
-        counts as text when it holds text objects, as a producer that wraps a text layer in one draws it.
+        From the page's objects in drawing order (:attr:`drawn`); a form counts as text when it holds text
+        objects, as a producer that wraps a text layer in one draws it.
         """
         if self.source is None:
             return False
-        raw, page_area = self.source.raw, (self.width * self.height) or 1.0
+        page_area = (self.width * self.height) or 1.0
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        text_seen = False
-        for i in range(_COUNT_OBJECTS(raw)):
-            obj = _GET_OBJECT(raw, i)
-            kind = _OBJECT_TYPE(obj)
-            if kind == TEXT or kind == FORM and _form_holds_text(obj):
-                text_seen = True
+        text_from, drawn = self.drawn
+        for position, obj, kind in drawn:
+            if kind == FORM:
+                if position < text_from and _form_holds_text(obj):
+                    text_from = position
             elif (
                 kind == IMAGE
-                and text_seen
+                and position > text_from
                 and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
                 and (right.value - left.value) * (top.value - bottom.value) >= COVERING * page_area
             ):
                 return True
         return False
+
+    @cached_property
+    def drawn(self) -> tuple[int, list[tuple[int, Any, int]]]:
+        """The page's own objects other than text, as (position in drawing order, handle, kind), and the position
+        of its first text object (the object count when there is none).
+
+        One walk with bare pdfium calls serves every reader of the page's drawing (text hidden under an image,
+        drawn list markers): a browser's page holds thousands of objects, one text object per glyph run, and
+        walking them costs as much as reading the page's words.
+        """
+        raw = self.source.raw if self.source is not None else None
+        count = _COUNT_OBJECTS(raw) if raw is not None else 0
+        first_text, drawn = count, []
+        for position in range(count):
+            obj = _GET_OBJECT(raw, position)
+            kind = _OBJECT_TYPE(obj)
+            if kind != TEXT:
+                drawn.append((position, obj, kind))
+            elif position < first_text:
+                first_text = position
+        return first_text, drawn
 
     def _objects(self, kind: int) -> Iterator[pdfium.PdfObject]:
         return self.source.get_objects(filter=[kind]) if self.source is not None else iter(())

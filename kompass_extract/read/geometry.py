@@ -251,30 +251,44 @@ class _WordReader:
 
         Producers that place every glyph on its own (Chromium) send most words here, so the loop is kept lean:
         the upright frame inlined, and the font of a piece's first character asked once, when it starts."""
-        tp, refs, (left, right, bottom, top) = self.textpage, self.refs, self.d
-        f, upright = self.frame, self.upright
-        pieces: list[list[Any]] = []  # [first index, last index, x0, x1, top, bottom, style] in the frame
-        p: list[Any] | None = None
+        tp, (r0, r1, r2, r3), (left, right, bottom, top) = self.textpage, self.refs, self.d
+        f, upright, style_at, word_at = self.frame, self.upright, self.style, self.word_at
+        ox, ax, oy, by = f.ox, f.ax, f.oy, f.by
+        words: list[Word] = []
+        first = last = -1  # the piece being built: its first and last index, box in the frame, font, half its size
+        px0 = px1 = ptop = pbottom = half = 0.0
+        style: tuple[float, bool] = (0.0, False)
         for i in range(start, end):
-            _CHAR_BOX(tp, i, *refs)
+            _CHAR_BOX(tp, i, r0, r1, r2, r3)
             lv, rv, bv, tv = left.value, right.value, bottom.value, top.value
             if rv <= lv and tv <= bv:
                 continue
             if upright:  # frame_box, inlined
-                x0, x1 = f.ox + f.ax * lv, f.ox + f.ax * rv
+                x0, x1 = ox + ax * lv, ox + ax * rv
                 if x1 < x0:
                     x0, x1 = x1, x0
-                y0, y1 = f.oy + f.by * bv, f.oy + f.by * tv
+                y0, y1 = oy + by * bv, oy + by * tv
                 if y1 < y0:
                     y0, y1 = y1, y0
             else:
                 x0, y0, x1, y1 = self.frame_box(lv, bv, rv, tv)
-            if p is not None and x0 - p[3] <= 0.5 * p[6][0] and x0 >= p[2] - 0.5 and y0 < p[5] and y1 > p[4]:
-                p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], y0), max(p[5], y1)
+            if first >= 0 and x0 - px1 <= half and x0 >= px0 - 0.5 and y0 < pbottom and y1 > ptop:
+                last = i
+                if x1 > px1:
+                    px1 = x1
+                if y0 < ptop:
+                    ptop = y0
+                if y1 > pbottom:
+                    pbottom = y1
                 continue
-            p = [i, i, x0, x1, y0, y1, self.style(i)]
-            pieces.append(p)
-        return [self.word_at(text[p[0] : p[1] + 1], p[0], p[2], p[3], p[6]) for p in pieces]
+            if first >= 0:
+                words.append(word_at(text[first : last + 1], first, px0, px1, style))
+            style = style_at(i)
+            first = last = i
+            px0, px1, ptop, pbottom, half = x0, x1, y0, y1, 0.5 * style[0]
+        if first >= 0:
+            words.append(word_at(text[first : last + 1], first, px0, px1, style))
+        return words
 
 
 def _composed(text: str) -> str:

@@ -57,11 +57,9 @@ def page_markers(page: Page) -> list[BBox]:
 
 
 def _read_shapes(page: Page) -> list[BBox]:
-    """Small paths, images and forms of the page, also inside forms (some producers wrap a page's content in
-    one); the page's frame is worked out only when there is one, since that needs its text page."""
-    raw = page.source.raw  # type: ignore[union-attr]
-    objects = [_GET_OBJECT(raw, i) for i in range(pdfium_c.FPDFPage_CountObjects(raw))]
-    found = _small_objects(objects, IDENTITY, 0)
+    """Small paths, images and forms of the page (from :attr:`Page.drawn`), also inside forms (some producers
+    wrap a page's content in one); the page's frame is worked out only when there is one, since that needs its text page."""
+    found = _small_objects([obj for _, obj, _ in page.drawn[1]], IDENTITY, 0)  # text objects are no markers
     if not found:
         return []
     frame = page.frame
@@ -74,7 +72,6 @@ def _read_shapes(page: Page) -> list[BBox]:
     return [_box(box, frame.point) for box in found]
 
 
-_GET_OBJECT = bare(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT)
 _FORM_OBJECT = bare(pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDF_PAGEOBJECT)
 _OBJECT_TYPE = bare(pdfium_c.FPDFPageObj_GetType)
 """Calls made once per page object (thousands on a browser's page, one text object per glyph)."""
