@@ -25,6 +25,9 @@ TYPST_DEFAULTS: dict[str, Any] = {
     "justify": True,
     "font": "Libertinus Serif",  # Typst's own fonts need nothing installed; others must be system fonts
     "font_size": 10.5,
+    "overview_valign": "top",  # top | horizon | bottom: where a wrapped question row's numbers stand
+    "overview_header": False,  # the table's head row marked as a header, so Typst repeats it after a page break
+    "narrative_columns": 1,  # the narrative set in this many columns
 }
 MARKERS = {
     "bullet": "",
@@ -97,13 +100,20 @@ def render_typst(truth: dict[str, Any]) -> str:
     for area in truth["areas"]:
         out.append("#pagebreak()\n== " + _s(f"Område {area['no']}{sep}{area['title']}") + "\n")
         out.append(_box(area, knobs, layout))
+        narrative = []
         for section in area["narrative"]:
-            out.append("=== " + _s(section["heading"]) + "\n")
+            narrative.append("=== " + _s(section["heading"]) + "\n")
             for text in section["paragraphs"]:  # a bulleted paragraph keeps its printed bullet whatever the lists use
-                out.append(f"#list(marker: [•], [{_s(text[2:])}])\n" if text.startswith("• ") else _s(text) + "\n\n")
+                narrative.append(
+                    f"#list(marker: [•], [{_s(text[2:])}])\n" if text.startswith("• ") else _s(text) + "\n\n"
+                )
+        columns = knobs["narrative_columns"]
+        out.append(
+            "".join(narrative) if columns == 1 else f"#columns({columns}, gutter: 18pt)[\n{''.join(narrative)}]\n"
+        )
         out.append(_findings(area, knobs, layout["improvements_label"]))
     out.append("#pagebreak()\n= " + _s(f"4. {template['overview_heading']}") + "\n" + _s(OVERVIEW_LEAD) + "\n\n")
-    out += [_overview_table(area, layout) for area in truth["areas"]]
+    out += [_overview_table(area, layout, knobs) for area in truth["areas"]]
     return "".join(out)
 
 
@@ -123,13 +133,15 @@ def _findings(area: dict[str, Any], knobs: dict[str, Any], label: str) -> str:
     return f"#{kind}(columns: (1fr, 1fr){gutter}, {heads}, [{strengths}], [{improvements}])\n"
 
 
-def _overview_table(area: dict[str, Any], layout: dict[str, Any]) -> str:
+def _overview_table(area: dict[str, Any], layout: dict[str, Any], knobs: dict[str, Any]) -> str:
     head, rows = overview_rows(area, layout)
-    cells = [f"[{_bold(str(area['no']) + '. ' + area['overview_title'])}]", *(f"[*{h}*]" for h in head)]
+    head_cells = ", ".join([f"[{_bold(str(area['no']) + '. ' + area['overview_title'])}]", *(f"[*{h}*]" for h in head)])
+    cells = [f"table.header({head_cells})" if knobs["overview_header"] else head_cells]
     for text, numbers in rows:
         cells += [f"[{_s(text)}]", *(f"[{_s(n)}]" for n in numbers)]
     widths = ", ".join(["1fr"] + ["45pt"] * len(head))
-    aligns = ", ".join(["left"] + ["right"] * len(head))
+    valign = knobs["overview_valign"]
+    aligns = ", ".join([f"left + {valign}"] + [f"right + {valign}"] * len(head))
     return f"#table(columns: ({widths}), align: ({aligns}), " + ", ".join(cells) + ")\n#v(1em)\n"
 
 

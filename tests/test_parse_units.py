@@ -76,6 +76,13 @@ def test_join_lines_line_broken_after_a_slash_keeps_the_slashed_words_together()
     assert join_lines(["strategi för kund/", "brukare"]) == "strategi för kund/brukare"
     assert join_lines(["resultat från kund-/", "brukarundersökningar"]) == "resultat från kund-/brukarundersökningar"
     assert join_lines(["och /", "eller"]) == "och / eller"
+
+
+def test_join_lines_a_decade_broken_after_its_hyphen_stays_one_word() -> None:
+    """Typst broke "1900-talet" after the hyphen: the digit before it was not taken for part of a word, so the
+    narrative read "1900- talet"."""
+    assert join_lines(["sedan mitten av 1900-", "talet funnits"]) == "sedan mitten av 1900-talet funnits"
+    assert join_lines(["under 1900-", "och 2000-talet"]) == "under 1900- och 2000-talet"
     assert join_lines(["kund-", "/brukare"]) == "kund-/brukare"
 
 

@@ -46,6 +46,8 @@ def test_committed_typst_fixtures_are_the_variants() -> None:
     assert {k["marker"] for k in knobs} == {"bullet", "dash", "square", "circle", "enum"}
     assert {k["findings_layout"] for k in knobs} == {"grid", "table", "stacked"}
     assert {k["justify"] for k in knobs} == {True, False}
+    assert {k["narrative_columns"] for k in knobs} == {1, 2}
+    assert {k["overview_valign"] for k in knobs} == {"top", "horizon"}
 
 
 def test_typst_compiles_a_variant_that_converts(tmp_path: Path) -> None:

@@ -154,7 +154,7 @@ def join_lines(parts: list[str]) -> str:
     """Join wrapped lines into one text: spaces between lines, printed hyphens kept.
 
     A line ending in a hyphen joins the next without a space ("e-" + "petitioner", "kund-" +
-    "/brukare") unless the next word is a conjunction ("medborgar- respektive") or the hyphen stands
+    "/brukare", "1900-" + "talet") unless the next word is a conjunction ("medborgar- respektive") or the hyphen stands
     alone as a dash ("arbetsgivare -" + "personalpolitik"). A line ending in a slash joins the next the same way
     ("styrning/" + "uppföljning"): a slash between words is printed without spaces, and line breakers break
     after it.
@@ -170,7 +170,7 @@ def join_lines(parts: list[str]) -> str:
         if out[-1] in SOFT_HYPHENS:
             out = out[:-1] + "-"
         first_word = text.split(" ", 1)[0].lower()
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and first_word not in CONJUNCTIONS:
+        if out.endswith("-") and len(out) > 1 and out[-2].isalnum() and first_word not in CONJUNCTIONS:
             out += text
         elif out.endswith("/") and len(out) > 1 and (out[-2].isalnum() or out[-2] == "-"):
             out += text  # a line broken after a slash ("kund/" + "brukare"), as typesetters allow
