@@ -32,6 +32,7 @@ from kompass_extract.parse.sections import parse_area
 from kompass_extract.read.document import Document, Line, Page, open_pdf
 from kompass_extract.read.markers import page_markers
 from kompass_extract.read.ocr.pages import ProgressHook
+from kompass_extract.read.ocr.probe import Look, MarkerLook, Place
 from kompass_extract.read.ocr.reread import reread_cells
 from kompass_extract.read.sheets import relocate, split_sheets
 from kompass_extract.validate import validate_report
@@ -111,7 +112,7 @@ def _extract(
         used_ocr = _ensure_text(doc, data, ocr, ocr_cache, ocr_progress)
         report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
         split_sheets(doc)
-        parse_document(doc, report, catalog)
+        parse_document(doc, report, catalog, MarkerLook(data, _places(doc.pages)) if used_ocr else None)
         relocate(report, doc.pages)
         frames = {p.sheet.page if p.sheet else p.number: p.ocr_frame for p in doc.pages if p.ocr}
     finally:
@@ -159,9 +160,19 @@ def _wants_ocr(page: Page, textless: bool, scan: bool) -> bool:
     return (page.invisible_text or page.covered_text) and page.image_cover >= SCAN_COVER
 
 
-def parse_document(doc: Document, report: Report, catalog: Catalog | None = None) -> None:
+def _places(pages: list[Page]) -> dict[int, Place]:
+    """Where each OCR'd page's words lie in the PDF (a logical page of a sheet lies in a part of its page)."""
+    return {
+        p.number: (p.sheet.page, p.sheet.x, p.sheet.y, p.ocr_frame) if p.sheet else (p.number, 0.0, 0.0, p.ocr_frame)
+        for p in pages
+        if p.ocr
+    }
+
+
+def parse_document(doc: Document, report: Report, catalog: Catalog | None = None, look: Look | None = None) -> None:
     """Locate the parts of the report and fill ``report`` with metadata and areas (``catalog``: the packaged one
-    when None; its editions say which area numbers and table shapes to expect)."""
+    when None; its editions say which area numbers and table shapes to expect; ``look``: looks for list markers
+    again on the images of OCR'd pages)."""
     all_text = "\n".join(p.text for p in doc.pages)
     if not _mentions_kommunkompass(all_text):
         raise NotKommunkompassError("no Kommunkompass area sections or overview tables found")
@@ -187,7 +198,8 @@ def parse_document(doc: Document, report: Report, catalog: Catalog | None = None
     for n, heading in enumerate(headings):
         end = headings[n + 1].index if n + 1 < len(headings) else section_end
         area = areas.setdefault(heading.area_no, Area(heading.area_no))
-        parse_area(lines[heading.index + 1 : end], heading, layout, area, lambda n: page_markers(doc.pages[n - 1]))
+        markers = lambda n: page_markers(doc.pages[n - 1])  # noqa: E731
+        parse_area(lines[heading.index + 1 : end], heading, layout, area, markers, look)
     if overview_at is not None:
         after = overview_at + 1 + parse_overview(lines[overview_at + 1 :], areas, facts)
         complete = all(areas.get(n) is not None and areas[n].score is not None for n in facts.area_nos)

@@ -39,8 +39,10 @@ from kompass_extract.parse.columns import (
     text_size,
     titled,
 )
+from kompass_extract.parse.relook import INK_WORD, Relook
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
+from kompass_extract.read.ocr.probe import Look
 
 
 def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int | None:
@@ -53,10 +55,10 @@ def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int |
     header row; the index is then that of the first of the two (see :func:`_header_row`)."""
     for i in range(start, len(lines)):
         words = lines[i].words
-        k = next((n for n, w in enumerate(words[:2]) if is_label(w.text, "strengths")), None)
-        if k is None:
+        found = _strengths_label(words)
+        if found is None:
             continue
-        rest = [w for w in words[k + 1 :] if _inked(w.text)]  # a scan's specks read as "|" or "." are no words
+        rest = [w for w in words[sum(found) :] if _inked(w.text)]  # a scan's specks read as "|" or "." are no words
         if rest and _improvements(rest):
             return i
         partner = next(
@@ -97,21 +99,34 @@ def _split_header(strengths: Line, other: Line) -> bool:
     height (overlapping by :data:`HEADER_OVERLAP` of the smaller line's height)."""
     if other.page != strengths.page or len(other.words) == 0 or other.x0 <= strengths.x1:
         return False
-    k = next((n for n, w in enumerate(strengths.words[:2]) if is_label(w.text, "strengths")), None)
-    if k is None or any(_inked(w.text) for w in strengths.words[k + 1 :]):
+    found = _strengths_label(strengths.words)
+    if found is None or any(_inked(w.text) for w in strengths.words[sum(found) :]):
         return False
     overlap = min(strengths.bottom, other.bottom) - max(strengths.top, other.top)
     height = min(strengths.bottom - strengths.top, other.bottom - other.top)
     return overlap >= HEADER_OVERLAP * height and _improvements(other.words)
 
 
+def _strengths_label(words: list[Word]) -> tuple[int, int] | None:
+    """(index, number of words) of the strengths label among the first two ``words``: one word, or up to
+    :data:`LABEL_PIECES` words that OCR broke it into ("S tyrkor"), which joined are the label itself."""
+    for k in range(min(2, len(words))):
+        for n in range(1, min(LABEL_PIECES, len(words) - k) + 1):
+            if is_label("".join(w.text for w in words[k : k + n]), "strengths"):
+                return k, n
+    return None
+
+
 def _header_row(lines: list[Line]) -> tuple[Line, list[Line]]:
     """(the header row, the lines after it) of a list whose header is ``lines[0]``, the two labels' lines of a
-    header split by OCR joined again."""
+    header split by OCR joined again, and the strengths label as one word however many pieces OCR broke it into."""
+    header, after = lines[0], lines[1:]
     for a, b in ((0, 1), (1, 0)):
         if len(lines) > 1 and _split_header(lines[a], lines[b]):
-            return Line(sorted(lines[0].words + lines[1].words, key=lambda w: w.x0), lines[0].page), lines[2:]
-    return lines[0], lines[1:]
+            header, after = Line(sorted(lines[0].words + lines[1].words, key=lambda w: w.x0), lines[0].page), lines[2:]
+            break
+    found = _strengths_label(header.words)
+    return (_merged(header, *found) if found else header), after
 
 
 FAR_GAP = 5.0
@@ -189,10 +204,14 @@ def _label_words(words: list[Word]) -> int:
 def _joined_label(header: Line, k: int) -> Line:
     """The header row with the improvements label (which starts at word ``k``) as one word, however many pieces
     OCR broke it into: the columns are parted by its place."""
-    n = _label_words(header.words[k:])
+    return _merged(header, k, _label_words(header.words[k:]))
+
+
+def _merged(line: Line, k: int, n: int) -> Line:
+    """``line`` with its words ``k`` to ``k + n`` as one word (a label OCR broke into pieces)."""
     if n <= 1:
-        return header
-    pieces = header.words[k : k + n]
+        return line
+    pieces = line.words[k : k + n]
     label = Word(
         "".join(w.text for w in pieces),
         pieces[0].x0,
@@ -203,7 +222,7 @@ def _joined_label(header: Line, k: int) -> Line:
         pieces[0].bold,
         min((w.conf for w in pieces if w.conf is not None), default=None),
     )
-    return Line([*header.words[:k], label, *header.words[k + n :]], header.page)
+    return Line([*line.words[:k], label, *line.words[k + n :]], line.page)
 
 
 @cache
@@ -222,10 +241,13 @@ class _Item:
     doubt: str | None = None
 
 
-def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | None = None) -> list[Finding]:
+def parse_findings(
+    lines: list[Line], layout: Layout, markers: MarkerSource | None = None, look: Look | None = None
+) -> list[Finding]:
     """Two columns split at the gutter between the labels; or one column whose kind switches at the second.
 
-    ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`)."""
+    ``markers`` gives the boxes of drawn list markers of a page (see :mod:`kompass_extract.read.markers`);
+    ``look`` looks for a marker again on a scanned page's image (see :mod:`kompass_extract.read.ocr.probe`)."""
     header, after = _header_row(lines)
     printed = fold(header.text)
     orphan = not is_label(header.words[0].text, "strengths") and _improvements(header.words)
@@ -269,12 +291,12 @@ def parse_findings(lines: list[Line], layout: Layout, markers: MarkerSource | No
             stray = "a line of the right-hand column starts left of the column: the two columns may be split wrongly"
             doubt = f"{doubt}; {stray}" if doubt else stray
         width = shared_width(*pair)
-        _read_items(pair[0], columns["strength"], layout, width)
-        _read_items(pair[1], columns["improvement"], layout, width)
+        _read_items(pair[0], columns["strength"], layout, width, Relook(markers, look))
+        _read_items(pair[1], columns["improvement"], layout, width, Relook(markers, look))
     else:
         split = len(body) if split is None else split
-        _read_items(body[:split], columns["strength"], layout)
-        _read_items(body[split + 1 :], columns["improvement"], layout)
+        _read_items(body[:split], columns["strength"], layout, relook=Relook(markers, look))
+        _read_items(body[split + 1 :], columns["improvement"], layout, relook=Relook(markers, look))
     for items in columns.values():
         if doubt and items:  # a doubt of the whole list goes on each column's first item, beside its own
             items[0].doubt = f"{items[0].doubt}; {doubt}" if items[0].doubt else doubt
@@ -305,16 +327,21 @@ def _doubt_beside(columns: dict[str, list[_Item]], page: int, box: BBox) -> None
         item.doubt = item.doubt or f"a list marker on page {page} at y={middle:.0f} began no item"
 
 
-def _read_items(lines: list[Line], items: list[_Item], layout: Layout, width: float | None = None) -> None:
+def _read_items(
+    lines: list[Line], items: list[_Item], layout: Layout, width: float | None = None, relook: Relook | None = None
+) -> None:
     """Items of one column, wrapped lines joined: a marker starts an item; without any, the layout does.
 
     A line read as a continuation although it could begin an item (a capitalised word after a line that ended
     short or with a full stop, or, in a column without markers, after any line) leaves a doubt on its item. On an
     OCR'd column whose other items have markers, such a line whose first word would have fitted on the line before
     (so that a line breaker ended that line on purpose) and that begins where the items' text begins, is an item
-    whose marker the ink reader missed; that too is doubted.
+    whose marker the ink reader missed; that too is doubted. Before that, such lines are looked at again on the page
+    image where the column's markers stand (``relook``).
     """
     split = _marker_ink(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines]))
+    if relook is not None:
+        split = relook.again(lines, split, _text_start(lines, split))
     marked = any(had for had, _ in split)
     breaks = Breaks.of(lines, layout, width)
     text_x = _text_start(lines, split)
@@ -354,10 +381,6 @@ def _text_start(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> floa
 
 def _at(word: Word, x: float | None, line: Line) -> bool:
     return x is not None and abs(word.x0 - x) <= OCR_ALIGN_SHARE * line.size
-
-
-INK_WORD = 2
-"""Most characters of a word that OCR made of a list marker's ink ("-e", "'e", "e€", "©")."""
 
 
 def _marker_ink(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> list[tuple[bool, list[Word]]]:

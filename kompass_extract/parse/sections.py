@@ -26,13 +26,20 @@ from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
+from kompass_extract.read.ocr.probe import Look
 
 
 def parse_area(
-    lines: list[Line], heading: AreaHeading, layout: Layout, area: Area, markers: MarkerSource | None = None
+    lines: list[Line],
+    heading: AreaHeading,
+    layout: Layout,
+    area: Area,
+    markers: MarkerSource | None = None,
+    look: Look | None = None,
 ) -> None:
     """Fill ``area`` from the lines of its section (heading excluded); ``markers`` gives a page's drawn list
-    markers (read only for the pages of the box and the Styrkor / Förbättrings list)."""
+    markers (read only for the pages of the box and the Styrkor / Förbättrings list), ``look`` looks for a list
+    marker again on a scanned page's image."""
     area.name = heading.name or area.name
     area.page = heading.line.page
     area.bbox = heading.line.bbox
@@ -45,7 +52,7 @@ def parse_area(
     narrative = with_markers(narrative, markers)  # drawn bullets start paragraphs too
     area.sections = _parse_narrative(narrative, layout, area.rubriker)
     if findings_at is not None:
-        area.findings = parse_findings(lines[findings_at:], layout, markers)
+        area.findings = parse_findings(lines[findings_at:], layout, markers, look)
 
 
 # --- the Rubriker / Poäng box -------------------------------------------------------------------
