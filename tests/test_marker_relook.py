@@ -175,3 +175,38 @@ def test_a_strengths_label_that_ocr_broke_into_pieces_still_heads_the_list() -> 
     findings = parse_findings(lines[at:], OCR)
     assert texts(findings, "strength") == ["Många lärande nätverk", "Chattfunktion på webben"]
     assert texts(findings, "improvement") == ["Politikerenkäter", "Medborgardialoger"]
+
+
+def test_a_page_whose_ocr_is_noise_adds_nothing_to_the_list_and_doubts_its_last_items() -> None:
+    """Luleå tinted-noise-200: the list's last item wrapped onto a near-empty page, whose paper noise Tesseract read
+    as hundreds of "words" at confidence 10 ("VÄRS ASSR", "SS SR"); they were glued to the last items, silently."""
+    header = ocr_words("Styrkor", 84.5, 300.0, 311.8) + ocr_words("Förbättringsområden", 312.5, 300.0, 311.8)
+    rows = ocr_words("• Många exempel på samarbeten", 80.0, 320.0, 331.8)
+    rows += ocr_words("• Tydlig satsning på åtgärder inom", 80.0, 335.0, 346.8)
+    rows += ocr_words("• Samlad uppföljning", 308.0, 320.0, 331.8)
+    rows += ocr_words("• Mer systematiska insatser", 308.0, 335.0, 346.8)
+    lines = group_lines(header + rows, 27)
+    rng = np.random.default_rng(7)
+    noise = [
+        Word(str(t), float(x), float(y), float(x) + 12.0, float(y) + 6.0, 6.0, None, float(c))
+        for t, x, y, c in zip(rng.choice(["SR", "SS", "ASSR", "—", "Se"], 60), rng.uniform(5, 580, 60),
+                              rng.uniform(0, 800, 60), rng.uniform(0, 30, 60), strict=True)
+    ]  # fmt: skip
+    lines += group_lines(noise, 28)
+    findings = parse_findings(lines, OCR)
+    assert texts(findings, "strength") == ["Många exempel på samarbeten", "Tydlig satsning på åtgärder inom"]
+    assert texts(findings, "improvement") == ["Samlad uppföljning", "Mer systematiska insatser"]
+    doubted = [f.text for f in findings if f.doubt and "page 28" in f.doubt]
+    assert doubted == ["Tydlig satsning på åtgärder inom", "Mer systematiska insatser"]
+
+
+def test_a_page_of_real_text_read_with_confidence_is_no_noise() -> None:
+    header = ocr_words("Styrkor", 84.5, 300.0, 311.8) + ocr_words("Förbättringsområden", 312.5, 300.0, 311.8)
+    rows = ocr_words("• Många exempel på samarbeten med", 80.0, 320.0, 331.8)
+    rows += ocr_words("• Samlad uppföljning", 308.0, 320.0, 331.8)
+    lines = group_lines(header + rows, 27)
+    words = [w for top in range(60, 360, 15) for w in ocr_words("civilsamhälle och kulturliv", 88.0, top, top + 11.8)]
+    lines += group_lines(words, 28)
+    findings = parse_findings(lines, OCR)
+    assert texts(findings, "strength")[0].startswith("Många exempel på samarbeten med civilsamhälle och kulturliv")
+    assert not any("noise" in (f.doubt or "") for f in findings)

@@ -54,6 +54,25 @@ def _right_column_start(lines: list[Line], lo: float, size: float, label: float)
     return min(starts, key=lambda x: abs(x - label), default=None)
 
 
+NOISE_CONFIDENCE = 30.0
+"""Median OCR confidence of a page's words under which its "text" is the noise of the paper read as letters: on a
+near-empty page of a tinted, noisy copy Tesseract reads hundreds of "words" at 10-12, and its few real lines not at
+all; real text, even on a 1-bit copy, reads at a median of 80-95."""
+NOISE_WORDS = 20
+"""Least words of a page for its median confidence to tell."""
+
+
+def noise_pages(lines: list[Line]) -> dict[int, float]:
+    """{page: median word confidence} of the pages among ``lines`` whose OCR'd words are noise (see
+    :data:`NOISE_CONFIDENCE`): no line there belongs to a list."""
+    confs: dict[int, list[float]] = {}
+    for line in lines:
+        if line.bold is None:
+            confs.setdefault(line.page, []).extend(w.conf for w in line.words if w.conf is not None)
+    found = {page: median(c) for page, c in confs.items() if len(c) >= NOISE_WORDS}
+    return {page: conf for page, conf in found.items() if conf < NOISE_CONFIDENCE}
+
+
 def text_size(lines: list[Line]) -> float | None:
     """The median size of the words of ``lines`` (the text size on a text layer, the line height on OCR)."""
     sizes = [w.size for ln in lines for w in ln.words]

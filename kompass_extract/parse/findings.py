@@ -34,6 +34,7 @@ from kompass_extract.parse.columns import (
     Breaks,
     column_boundary,
     gutter,
+    noise_pages,
     shared_width,
     stray_start,
     text_size,
@@ -256,7 +257,10 @@ def parse_findings(
         header = _joined_label(header, k)
     body: list[Line] = []
     cut: int | None = None  # a page whose list broke off at a wide gap: only a marked line there goes on with it
+    noise = noise_pages(after)
     for line in with_markers(after, markers):
+        if line.page in noise:
+            continue
         if fold(line.text) == printed or (k is not None and _label_alone(line)):
             continue  # the header row repeated on the next page (Word tables do), maybe split by OCR
         if _speck(line, header):
@@ -302,6 +306,11 @@ def parse_findings(
             items[0].doubt = f"{items[0].doubt}; {doubt}" if items[0].doubt else doubt
     for page, box in unplaced(body, markers):
         _doubt_beside(columns, page, box)
+    for page, conf in noise.items():  # the list may go on there: its last items may have lost their ends
+        lost = f"page {page}'s OCR is noise (median word confidence {conf:.0f}): the list may go on there unread"
+        for items in columns.values():
+            if items:
+                items[-1].doubt = f"{items[-1].doubt}; {lost}" if items[-1].doubt else lost
     return _to_findings(columns)
 
 
