@@ -27,16 +27,18 @@ from kompass_extract.read.ocr.pages import render_dpi
 
 LOOK_DPI = 300
 """Resolution the page is rendered at (that of the OCR pass, so a blob has the size the OCR pass saw)."""
-LIKE_WIDTH = (0.5, 1.6)
-"""Width of a blob found, as a share of the sibling marker's (a broken dash keeps at least half of its ink)."""
+LIKE_WIDTH = (0.6, 1.6)
+"""Width of a blob found, as a share of the sibling marker's (a broken dash keeps most of its length; a toner speck
+beside a line is a dot, narrower than a disc or dash)."""
 LIKE_HEIGHT = (0.4, 1.6)
 """Height of a blob found, as a share of the sibling marker's (plus a pixel or two: a dash is a few pixels)."""
-LIKE_INK = 0.25
+LIKE_INK = 0.3
 """Least ink of a blob, as a share of the sibling marker's box."""
 MIDDLE = (0.15, 0.75)
 """Where a marker's centre lies in its line's box (top = 0): a full stop or comma sits lower."""
 SLACK_PX = 2
-"""Pixels of tolerance on sizes measured on a copy (a dash two pixels high may print three)."""
+"""Pixels of tolerance on a height measured on a copy (a dash two pixels high may print three), and on a width
+beyond the largest."""
 
 Place = tuple[int, float, float, tuple[float, int]]
 """Where a logical page's words lie in the PDF: (1-based PDF page, x offset, y offset, (skew, rotation))."""
@@ -99,7 +101,7 @@ def like_marker(ink: np.ndarray, like: BBox) -> tuple[int, int, int, int] | None
     w, h = cols[-1] - cols[0] + 1, len(band)
     like_w, like_h = like[2] - like[0], like[3] - like[1]
     centre = (band[0] + band[-1] + 1) / 2 / ink.shape[0]
-    if not LIKE_WIDTH[0] * like_w - SLACK_PX <= w <= LIKE_WIDTH[1] * like_w + SLACK_PX:
+    if not LIKE_WIDTH[0] * like_w <= w <= LIKE_WIDTH[1] * like_w + SLACK_PX:
         return None
     if not LIKE_HEIGHT[0] * like_h - SLACK_PX <= h <= LIKE_HEIGHT[1] * like_h + SLACK_PX:
         return None
