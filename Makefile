@@ -61,7 +61,7 @@ libreoffice-fixtures: $(STAMP)
 typst-fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.generate --typst --out fixtures/typst
 
-# Impose committed fixtures two pages per sheet (pypdfium2 forms; Ghostscript re-distilled) under fixtures/layouts/.
+# Impose committed fixtures two or four pages per sheet (pypdfium2 forms; Ghostscript re-distilled) under fixtures/layouts/.
 layout-fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.layouts --out fixtures/layouts
 

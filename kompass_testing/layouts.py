@@ -1,6 +1,6 @@
-"""Reports laid out as archives keep them: two report pages side by side on one landscape sheet.
+"""Reports laid out as archives keep them: two report pages side by side on one landscape sheet, two stacked, four.
 
-A copied booklet or a report printed "2 pages per sheet" puts two pages on each sheet, shrunk to fit its halves.
+A copied booklet or a report printed "2 (4) pages per sheet" puts two (four) pages on each sheet, shrunk to fit.
 Here the committed fixtures of other producers are imposed that way, so the answers stay known: the truth is the
 base fixture's, with each located value moved to its sheet (page and box). Two tools impose: pypdfium2 (each page
 a form XObject placed and scaled on the sheet) and Ghostscript re-distilling that result (its own content streams
@@ -42,46 +42,71 @@ LAYOUT_VARIANTS: tuple[dict[str, Any], ...] = (
         "gap": 12.0,
         "booklet": True,
     },
+    {"name": "4up-pdfium-skl2016-sans-sida", "base": "generated/skl2016-sans-sida", "tool": "pdfium", "gap": 0.0}
+    | {"grid": [2, 2]},
+    {"name": "4up-gs-skr2020-sida-columns", "base": "generated/skr2020-sida-columns", "tool": "gs", "gap": 10.0}
+    | {"grid": [2, 2]},
+    {"name": "stacked-pdfium-skl2016-square-markers", "base": "generated/skl2016-square-markers", "tool": "pdfium"}
+    | {"gap": 0.0, "grid": [2, 1]},
+    {"name": "offset-gs-skl2016-page-breaks", "base": "generated/skl2016-page-breaks", "tool": "gs", "gap": 0.0}
+    | {"extra": [160.0, 0.0]},
 )
-"""Each: the base fixture, the imposing tool, the white gap (points) left between the two pages on the sheet
-(a copier's "2 pages per sheet" abuts them; a booklet has a fold) and whether the pages are imposed as a booklet
-for folding (16|1, 2|15, ...). Reportlab bases only: a Chromium report
+"""Each: the base fixture, the imposing tool, the white gap (points) left between the pages on the sheet (a
+copier's "2 pages per sheet" abuts them; a booklet has a fold), whether the pages are imposed as a booklet for
+folding (16|1, 2|15, ...), the grid (rows, columns; default two side by side) and white added to the sheet's right
+and bottom (``extra``: the gutter away from the sheet's middle). Reportlab bases only: a Chromium report
 imposed so is 0.6-1 MB (its fonts are embedded once per page); it reads exact too (see the t12layout note)."""
 
 
-def sheet_order(count: int, booklet: bool) -> list[tuple[int | None, int | None]]:
-    """The page numbers (1-based; None: blank) on each sheet, left and right: in order (1|2, 3|4, ...) or as a
-    booklet imposed for folding (16|1, 2|15, 14|3, ... for 16 pages; blank pages fill it to a multiple of four)."""
+def sheet_order(count: int, booklet: bool, per_sheet: int = 2) -> list[tuple[int | None, ...]]:
+    """The page numbers (1-based; None: blank) on each sheet, in the grid's reading order (left to right, top to
+    bottom): in order (1|2, 3|4, ...), ``per_sheet`` at a time, or as a booklet imposed for folding (16|1, 2|15,
+    14|3, ... for 16 pages; blank pages fill it to a multiple of four; two pages per sheet only)."""
     if not booklet:
-        return [(k, k + 1 if k < count else None) for k in range(1, count + 1, 2)]
+        return [
+            tuple(k + i if k + i <= count else None for i in range(per_sheet)) for k in range(1, count + 1, per_sheet)
+        ]
     total = -(-count // 4) * 4
     pairs = [(total - i, i + 1) if i % 2 == 0 else (i + 1, total - i) for i in range(total // 2)]
-    return [tuple(p if p <= count else None for p in pair) for pair in pairs]  # type: ignore[misc]
+    return [tuple(p if p <= count else None for p in pair) for pair in pairs]
 
 
 def impose(
-    pdf: bytes, gap: float = 0.0, booklet: bool = False
+    pdf: bytes,
+    gap: float = 0.0,
+    booklet: bool = False,
+    grid: tuple[int, int] = (1, 2),
+    scale: float | None = None,
+    extra: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[bytes, dict[int, tuple[int, float, float, float]]]:
-    """Two pages per landscape sheet of the pages' own size turned, each page shrunk to fit its half (less half
-    the ``gap``) and centred in it, in the order of :func:`sheet_order`; returns the PDF and, per source page
-    number, (sheet, scale, x offset, y offset from the top)."""
+    """``rows`` x ``cols`` pages per sheet (``grid``), in the order of :func:`sheet_order`: on a sheet of the pages'
+    own size, turned when the grid is wider than tall (2 side by side: landscape; 2x2 or 2 stacked: portrait). Each
+    page is shrunk to fit its cell less half the ``gap`` (or by ``scale``) and centred in it; ``extra`` (width,
+    height) is white added to the sheet's right and bottom (a spread scanned in the corner of a larger glass: the
+    gutter away from the sheet's middle). Returns the PDF and, per source page number, (sheet,
+    scale, x offset, y offset from the top)."""
+    rows, cols = grid
     src = pdfium.PdfDocument(pdf)
     out = pdfium.PdfDocument.new()
     width, height = src[0].get_size()
-    sheet_w, sheet_h = height, width
-    scale = min((sheet_w / 2 - gap / 2) / width, sheet_h / height)
+    sheet_w, sheet_h = (height, width) if cols > rows else (width, height)
+    cell_w, cell_h = sheet_w / cols, sheet_h / rows
+    if scale is None:
+        scale = min((cell_w - gap / 2 * (cols > 1)) / width, (cell_h - gap / 2 * (rows > 1)) / height)
     placed: dict[int, tuple[int, float, float, float]] = {}
-    for number, pair in enumerate(sheet_order(len(src), booklet), 1):
-        sheet = out.new_page(sheet_w, sheet_h)
-        for k, source in enumerate(pair):
+    for number, cells in enumerate(sheet_order(len(src), booklet, rows * cols), 1):
+        sheet = out.new_page(sheet_w + extra[0], sheet_h + extra[1])
+        for k, source in enumerate(cells):
             if source is None:
                 continue
-            dx = k * sheet_w / 2 + (sheet_w / 2 - width * scale) / 2 + (gap / 4 if k else -gap / 4)
-            dy = (sheet_h - height * scale) / 2
+            row, col = divmod(k, cols)
+            dx = col * cell_w + (cell_w - width * scale) / 2 + (col - (cols - 1) / 2) * gap / 2
+            top = row * cell_h + (cell_h - height * scale) / 2 + (row - (rows - 1) / 2) * gap / 2
+            dy = sheet_h + extra[1] - top - height * scale  # PDF y grows upwards
             obj = src.page_as_xobject(source - 1, out).as_pageobject()
             obj.transform(pdfium.PdfMatrix().scale(scale, scale).translate(dx, dy))
             sheet.insert_obj(obj)
-            placed[source] = (number, scale, dx, (sheet_h - height * scale) - dy)
+            placed[source] = (number, scale, dx, top)
         sheet.gen_content()
     with tempfile.TemporaryDirectory(prefix="kompass-layout-") as tmp:
         path = Path(tmp) / "sheets.pdf"
@@ -116,11 +141,20 @@ def sheet_truth(truth: dict[str, Any], placed: dict[int, tuple[int, float, float
 def write_layout_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
     base = FIXTURES / spec["base"]
-    pdf, placed = impose((base / "report.pdf").read_bytes(), spec["gap"], spec.get("booklet", False))
+    grid = tuple(spec.get("grid", (1, 2)))
+    pdf, placed = impose(
+        (base / "report.pdf").read_bytes(),
+        spec["gap"],
+        spec.get("booklet", False),
+        grid,  # type: ignore[arg-type]
+        spec.get("scale"),
+        tuple(spec.get("extra", (0.0, 0.0))),  # type: ignore[arg-type]
+    )
     if spec["tool"] == "gs":
         pdf = redistill(pdf)
     truth = sheet_truth(json.loads((base / "truth.json").read_text(encoding="utf-8")), placed)
-    truth["sheet_layout"] = {"base": spec["base"], "tool": spec["tool"], "pages_per_sheet": 2, "gap": spec["gap"]}
+    truth["sheet_layout"] = {"base": spec["base"], "tool": spec["tool"], "pages_per_sheet": grid[0] * grid[1]}
+    truth["sheet_layout"] |= {k: spec[k] for k in ("gap", "grid", "scale", "extra") if k in spec}
     if spec.get("booklet"):
         truth["sheet_layout"]["booklet"] = True
     return write_fixture(out_dir / spec["name"], pdf, truth)
@@ -130,7 +164,7 @@ def write_layout_variant(spec: dict[str, Any], out_dir: Path) -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--only", multiple=True, help="Variant name (repeatable); default: all.")
 def main(out_dir: Path, only: tuple[str, ...]) -> None:
-    """Impose committed fixtures two pages per sheet (pypdfium2, Ghostscript), with their truth moved along."""
+    """Impose committed fixtures several pages per sheet (pypdfium2, Ghostscript), with their truth moved along."""
     for spec in LAYOUT_VARIANTS:
         if not only or spec["name"] in only:
             folder = write_layout_variant(spec, out_dir)

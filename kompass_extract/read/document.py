@@ -112,9 +112,10 @@ class Line:
 
 @dataclass(frozen=True)
 class SheetPart:
-    """Where a logical page lies on the physical page that holds it with others (a sheet printed two pages per
-    side, see :mod:`kompass_extract.read.sheets`): the PDF's page number, which part it is (1: left) of how many,
-    its offset in the physical page's frame (points), and whether the split was certain."""
+    """Where a logical page lies on the physical page that holds it with others (a sheet printed two or four pages
+    per side, see :mod:`kompass_extract.read.sheets`): the PDF's page number, which cell it is (1: top left, in
+    reading order) of how many, its frame's offset in the physical page's frame (points), whether the split was
+    certain, and the cell (x0, top, x1, bottom) on the physical page."""
 
     page: int
     part: int
@@ -122,16 +123,18 @@ class SheetPart:
     x: float
     y: float
     certain: bool
+    cell: tuple[float, float, float, float]
 
     def box(self, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         """A box of the logical page in the physical page's coordinates."""
         x0, top, x1, bottom = bbox
         return (x0 + self.x, top + self.y, x1 + self.x, bottom + self.y)
 
-    def own(self, box: tuple[float, float, float, float], width: float, height: float) -> bool:
-        """The physical page's ``box`` lies (by its middle) on this logical page of ``width`` x ``height``."""
-        x, y = (box[0] + box[2]) / 2 - self.x, (box[1] + box[3]) / 2 - self.y
-        return 0 <= x < width and 0 <= y < height
+    def own(self, box: tuple[float, float, float, float]) -> bool:
+        """The physical page's ``box`` lies (by its middle) in this logical page's cell."""
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        x0, top, x1, bottom = self.cell
+        return x0 <= x < x1 and top <= y < bottom
 
 
 @dataclass

@@ -50,7 +50,7 @@ def page_markers(page: Page) -> list[BBox]:
             shapes = [
                 (x0 - sheet.x, top - sheet.y, x1 - sheet.x, bottom - sheet.y)
                 for x0, top, x1, bottom in shapes
-                if sheet.own((x0, top, x1, bottom), page.width, page.height)
+                if sheet.own((x0, top, x1, bottom))
             ]
         page.markers = shapes
     return page.markers

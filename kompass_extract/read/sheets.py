@@ -1,90 +1,333 @@
-"""Sheets that hold two report pages side by side ("2 pages per sheet", a copied booklet): split into pages.
+"""Sheets that hold several report pages ("2 or 4 pages per sheet", a copied booklet): split into pages.
 
-A photocopied or archived booklet, or a report printed two pages per sheet, has landscape sheets whose text forms
-two page-sized blocks with a white gutter between them. Read as one page, the lines of both pages join ("Styrkor"
+A photocopied or archived booklet, or a report printed two or four pages per sheet, has sheets whose text forms
+page-sized blocks with white gutters between them: two side by side on a landscape sheet, two stacked, or a 2x2
+grid. Read as one page, the lines of both pages join ("Styrkor"
 beside the other page's heading), and nothing on such a sheet is usable. Here each such sheet becomes two
 *logical* pages (:class:`~kompass_extract.read.document.Page` with :attr:`~kompass_extract.read.document.Page.sheet`
 set), numbered in reading order, before anything is located; :func:`relocate` then puts every value the parsers
 found back on its physical page and in that page's coordinates, so page numbers and review crops are those of
 the PDF.
 
-The evidence is geometric and cheap: the words already read (a pdfium text layer or OCR), a vertical band near the
-middle of a landscape page that no word crosses, and each half's own page furniture (a short line holding a page
-number at its foot or head). A portrait page is passed over at once.
+The evidence is geometric and cheap: the words already read (a pdfium text layer or OCR), a band near the middle of
+the page that no word crosses (vertical on a landscape page; horizontal, found from the page's lines, on most pages
+of a document), each part's own page furniture (a short line holding a page number at its foot or head), and the
+document's sheets agreeing on where they are cut. A portrait report costs a pass over each page's lines.
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import operator
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
 from kompass_extract.model import Report
-from kompass_extract.read.document import Document, Page, SheetPart, group_lines
+from kompass_extract.read.document import Document, Line, Page, SheetPart, group_lines
 from kompass_extract.read.geometry import Word
 
 LANDSCAPE = 1.15
-"""Width/height ratio from which a page is a landscape sheet that may hold two portrait pages."""
+"""Width/height ratio from which a page is a landscape sheet that may hold two portrait pages side by side."""
 MIDDLE = (0.38, 0.62)
-"""Share of the sheet's width the gutter's middle must lie in: two pages imposed side by side meet near the middle
-(centred or shifted by unequal margins), a page's own text columns rarely do so on every sheet."""
+"""Share of the sheet's width (height) the gutter's middle must lie in: pages imposed side by side (stacked) meet
+near the middle (centred or shifted by unequal margins), a page's own text columns rarely do so on every sheet."""
 GUTTER_SIZES = 2.0
 """Smallest gutter, in body text sizes: two pages' margins; a column gap of one page is one to two."""
 MIN_WORDS = 8
-"""Words a half must hold to be a page of its own (a half with fewer is blank: the last sheet of an odd count)."""
+"""Words a part must hold to be a page of its own (a part with fewer is blank: the last sheet of an odd count)."""
 FOLIO = re.compile(
     r"(?:^|\s)(?:sida\s+)?[-–(]?(\d{1,3})[-–)]?(?:\s*\(\d{1,3}\)|\s+av\s+\d{1,3}|\s*/\s*\d{1,3})?$", re.I
 )
 """A page number ending a line: "7", "- 7 -", "Sida 7 av 31", "7 (31)", "RAPPORT 2009-09-04 7 (13)"."""
 MOST_SHEETS = 0.6
 """Share of a document's text pages that must show a gutter for the gutter alone to count as evidence (a whole
-archive copy printed two pages per sheet, without page numbers)."""
+archive copy printed two pages per sheet, without page numbers), and that must show a white band across the page
+for stacked pages to be looked for at all (one page often has a white band between two paragraphs)."""
+FOOT, HEAD = 0, 1
+"""Where a page number stands on its page. Pages stacked on a sheet print theirs at the same end, a single page's
+own running header and footer are at opposite ends."""
+REACH_LINES = 3
+"""Lines above the middle of a page whose bottoms are counted when a band across it is looked for (a tall line
+that begins above the middle may reach into it)."""
+EDGE_STEP = 2.0
+"""Points to which text edges are rounded when the most common left margin (first line) of a column (row) of
+cells is counted: OCR moves an edge by a point or two."""
+
+
+_top = operator.attrgetter("top")
 
 
 @dataclass(frozen=True)
-class _Gutter:
+class _Sheet:
+    """A page that may hold several report pages: where white bands cut it (None: no band that way)."""
+
     page: Page
-    cut: float
-    """x of the gutter's middle on the physical page."""
-    furniture: bool
-    """Each half has its own page-number line."""
-    halves: tuple[bool, bool]
-    """Which halves hold a page's text."""
-    folios: tuple[int | None, int | None]
-    """The page number each half prints, when it prints one."""
+    xcut: float | None
+    """x of the vertical gutter's cut (pages side by side)."""
+    ycut: float | None
+    """y of the horizontal gutter's cut (pages stacked)."""
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A sheet cut into its cells: left to right, top to bottom."""
+
+    sheet: _Sheet
+    bounds: tuple[tuple[float, float, float, float], ...]
+    """Each cell's (x0, top, x1, bottom) on the sheet."""
+    lines: tuple[list[Line], ...]
+    """Each cell's inked words, in lines."""
+    folios: tuple[tuple[int, int] | None, ...]
+    """The page number each held cell prints and at which end (FOOT, HEAD); None when it prints none."""
+
+    @property
+    def held(self) -> tuple[bool, ...]:
+        """Which cells hold a page's text (a cell with fewer words is blank)."""
+        return tuple(sum(len(line.words) for line in lines) >= MIN_WORDS for lines in self.lines)
+
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        """Whether the sheet holds pages stacked, and side by side."""
+        return self.sheet.ycut is not None, self.sheet.xcut is not None
+
+    @property
+    def furniture(self) -> bool:
+        """Each held cell prints its own page number (stacked ones at the same end)."""
+        found = [f for f, held in zip(self.folios, self.held, strict=True) if held]
+        if not found or any(f is None for f in found):
+            return False
+        return self.sheet.ycut is None or len({f[1] for f in found if f is not None}) == 1
+
+    def numbers(self) -> list[int | None]:
+        """The page number each held cell prints."""
+        return [f[0] if f else None for f, held in zip(self.folios, self.held, strict=True) if held]
 
 
 def split_sheets(doc: Document) -> None:
-    """Replace every sheet that holds two pages side by side by its two logical pages, renumbered in reading
-    order (a blank half is dropped). A document without landscape pages costs one comparison per page.
+    """Replace every sheet that holds several pages (side by side, stacked, a 2x2 grid) by its logical pages,
+    renumbered in reading order (a blank cell is dropped). A portrait report costs a pass over each page's lines.
 
-    A gutter with each half's own page number is a split; so is a gutter on most pages of a document that is
-    landscape throughout (two pages per sheet without page numbers), marked uncertain unless most of its sheets
-    show the page numbers. A lone landscape sheet of a portrait report (a wide table) is split only on the
-    page-number evidence.
+    Pages side by side on a landscape sheet are split when each prints its own page number, or when the document is
+    landscape throughout and most sheets show the gutter (uncertain unless most sheets show the page numbers); a lone
+    landscape sheet of a portrait report (a wide table) is split only on the page-number evidence. Stacked pages are
+    looked for only when most of the document's pages have a white band across them near the middle with a page
+    number at the same end each side of it, and are split on their page numbers (2x2 grids alike). Every
+    sheet is cut where the document's sheets agree when that is white on it: a table's column gap on the last sheet's
+    only page is no gutter.
     """
-    landscape = [p for p in doc.pages if p.width > LANDSCAPE * p.height and p.words]
-    if not landscape:
-        return
-    gutters = {g.page.number: g for g in map(_gutter, landscape) if g is not None}
-    if not gutters:
-        return
     texted = [p for p in doc.pages if p.words]
-    throughout = len(landscape) == len(texted) and len(gutters) >= MOST_SHEETS * len(texted)
-    numbered = sum(g.furniture for g in gutters.values()) >= MOST_SHEETS * len(gutters)
+    across = [_across(p) for p in texted]  # cheap: the lines are grouped for every page anyway
+    stacked = sum(_numbered_rows(p, cut) for p, cut in zip(texted, across, strict=True)) >= MOST_SHEETS * len(texted)
+    sheets = [
+        _Sheet(page, _down(page), ycut if stacked else None)
+        for page, ycut in zip(texted, across, strict=True)
+        if _landscape(page) or stacked and ycut is not None
+    ]
+    sheets = [s for s in sheets if s.xcut is not None or s.ycut is not None]
+    if not sheets:
+        return
+    grids = {g.sheet.page.number: g for g in map(_grid, _agreed(sheets, texted))}
+    numbered = sum(g.furniture for g in grids.values()) >= MOST_SHEETS * len(grids)
+    shapes = Counter(g.shape for g in grids.values())
+    frames = _frames(list(grids.values()))
     pages: list[tuple[Page, int | None]] = []  # with the page number each prints
     for page in doc.pages:
-        gutter = gutters.get(page.number)
-        if gutter is None or not (gutter.furniture or throughout):
+        grid = grids.get(page.number)
+        if grid is None or not _accepted(grid, numbered, shapes[grid.shape], texted):
             pages.append((page, None))
             continue
-        halves = _halves(gutter, certain=gutter.furniture or numbered)
-        pages += zip(halves, [f for f, held in zip(gutter.folios, gutter.halves, strict=True) if held], strict=True)
+        pages += zip(_parts(grid, frames, certain=grid.furniture or numbered), grid.numbers(), strict=True)
     doc.pages = [replace(p, number=n) if p.number != n else p for n, p in enumerate(_in_order(pages), 1)]
     for page in doc.pages:  # replace() copies cached line groups from before the renumbering: group again
         page.__dict__.pop("lines", None)
+
+
+def _accepted(grid: _Grid, numbered: bool, alike: int, texted: list[Page]) -> bool:
+    """Whether the sheet is split. Side by side, each held page printing its own number is enough; stacked pages,
+    and a sheet with one page (the last of an odd count), need most of the document's sheets to print them too. A
+    document landscape throughout whose sheets mostly show a gutter down the middle is split without page numbers
+    (two pages stacked without page numbers look like one page with a white band between paragraphs)."""
+    stacked, side = grid.shape
+    if grid.furniture:
+        return numbered or not stacked and sum(grid.held) > 1
+    return (
+        side
+        and not stacked
+        and alike >= MOST_SHEETS * len(texted)
+        and all(_landscape(p) for p in texted)
+        and (numbered or sum(grid.held) > 1)
+    )
+
+
+def _landscape(page: Page) -> bool:
+    return page.width > LANDSCAPE * page.height
+
+
+def _across(page: Page) -> float | None:
+    """The cut of the tallest white band across the page near its middle that parts two pages' text, or None.
+
+    Runs on every page: only the lines about the middle are looked at (found by bisection on the page's lines,
+    which are in order of their tops), with a few before them for the reach of a tall one."""
+    lines = page.lines
+    lo, hi = MIDDLE[0] * page.height, MIDDLE[1] * page.height
+    first, last = bisect.bisect_left(lines, lo, key=_top), bisect.bisect_right(lines, hi, key=_top)
+    near = lines[max(first - REACH_LINES, 0) : last + 1]
+    if page.ocr:  # a line of specks must not close a band (a text layer's lines are all text, near enough)
+        near = [line for line in near if any(map(_inked, line.words))]
+    if len(near) < 2:
+        return None
+    sizes = sorted(line.size for line in near)
+    return _cut([(line.top, line.bottom) for line in near], sizes[len(sizes) // 2], page.height)
+
+
+def _numbered_rows(page: Page, cut: float | None) -> bool:
+    """The lines each side of a white band across the page end (or begin) with a page number set apart: two pages
+    stacked (a page's own header and footer stand at its two ends, not at the same end of each half)."""
+    if cut is None:
+        return False
+    lines = page.lines
+    above = [line for line in lines if line.bottom <= cut]
+    below = [line for line in lines if line.top >= cut]
+    top, bottom = _folio(above), _folio(below)
+    return top is not None and bottom is not None and top[1] == bottom[1]
+
+
+def _down(page: Page) -> float | None:
+    """The cut of the widest white band down the page near its middle (or, on a landscape sheet whose text all
+    stands in one half, the middle: its other page is blank), or None."""
+    words = [w for w in page.words if _inked(w)]
+    if len(words) < MIN_WORDS:
+        return None
+    spans = sorted((w.x0, w.x1) for w in words)
+    cut = _cut(spans, statistics.median(w.size for w in words), page.width)
+    if (
+        cut is None
+        and _landscape(page)
+        and (max(x1 for _, x1 in spans) <= page.width / 2 or spans[0][0] >= page.width / 2)
+    ):
+        return page.width / 2
+    return cut
+
+
+def _cut(spans: list[tuple[float, float]], size: float, extent: float) -> float | None:
+    """Where to cut at the widest gap between the sorted spans that is wide enough to part two pages and lies
+    near the middle of ``extent``: the middle itself when the gap holds it (the cells then share one frame, as
+    imposed), else the gap's middle; None when there is no such gap."""
+    lo, hi = MIDDLE[0] * extent, MIDDLE[1] * extent
+    best: tuple[float, float] | None = None
+    reach = spans[0][1]
+    for start, end in spans[1:]:
+        wide = start - reach >= GUTTER_SIZES * size and (best is None or start - reach > best[1] - best[0])
+        if wide and lo <= (reach + start) / 2 <= hi:
+            best = (reach, start)
+        reach = max(reach, end)
+    if best is None:
+        return None
+    middle = extent / 2
+    return middle if best[0] <= middle <= best[1] else (best[0] + best[1]) / 2
+
+
+def _agreed(sheets: list[_Sheet], texted: list[Page]) -> list[_Sheet]:
+    """The sheets cut where most of them are (the median cut each way), wherever that is white on a sheet; a page
+    of the same orientation without a band of its own (one page at the top of the last sheet) is cut there too
+    when all its text is on one side (a narrower gap, a table's column gap, is no gutter)."""
+    xcut = _median([s.xcut for s in sheets])
+    ycut = _median([s.ycut for s in sheets])
+    orientation = Counter(_landscape(s.page) for s in sheets).most_common(1)[0][0]
+    banded = {s.page.number: s for s in sheets}
+    agreed = []
+    for page in texted:
+        own = banded.get(page.number)
+        if own is None and _landscape(page) != orientation:
+            continue
+        x, y = _at(page, own and own.xcut, xcut, False), _at(page, own and own.ycut, ycut, True)
+        if x is not None or y is not None:
+            agreed.append(_Sheet(page, x, y))
+    return agreed
+
+
+def _at(page: Page, own: float | None, agreed: float | None, across: bool) -> float | None:
+    """Where the page is cut one way: where the sheets agree if that is white on it (for a page without a band of
+    its own: if all its text is on one side), else at its own band."""
+    if agreed is None:
+        return None
+    if (_white if own is not None else _one_side)(page, agreed, across):
+        return agreed
+    return own
+
+
+def _median(cuts: list[float | None]) -> float | None:
+    """The median cut, when at least half of the sheets are cut that way (a table's column gap on a few pages of
+    stacked sheets is no column of pages)."""
+    found = [c for c in cuts if c is not None]
+    return statistics.median_low(found) if found and 2 * len(found) >= len(cuts) else None
+
+
+def _white(page: Page, cut: float, across: bool) -> bool:
+    """No inked word of the page crosses the line at ``cut`` (across the page at y, or down it at x)."""
+    if across:
+        return not any(w.top < cut < w.bottom for w in page.words if _inked(w))
+    return not any(w.x0 < cut < w.x1 for w in page.words if _inked(w))
+
+
+def _one_side(page: Page, cut: float, across: bool) -> bool:
+    """All inked words of the page lie on one side of the cut."""
+    sides = {(w.top + w.bottom) / 2 < cut if across else (w.x0 + w.x1) / 2 < cut for w in page.words if _inked(w)}
+    return len(sides) == 1 and _white(page, cut, across)
+
+
+def _grid(sheet: _Sheet) -> _Grid:
+    """The sheet's cells with their lines and page numbers."""
+    page = sheet.page
+    xs = (0.0, sheet.xcut, page.width) if sheet.xcut is not None else (0.0, page.width)
+    ys = (0.0, sheet.ycut, page.height) if sheet.ycut is not None else (0.0, page.height)
+    bounds = tuple((x0, top, x1, bottom) for top, bottom in itertools.pairwise(ys) for x0, x1 in itertools.pairwise(xs))
+    words = [w for w in page.words if _inked(w)]
+    lines = tuple(group_lines([w for w in words if _within(_middle(w), cell)], 0) for cell in bounds)
+    return _Grid(sheet, bounds, lines, tuple(map(_folio, lines)))
+
+
+def _middle(word: Word) -> tuple[float, float]:
+    return (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+
+
+def _within(point: tuple[float, float], cell: tuple[float, float, float, float]) -> bool:
+    return cell[0] <= point[0] < cell[2] and cell[1] <= point[1] < cell[3]
+
+
+def _frames(grids: list[_Grid]) -> tuple[float | None, float | None]:
+    """The distance between neighbouring pages' frames across and down the sheets (None: the sheet's half).
+
+    Cut at the sheet's middle, each cell is half the sheet and the pages share one frame, as imposed. A gutter
+    away from the middle (a copy shifted on the glass, a binding offset) would give the cells frames of their own:
+    a list running on from one page to the next would change its columns' x. The pitch is then measured from the
+    text: the most common left margin of the second column of cells less that of the first (first lines' tops for
+    rows)."""
+    return _pitch(grids, across=False), _pitch(grids, across=True)
+
+
+def _pitch(grids: list[_Grid], across: bool) -> float | None:
+    cut_at = [g.sheet.ycut if across else g.sheet.xcut for g in grids]
+    extent = [g.sheet.page.height if across else g.sheet.page.width for g in grids]
+    if all(c is None or c == e / 2 for c, e in zip(cut_at, extent, strict=True)):
+        return None
+    edges: tuple[Counter[float], Counter[float]] = (Counter(), Counter())
+    for grid in grids:
+        cols = 2 if grid.sheet.xcut is not None else 1
+        for k, lines in enumerate(grid.lines):
+            if not lines or (grid.sheet.ycut if across else grid.sheet.xcut) is None:
+                continue
+            side = k // cols if across else k % cols
+            for value in [lines[0].top] if across else [line.x0 for line in lines]:
+                edges[side][round(value / EDGE_STEP) * EDGE_STEP] += 1
+    if not edges[0] or not edges[1]:
+        return None
+    pitch = edges[1].most_common(1)[0][0] - edges[0].most_common(1)[0][0]
+    return pitch if pitch > 0 else None
 
 
 def _in_order(pages: list[tuple[Page, int | None]]) -> list[Page]:
@@ -100,78 +343,59 @@ def _in_order(pages: list[tuple[Page, int | None]]) -> list[Page]:
     return [replace(p, sheet=replace(p.sheet, certain=False)) if p.sheet else p for p, _ in pages]
 
 
-def _gutter(page: Page) -> _Gutter | None:
-    """The widest band near the middle of the page that no word crosses and that is wide enough to part two
-    pages (or, when all text stands in one half, the middle: a sheet whose other page is blank), with whether
-    each half carries its own page number; None when there is none."""
-    words = [w for w in page.words if _inked(w)]
-    if len(words) < MIN_WORDS:
-        return None
-    size = statistics.median(w.size for w in words)
-    spans = sorted((w.x0, w.x1) for w in words)
-    lo, hi = MIDDLE[0] * page.width, MIDDLE[1] * page.width
-    best: tuple[float, float] | None = None
-    reach = spans[0][1]
-    for x0, x1 in spans[1:]:
-        wide = x0 - reach >= GUTTER_SIZES * size and (best is None or x0 - reach > best[1] - best[0])
-        if wide and lo <= (reach + x0) / 2 <= hi:
-            best = (reach, x0)
-        reach = max(reach, x1)
-    middle = page.width / 2
-    if best is not None:  # at the middle when the gutter holds it: both halves then share one frame, as imposed
-        cut = middle if best[0] <= middle <= best[1] else (best[0] + best[1]) / 2
-    elif reach <= middle or spans[0][0] >= middle:  # one half blank
-        cut = middle
-    else:
-        return None
-    left = [w for w in words if w.x1 <= cut]
-    right = [w for w in words if w.x0 >= cut]
-    halves = (len(left) >= MIN_WORDS, len(right) >= MIN_WORDS)
-    folios = (_folio(left) if halves[0] else None, _folio(right) if halves[1] else None)
-    furniture = all(f is not None for f, held in zip(folios, halves, strict=True) if held)
-    return _Gutter(page, cut, furniture, halves, folios)
-
-
 def _inked(word: Word) -> bool:
     """A word that is text: a letter or digit in it, and for OCR a confident reading (a speck read as "." or a
     smudge read at low confidence must not close a gutter)."""
     return any(c.isalnum() for c in word.text) and (word.conf is None or word.conf >= 30)
 
 
-def _folio(words: list[Word]) -> int | None:
-    """The page number the words' first or last line, set apart from the text, begins or ends with."""
-    lines = group_lines(words, 0)
+def _folio(lines: list[Line]) -> tuple[int, int] | None:
+    """The page number the cell's last or first line, set apart from the text, ends (or begins) with, and which."""
     if len(lines) < 3:
         return None
-    for end, neighbour in ((lines[-1], lines[-2]), (lines[0], lines[1])):
-        apart = min(abs(end.top - neighbour.bottom), abs(neighbour.top - end.bottom)) > 0.5 * end.size
-        found = apart and (FOLIO.search(end.text) or FOLIO.search(end.words[0].text))
+    for end, (line, neighbour) in ((FOOT, (lines[-1], lines[-2])), (HEAD, (lines[0], lines[1]))):
+        apart = min(abs(line.top - neighbour.bottom), abs(neighbour.top - line.bottom)) > 0.5 * line.size
+        found = apart and (FOLIO.search(line.text) or FOLIO.search(line.words[0].text))
         if found:
-            return int(found.group(1))
+            return int(found.group(1)), end
     return None
 
 
-def _halves(gutter: _Gutter, certain: bool) -> list[Page]:
-    """The logical pages of a sheet: each half's words and markers moved into the half's own frame."""
-    page, parts = gutter.page, []
-    for part, (x0, x1) in enumerate(((0.0, gutter.cut), (gutter.cut, page.width)), 1):
-        if not gutter.halves[part - 1]:
+def _parts(grid: _Grid, frames: tuple[float | None, float | None], certain: bool) -> list[Page]:
+    """The logical pages of a sheet: each held cell's words and markers moved into the cell's own frame (a frame
+    the cells share, see :func:`_frames`)."""
+    page, sheet, parts = grid.sheet.page, grid.sheet, []
+    cols = 2 if sheet.xcut is not None else 1
+    xs = _origins(sheet.xcut, frames[0], page.width)
+    ys = _origins(sheet.ycut, frames[1], page.height)
+    for k, (cell, held) in enumerate(zip(grid.bounds, grid.held, strict=True)):
+        if not held:
             continue
-        sheet = SheetPart(page.number, part, 2, x0, 0.0, certain)
-        width = x1 - x0
-        words = [_shifted(w, -x0) for w in page.words if sheet.own((w.x0, w.top, w.x1, w.bottom), width, page.height)]
+        (x, width), (y, height) = xs[k % cols], ys[k // cols]
+        part = SheetPart(page.number, k + 1, len(grid.bounds), x, y, certain, cell)
+        words = [_shifted(w, -x, -y) for w in page.words if part.own((w.x0, w.top, w.x1, w.bottom))]
         markers = page.markers
         if markers is not None:
-            markers = [(m[0] - x0, m[1], m[2] - x0, m[3]) for m in markers if sheet.own(m, width, page.height)]
-        half = replace(page, width=width, words_given=words, markers=markers, sheet=sheet)
-        half.__dict__.pop("lines", None)
-        half.text = "\r\n".join(line.text for line in half.lines)
-        parts.append(half)
+            markers = [(m[0] - x, m[1] - y, m[2] - x, m[3] - y) for m in markers if part.own(m)]
+        logical = replace(page, width=width, height=height, words_given=words, markers=markers, sheet=part)
+        logical.__dict__.pop("lines", None)
+        logical.text = "\r\n".join(line.text for line in logical.lines)
+        parts.append(logical)
     return parts
 
 
-def _shifted(word: Word, dx: float) -> Word:
-    return replace(word, x0=word.x0 + dx, x1=word.x1 + dx)
+def _origins(cut: float | None, pitch: float | None, extent: float) -> list[tuple[float, float]]:
+    """Each cell's frame along one axis, (origin, size): the whole extent, the halves when cut at the middle (or
+    without a pitch), or frames one ``pitch`` apart, the second starting at the cut."""
+    if cut is None:
+        return [(0.0, extent)]
+    if pitch is None or cut == extent / 2:
+        return [(0.0, cut), (cut, extent - cut)]
+    return [(cut - pitch, pitch), (cut, pitch)]
+
+
+def _shifted(word: Word, dx: float, dy: float) -> Word:
+    return replace(word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy, bottom=word.bottom + dy)
 
 
 def relocate(report: Report, pages: list[Page]) -> None:
@@ -202,8 +426,11 @@ def relocate(report: Report, pages: list[Page]) -> None:
             where["page"] = page
             if bbox is not None:
                 where["bbox"] = [round(v, 1) for v in bbox]
+    side_by_side = all(s.parts == 2 and s.y == 0 for s in parts.values())
     report.provenance["sheets"] = {
-        "rule": "two pages side by side on one sheet, split at the white gutter between them",
+        "rule": "two pages side by side on one sheet, split at the white gutter between them"
+        if side_by_side
+        else "several pages on one sheet (stacked, or a 2x2 grid), split at the white gutters between them",
         "parts": [
             {"logical_page": n, "page": s.page, "part": s.part, "parts": s.parts, "x": round(s.x, 1), "y": s.y}
             | {"certain": s.certain}

@@ -64,10 +64,11 @@ def report_after_report(facts: ReportFacts) -> Iterator[Hit]:
 @rule(
     "pages-split",
     "info",
-    "Pages of the PDF hold two report pages side by side (printed two pages per sheet, a copied booklet): each was "
-    "read as two pages, split at the white gutter between them. Values keep the PDF's page number and positions on "
-    "that page; `reports/*.json` lists the halves under provenance.sheets.",
-    message="{count} pages held two report pages side by side and were read half by half (pages {pages})",
+    "Pages of the PDF hold two report pages side by side (printed two pages per sheet, a copied booklet), two "
+    "stacked, or four in a 2x2 grid: each was read as its pages, split at the white gutters between them. Values "
+    "keep the PDF's page number and positions on that page; `reports/*.json` lists the parts under "
+    "provenance.sheets.",
+    message="{count} pages held {held} and were read {how} (pages {pages})",
     on="report",
 )
 def pages_split(facts: ReportFacts) -> Iterator[Hit]:
@@ -94,7 +95,9 @@ def _split_sheets(facts: ReportFacts, doubted_only: bool) -> Iterator[Hit]:
     parts = facts.report.provenance.get("sheets", {}).get("parts", [])
     pages = sorted({p["page"] for p in parts if not (doubted_only and p["certain"])})
     if pages:
-        yield hit(count=len(pages), pages=pages, text={"pages": _ranges(pages)})
+        side_by_side = all(p["parts"] == 2 and p["y"] == 0 for p in parts)
+        held = ("two report pages side by side", "half by half") if side_by_side else ("several pages", "part by part")
+        yield hit(count=len(pages), pages=pages, text={"pages": _ranges(pages), "held": held[0], "how": held[1]})
 
 
 def _ranges(numbers: list[int]) -> str:
