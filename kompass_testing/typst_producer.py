@@ -120,15 +120,17 @@ def render_typst(truth: dict[str, Any]) -> str:
 def _box(area: dict[str, Any], knobs: dict[str, Any], layout: dict[str, Any]) -> str:
     rubriker = "[" + _bold("Rubriker") + "\n" + _list(area["rubriker"], knobs) + "]"
     score = '[*Poäng*\n\n#align(center, text(20pt, weight: "bold")[' + _s(number(area["header_score"], layout)) + "])]"
-    kind = "table" if knobs["box"] == "table" else "grid"
-    return f"#{kind}(columns: (1fr, 70pt), {rubriker}, {score})\n"
+    kind, gutter = ("table", "") if knobs["box"] == "table" else ("grid", ", column-gutter: 12pt")
+    return f"#{kind}(columns: (1fr, 70pt){gutter}, {rubriker}, {score})\n"
 
 
 def _findings(area: dict[str, Any], knobs: dict[str, Any], label: str) -> str:
     strengths, improvements = _list(area["strengths"], knobs), _list(area["improvements"], knobs)
     if knobs["findings_layout"] == "stacked":
         return _bold("Styrkor") + "\n" + strengths + "\n" + _bold(label) + "\n" + improvements
-    kind, gutter = ("table", "") if knobs["findings_layout"] == "table" else ("grid", ", column-gutter: 18pt")
+    kind, gutter = (
+        ("table", "") if knobs["findings_layout"] == "table" else ("grid", ", column-gutter: 18pt, row-gutter: 0.6em")
+    )
     heads = f"[{_bold('Styrkor')}], [{_bold(label)}]"
     return f"#{kind}(columns: (1fr, 1fr){gutter}, {heads}, [{strengths}], [{improvements}])\n"
 

@@ -168,6 +168,21 @@ def test_an_area_whose_list_was_not_found_is_not_silent() -> None:
     assert findings_checks(report) == []
 
 
+def test_lists_lost_in_every_area_are_warned_where_the_narrative_shows_them() -> None:
+    """A grey 200-dpi scan of a Typst report lost the list header in every area: its items were read as narrative
+    ("Styrk rin het", "medarbetarsamtal ▪ Nytt ledarutvecklingsprogram"), and as no area had a list, no check
+    was raised at all. An area whose narrative shows a torn list label or markers inside a paragraph is warned."""
+    report = report_from_truth(_truth("rapport2006-findings-on-page-tops"))
+    for area in report.areas:
+        area.findings = []
+    report.areas[0].sections[-1].paragraphs.append("Styrk rin het")
+    report.areas[2].sections[-1].paragraphs.append("medarbetarsamtal ▪ Nytt ledarutvecklingsprogram samt")
+    report.areas[4].sections[-1].paragraphs.append("Styrkor är bland annat att planen följs upp av nämnderna varje år.")
+    checks = [c for c in findings_checks(report) if c.code == CODE]
+    assert [c.area_no for c in checks] == [report.areas[0].area_no, report.areas[2].area_no]
+    assert "Styrk rin het" in checks[0].message and "markers inside" in checks[1].message
+
+
 def test_unseen_drawn_markers_are_not_silent(monkeypatch: pytest.MonkeyPatch) -> None:
     """The issue's failure: a producer's drawn markers are not read, the lists join; every wrong area warns."""
     import kompass_extract.pipeline as pipeline

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from statistics import median
 
+from kompass_extract.locate.labels import fold, labels
 from kompass_extract.model import Area, Check, Finding, Report
 from kompass_extract.validate.enrich import ReportFacts
 from kompass_extract.validate.registry import Hit, hit, make_check, rule
@@ -24,7 +26,8 @@ SEVERITY = "warning"
 DESCRIPTION = (
     "The strengths/improvements list of an area may have been read with items joined (or split): an item much "
     "longer than its siblings, an item in which several findings seem to begin, a column with one item or none "
-    "beside one with many, a list marker inside an item's text, or no list in an area where most areas have one. "
+    "beside one with many, a list marker inside an item's text, or no list in an area where most areas have one or "
+    "whose narrative shows one (a line that begins like a torn list label, list markers inside a paragraph). "
     "Verify the list against the page."
 )
 LONG_FACTOR = 3.0
@@ -53,10 +56,43 @@ def findings_uncertain(facts: ReportFacts) -> Iterator[Hit]:
     areas = sorted(facts.report.areas, key=lambda a: a.area_no)
     listed = sum(bool(a.findings) for a in areas)
     for area in areas:
+        sign = None if area.findings else unread_list_sign(area)
         if not area.findings and listed > 0 and 2 * listed >= len(areas):
             what = f"no strengths/improvements list was found, though {listed} of {len(areas)} areas have one"
             yield hit(area=area.area_no, area_no=area.area_no, items=0, text={"what": what})
+        elif sign is not None:
+            what = f"no strengths/improvements list was found, though the narrative shows one: {sign}"
+            yield hit(area=area.area_no, area_no=area.area_no, items=0, sign=sign, text={"what": what})
         yield from _area_hits(area)
+
+
+LABEL_LINE = 60
+"""Characters of a line that may be a list's header, not a sentence that begins with "Styrkor"."""
+LABEL_PREFIX = 5
+"""Letters of a list label's first word that a torn or misread label keeps ("Styrk" of "Styrkor")."""
+
+
+@cache
+def _label_words() -> tuple[str, ...]:
+    return tuple(fold(label).split()[0] for key in KINDS.values() for label in labels()[key])
+
+
+def unread_list_sign(area: Area) -> str | None:
+    """A trace, in an area's narrative, of a strengths/improvements list the parser did not read: a short line that
+    begins like a list label (a scan's "Styrk rin het"), or list markers inside a paragraph (the items of both
+    columns read as prose). With no list in any area of a report, nothing else notices that every list was lost."""
+    for section in area.sections:
+        for text in (section.heading, *section.paragraphs):
+            first = fold(text).split()[0] if text.strip() else ""
+            if (
+                len(text) <= LABEL_LINE
+                and len(first) >= LABEL_PREFIX
+                and any(w.startswith(first) for w in _label_words())
+            ):
+                return f"a line reads {text[:40]!r}"
+            if _INNER_MARKER.search(text[2:]):
+                return f"list markers inside the paragraph {text[:40]!r}"
+    return None
 
 
 def findings_checks(report: Report) -> list[Check]:
