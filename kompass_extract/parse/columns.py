@@ -9,6 +9,7 @@ holds.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from statistics import mean, median
 
@@ -179,8 +180,10 @@ def stray_start(lines: list[Line]) -> bool:
 
 
 def titled(word: str) -> bool:
-    """A capitalised word as a finding begins ("Utveckla"), not an acronym ("KKiK") or a number."""
-    return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
+    """A capitalised word as a finding begins ("Utveckla", or a compound's first part: "Brukar-/kundbemötande",
+    "Kund-/brukarundersökningar"), not an acronym ("KKiK", "KKiK-måttens") or a number."""
+    head = re.split(r"[-/]", word, maxsplit=1)[0]
+    return len(head) > 1 and head[0].isupper() and head[1:].isalpha() and head[1:].islower()
 
 
 @dataclass(frozen=True)

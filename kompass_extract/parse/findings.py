@@ -26,7 +26,6 @@ from kompass_extract.locate.labels import (
     labels,
     starts_with_label,
     strip_bullet,
-    strip_marker,
 )
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
@@ -37,10 +36,10 @@ from kompass_extract.parse.columns import (
     noise_pages,
     shared_width,
     stray_start,
-    text_size,
     titled,
 )
-from kompass_extract.parse.relook import INK_WORD, Relook
+from kompass_extract.parse.item_markers import at, item_markers, text_start
+from kompass_extract.parse.relook import Relook
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
 from kompass_extract.read.ocr.probe import Look
@@ -348,19 +347,19 @@ def _read_items(
     whose marker the ink reader missed; that too is doubted. Before that, such lines are looked at again on the page
     image where the column's markers stand (``relook``).
     """
-    split = _marker_ink(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines]))
+    split = item_markers(lines)
     if relook is not None:
-        split = relook.again(lines, split, _text_start(lines, split))
+        split = relook.again(lines, split, text_start(lines, split))
     marked = any(had for had, _ in split)
     breaks = Breaks.of(lines, layout, width)
-    text_x = _text_start(lines, split)
+    text_x = text_start(lines, split)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not rest:
             continue
         unmarked_start = False
         if marked:
             start, doubtful = had, not had and titled(rest[0].text) and breaks.ends_short(n)
-            unmarked_start = doubtful and line.bold is None and breaks.fits(n) and _at(rest[0], text_x, line)
+            unmarked_start = doubtful and line.bold is None and breaks.fits(n) and at(rest[0], text_x, line)
             start = start or unmarked_start
         else:
             start, doubtful = breaks.layout_start(n)
@@ -377,71 +376,6 @@ def _read_items(
             item.boxes.append(text.bbox)
         item.confs.extend(w.conf for w in rest if w.conf is not None)
         item.lines.append(text)
-
-
-def _text_start(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> float | None:
-    """Where the text of a column's marked OCR'd lines begins (the median x of their first words after the
-    marker), or None."""
-    xs = sorted(
-        rest[0].x0 for line, (had, rest) in zip(lines, split, strict=True) if had and rest and line.bold is None
-    )
-    return xs[len(xs) // 2] if xs else None
-
-
-def _at(word: Word, x: float | None, line: Line) -> bool:
-    return x is not None and abs(word.x0 - x) <= OCR_ALIGN_SHARE * line.size
-
-
-def _marker_ink(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> list[tuple[bool, list[Word]]]:
-    """``split`` with the markers that OCR read as a short word: on an OCR'd line, a word of at most
-    :data:`INK_WORD` characters that stands where the column's other markers stand (or right beside a marker
-    that was seen), followed by a word where the items' text begins, is the marker's ink, not text."""
-    size = text_size(lines) or 0.0
-    xs = [line.words[0].x0 for line, (had, _) in zip(lines, split, strict=True) if had and line.bold is None]
-    text_x = _text_start(lines, split)
-    if not xs or text_x is None:
-        return split
-    out = []
-    for line, (had, rest) in zip(lines, split, strict=True):
-        first = rest[0] if len(rest) > 1 and line.bold is None else None
-        ink = (
-            first is not None
-            and len(first.text) <= INK_WORD
-            and first.x1 < text_x
-            and _at(rest[1], text_x, line)
-            and (had or any(abs(first.x0 - x) <= OCR_ALIGN_SHARE * size for x in xs))
-        )
-        out.append((True, rest[1:]) if ink else (had, rest))
-    return out
-
-
-def _lined_up(lines: list[Line], split: list[tuple[bool, list[Word]]]) -> list[tuple[bool, list[Word]]]:
-    """``split`` (per line: it had a marker, its words without it), keeping on OCR'd lines only the markers that
-    line up with another marker of the column (within :data:`OCR_ALIGN_SHARE` of the text size). A toner speck
-    left of a line, or a letter OCR split off its word ("u" of "ut") that the ink reader took for a blob, stands
-    alone; so does the one marker of a column whose other markers were not seen, which would join all its items.
-    Such a marker starts nothing: the column is read by its layout or its other markers."""
-    size = text_size(lines) or 0.0
-    xs = [line.words[0].x0 if had and line.bold is None else None for line, (had, _) in zip(lines, split, strict=True)]
-    seen = [x for x in xs if x is not None]
-    return [
-        (False, rest) if x is not None and sum(abs(x - o) <= OCR_ALIGN_SHARE * size for o in seen) < 2 else (had, rest)
-        for x, (had, rest) in zip(xs, split, strict=True)
-    ]
-
-
-OCR_ALIGN_SHARE = 0.25
-"""OCR'd markers whose left edges differ by less than this share of the text size (a box height) stand in one
-column (a 1-bit copy moves a blob's edge by a pixel or two)."""
-
-
-def _strip_markers(words: list[Word]) -> tuple[bool, list[Word]]:
-    """:func:`strip_marker`, and a second marker in the same place (OCR read the glyph and the ink reader saw its
-    blob) goes too."""
-    had, rest = strip_marker(words)
-    while had and rest and is_bullet(rest[0]) and rest[0].x0 < words[0].x1:
-        rest = rest[1:]
-    return had, rest
 
 
 def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
