@@ -47,14 +47,16 @@ def test_chromium_variant_converts_exactly_and_quietly(folder: Path) -> None:
     "folder", [f for f in FOLDERS if _truth(f)["html"]["marker"] in AMBIGUOUS], ids=lambda p: p.name
 )
 def test_ambiguous_lists_are_warned_where_read_wrong(folder: Path) -> None:
+    """Only how lines are filled tells the items apart (a finding that fills its line exactly is told from the next
+    by the capital that begins it): whether read right or wrong, every list is warned."""
     truth = _truth(folder)
     report = extract(folder / "report.pdf")
     mismatches = compare(report, truth)
-    assert mismatches, "the ambiguous variant read perfectly: move it out of AMBIGUOUS"
     assert all("strengths[" in m.path or "improvements[" in m.path for m in mismatches), mismatches[:5]
     wrong = {int(m.path.split("[")[1].split("]")[0]) for m in mismatches}
     warned = {c.area_no for c in report.checks if c.code == "findings-uncertain"}
     assert wrong <= warned
+    assert {a.area_no for a in report.areas if a.findings} <= warned
 
 
 def test_committed_chromium_fixtures_are_the_variants() -> None:

@@ -99,21 +99,28 @@ def test_hanging_indent_without_markers_splits_items() -> None:
     assert texts(findings, "strength") == ["Styrmodell fokuserad på Resultat och uppföljning", "Gemensam värdegrund"]
 
 
-def test_capital_after_a_short_line_starts_an_item_and_a_full_line_does_not() -> None:
+def test_capital_after_a_short_line_starts_an_item_and_after_a_full_line_a_doubted_one_unless_mid_phrase() -> None:
+    """After a full line only a capital tells a new finding (one that filled its line exactly, as on a Chromium
+    report without markers, indent or space); a line that ends with a preposition, conjunction or article ("och
+    på") goes on whatever comes next (a name: "Facebook"). Both readings after a full line are doubted."""
     lines = [
         header(),
         Line(words("Tydliga strategier för området och", 72, 100), 1),  # the longest line: the column's edge
         Line(words("kulturen", 72, 112), 1),
         Line(words("Mötesarena för det samlade", 72, 124), 1),
-        Line(words("Kulturlivet i kommunen", 72, 136), 1),  # would not have fitted: read on, but doubted
+        Line(words("Kulturlivet i kommunen", 72, 136), 1),  # would not have fitted: an item, doubted
+        Line(words("Kanaler och sidor på webben på", 72, 148), 1),
+        Line(words("Facebook och Instagram", 72, 160), 1),  # after "på": read on, doubted
     ]
     findings = parse_findings(lines, LAYOUT)
     assert texts(findings, "strength") == [
         "Tydliga strategier för området och kulturen",
-        "Mötesarena för det samlade Kulturlivet i kommunen",
+        "Mötesarena för det samlade",
+        "Kulturlivet i kommunen",
+        "Kanaler och sidor på webben på Facebook och Instagram",
     ]
-    assert findings[0].doubt is None
-    assert findings[1].doubt is not None and "Kulturlivet" in findings[1].doubt
+    assert [f.doubt is not None for f in findings] == [False, False, True, True]
+    assert "Kulturlivet" in (findings[2].doubt or "") and "Facebook" in (findings[3].doubt or "")
 
 
 def test_item_starts_ignore_names_after_names_acronyms_and_prepositions_of_one_name() -> None:

@@ -150,6 +150,12 @@ def strip_marker(words: list[Word]) -> tuple[bool, list[Word]]:
 CONJUNCTIONS = {"och", "eller", "respektive", "resp.", "samt", "som", "till", "men"}
 
 
+def joins_on(word: str) -> bool:
+    """A word no finding ends with (a preposition, conjunction or article of ``joining_words``): the phrase it
+    belongs to goes on on the next line."""
+    return fold(word.strip(_SPECKS + "()")) in _folded_labels("joining_words")
+
+
 def join_lines(parts: list[str]) -> str:
     """Join wrapped lines into one text: spaces between lines, printed hyphens kept.
 

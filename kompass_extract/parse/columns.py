@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from statistics import mean, median
 
-from kompass_extract.locate.labels import ENUMERATOR_RE, is_bullet
+from kompass_extract.locate.labels import ENUMERATOR_RE, is_bullet, joins_on
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.read.document import Line, Word
 
@@ -260,13 +260,16 @@ class Breaks:
         return abs(_y(line) - _y(prev) - self.threshold) < JITTER_SHARE * line.size
 
     def layout_start(self, n: int) -> tuple[bool, bool]:
-        """(line ``n`` begins an item, it continues one but might begin one) in a column without markers.
+        """(line ``n`` begins an item, the reading is doubtful) in a column without markers.
 
         The strongest sign the column shows decides: a hanging indent; else space between items (when any two
         lines of the column stand apart, every item is set apart so); else how lines are filled: a line after a
         short line begins an item whatever its first letter, after a full stop only a capital does, and a
         continuation is doubtful when it begins with a capitalised word or its first word would nearly have
-        fitted on the line before (the column's true width is only known from its longest lines).
+        fitted on the line before (the column's true width is only known from its longest lines). After a full
+        line, a capitalised word begins an item, doubted (True, True), unless that line ended mid-phrase (with a
+        preposition, conjunction or article: "webben och på" / "Facebook"): a finding that fills its line
+        exactly is told from its neighbour only so.
         """
         if n == 0:
             return True, False
@@ -277,6 +280,8 @@ class Breaks:
             return self.gap(n), not self.gap(n) and self.near_gap(n)
         head = line.words[0].text[:1]
         start = self.fits(n) or ((head.isupper() or head.isdigit()) and self.ends_short(n))
+        if not start and titled(line.words[0].text) and not joins_on(self.lines[n - 1].words[-1].text):
+            return True, True  # a capital after a full line that ends no phrase mid-way: an item, doubted
         return start, not start and (titled(line.words[0].text) or self.fits(n, NEAR_SHARE))
 
 

@@ -363,6 +363,7 @@ def _read_items(
             start = start or unmarked_start
         else:
             start, doubtful = breaks.layout_start(n)
+            unmarked_start = start and doubtful
         if start or not items:
             items.append(_Item([], line.page))
         item = items[-1]
