@@ -208,25 +208,33 @@ class Breaks:
     threshold: float | None = None
     """On OCR'd lines: the step between two lines' baselines above which they belong to two items (else the step
     plus :data:`GAP_SHARE` of the text size)."""
+    unsure: frozenset[int] = frozenset()
+    """OCR'd lines whose box is too tall to place them (:data:`TALL_SHARE`): the steps beside them tell nothing."""
+    ys: tuple[float, ...] = ()
+    """Where each line stands (:func:`_y`)."""
 
     @classmethod
     def of(cls, lines: list[Line], layout: Layout, width: float | None) -> Breaks:
         """``width``: the column's text width when known from a twin column (else its longest line's)."""
         first_x = lines[0].x0 if lines else 0.0
         hang = HANG_SHARE * (text_size(lines) or layout.body_size)
+        scanned = any(ln.bold is None for ln in lines)
+        typical = median(ln.bottom - ln.top for ln in lines) if scanned and lines else 0.0
+        unsure = frozenset(n for n, ln in enumerate(lines) if scanned and ln.bottom - ln.top > TALL_SHARE * typical)
+        ys = tuple(_y(ln, typical) for ln in lines)
         steps = [
-            _y(b) - _y(a)
-            for a, b in zip(lines, lines[1:], strict=False)
-            if a.page == b.page and b.top - a.top > 0.8 * b.size
+            ys[n + 1] - ys[n]
+            for n, (a, b) in enumerate(zip(lines, lines[1:], strict=False))
+            if a.page == b.page and b.top - a.top > 0.8 * b.size and not {n, n + 1} & unsure
         ]
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max([ln.x1 for ln in lines] + ([left + width] if width and lines else []), default=0.0)
         indents = [ln.x0 - first_x for ln in lines if ln.x0 > first_x + hang]
         hanging = bool(indents)
-        scanned = any(ln.bold is None for ln in lines)
         threshold = _step_threshold(steps, text_size(lines) or layout.body_size) if scanned else None
         indent = min(indents, default=hang)
-        breaks = cls(lines, hanging, indent, False, min(steps, default=layout.pitch), left, right, threshold)
+        step = min(steps, default=layout.pitch)
+        breaks = cls(lines, hanging, indent, False, step, left, right, threshold, unsure, ys)
         return replace(breaks, spaced=any(breaks.gap(n) for n in range(1, len(lines))))
 
     def fits(self, n: int, slack: float = 0.0) -> bool:
@@ -249,7 +257,7 @@ class Breaks:
         if prev.page != line.page:
             return False
         if self.threshold is not None:
-            return _y(line) - _y(prev) > self.threshold
+            return not {n - 1, n} & self.unsure and self.ys[n] - self.ys[n - 1] > self.threshold
         return line.top - prev.top > self.step + GAP_SHARE * line.size
 
     def near_gap(self, n: int) -> bool:
@@ -257,7 +265,8 @@ class Breaks:
         prev, line = self.lines[n - 1], self.lines[n]
         if self.threshold is None or prev.page != line.page:
             return False
-        return abs(_y(line) - _y(prev) - self.threshold) < JITTER_SHARE * line.size
+        jitter = JITTER_SHARE * line.size
+        return bool({n - 1, n} & self.unsure) or abs(self.ys[n] - self.ys[n - 1] - self.threshold) < jitter
 
     def layout_start(self, n: int) -> tuple[bool, bool]:
         """(line ``n`` begins an item, the reading is doubtful) in a column without markers.
@@ -285,15 +294,26 @@ class Breaks:
         return start, not start and (titled(line.words[0].text) or self.fits(n, NEAR_SHARE))
 
 
-def _y(line: Line) -> float:
+def _y(line: Line, typical: float) -> float:
     """Where a line stands: its top on a text layer; on OCR its baseline, as well as the box tells it. A box's top
     moves with the accents and capitals the line holds (Å, Ö), its bottom with its descenders: the bottom of a line
-    without descenders is its baseline, and a line with some reaches :data:`DESCENDER_SHARE` of its box below it.
+    without descenders is its baseline, and a line with some reaches :data:`DESCENDER_SHARE` of its box below it,
+    unless its box is short of the column's ``typical`` (median) box by :data:`SHORT_SHARE`: Tesseract's box then
+    stops at the baseline ("kund/brukarfokus": the slash does not reach below it in every font).
     (The middle of the box, used before, moved by half of each: between-item and within-item steps overlapped.)"""
     if line.bold is not None:
         return line.top
-    descends = any(c in DESCENDERS for c in line.text)
-    return line.bottom - (DESCENDER_SHARE * (line.bottom - line.top) if descends else 0.0)
+    height = line.bottom - line.top
+    descends = any(c in DESCENDERS for c in line.text) and height >= SHORT_SHARE * typical
+    return line.bottom - (DESCENDER_SHARE * height if descends else 0.0)
+
+
+TALL_SHARE = 1.35
+"""An OCR'd line box this many times the column's median box height took in ink of a neighbour (the other column's
+taller line, which Tesseract read as one line with it, or the accents of the line below): its top or its bottom is
+not its own, so the place estimated from it is off by up to half a line."""
+SHORT_SHARE = 0.85
+"""An OCR'd line box under this share of the column's median box height reaches no lower than the baseline."""
 
 
 DESCENDERS = frozenset("gjpqy,;()/Q")

@@ -30,6 +30,7 @@ from kompass_extract.locate.labels import (
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
 from kompass_extract.parse.columns import (
+    GUTTER_SHARE,
     Breaks,
     column_boundary,
     gutter,
@@ -147,6 +148,19 @@ def _ends_list(line: Line, prev: Line, layout: Layout) -> bool:
         return True
     lower = line.words[0].text[:1].islower()
     return not lower and not any(is_bullet(w) for w in line.words) and layout.gap(prev, line) > HEADING_GAP
+
+
+def _row_of_both(line: Line, header: Line, k: int) -> bool:
+    """An OCR'd line with words in both columns of the list whose header labels are words 0 and ``k`` of
+    ``header``, apart by a white band of :data:`GUTTER_SHARE` header sizes where the columns part: a row of the
+    list that Tesseract read as one line (in a box made tall by taking in both columns' ink), not a heading."""
+    if line.bold is not None:
+        return False
+    lo, hi = header.words[0].xc, header.words[k].x0 + header.size
+    words = sorted(line.words, key=lambda w: w.x0)
+    return any(
+        min(b.x0, hi) - max(a.x1, lo) >= GUTTER_SHARE * header.size for a, b in zip(words, words[1:], strict=False)
+    )
 
 
 SPECK_SHARE = 0.5
@@ -270,7 +284,7 @@ def parse_findings(
             cut = line.page
             continue
         switches = k is None and starts_with_label(line.text, "improvements") is not None
-        if _ends_list(line, prev, layout) and not switches:
+        if _ends_list(line, prev, layout) and not switches and not (k is not None and _row_of_both(line, header, k)):
             break
         body.append(line)
     columns: dict[str, list[_Item]] = {"strength": [], "improvement": []}
@@ -351,7 +365,11 @@ def _read_items(
     if relook is not None:
         split = relook.again(lines, split, text_start(lines, split))
     marked = any(had for had, _ in split)
-    breaks = Breaks.of(lines, layout, width)
+    unmarked = [  # a lone marker that starts nothing gives no indent either
+        Line(rest, line.page) if not had and rest and len(rest) < len(line.words) else line
+        for line, (had, rest) in zip(lines, split, strict=True)
+    ]
+    breaks = Breaks.of(unmarked, layout, width)
     text_x = text_start(lines, split)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not rest:
