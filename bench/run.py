@@ -6,7 +6,7 @@ Prints, per report and as ratios to the naive pdfplumber pass (b):
   (c) camelot lattice on every page (a generic table tool),
   (d) kompass-extract converting the file, cold (first call in a fresh process) and warm;
 and the ratio of (d) warm to (a), the distance to the pdfium limit, in wall and in CPU time per report; then the
-ratio in CPU time for one file of each producer (Word's Luleå, reportlab, Chromium, LibreOffice: a producer that
+ratio in CPU time for one file of each producer (Word's Luleå, reportlab, Chromium, LibreOffice, Typst: a producer that
 places glyphs one by one costs more per word than its text pass); then the batch figures: ``--jobs 2``
 against ``--jobs 1``, a rerun with the cache, and an archive-scale batch of ``BENCH_REPORTS`` (default
 5,000) synthetic reports: copies of the fixtures made distinct by a comment after ``%%EOF``, so that
@@ -193,8 +193,9 @@ def pdfium_ratios(pdfs: list[Path], repeats: int) -> str:
 
 
 def producer_samples() -> list[Path]:
-    """Luleå and the first fixture of each producer folder (reportlab, Chromium, LibreOffice)."""
-    firsts = [min((ROOT / "fixtures" / name).glob("*/report.pdf")) for name in ("generated", "chromium", "libreoffice")]
+    """Luleå and the first fixture of each producer folder (reportlab, Chromium, LibreOffice, Typst)."""
+    producers = ("generated", "chromium", "libreoffice", "typst")
+    firsts = [min((ROOT / "fixtures" / name).glob("*/report.pdf")) for name in producers]
     return [ROOT / "fixtures" / "lulea-2018" / "report.pdf", *firsts]
 
 

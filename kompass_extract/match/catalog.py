@@ -25,7 +25,7 @@ from kompass_extract.match.catalog_files import (
     directory_state,
     merged_rows,
 )
-from kompass_extract.match.text import normalise, similarity
+from kompass_extract.match.text import Compared, compared, similarity_of
 from kompass_extract.model import Report
 
 QUESTION_THRESHOLD = 85.0
@@ -117,6 +117,8 @@ class Catalog:
         if duplicates:
             raise CatalogError(f"duplicate catalog ids in criteria.csv: {', '.join(duplicates)}")
         self._areas = {(a.edition, a.area_no): a for a in areas}
+        self._pools: dict[tuple[str | None, int | None], list[tuple[Criterion, Compared]]] = {}
+        self._variants: dict[int, list[tuple[str, list[Compared]]]] = {}
         self._pairs = {(r["concept"], frozenset((r["edition_a"], r["edition_b"]))): r for r in crosswalk}
         self.concepts = {c.concept: c for c in sorted(concepts, key=lambda c: c.order)}
         """concept id -> :class:`Concept`, in the order charts and tables list them."""
@@ -143,7 +145,25 @@ class Catalog:
 
     def has_questions(self, edition: str) -> bool:
         """True when the edition's question wording is known, i.e. questions can be matched at all."""
-        return any(c.question_text for c in self.criteria(edition))
+        return bool(self._pool(edition))
+
+    def _pool(self, edition: str | None, area_no: int | None = None) -> list[tuple[Criterion, Compared]]:
+        """The criteria with a question text of an edition (every edition when None), of one area when given,
+        each with its text's :func:`~kompass_extract.match.text.compared` forms: made once, not for every printed
+        question of every report."""
+        key = (edition, area_no)
+        pool = self._pools.get(key)
+        if pool is None:
+            if area_no is None:
+                pool = [
+                    (c, compared(c.question_text))
+                    for c in self._criteria
+                    if c.question_text and (edition is None or c.edition == edition)
+                ]
+            else:
+                pool = [cf for cf in self._pool(edition) if cf[0].area_no == area_no]
+            self._pools[key] = pool
+        return pool
 
     def match_question(self, edition: str | None, area_no: int, question_no: str, text: str) -> Match | None:
         """The catalog criterion a printed question is, or None when no criterion is clearly it.
@@ -154,19 +174,21 @@ class Catalog:
         runner-up by the margin; a near tie is broken only by the printed question number. A text
         is never matched to another edition than the one given.
         """
-        pool = [c for c in self._criteria if c.question_text and (edition is None or c.edition == edition)]
-        same_area = [c for c in pool if c.area_no == area_no]
         threshold = QUESTION_THRESHOLD if edition else STRICT_THRESHOLD
-        match = self._best(same_area, question_no, text, threshold)
+        printed = compared(text)
+        match = self._best(self._pool(edition, area_no), question_no, printed, threshold)
         if match is None:
-            match = self._best([c for c in pool if c.area_no != area_no], question_no, text, STRICT_THRESHOLD)
+            others = [cf for cf in self._pool(edition) if cf[0].area_no != area_no]
+            match = self._best(others, question_no, printed, STRICT_THRESHOLD)
         return match
 
     @staticmethod
-    def _best(candidates: list[Criterion], question_no: str, text: str, threshold: float) -> Match | None:
-        if not candidates or not normalise(text):
+    def _best(
+        candidates: list[tuple[Criterion, Compared]], question_no: str, printed: Compared, threshold: float
+    ) -> Match | None:
+        if not candidates or not printed[0]:
             return None
-        scored = sorted(((similarity(text, c.question_text), c) for c in candidates), key=lambda sc: -sc[0])
+        scored = sorted(((similarity_of(printed, forms), c) for c, forms in candidates), key=lambda sc: -sc[0])
         score, best = scored[0]
         if score < threshold:
             return None
@@ -184,11 +206,13 @@ class Catalog:
 
     def area_name_scores(self, area_no: int, printed: str) -> dict[str, float]:
         """Best similarity of a printed area name to each edition's name and aliases for that number."""
-        return {
-            a.edition: max(similarity(printed, v) for v in a.variants)
-            for a in self._areas.values()
-            if a.area_no == area_no
-        }
+        variants = self._variants.get(area_no)
+        if variants is None:
+            variants = self._variants[area_no] = [
+                (a.edition, [compared(v) for v in a.variants]) for a in self._areas.values() if a.area_no == area_no
+            ]
+        forms = compared(printed)
+        return {edition: max(similarity_of(forms, v) for v in names) for edition, names in variants}
 
     def area_canonical(self, edition: str | None, area_no: int, printed: str | None) -> str | None:
         """Canonical name of an area.

@@ -78,8 +78,27 @@ def similarity(a: str, b: str) -> float:
     words). Both penalise missing or extra words, unlike partial or token-set scores, which would
     let a short question match any longer one that contains it.
     """
-    na, nb = normalise(a), normalise(b)
-    if not na or not nb:
+    return similarity_of(compared(a), compared(b))
+
+
+Compared = tuple[str, str]
+"""A text as :func:`similarity` scores it: its :func:`normalise` form without spaces, and its words sorted."""
+
+
+def compared(text: str) -> Compared:
+    """The two forms :func:`similarity` scores a text by (two empty strings for a text with nothing to compare).
+
+    Made once per text, so that a text compared with many (a printed question with an edition's questions, the
+    catalog's questions with every report's) is not normalised, split and sorted again for each pair. The sorted
+    words joined by single spaces are what rapidfuzz's token-sort ratio compares: it splits at white space, sorts
+    by code point and joins with one space, and a normalised text has single spaces only.
+    """
+    normal = normalise(text)
+    return normal.replace(" ", ""), " ".join(sorted(normal.split()))
+
+
+def similarity_of(a: Compared, b: Compared) -> float:
+    """:func:`similarity` of two texts from their :func:`compared` forms."""
+    if not a[0] or not b[0]:
         return 0.0
-    compact = fuzz.ratio(na.replace(" ", ""), nb.replace(" ", ""))
-    return max(compact, fuzz.token_sort_ratio(na, nb))
+    return max(fuzz.ratio(a[0], b[0]), fuzz.ratio(a[1], b[1]))

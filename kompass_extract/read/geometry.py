@@ -10,10 +10,10 @@ import ctypes
 import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from unicodedata import normalize
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -146,6 +146,7 @@ class _WordReader:
         self.styles: dict[int | None, tuple[float, bool]] = {}
         self.bold_fonts: dict[int | None, bool] = {}
         self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_ref = ctypes.byref(self.matrix)
 
     def read(self, text: str) -> list[Word]:
         """Words of the page: its text split at white space, each word one rectangle when pdfium sets it so,
@@ -172,7 +173,10 @@ class _WordReader:
             if x1 < x0:
                 x0, x1 = x1, x0
             top_ = oy + by * y.value - 0.8 * size
-            words.append(Word(_composed(m.group()), x0, top_, x1, top_ + size, size, bold))
+            word = m.group()
+            if not word.isascii():  # _composed, inlined
+                word = normalize("NFC", word)
+            words.append(Word(word, x0, top_, x1, top_ + size, size, bold))
         return words
 
     def style(self, index: int) -> tuple[float, bool]:
@@ -181,22 +185,24 @@ class _WordReader:
         return self.styles.get(key) or self._style_of(key, index)
 
     def _style_of(self, key: int | None, index: int) -> tuple[float, bool]:
+        """(font size, bold) of text object ``key``, asked of pdfium for its character ``index``.
+
+        The size is scaled by how much the character's transformation (text matrix and the drawing's current
+        matrix, forms included) enlarges it: pdfium gives the size the font was selected at ("12" in
+        ``/F1 12 Tf``), while a browser draws in pixels scaled by 0.75 and a sheet of two pages draws each page
+        shrunk as a form. Sizes of a page then match its line pitch whatever the producer. Runs once per text
+        object: once per line or per glyph for some producers, so kept to bare calls."""
+        tp = self.textpage
         font = _FONT_OF(ctypes.c_void_p(key)) if key else None
         bold = self.bold_fonts.get(font)
         if bold is None:
             bold = self.bold_fonts[font] = self._bold(index)
-        style = self.styles[key] = ((_FONT_SIZE(self.textpage, index) or 1.0) * self._scale(index), bold)
+        size = _FONT_SIZE(tp, index) or 1.0
+        if _GET_MATRIX(tp, index, self.matrix_ref):
+            m = self.matrix
+            size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
+        style = self.styles[key] = (size, bold)
         return style
-
-    def _scale(self, index: int) -> float:
-        """How much the character's transformation (text matrix and the drawing's current matrix, forms
-        included) enlarges its font size: pdfium gives the size the font was selected at ("12" in ``/F1 12 Tf``),
-        while a browser draws in pixels scaled by 0.75 and a sheet of two pages draws each page shrunk as a
-        form. Sizes of a page then match its line pitch whatever the producer."""
-        m = self.matrix
-        if not _GET_MATRIX(self.textpage, index, ctypes.byref(m)):
-            return 1.0
-        return math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
 
     def _bold(self, index: int) -> bool:
         """A bold font: by its name (subset prefix dropped); by its weight only when the name is no family name.
@@ -294,7 +300,7 @@ class _WordReader:
 def _composed(text: str) -> str:
     """A word's letters composed (NFC): a producer that writes "a" + a combining ring gives "å" as two
     characters, which reads the same but matches, sorts and searches as another word."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    return text if text.isascii() else normalize("NFC", text)
 
 
 def read_words(textpage: pdfium.PdfTextPage, frame: Frame, text: str) -> list[Word]:
