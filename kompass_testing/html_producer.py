@@ -32,6 +32,10 @@ HTML_DEFAULTS: dict[str, Any] = {
     "font_size": 10.0,  # points
     "narrative_columns": 1,  # the narrative (sub-headings and paragraphs) set in this many CSS columns
 }
+HTML_LATER: dict[str, Any] = {
+    "narrative_full": 0,  # with narrative_columns: this many of an area's first sections across the page, above
+}
+"""Knobs added after fixtures were committed: a truth holds one only when its variant sets it."""
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -67,7 +71,7 @@ def html_variants() -> list[dict[str, Any]]:
 
 def build_html_truth(spec: dict[str, Any]) -> dict[str, Any]:
     """The truth of a Chromium variant: the reportlab truth of its content keys, with ``html`` knobs added."""
-    unknown = set(spec.get("html", {})) - set(HTML_DEFAULTS)
+    unknown = set(spec.get("html", {})) - set(HTML_DEFAULTS) - set(HTML_LATER)
     if unknown:
         raise ValueError(f"variant {spec.get('name')!r}: unknown html keys {sorted(unknown)}")
     truth = build_truth({k: v for k, v in spec.items() if k != "html"})
@@ -200,12 +204,15 @@ def _area(area: dict[str, Any], truth: dict[str, Any]) -> str:
             f'<table class="box" style="width:100%"><tr><td><b>Rubriker</b>{_list(area["rubriker"])}</td>'
             f'<td style="width:70pt"><b>Poäng</b><div class="score">{score}</div></td></tr></table>'
         )
-    narrative = "".join(
+    sections = [
         _p(section["heading"], "h3") + "".join(_narrative_p(text) for text in section["paragraphs"])
         for section in area["narrative"]
-    )
+    ]
+    full = html.get("narrative_full", HTML_LATER["narrative_full"])
+    narrative = "".join(sections[full:])
     if html["narrative_columns"] > 1:
         narrative = f'<div class="ncols">{narrative}</div>'
+    narrative = "".join(sections[:full]) + narrative
     return _p(f"Område {area['no']}{sep}{area['title']}", "h2") + box + narrative + _findings(area, truth)
 
 

@@ -736,6 +736,36 @@ def test_a_narrative_in_two_columns_is_read_column_by_column() -> None:
     assert [f.text for f in area.improvements] == ["Förbättring ett", "Förbättring två"]
 
 
+def test_a_paragraph_across_the_page_above_two_columns_is_read_region_by_region() -> None:
+    """An area's first section set across the page, the rest in two columns below it: the page had a line across
+    the middle, so it was read as one column and the two columns' lines interleaved (235 fields wrong on a Chromium
+    report, no check at all). Now the lines across stay first, the short last line of their paragraph with them,
+    and the columns below are read column by column."""
+    box = [line("Rubriker", 70, 60, bold=True), line("• Allmänt om", 94, 74), line("• Sista rubriken", 94, 88)]
+    across = [
+        line("Allmänt om", 70, 106, bold=True),
+        line("Kommunen har en plan som styr hela arbetet i kommunen och", 70, 120),
+        line("följer upp den.", 70, 134),
+    ]
+    narrative = _two_columns(
+        148,
+        ["Sista rubriken", "Det finns en tydlig", "struktur för arbetet i", "kommunen och mål."],
+        ["Ett andra stycke här", "om hur det går till.", "Och ett tredje här."],
+        {"Sista rubriken"},
+    )
+    area = _box_area(box + across + narrative)
+    assert [(s.heading, s.paragraphs) for s in area.sections] == [
+        ("Allmänt om", ["Kommunen har en plan som styr hela arbetet i kommunen och följer upp den."]),
+        (
+            "Sista rubriken",
+            [
+                "Det finns en tydlig struktur för arbetet i kommunen och mål.",
+                "Ett andra stycke här om hur det går till. Och ett tredje här.",
+            ],
+        ),
+    ]
+
+
 def test_a_one_column_narrative_with_a_short_line_is_read_as_before() -> None:
     lines = [line("Allmänt", 70, 100, bold=True)] + [
         line(text, 70, 114 + 14 * i)

@@ -8,7 +8,9 @@ holds.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 from dataclasses import dataclass, replace
 from statistics import mean, median
@@ -16,6 +18,8 @@ from statistics import mean, median
 from kompass_extract.locate.labels import ENUMERATOR_RE, is_bullet, joins_on
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.read.document import Line, Word
+
+_X0 = operator.attrgetter("x0")
 
 
 def column_boundary(body: list[Line], left: Word, right: Word) -> tuple[float, str | None]:
@@ -100,14 +104,19 @@ MIDDLE = (0.3, 0.7)
 SIDE_LINES = 2
 """Lines with words on each side of a gutter that make a page's narrative two columns (a lone pair could be a
 number or a label beside a line)."""
+LEAD_LINES = 2
+"""Short lines of the text across the page (a paragraph's last line, a heading) that may stand right above two
+columns, in the run of lines that do not bridge the middle."""
 
 
 def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
-    """Narrative ``lines`` read column by column on each page whose lines hold two columns side by side: the left
+    """Narrative ``lines`` read column by column where a page's lines hold two columns side by side: the left
     column's lines, then the right one's, each regrouped on its own. Two columns are a white band in the middle
     of the page's text that no word crosses, with words on each side on at least :data:`SIDE_LINES` lines (lines
-    of the two columns, joined where their baselines meet). Other pages are kept as they are. Also says whether any page
-    was read in columns."""
+    of the two columns, joined where their baselines meet). A page is read region by region, top to bottom: a
+    paragraph across the page (its lines bridge the middle) above or below two columns is kept as it is and the
+    columns are read column by column (read as one, the two columns' lines interleaved with no check). Other pages
+    are kept as they are. Also says whether any page was read in columns."""
     out: list[Line] = []
     split = False
     for page in dict.fromkeys(ln.page for ln in lines):
@@ -115,34 +124,68 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
         x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
         lo, hi = x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0)
         narrowest = GUTTER_SHARE * min((w.size for ln in group for w in ln.words), default=0.0)
-        if any(_bridges(ln, lo, hi, narrowest) for ln in group):
-            out += group
-            continue
-        cut = gutter(group, lo, hi)
-        sides = (0, 0) if cut is None else (sum(ln.x0 < cut for ln in group), sum(ln.x1 > cut for ln in group))
-        if cut is None or min(sides) < SIDE_LINES:
-            out += group
-            continue
-        out += column_lines(group, -math.inf, cut) + column_lines(group, cut, math.inf)
-        split = True
+        below_across = False  # the lines above bridged: text across the page, whose last lines may be short
+        for across, run in itertools.groupby(group, key=lambda ln: _bridges(ln, lo, hi, narrowest)):
+            region = list(run)
+            lead, cut = (
+                (len(region), None) if across else _columns(region, lo, hi, below_across, len(region) < len(group))
+            )
+            below_across = across
+            out += region[:lead]
+            if cut is not None:
+                out += column_lines(region[lead:], -math.inf, cut) + column_lines(region[lead:], cut, math.inf)
+                split = True
     return out, split
+
+
+def _columns(region: list[Line], lo: float, hi: float, below_across: bool, part: bool) -> tuple[int, float | None]:
+    """How many of the region's first lines go before its columns and where the columns part (None: no columns).
+
+    Below text across the page, the last line of its paragraph (or a heading across it) is short and so does not
+    bridge the middle: it begins the run of lines of two columns below, and crosses their gutter. Up to
+    :data:`LEAD_LINES` such lines are left before the columns, only there. A region that is ``part`` of its page
+    (lines across it elsewhere) is in columns only when they are about equally wide: a few lines of justified
+    text between full ones that do not bridge (a wide space) may leave a river as wide as a gutter."""
+    for lead in range(min(LEAD_LINES if below_across else 0, len(region)) + 1):
+        rest = region[lead:]
+        if len(rest) < SIDE_LINES:
+            break
+        cut = gutter(rest, lo, hi)
+        if cut is None or min(sum(ln.x0 < cut for ln in rest), sum(ln.x1 > cut for ln in rest)) < SIDE_LINES:
+            continue
+        if not part or _equal_sides(rest, cut):
+            return lead, cut
+    return len(region), None
+
+
+def _equal_sides(lines: list[Line], cut: float) -> bool:
+    """The words of ``lines`` left and right of ``cut`` span widths within :data:`EQUAL_COLUMNS` of each other."""
+    sides: tuple[list[Word], list[Word]] = ([], [])
+    for ln in lines:
+        for w in ln.words:
+            sides[w.xc > cut].append(w)
+    widths = [max(w.x1 for w in side) - min(w.x0 for w in side) for side in sides]
+    return min(widths) >= EQUAL_COLUMNS * max(widths)
 
 
 def _bridges(line: Line, lo: float, hi: float, narrowest: float) -> bool:
     """Whether the words of ``line`` run across the whole band ``lo``..``hi`` with no gap of ``narrowest`` or more.
 
-    Such a line proves that no white band that wide lies in ``lo``..``hi`` on its page, so a one-column page is
-    settled by its first full line instead of by sorting every word of the page (:func:`gutter`): ~5 % of a warm
-    conversion. ``narrowest`` must not exceed :func:`gutter`'s least width (the smallest word size gives that).
+    Such a line proves that no white band that wide lies in ``lo``..``hi`` where it stands, so a one-column page's
+    full lines are settled without sorting every word of the page (:func:`gutter`): only a run of lines that do
+    not bridge is looked at. ``narrowest`` must not exceed :func:`gutter`'s least width (the smallest word size
+    gives that).
     """
-    words = sorted(line.words, key=lambda w: w.x0)
-    if narrowest <= 0 or not words or words[0].x0 > lo:
+    if narrowest <= 0 or not line.words or line.x0 > lo or line.x1 < hi:  # a line that ends short bridges nothing
         return False
+    words = sorted(line.words, key=_X0)
     reach = words[0].x1
-    for w in words[1:]:
-        if min(w.x0, hi) - max(reach, lo) >= narrowest:
+    for w in words:
+        x0 = w.x0
+        if x0 - reach >= narrowest and min(x0, hi) - max(reach, lo) >= narrowest:  # most gaps are word spaces
             return False
-        reach = max(reach, w.x1)
+        if w.x1 > reach:
+            reach = w.x1
     return reach >= hi
 
 
