@@ -113,7 +113,8 @@ def _strengths_label(words: list[Word]) -> tuple[int, int] | None:
     :data:`LABEL_PIECES` words that OCR broke it into ("S tyrkor"), which joined are the label itself."""
     for k in range(min(2, len(words))):
         for n in range(1, min(LABEL_PIECES, len(words) - k) + 1):
-            if is_label("".join(w.text for w in words[k : k + n]), "strengths"):
+            text = words[k].text if n == 1 else "".join([w.text for w in words[k : k + n]])  # each line asks
+            if is_label(text, "strengths"):
                 return k, n
     return None
 

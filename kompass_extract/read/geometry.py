@@ -260,6 +260,7 @@ class _WordReader:
         tp, (r0, r1, r2, r3), (left, right, bottom, top) = self.textpage, self.refs, self.d
         f, upright, style_at, word_at = self.frame, self.upright, self.style, self.word_at
         ox, ax, oy, by = f.ox, f.ax, f.oy, f.by
+        plain = upright and ax == 1 and by == -1
         words: list[Word] = []
         first = last = -1  # the piece being built: its first and last index, box in the frame, font, half its size
         px0 = px1 = ptop = pbottom = half = 0.0
@@ -269,7 +270,14 @@ class _WordReader:
             lv, rv, bv, tv = left.value, right.value, bottom.value, top.value
             if rv <= lv and tv <= bv:
                 continue
-            if upright:  # frame_box, inlined
+            if plain:  # frame_box, inlined, for ax == 1 and by == -1 (the products are exact)
+                x0, x1 = ox + lv, ox + rv
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                y0, y1 = oy - bv, oy - tv
+                if y1 < y0:
+                    y0, y1 = y1, y0
+            elif upright:
                 x0, x1 = ox + ax * lv, ox + ax * rv
                 if x1 < x0:
                     x0, x1 = x1, x0
