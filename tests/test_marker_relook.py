@@ -210,3 +210,24 @@ def test_a_page_of_real_text_read_with_confidence_is_no_noise() -> None:
     findings = parse_findings(lines, OCR)
     assert texts(findings, "strength")[0].startswith("Många exempel på samarbeten med civilsamhälle och kulturliv")
     assert not any("noise" in (f.doubt or "") for f in findings)
+
+
+def test_a_wrapped_items_lower_case_continuation_after_a_full_line_is_not_looked_at() -> None:
+    """Every page looked at is rendered again (0.02-0.2 s of CPU): a line that could not begin an item (lower case,
+    after a line that was full) is not looked at; one that begins with a capital is."""
+    header = ocr_words("Styrkor", 76.3, 290.0, 297.0, char=3.6) + ocr_words("Förbättringsmöjligheter", 323.0,
+                                                                             290.0, 297.0, char=3.6)  # fmt: skip
+    left = ["Tydlig styrmodell", "Aktivt arbete med medborgardialog i alla nämnder", "och förvaltningar",
+            "Gemensam värdegrund", "Fler samtal"]  # fmt: skip
+    words, boxes = list(header), []
+    for n, text in enumerate(left):
+        top = 307.4 + 12.6 * n
+        words += ocr_words(text, 90.5, top, top + 7.2, char=3.6)
+        boxes += [dash_box(top)] if n in (0, 1, 3) else []
+    words += ocr_words("Fler samtal om resultat i alla nämnder", 323.0, 307.4, 314.6, char=3.6)
+    boxes.append(dash_box(307.4, 312.0))
+    look = FakeLook([])
+    findings = parse_findings(group_lines(words, 5), OCR, lambda page: boxes, look)
+    assert texts(findings, "strength")[1] == "Aktivt arbete med medborgardialog i alla nämnder och förvaltningar"
+    asked = sorted(round(box[1], 1) for box in look.asked)
+    assert asked == [round(307.4 + 12.6 * 4, 1)]  # "Fler samtal", not "och förvaltningar"

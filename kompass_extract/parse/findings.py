@@ -363,14 +363,15 @@ def _read_items(
     image where the column's markers stand (``relook``).
     """
     split = item_markers(lines)
-    if relook is not None:
-        split = relook.again(lines, split, text_start(lines, split))
-    marked = any(had for had, _ in split)
     unmarked = [  # a lone marker that starts nothing gives no indent either
         Line(rest, line.page) if not had and rest and len(rest) < len(line.words) else line
         for line, (had, rest) in zip(lines, split, strict=True)
-    ]
+    ]  # (the second look below only marks lines that had no marker stripped: the same lines either way)
     breaks = Breaks.of(unmarked, layout, width)
+    if relook is not None:  # a line that begins like an item, or after a line that ended on purpose
+        could = lambda n, first: titled(first.text) or first.text[:1].isdigit() or breaks.ends_short(n)  # noqa: E731
+        split = relook.again(lines, split, text_start(lines, split), could)
+    marked = any(had for had, _ in split)
     text_x = text_start(lines, split)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not rest:

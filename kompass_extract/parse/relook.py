@@ -9,6 +9,7 @@ is looked at again there, on the page image (:mod:`kompass_extract.read.ocr.prob
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 
@@ -41,10 +42,12 @@ class Relook:
     markers: MarkerSource | None
     look: Look | None
 
-    def again(self, lines: list[Line], split: Split, text_x: float | None) -> Split:
+    def again(self, lines: list[Line], split: Split, text_x: float | None, could: Callable[[int, Word], bool]) -> Split:
         """``split`` with the markers the second look found on OCR'd lines that had none.
 
-        A line is looked at when its text begins where the items' text begins (``text_x``), right of the column's
+        A line is looked at when it ``could`` begin an item (line number, first word of its text: a capital, or the
+        line before ended on purpose; a wrapped item's continuation after a full line is not looked at, which keeps
+        the pages rendered few) and its text begins where the items' text begins (``text_x``), right of the column's
         markers (a short first word before it is the marker's ink that OCR read as text: "-e"). The
         marker looked for is like the column's markers the OCR pass found (a box of the page's markers that a
         marker word of the column was made of); a column without such a marker, or with fewer than two marked
@@ -60,7 +63,8 @@ class Relook:
         out = []
         for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
             text = _text(rest, x1 + reach, text_x, line)
-            if had or n == 0 or line.bold is not None or not text or abs(text[0].x0 - text_x) > ALIGN_SHARE * line.size:
+            skip = had or n == 0 or line.bold is not None or not text or not could(n, text[0])
+            if skip or abs(text[0].x0 - text_x) > ALIGN_SHARE * line.size:
                 out.append((had, rest))
                 continue
             box = (x0 - reach, line.top, min(x1 + reach, text[0].x0 - CLEAR_PT), line.bottom)
