@@ -196,8 +196,8 @@ def test_a_page_whose_ocr_is_noise_adds_nothing_to_the_list_and_doubts_its_last_
     findings = parse_findings(lines, OCR)
     assert texts(findings, "strength") == ["Många exempel på samarbeten", "Tydlig satsning på åtgärder inom"]
     assert texts(findings, "improvement") == ["Samlad uppföljning", "Mer systematiska insatser"]
-    doubted = [f.text for f in findings if f.doubt and "page 28" in f.doubt]
-    assert doubted == ["Tydlig satsning på åtgärder inom", "Mer systematiska insatser"]
+    doubted = {f.kind for f in findings if f.doubt and "page 28" in f.doubt}
+    assert doubted == {"strength", "improvement"}  # each column may have lost its last item's end there
 
 
 def test_a_page_of_real_text_read_with_confidence_is_no_noise() -> None:
