@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from kompass_extract import extract
+from kompass_extract.model import Report
 from kompass_extract.read.document import Document, Page
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.ocr.pages import tesseract_available
-from kompass_extract.read.sheets import split_sheets
+from kompass_extract.read.sheets import relocate, split_sheets
 from kompass_testing.compare import compare, summary, unexplained
 from kompass_testing.degrade import DEGRADATIONS
 from kompass_testing.layouts import LAYOUT_VARIANTS, write_layout_variant
@@ -77,7 +78,7 @@ def test_a_sheet_is_split_where_each_half_has_its_own_page_number() -> None:
     assert [(p.number, p.sheet and (p.sheet.page, p.sheet.part, p.sheet.certain)) for p in doc.pages] == [
         (1, (1, 1, True)),
         (2, (1, 2, True)),
-        (3, None),
+        (3, (2, 1, True)),  # left whole: one part of one, its PDF page kept
     ]
     right = doc.pages[1]
     assert right.width == pytest.approx(421) and min(w.x0 for w in right.words) == pytest.approx(40)
@@ -239,3 +240,25 @@ def test_a_two_up_copy_of_a_real_report_reads_exactly(tmp_path: Path) -> None:
     mismatches = unexplained(compare(report, truth), "lulea-2018")
     assert mismatches == [], "\n".join(map(str, mismatches[:30]))
     assert [c.message for c in report.checks if c.severity != "info"] == []
+
+
+def test_a_sheet_left_whole_among_split_ones_keeps_its_pdf_page() -> None:
+    """Sheets 1-2 are split, sheet 3 is not (a line runs across its middle): renumbered as logical page 5 it sent its
+    values to PDF page 5 of a 3-page file, and the OCR repair step failed on it ("Failed to load page" on a scanned
+    2-up copy whose last sheet was left whole)."""
+    across = [(40, 60 + 12 * i, "a line of a landscape page that runs on " * 3) for i in range(9)]
+    doc = _document(
+        *(_page(n, 842, 595, _half(40, str(2 * n - 1)) + _half(461, str(2 * n))) for n in (1, 2)),
+        _page(3, 842, 595, across),
+    )
+    split_sheets(doc)
+    assert [(p.number, p.sheet.page, p.sheet.parts) for p in doc.pages] == [
+        (1, 1, 2),
+        (2, 1, 2),
+        (3, 2, 2),
+        (4, 2, 2),
+        (5, 3, 1),
+    ]
+    report = Report(source_file="x.pdf", sha256="0", pages=3, ocr=False, extractor_version="0")
+    relocate(report, doc.pages)
+    assert [p["page"] for p in report.provenance["sheets"]["parts"]] == [1, 1, 2, 2]

@@ -766,6 +766,34 @@ def test_a_paragraph_across_the_page_above_two_columns_is_read_region_by_region(
     ]
 
 
+def test_a_heading_below_two_columns_heads_the_text_across_the_page_under_it() -> None:
+    """Two columns, then a heading and a paragraph across the page: the heading is short, so it was read as the left
+    column's last line, before the right column, and took the right column's paragraphs into its section."""
+    box = [line("Rubriker", 70, 60, bold=True), line("• Allmänt om", 94, 74), line("• Sista rubriken", 94, 88)]
+    narrative = _two_columns(
+        106,
+        ["Allmänt om", "Det finns en tydlig", "struktur för arbetet i", "kommunen och mål."],
+        ["Ett andra stycke här", "om hur det går till.", "Och ett tredje här."],
+        {"Allmänt om"},
+    )
+    below = [
+        line("Sista rubriken", 70, 176, bold=True),
+        line("Kommunen har en plan som styr hela arbetet i kommunen och", 70, 190),
+        line("följer upp den.", 70, 204),
+    ]
+    area = _box_area(box + narrative + below)
+    assert [(s.heading, s.paragraphs) for s in area.sections] == [
+        (
+            "Allmänt om",
+            [
+                "Det finns en tydlig struktur för arbetet i kommunen och mål.",
+                "Ett andra stycke här om hur det går till. Och ett tredje här.",
+            ],
+        ),
+        ("Sista rubriken", ["Kommunen har en plan som styr hela arbetet i kommunen och följer upp den."]),
+    ]
+
+
 def test_a_one_column_narrative_with_a_short_line_is_read_as_before() -> None:
     lines = [line("Allmänt", 70, 100, bold=True)] + [
         line(text, 70, 114 + 14 * i)

@@ -104,6 +104,8 @@ MIDDLE = (0.3, 0.7)
 SIDE_LINES = 2
 """Lines with words on each side of a gutter that make a page's narrative two columns (a lone pair could be a
 number or a label beside a line)."""
+TRAILING_STEPS = 1.5
+"""Line steps by which a heading below two columns stands apart from the column's last line above it."""
 LEAD_LINES = 2
 """Short lines of the text across the page (a paragraph's last line, a heading) that may stand right above two
 columns, in the run of lines that do not bridge the middle."""
@@ -124,18 +126,36 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
         x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
         lo, hi = x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0)
         narrowest = GUTTER_SHARE * min((w.size for ln in group for w in ln.words), default=0.0)
-        below_across = False  # the lines above bridged: text across the page, whose last lines may be short
-        for across, run in itertools.groupby(group, key=lambda ln: _bridges(ln, lo, hi, narrowest)):
-            region = list(run)
-            lead, cut = (
-                (len(region), None) if across else _columns(region, lo, hi, below_across, len(region) < len(group))
-            )
-            below_across = across
+        runs = [
+            (across, list(run))
+            for across, run in itertools.groupby(group, key=lambda ln: _bridges(ln, lo, hi, narrowest))
+        ]
+        for n, (across, region) in enumerate(runs):
+            below_across = n > 0  # text across the page above (runs alternate), whose last lines may be short
+            lead, cut = (len(region), None) if across else _columns(region, lo, hi, below_across, len(runs) > 1)
             out += region[:lead]
-            if cut is not None:
-                out += column_lines(region[lead:], -math.inf, cut) + column_lines(region[lead:], cut, math.inf)
-                split = True
+            if cut is None:
+                continue
+            columns = region[lead:]
+            end = len(columns) - (_trailing(columns, cut) if n + 1 < len(runs) else 0)
+            out += column_lines(columns[:end], -math.inf, cut) + column_lines(columns[:end], cut, math.inf)
+            out += columns[end:]
+            split = True
     return out, split
+
+
+def _trailing(columns: list[Line], cut: float) -> int:
+    """How many of the last lines of two columns above text across the page belong to that text: from the first
+    line below the right column's end that is set apart from the line above by more than the columns' line step
+    (a heading over the text across, which read as the left column's last line took the right column's paragraphs
+    into its section)."""
+    last_right = max(n for n, ln in enumerate(columns) if ln.x1 > cut)
+    steps = sorted(b.top - a.top for a, b in itertools.pairwise(columns[: last_right + 1]))
+    step = steps[len(steps) // 2] if steps else 0.0
+    for n in range(last_right + 1, len(columns)):
+        if columns[n].top - columns[n - 1].top > TRAILING_STEPS * step > 0:
+            return len(columns) - n
+    return 0
 
 
 def _columns(region: list[Line], lo: float, hi: float, below_across: bool, part: bool) -> tuple[int, float | None]:

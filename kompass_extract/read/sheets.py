@@ -141,26 +141,29 @@ def split_sheets(doc: Document) -> None:
             pages.append((page, None))
             continue
         pages += zip(_parts(grid, frames, certain=grid.furniture or numbered), grid.numbers(), strict=True)
+    if any(p.sheet is not None for p, _ in pages):  # a page left whole keeps its PDF page through renumbering
+        pages = [(_whole(p), n) if p.sheet is None else (p, n) for p, n in pages]
     doc.pages = [replace(p, number=n) if p.number != n else p for n, p in enumerate(_in_order(pages), 1)]
     for page in doc.pages:  # replace() copies cached line groups from before the renumbering: group again
         page.__dict__.pop("lines", None)
 
 
 def _accepted(grid: _Grid, numbered: bool, alike: int, texted: list[Page]) -> bool:
-    """Whether the sheet is split. Side by side, each held page printing its own number is enough; stacked pages,
-    and a sheet with one page (the last of an odd count), need most of the document's sheets to print them too. A
+    """Whether the sheet is split. Side by side, each held page printing its own number is enough; stacked pages
+    need most of the document's sheets to print them too. A
     document landscape throughout whose sheets mostly show a gutter down the middle is split without page numbers
     (two pages stacked without page numbers look like one page with a white band between paragraphs)."""
     stacked, side = grid.shape
     if grid.furniture:
-        return numbered or not stacked and sum(grid.held) > 1
-    return (
-        side
-        and not stacked
-        and alike >= MOST_SHEETS * len(texted)
-        and all(_landscape(p) for p in texted)
-        and (numbered or sum(grid.held) > 1)
-    )
+        return numbered or not stacked
+    return side and not stacked and alike >= MOST_SHEETS * len(texted) and all(_landscape(p) for p in texted)
+
+
+def _whole(page: Page) -> Page:
+    """A page of a document whose other pages were split, left whole: a part of its own (one of one), so that its
+    values go back to its PDF page when the logical pages are renumbered."""
+    cell = (0.0, 0.0, page.width, page.height)
+    return replace(page, sheet=SheetPart(page.number, 1, 1, 0.0, 0.0, True, cell))
 
 
 def _landscape(page: Page) -> bool:
@@ -401,12 +404,13 @@ def _shifted(word: Word, dx: float, dy: float) -> Word:
 def relocate(report: Report, pages: list[Page]) -> None:
     """Put every value of ``report`` that the parsers placed on a logical page back on its physical page, in that
     page's coordinates, and say in the provenance which sheets were split and how surely."""
-    parts = {p.number: p.sheet for p in pages if p.sheet is not None}
+    moved = {p.number: p.sheet for p in pages if p.sheet is not None}
+    parts = {n: s for n, s in moved.items() if s.parts > 1}
     if not parts:
         return
 
     def move(page: int | None, bbox: Any) -> tuple[int | None, Any]:
-        part = parts.get(page) if page is not None else None
+        part = moved.get(page) if page is not None else None
         if part is None:
             return page, bbox
         return part.page, (part.box(tuple(bbox)) if bbox is not None else None)
