@@ -60,8 +60,9 @@ def estimate_skew(image: Image.Image, *, max_angle: float = 6.0, work_width: int
 
 
 INKED = 200
-"""Grey level under which a pixel may be ink (or its anti-aliased edge) for :func:`deskew`: a clear margin above
-:data:`DARK`, so that only paper, whitened by :func:`whiten_paper`, lies above it."""
+"""Grey level under which a pixel may be ink (or its anti-aliased edge) for :func:`deskew`: only paper, whitened by
+:func:`whiten_paper`, lies above it. High enough that a bicubic turn of pixels all above it stays above :data:`DARK`
+(its weights overshoot: 1.625 x 200 - 0.625 x 255 = 166 at worst), i.e. paper turned either way is never ink."""
 TILE = 16
 """Side in pixels of the squares :func:`deskew` turns exactly where they hold ink (at most 16: see
 :func:`_inked_boxes`). Smaller squares fit the ink closer but cost more calls: 16 was the fastest of 8-64."""
