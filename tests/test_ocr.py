@@ -215,6 +215,7 @@ def test_library_reads_what_the_binary_reads(monkeypatch: pytest.MonkeyPatch) ->
     second call with the same settings reuses the loaded engine."""
     if ocr_tesseract._library() is None:
         pytest.skip("libtesseract is not usable here (the binary is used)")
+    monkeypatch.setenv("KOMPASS_TESSERACT", "library")  # not in a helper process
     crop = text_crop()
     digits = ("tessedit_char_whitelist=0123456789%,.",)
     before = len(libtesseract._POOL.every)

@@ -78,6 +78,7 @@ def _library_or_skip() -> None:
 
 
 @needs_tesseract
+@pytest.mark.parametrize("engine", ["library", ""])  # in this process, in a helper process
 @pytest.mark.parametrize(
     ("limit", "message"),
     [
@@ -86,9 +87,10 @@ def _library_or_skip() -> None:
     ],
 )
 def test_library_call_over_its_cpu_or_wall_limit_is_stopped(
-    limit: str, message: str, monkeypatch: pytest.MonkeyPatch
+    limit: str, message: str, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _library_or_skip()
+    monkeypatch.setenv("KOMPASS_TESSERACT", engine)
     monkeypatch.setattr(tesseract, limit, 0.001)
     with pytest.raises(OcrFailedError, match=message):
         tesseract.run_tesseract(text_crop(6), dpi=200, lang="swe", psm=11)
@@ -126,6 +128,7 @@ def test_library_call_of_a_stopped_process_is_not_stopped(tmp_path: Path) -> Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "KOMPASS_TESSERACT": "library"},  # Tesseract in the process stopped
     )
     try:
         deadline = time.monotonic() + 120

@@ -147,6 +147,9 @@ def _worker_main(conn: multiprocessing.connection.Connection, job: Job) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: killing it kills its tesseract too
     _limit_memory(job.max_memory_mb)
+    from kompass_extract.read.ocr.tesseract import read_in_this_process
+
+    read_in_this_process()  # this worker is the isolation: no helper process for Tesseract's library
     lock = threading.Lock()  # OCR reports pages from threads: one message at a time on the pipe
 
     def send(message: dict[str, Any]) -> None:

@@ -177,13 +177,29 @@ def recognise(
     prints for ``image``; :class:`OcrFailedError` when it fails, uses more than ``timeout`` seconds of CPU or takes
     longer than ``wall_timeout`` seconds (see :class:`_Watchdog`)."""
     grey, pixels = _pixels(image)
+    return recognise_pixels(lib, pixels, grey.size, lang, psm, dpi, settings, (timeout, wall_timeout))
+
+
+def recognise_pixels(
+    lib: ctypes.CDLL,
+    pixels: bytes,
+    size: tuple[int, int],
+    lang: str,
+    psm: int,
+    dpi: str,
+    settings: tuple[tuple[str, str], ...],
+    limits: tuple[float, float],
+) -> list[str]:
+    """:func:`recognise` of a grey image given as its bytes and (width, height), already checked by
+    :func:`check_size`; ``limits`` are the CPU and wall seconds."""
+    width, height = size
     with _POOL.engine(lib, lang, settings) as handle:
         lib.TessBaseAPISetVariable(handle, b"user_defined_dpi", dpi.encode())  # what the binary's --dpi sets
         lib.TessBaseAPISetPageSegMode(handle, psm)
-        lib.TessBaseAPISetImage(handle, pixels, grey.width, grey.height, 1, grey.width)
+        lib.TessBaseAPISetImage(handle, pixels, width, height, 1, width)
         monitor = lib.TessMonitorCreate()
         try:
-            with _Watchdog(lib, monitor, timeout, wall_timeout) as watchdog:
+            with _Watchdog(lib, monitor, *limits) as watchdog:
                 failed = lib.TessBaseAPIRecognize(handle, monitor) != 0
         finally:
             lib.TessMonitorDelete(monitor)
@@ -269,6 +285,12 @@ def orientation(lib: ctypes.CDLL, image: Image.Image) -> tuple[int, float] | Non
         grey, pixels = _pixels(image)
     except OcrFailedError:
         return None
+    return orientation_pixels(lib, pixels, grey.size)
+
+
+def orientation_pixels(lib: ctypes.CDLL, pixels: bytes, size: tuple[int, int]) -> tuple[int, float] | None:
+    """:func:`orientation` of a grey image given as its bytes and (width, height), already checked by
+    :func:`check_size`."""
     degrees, confidence, script, script_confidence = (
         ctypes.c_int(),
         ctypes.c_float(),
@@ -277,7 +299,7 @@ def orientation(lib: ctypes.CDLL, image: Image.Image) -> tuple[int, float] | Non
     )
     with _POOL.engine(lib, "osd", ()) as handle:
         lib.TessBaseAPISetPageSegMode(handle, 0)
-        lib.TessBaseAPISetImage(handle, pixels, grey.width, grey.height, 1, grey.width)
+        lib.TessBaseAPISetImage(handle, pixels, size[0], size[1], 1, size[0])
         found = lib.TessBaseAPIDetectOrientationScript(
             handle,
             ctypes.byref(degrees),

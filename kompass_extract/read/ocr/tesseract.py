@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import subprocess
+import threading
 from functools import cache
 from io import BytesIO
 from typing import NamedTuple
@@ -23,6 +24,7 @@ from typing import NamedTuple
 from PIL import Image
 
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
+from kompass_extract.read.ocr import helper
 from kompass_extract.read.ocr.libtesseract import TSV_HEADER, check_size, library, orientation, recognise
 
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-swe"
@@ -78,16 +80,12 @@ def run_tesseract(image: Image.Image, *, dpi: float, lang: str, psm: int, config
     settings = (("preserve_interword_spaces", "1"), *(tuple(c.split("=", 1)) for c in config))
     lib = _library()
     if lib is not None:
-        lines = recognise(
-            lib,
-            image,
-            lang=lang,
-            psm=psm,
-            dpi=str(dpi),
-            settings=settings,
-            timeout=TESSERACT_TIMEOUT,
-            wall_timeout=TESSERACT_WALL_TIMEOUT,
-        )
+        options = {"lang": lang, "psm": psm, "dpi": str(dpi), "settings": settings}
+        limits = {"timeout": TESSERACT_TIMEOUT, "wall_timeout": TESSERACT_WALL_TIMEOUT}
+        if _in_helper():
+            lines = helper.recognise(_version(), image, **options, **limits)
+        else:
+            lines = recognise(lib, image, **options, **limits)
         return _rows(TSV_HEADER, lines)
     args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     for name, value in settings:
@@ -97,10 +95,24 @@ def run_tesseract(image: Image.Image, *, dpi: float, lang: str, psm: int, config
 
 
 ENGINE_VARIABLE = "KOMPASS_TESSERACT"
-"""Environment variable: ``binary`` reads every page with the ``tesseract`` program, in a process of its own, instead
-of the library in this process. The way out if Tesseract's library ever crashes on some image: in this process
-that ends the extraction (in ``kompass-extract extract`` its worker, and the file fails as ``internal-error``),
-where the program just fails the page."""
+"""Environment variable: how Tesseract is run. Unset: its library, in a helper process when the library is called
+from the user's own process (:mod:`kompass_extract.read.ocr.helper`: a crash in it fails the page, not the
+program), in the process itself in ``kompass-extract extract``'s workers (a worker is a process of its own: a crash
+fails its file as ``internal-error``). ``library``: the library in the calling process always (no helper: a few ms
+a page less, but a crash in it ends the program). ``binary``: the ``tesseract`` program, a process per image (a
+model load each time: ~0.3 s a page more); the way out if the library ever crashes on some image in a worker."""
+
+_IN_THIS_PROCESS = threading.Event()
+
+
+def read_in_this_process() -> None:
+    """From now on call Tesseract's library in this process, not in a helper: for a process that is the isolation
+    itself (a batch worker) and would only pay the helper's cost."""
+    _IN_THIS_PROCESS.set()
+
+
+def _in_helper() -> bool:
+    return not _IN_THIS_PROCESS.is_set() and os.environ.get(ENGINE_VARIABLE, "").strip().lower() != "library"
 
 
 def _library() -> ctypes.CDLL | None:
@@ -110,6 +122,11 @@ def _library() -> ctypes.CDLL | None:
         return None
     info = tesseract_info()
     return library(info[0]) if info is not None else None
+
+
+def _version() -> str:
+    info = tesseract_info()
+    return info[0] if info is not None else ""
 
 
 def _rows(header: tuple[str, ...], lines: list[str]) -> list[dict]:
@@ -173,7 +190,12 @@ def page_rotation(image: Image.Image) -> int:
     orientation detection; 0 when it cannot tell (too little text) or is not confident."""
     try:
         lib = _library()
-        found = orientation(lib, image) if lib is not None else _binary_orientation(image)
+        if lib is None:
+            found = _binary_orientation(image)
+        elif _in_helper():
+            found = helper.orientation(_version(), image, TESSERACT_WALL_TIMEOUT)
+        else:
+            found = orientation(lib, image)
     except OcrFailedError:
         return 0
     if found is not None and found[1] >= ROTATION_CONFIDENCE:
