@@ -34,7 +34,7 @@ from typing import Any
 from PIL import Image
 
 from kompass_extract.errors import OcrFailedError
-from kompass_extract.read.ocr.libtesseract import check_size, library, orientation_pixels, recognise_pixels
+from kompass_extract.read.ocr.libtesseract import grey_pixels, library, orientation_pixels, recognise_pixels
 
 COMMAND = [sys.executable, "-m", "kompass_extract.read.ocr.helper"]
 """How a helper is started (followed by the Tesseract version the caller found)."""
@@ -177,39 +177,24 @@ HELPERS = _Helpers()
 atexit.register(HELPERS.close)
 
 
-def _grey_pixels(image: Image.Image) -> tuple[tuple[int, int], bytes]:
-    check_size(image)
-    grey = image if image.mode == "L" else image.convert("L")
-    return grey.size, grey.tobytes()
-
-
-def recognise(
-    version: str,
-    image: Image.Image,
-    *,
-    lang: str,
-    psm: int,
-    dpi: str,
-    settings: tuple[tuple[str, str], ...],
-    timeout: float,
-    wall_timeout: float,
-) -> list[str]:
-    """:func:`kompass_extract.read.ocr.libtesseract.recognise` in a helper process (``version``: the Tesseract
-    version line of the binary the library must match)."""
-    size, pixels = _grey_pixels(image)
-    header = {"do": "recognise", "size": size, "lang": lang, "psm": psm, "dpi": dpi, "settings": settings}
+def recognise(version: str, image: Image.Image, options: dict[str, Any], limits: tuple[float, float]) -> list[str]:
+    """:func:`kompass_extract.read.ocr.libtesseract.recognise` in a helper process: ``version`` is the Tesseract
+    version line of the binary the library must match, ``options`` its lang, psm, dpi and settings, ``limits`` the
+    CPU and wall seconds."""
+    grey, pixels = grey_pixels(image)
+    header = {"do": "recognise", "size": grey.size, **options, "limits": limits}
     with HELPERS.helper(version) as helper:
-        return helper.call({**header, "limits": (timeout, wall_timeout)}, pixels, wall_timeout + WALL_MARGIN)
+        return helper.call(header, pixels, limits[1] + WALL_MARGIN)
 
 
 def orientation(version: str, image: Image.Image, wall_timeout: float) -> tuple[int, float] | None:
     """:func:`kompass_extract.read.ocr.libtesseract.orientation` in a helper process."""
     try:
-        size, pixels = _grey_pixels(image)
+        grey, pixels = grey_pixels(image)
     except OcrFailedError:
         return None
     with HELPERS.helper(version) as helper:
-        return helper.call({"do": "orientation", "size": size}, pixels, wall_timeout + WALL_MARGIN)
+        return helper.call({"do": "orientation", "size": grey.size}, pixels, wall_timeout + WALL_MARGIN)
 
 
 def _serve(version: str) -> None:

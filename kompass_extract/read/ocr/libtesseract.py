@@ -155,7 +155,7 @@ def check_size(image: Image.Image) -> None:
         raise OcrFailedError(f"tesseract cannot read an image of {image.width} x {image.height} pixels")
 
 
-def _pixels(image: Image.Image) -> tuple[Image.Image, bytes]:
+def grey_pixels(image: Image.Image) -> tuple[Image.Image, bytes]:
     """``image`` in grey and its bytes (see :func:`check_size`)."""
     check_size(image)
     grey = image if image.mode == "L" else image.convert("L")
@@ -176,7 +176,7 @@ def recognise(
     """The TSV rows (without header) that ``tesseract - - -l lang --psm psm --dpi dpi -c name=value... tsv``
     prints for ``image``; :class:`OcrFailedError` when it fails, uses more than ``timeout`` seconds of CPU or takes
     longer than ``wall_timeout`` seconds (see :class:`_Watchdog`)."""
-    grey, pixels = _pixels(image)
+    grey, pixels = grey_pixels(image)
     return recognise_pixels(lib, pixels, grey.size, lang, psm, dpi, settings, (timeout, wall_timeout))
 
 
@@ -282,7 +282,7 @@ def orientation(lib: ctypes.CDLL, image: Image.Image) -> tuple[int, float] | Non
     The binary uses the ``osd`` model for ``--psm 0``; here its engine stays loaded (the binary spends ~0.5 s CPU a
     call loading it, on every cover and blank page)."""
     try:
-        grey, pixels = _pixels(image)
+        grey, pixels = grey_pixels(image)
     except OcrFailedError:
         return None
     return orientation_pixels(lib, pixels, grey.size)

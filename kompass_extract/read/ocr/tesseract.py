@@ -81,11 +81,10 @@ def run_tesseract(image: Image.Image, *, dpi: float, lang: str, psm: int, config
     lib = _library()
     if lib is not None:
         options = {"lang": lang, "psm": psm, "dpi": str(dpi), "settings": settings}
-        limits = {"timeout": TESSERACT_TIMEOUT, "wall_timeout": TESSERACT_WALL_TIMEOUT}
         if _in_helper():
-            lines = helper.recognise(_version(), image, **options, **limits)
+            lines = helper.recognise(_version(), image, options, (TESSERACT_TIMEOUT, TESSERACT_WALL_TIMEOUT))
         else:
-            lines = recognise(lib, image, **options, **limits)
+            lines = recognise(lib, image, **options, timeout=TESSERACT_TIMEOUT, wall_timeout=TESSERACT_WALL_TIMEOUT)
         return _rows(TSV_HEADER, lines)
     args = ["-l", lang, "--psm", str(psm), "--dpi", str(dpi)]
     for name, value in settings:
