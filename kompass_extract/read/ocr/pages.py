@@ -33,6 +33,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -305,10 +306,22 @@ def _add_markers(record: dict, image: Image.Image, dpi: int) -> dict:
 
 DOUBTFUL_CONFIDENCE = 60.0
 DOUBTFUL_WORDS = 30
+UPRIGHT_WORDS = 3
+"""Words of four letters or more read with :data:`UPRIGHT_CONFIDENCE` that prove a page upright (with a quarter of
+its words at least): text read sideways or upside down gives none. Measured on the first readings of 10 pages of 5
+scans (covers among them), each turned 0, 90, 180 and 270 degrees: 4 to 210 such words upright, at most 1 turned
+("LTOC", "puejg")."""
+UPRIGHT_CONFIDENCE = 85.0
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _doubtful(words: list) -> bool:
-    """A first reading that few words or a low median confidence make suspect: is the page turned?"""
+    """A first reading that few words or a low median confidence make suspect: is the page turned? Not when long
+    words read with high confidence prove it upright: a cover (a dozen words under a logo Tesseract reads as junk)
+    is not sent to orientation detection, which costs 0.25-0.3 s of CPU a page."""
+    sure = sum(1 for w in words if w.conf >= UPRIGHT_CONFIDENCE and _LONG_WORD.fullmatch(w.text))
+    if sure >= UPRIGHT_WORDS and 4 * sure >= len(words):
+        return False
     if len(words) < DOUBTFUL_WORDS:
         return True
     confidences = sorted(w.conf for w in words)
