@@ -132,3 +132,26 @@ def test_a_row_of_both_columns_at_the_head_of_the_next_page_is_no_heading_after_
         == "Ytterligare marknadsföring av vad som hanteras i fullmäktige, styrelse och nämnder"
     )
     assert "System för uppmärksamhet av arbetsplatser" in texts(findings, "improvement")
+
+
+def test_a_tall_box_in_a_spaced_column_still_begins_an_item_at_a_wide_step() -> None:
+    """A column whose items are set apart (steps of 15 pt between items, 11 within): "Stärkt övergripande ..." came
+    in a 13.7 pt box. Its step may not make a column spaced, but in a column the other steps show spaced, the wide
+    step before it still begins an item (it had been joined to "Mötesarena ...")."""
+    left = [
+        (79.9, 272.4, 281.0, "Mer enhetligt arbete kring processutveckling"),
+        (79.7, 288.2, 296.9, "Fler vägar att sprida goda exempel samt nytt"),
+        (79.7, 299.3, 309.8, "ledarutvecklingsprogram inom hela den kommunala"),
+        (79.7, 310.8, 319.0, "organisationen"),
+        (79.7, 325.7, 334.3, "Mer samordning kring arbetsplatsnära lärande"),
+        (79.9, 340.1, 347.8, "Hållbart medarbetarindex"),
+        (79.9, 356.4, 363.4, "Mötesarena för det samlade kulturlivet"),
+        (79.9, 367.2, 380.9, "Stärkt övergripande styrning och uppföljning av"),
+        (79.9, 382.6, 391.2, "kompetensutveckling"),
+    ]
+    right = [(315.1, 271.4, 281.0, "Systematisk hantering av klagomål"), (315.1, 325.7, 334.3, "Koppla samman")]
+    findings = parse_findings(group_lines(header(258.0) + boxed(left + right), 8), OCR)
+    assert texts(findings, "strength")[-2:] == [
+        "Mötesarena för det samlade kulturlivet",
+        "Stärkt övergripande styrning och uppföljning av kompetensutveckling",
+    ]

@@ -272,7 +272,8 @@ class Breaks:
     """On OCR'd lines: the step between two lines' baselines above which they belong to two items (else the step
     plus :data:`GAP_SHARE` of the text size)."""
     unsure: frozenset[int] = frozenset()
-    """OCR'd lines whose box is too tall to place them (:data:`TALL_SHARE`): the steps beside them tell nothing."""
+    """OCR'd lines whose box is too tall to place them surely (:data:`TALL_SHARE`): the steps beside them neither
+    set the threshold nor make the column spaced, and a start or continuation read from them is doubtful."""
     ys: tuple[float, ...] = ()
     """Where each line stands (:func:`_y`)."""
 
@@ -298,7 +299,8 @@ class Breaks:
         indent = min(indents, default=hang)
         step = min(steps, default=layout.pitch)
         breaks = cls(lines, hanging, indent, False, step, left, right, threshold, unsure, ys)
-        return replace(breaks, spaced=any(breaks.gap(n) for n in range(1, len(lines))))
+        sure = (n for n in range(1, len(lines)) if not {n - 1, n} & unsure)  # a tall box's step proves nothing
+        return replace(breaks, spaced=any(breaks.gap(n) for n in sure))
 
     def fits(self, n: int, slack: float = 0.0) -> bool:
         """The first word of line ``n`` would have fitted at the end of the line before (within ``slack`` of the
@@ -320,7 +322,7 @@ class Breaks:
         if prev.page != line.page:
             return False
         if self.threshold is not None:
-            return not {n - 1, n} & self.unsure and self.ys[n] - self.ys[n - 1] > self.threshold
+            return self.ys[n] - self.ys[n - 1] > self.threshold
         return line.top - prev.top > self.step + GAP_SHARE * line.size
 
     def near_gap(self, n: int) -> bool:
