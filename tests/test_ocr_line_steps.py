@@ -155,3 +155,25 @@ def test_a_tall_box_in_a_spaced_column_still_begins_an_item_at_a_wide_step() -> 
         "Mötesarena för det samlade kulturlivet",
         "Stärkt övergripande styrning och uppföljning av kompetensutveckling",
     ]
+
+
+def test_a_speck_between_the_two_labels_of_a_header_row_parts_them_not() -> None:
+    """A 1-bit copy: "Styrkor" (a tall box) and "Förbättringsmöjligheter" came as two Tesseract lines with a speck
+    read as "-" between them in reading order. The two labels were no longer neighbours, so "Styrkor" headed a
+    stacked list and every row of both columns was filed under the improvements label (strengths: none)."""
+    head = [
+        Word("Styrkor", 81.8, 358.6, 111.1, 373.9, 15.3, None, 95.0),
+        Word("-", 126.2, 360.2, 128.2, 360.7, 0.5, None, 40.0),
+    ]
+    head += ocr_words("Förbättringsmöjligheter", 307.7, 365.5, 373.9, CHAR)
+    rows = [
+        (95.8, 383.3, 391.9, "▪ Utveckla medborgardialogen"),
+        (307.7, 383.3, 391.9, "▪ Externs granskningar"),
+        (95.8, 394.8, 403.7, "▪ Årets ledare"),
+        (307.7, 394.8, 403.7, "▪ Mångfasetterat näringslivsstöd"),
+    ]
+    lines = group_lines(head + boxed(rows), 7)
+    assert [ln.text for ln in lines[:3]] == ["Styrkor", "-", "Förbättringsmöjligheter"]
+    findings = parse_findings(lines, OCR)
+    assert texts(findings, "strength") == ["Utveckla medborgardialogen", "Årets ledare"]
+    assert texts(findings, "improvement") == ["Externs granskningar", "Mångfasetterat näringslivsstöd"]

@@ -62,9 +62,8 @@ def find_findings_header(lines: list[Line], start: int, layout: Layout) -> int |
         rest = [w for w in words[sum(found) :] if _inked(w.text)]  # a scan's specks read as "|" or "." are no words
         if rest and _improvements(rest):
             return i
-        partner = next(
-            (j for j in (i - 1, i + 1) if start <= j < len(lines) and _split_header(lines[i], lines[j])), None
-        )
+        near = (_inked_neighbour(lines, i, -1, start), _inked_neighbour(lines, i, 1, start))
+        partner = next((j for j in near if j is not None and _split_header(lines[i], lines[j])), None)
         if partner is not None:
             return min(i, partner)
         if not rest and (layout.is_heading(lines[i]) or lines[i].bold is None):  # OCR: no fonts to tell
@@ -119,14 +118,22 @@ def _strengths_label(words: list[Word]) -> tuple[int, int] | None:
     return None
 
 
+def _inked_neighbour(lines: list[Line], i: int, step: int, start: int) -> int | None:
+    """The index of the nearest line before (``step`` -1) or after (+1) line ``i``, from ``start`` on, that holds a
+    letter or digit: a scan's speck read as "-" or "." between the two labels of a header row stands between."""
+    j = i + step
+    while start <= j < len(lines) and not _inked(lines[j].text):
+        j += step
+    return j if start <= j < len(lines) else None
+
+
 def _header_row(lines: list[Line]) -> tuple[Line, list[Line]]:
     """(the header row, the lines after it) of a list whose header is ``lines[0]``, the two labels' lines of a
     header split by OCR joined again, and the strengths label as one word however many pieces OCR broke it into."""
     header, after = lines[0], lines[1:]
-    for a, b in ((0, 1), (1, 0)):
-        if len(lines) > 1 and _split_header(lines[a], lines[b]):
-            header, after = Line(sorted(lines[0].words + lines[1].words, key=lambda w: w.x0), lines[0].page), lines[2:]
-            break
+    j = _inked_neighbour(lines, 0, 1, 0)  # a speck OCR read between the two labels ("-") parts them not
+    if j is not None and (_split_header(lines[0], lines[j]) or _split_header(lines[j], lines[0])):
+        header, after = Line(sorted(lines[0].words + lines[j].words, key=lambda w: w.x0), lines[0].page), lines[j + 1 :]
     found = _strengths_label(header.words)
     return (_merged(header, *found) if found else header), after
 
