@@ -231,3 +231,28 @@ def test_a_wrapped_items_lower_case_continuation_after_a_full_line_is_not_looked
     assert texts(findings, "strength")[1] == "Aktivt arbete med medborgardialog i alla nämnder och förvaltningar"
     asked = sorted(round(box[1], 1) for box in look.asked)
     assert asked == [round(307.4 + 12.6 * 4, 1)]  # "Fler samtal", not "och förvaltningar"
+
+
+def test_item_numbers_ocr_read_without_their_dot_or_with_a_comma_are_markers() -> None:
+    """A 1-bit copy of a numbered list (Typst's "1." "2." ...) read "1 Politikerenkäter" and "2, Nytt": a number
+    that stands where the column's numbers stand, before the items' text, is the item's marker, however its dot
+    was read."""
+    header = ocr_words("Styrkor", 76.3, 556.8, 564.0, char=3.6) + ocr_words(
+        "Förbättringsmöjligheter", 323.0, 556.8, 564.0, char=3.6
+    )
+    rows = [("1", "Politikerenkäter", "1.", "Årets ledare"), ("2", "Många exempel på", "2,", "Nytt program för"),
+            ("", "samarbeten och projekt", "", "chefer och ledare"), ("3", "Servicedeklarationer", "3", "Processhandbok")]  # fmt: skip
+    words = list(header)
+    for n, row in enumerate(rows):
+        top = 572.4 + 12.6 * n
+        for x, (number, text) in ((76.3, row[:2]), (323.0, row[2:])):
+            words += ocr_words(number, x, top, top + 7.2, char=3.6) if number else []
+            words += ocr_words(text, x + 10.8, top, top + 7.2, char=3.6)  # the items' text begins at one x
+    lines = group_lines(words, 8)
+    findings = parse_findings(lines[find_findings_header(lines, 0, OCR) :], OCR)
+    assert texts(findings, "strength") == [
+        "Politikerenkäter",
+        "Många exempel på samarbeten och projekt",
+        "Servicedeklarationer",
+    ]
+    assert texts(findings, "improvement") == ["Årets ledare", "Nytt program för chefer och ledare", "Processhandbok"]
