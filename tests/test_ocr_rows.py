@@ -165,6 +165,17 @@ def test_rows_whose_numbers_are_misread_beyond_recognition_are_numbered_by_their
     assert _checks(areas, "2016") == placed
 
 
+def test_a_number_read_with_a_digit_too_many_in_front_is_numbered_by_its_neighbours() -> None:
+    """A clean grey scan read 8.1 as '38.1' (a speck before it): a question number of no area, so the row was not
+    one; its numbers were taken for the area's total until the total row came, and the row was lost (flagged
+    question-missing, an empty row in the data)."""
+    areas = parse(_area_2(["32.1", "2.2", "2.3", "2.4", "2.5"]))
+    got = [(q.question_no, q.question_no_read, q.numbered_by, q.achieved, q.max) for q in areas[2].questions]
+    assert got[0] == ("2.1", "32.1", "neighbours", 14.0, 15.0)
+    assert [q.question_no for q in areas[2].questions] == ["2.1", "2.2", "2.3", "2.4", "2.5"]
+    assert (areas[2].score, areas[2].max) == (61.0, 100.0)
+
+
 def test_a_row_numbered_after_the_last_readable_one_is_doubted_unless_the_catalog_confirms_it() -> None:
     """Numbered by order while a row of the area was not read at all (the area prints fewer rows than the catalog
     has), or with no catalog for the edition: the number is a guess, so said (a warning on the row)."""

@@ -321,7 +321,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
         title_words = _area_title_words(text_words)
         amatch = AREA_TITLE_RE.match(title_words[0].text) if title_words else None
         if (
-            qmatch is None
+            (qmatch is None or int(qmatch.group(1)) not in facts.area_nos)  # "38.1": a speck read before 8.1
             and current is not None
             and len(nums) >= 2
             and current.total_page is None
