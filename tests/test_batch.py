@@ -78,15 +78,16 @@ def test_timeout_counts_from_the_last_ocr_page_a_long_scan_is_not_cut_off(tmp_pa
     A page that takes longer than the limit still times out."""
     inputs = tmp_path / "in"
     inputs.mkdir()
-    make_stub_report(inputs / "long-scan.pdf", "0114", 2016, ocr_pages=6, page_seconds=0.7)
-    make_stub_report(inputs / "stuck-page.pdf", "0127", 2019, ocr_pages=2, page_seconds=30)
+    make_stub_report(inputs / "long-scan.pdf", "0114", 2016, ocr_pages=6, page_seconds=1.0)
+    make_stub_report(inputs / "stuck-page.pdf", "0127", 2019, ocr_pages=2, page_seconds=60)
 
-    summary = convert([str(inputs)], tmp_path / "out", jobs=2, timeout=2.5, extract_fn=stub_extract)
+    # the limit leaves a loaded machine's worker start room (2.5 s failed the long scan there before its first page)
+    summary = convert([str(inputs)], tmp_path / "out", jobs=2, timeout=5, extract_fn=stub_extract)
 
-    assert [r["report_id"] for r in summary.reports] == ["0114-2016"]  # 4.2 s in all, at most 0.7 s between pages
+    assert [r["report_id"] for r in summary.reports] == ["0114-2016"]  # 6 s in all, at most 1 s between pages
     [failure] = summary.failures
     assert (Path(failure["source_file"]).name, failure["error_code"]) == ("stuck-page.pdf", "timeout")
-    assert "no progress for 2.5 s" in failure["message"]
+    assert "no progress for 5 s" in failure["message"]
 
 
 def test_timeout_crash_and_dead_worker_become_failures(tmp_path: Path) -> None:
@@ -99,9 +100,9 @@ def test_timeout_crash_and_dead_worker_become_failures(tmp_path: Path) -> None:
     out = tmp_path / "out"
     start = time.monotonic()
 
-    summary = convert([str(inputs)], out, jobs=2, timeout=4, extract_fn=stub_extract)
+    summary = convert([str(inputs)], out, jobs=2, timeout=8, extract_fn=stub_extract)  # room for a loaded start
 
-    assert time.monotonic() - start < 30
+    assert time.monotonic() - start < 40
     codes = {Path(f["source_file"]).name: (f["error_code"], f["message"]) for f in summary.failures}
     assert codes["slow.pdf"][0] == "timeout"
     assert codes["crash.pdf"] == ("internal-error", "ValueError: stub crash")

@@ -25,7 +25,8 @@ from kompass_extract.parse.cover import split_evaluators
 
 N = 100_000
 BUDGET = 0.5
-"""Seconds for one 100 k text (generous for a shared machine: a quadratic pattern takes minutes on them)."""
+"""CPU seconds for one 100 k text (a quadratic pattern takes minutes on them). CPU time, not the wall clock: on a
+loaded machine the wall clock of a linear search passed a second."""
 CUES = ("", "analys av ", "Utvärderare har varit ", "Rapport 2018-", "Område 3 ", "sida ", "kommun ")
 
 
@@ -77,9 +78,9 @@ def test_trailing_numbers_regex_is_linear_and_keeps_its_meaning() -> None:
     assert strip_trailing_numbers("12 13") == "12" and strip_trailing_numbers(" 12 13") == ""
     assert strip_trailing_numbers("plan2 ") == "plan2 " and strip_trailing_numbers("plan 5 %%") == "plan 5 %%"
     for text in ("1" * N, "a" + " 1" * (N // 2) + "x", "a" + " 7,5 %" * (N // 6), " " * N + "1"):
-        start = time.perf_counter()
+        start = time.process_time()
         normalise(text)
-        assert time.perf_counter() - start < BUDGET
+        assert time.process_time() - start < BUDGET
 
 
 @pytest.mark.parametrize("name", sorted(package_patterns()))
@@ -92,21 +93,21 @@ def test_every_pattern_on_pdf_text_is_linear(name: str) -> None:
 
 
 def _best_of_3(call: Callable[[], object]) -> float:
-    """Seconds of the fastest of three calls: a pause of a loaded machine is not the pattern's doing, while a
+    """CPU seconds of the fastest of three calls: a pause of a loaded machine is not the pattern's doing, while a
     super-linear pattern is slow every time."""
     best = math.inf
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         call()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
 def test_text_helpers_are_linear_on_hostile_lines() -> None:
     for text in adversarial_texts().values():
-        start = time.perf_counter()
+        start = time.process_time()
         clean_heading(text)
         split_evaluators(text)
-        assert time.perf_counter() - start < BUDGET
+        assert time.process_time() - start < BUDGET
     assert clean_heading("Styrkor ....... 12") == "Styrkor" and clean_heading("a. ....5") == "a."
     assert split_evaluators("Anna Andersson , SKL och Bo Berg") == ["Anna Andersson, SKL", "Bo Berg"]
