@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import shutil
 import subprocess
 import tempfile
@@ -297,19 +296,15 @@ def libreoffice_name(spec: dict[str, Any]) -> str:
 
 def write_libreoffice_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/libreoffice-<kind>/report.pdf`` and ``truth.json``; returns the folder."""
+    from kompass_testing.generate import write_fixture
+
     truth = libreoffice_truth(spec)
-    folder = out_dir / libreoffice_name(spec)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.pdf").write_bytes(convert_with_libreoffice(render_html(truth)))
-    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return folder
+    return write_fixture(out_dir / libreoffice_name(spec), convert_with_libreoffice(render_html(truth)), truth)
 
 
 def write_html_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
+    from kompass_testing.generate import write_fixture
+
     truth = build_html_truth(spec)
-    folder = out_dir / spec["name"]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.pdf").write_bytes(print_pdf(render_html(truth)))
-    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return folder
+    return write_fixture(out_dir / spec["name"], print_pdf(render_html(truth)), truth)

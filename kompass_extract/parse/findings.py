@@ -302,9 +302,7 @@ def parse_findings(
         left = header.words[0] if not orphan else _left_edge(body, header.words[0])
         boundary, doubt = column_boundary(body, left, header.words[k])
         if orphan:
-            doubt = "; ".join(
-                filter(None, [doubt, "the strengths label was not read: the left-hand column was read as strengths"])
-            )
+            doubt = _also(doubt, "the strengths label was not read: the left-hand column was read as strengths")
     elif split is None and body:  # no improvements label at all: two columns side by side, or one list
         boundary = gutter(body, min(ln.x0 for ln in body), max(ln.x1 for ln in body))
         doubt = "no improvements label was found" + (
@@ -313,26 +311,34 @@ def parse_findings(
     if boundary is not None:
         pair = column_lines(body, -1e9, boundary), column_lines(body, boundary, 1e9)
         if stray_start(pair[1]):
-            stray = "a line of the right-hand column starts left of the column: the two columns may be split wrongly"
-            doubt = f"{doubt}; {stray}" if doubt else stray
+            doubt = _also(
+                doubt, "a line of the right-hand column starts left of the column: the two columns may be split wrongly"
+            )
         width = shared_width(*pair)
-        _read_items(pair[0], columns["strength"], layout, width, Relook(markers, look))
-        _read_items(pair[1], columns["improvement"], layout, width, Relook(markers, look))
+        relook = Relook(markers, look)
+        _read_items(pair[0], columns["strength"], layout, width, relook)
+        _read_items(pair[1], columns["improvement"], layout, width, relook)
     else:
         split = len(body) if split is None else split
-        _read_items(body[:split], columns["strength"], layout, relook=Relook(markers, look))
-        _read_items(body[split + 1 :], columns["improvement"], layout, relook=Relook(markers, look))
+        relook = Relook(markers, look)
+        _read_items(body[:split], columns["strength"], layout, relook=relook)
+        _read_items(body[split + 1 :], columns["improvement"], layout, relook=relook)
     for items in columns.values():
         if doubt and items:  # a doubt of the whole list goes on each column's first item, beside its own
-            items[0].doubt = f"{items[0].doubt}; {doubt}" if items[0].doubt else doubt
+            items[0].doubt = _also(items[0].doubt, doubt)
     for page, box in unplaced(body, markers):
         _doubt_beside(columns, page, box)
     for page, conf in noise.items():  # the list may go on there: its last items may have lost their ends
         lost = f"page {page}'s OCR is noise (median word confidence {conf:.0f}): the list may go on there unread"
         for items in columns.values():
             if items:
-                items[-1].doubt = f"{items[-1].doubt}; {lost}" if items[-1].doubt else lost
+                items[-1].doubt = _also(items[-1].doubt, lost)
     return _to_findings(columns)
+
+
+def _also(doubt: str | None, more: str | None) -> str | None:
+    """Doubts about one item or list joined, each kept (None when there is none)."""
+    return "; ".join(filter(None, [doubt, more])) or None
 
 
 def _left_edge(body: list[Line], label: Word) -> Word:

@@ -101,16 +101,25 @@ OCR_REPAIRS = "ocr_repairs"
 )
 def ocr_repaired(facts: ReportFacts) -> Iterator[Hit]:
     """One check per number the repair step changed (kept in provenance, so re-validation keeps it)."""
-    for r in facts.report.provenance.get(OCR_REPAIRS, {}).get("cells", []):
-        yield hit(
-            area=r["area_no"],
-            question=r["question_no"],
-            area_no=r["area_no"],
-            field=r["field"],
-            read=r["read"],
-            value=r["value"],
-            relation=r["relation"],
-        )
+    for r in _repairs(facts):
+        yield _repair_hit(r, read=r["read"])
+
+
+def _repairs(facts: ReportFacts) -> list[dict]:
+    """The numbers :mod:`kompass_extract.validate.repair` repaired, as it recorded them in provenance."""
+    return facts.report.provenance.get(OCR_REPAIRS, {}).get("cells", [])
+
+
+def _repair_hit(r: dict, **extra: object) -> Hit:
+    return hit(
+        area=r["area_no"],
+        question=r["question_no"],
+        area_no=r["area_no"],
+        field=r["field"],
+        value=r["value"],
+        relation=r["relation"],
+        **extra,
+    )
 
 
 @rule(
@@ -124,17 +133,9 @@ def ocr_repaired(facts: ReportFacts) -> Iterator[Hit]:
 )
 def ocr_repair_undecided(facts: ReportFacts) -> Iterator[Hit]:
     """One check per repaired number the relations did not pin (kept in provenance, so re-validation keeps it)."""
-    for r in facts.report.provenance.get(OCR_REPAIRS, {}).get("cells", []):
+    for r in _repairs(facts):
         if r.get("also_fits") is not None:
-            yield hit(
-                area=r["area_no"],
-                question=r["question_no"],
-                area_no=r["area_no"],
-                field=r["field"],
-                value=r["value"],
-                also_fits=r["also_fits"],
-                relation=r["relation"],
-            )
+            yield _repair_hit(r, also_fits=r["also_fits"])
 
 
 _HOW = {
