@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-swe poppler-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures typst-fixtures layout-fixtures figures bench bboxes scan-matrix fuzz system-deps clean
+.PHONY: demo test wheel-check lint fixtures chromium-fixtures libreoffice-fixtures typst-fixtures layout-fixtures rewritten-fixtures rewrite-matrix figures bench bboxes scan-matrix fuzz system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,17 @@ typst-fixtures: $(STAMP)
 # Impose committed fixtures two or four pages per sheet (pypdfium2 forms; Ghostscript re-distilled) under fixtures/layouts/.
 layout-fixtures: $(STAMP)
 	$(BIN)/python -m kompass_testing.layouts --out fixtures/layouts
+
+# Committed fixtures rewritten as archives keep them (fixtures/rewritten/: a sample, tested in `make test`).
+rewritten-fixtures: $(STAMP)
+	$(BIN)/python -m kompass_testing.rewrites write --rewrite gs-pdfwrite --out fixtures/rewritten fixtures/libreoffice/libreoffice-disc-table
+
+# Every committed fixture rewritten by every tool chain of kompass_testing/rewrites.py (PostScript round trips,
+# Ghostscript, PDF/A, cairo, mutool, qpdf), extracted and scored: fields exact and silent mismatches per rewrite.
+# REWRITE_MATRIX_ARGS="--ocr never" skips OCR (a report without a usable text layer is then counted as failed).
+rewrite-matrix: $(STAMP)
+	$(BIN)/python -m kompass_testing.rewrites matrix $(REWRITE_MATRIX_ARGS) fixtures/generated fixtures/chromium \
+	  fixtures/libreoffice fixtures/typst fixtures/layouts fixtures/lulea-2018
 
 # Numbers and list items per PDF producer and list-marker kind over every fixture with a truth.
 figures: $(STAMP)

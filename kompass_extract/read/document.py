@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from kompass_extract.errors import CorruptPdfError, EmptyFileError, EncryptedPdfError, NotPdfError, TooManyPagesError
 from kompass_extract.read.geometry import Frame, Word, bare, read_words
+from kompass_extract.read.textlayer import unswap_ligatures
 
 IMAGE, TEXT = pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT
 FORM = pdfium_c.FPDF_PAGEOBJ_FORM
@@ -333,7 +334,7 @@ def _read_upright(page: pdfium.PdfPage) -> tuple[pdfium.PdfTextPage, str, Frame]
         page.set_rotation(upright)
         textpage = page.get_textpage()
         text = textpage.get_text_range()
-    return textpage, text, frame
+    return textpage, unswap_ligatures(text), frame
 
 
 def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:

@@ -18,6 +18,8 @@ from unicodedata import normalize
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from kompass_extract.read.textlayer import unswap_ligatures
+
 BOLD_MARKERS = ("bold", "black", "heavy", "semibold", "demibold", "demi")
 FAMILY_NAME = re.compile(r"[a-z]{4}")
 """A font name that names a family ("LiberationSerif", "ArialMT"), unlike the generated "F1", "TT2", "T3Font_0"."""
@@ -316,5 +318,5 @@ def read_words(textpage: pdfium.PdfTextPage, frame: Frame, text: str) -> list[Wo
     geometry (see :class:`_WordReader`)."""
     count = textpage.count_chars()
     if len(text) != count:  # characters outside the BMP: indices would not line up with the text
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count))
+        text = unswap_ligatures("".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count)))
     return _WordReader(textpage, frame).read(text)

@@ -1,0 +1,52 @@
+"""Text that holds characters no report prints: a text layer whose character map was damaged.
+
+A PDF rewritten by another producer (printed to PostScript and distilled again, optimised, converted to PDF/A) may
+lose or garble the map from glyphs to characters. A page whose text is mostly such garbage is OCR'd; a page where
+only some characters are garbled (a ligature mapped to two CJK ideographs, an unmapped glyph passed through as a
+control character) reads as the report with holes in its words, and nothing in the numbers notices that. Such
+characters are counted per area, in every text the area gives, and the area is warned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kompass_extract.validate.enrich import AreaFacts
+from kompass_extract.validate.registry import Hit, hit, rule
+
+_LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+GARBLED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]"  # control and replacement characters: an unmapped glyph
+    f"|(?<=[{_LATIN}])[\ue000-\uf8ff]|[\ue000-\uf8ff](?=[{_LATIN}])"  # a private-use glyph inside a word
+    "|[^\\W\\d_\u0000-\u024f\u0370-\u03ff\u1e00-\u1eff\ufb00-\ufb06]"  # a letter of another script
+)
+"""A character no Swedish report prints: a control or replacement character, a private-use glyph inside a word
+(a symbol font's bullet stands alone), or a letter of a script other than Latin and Greek."""
+
+
+@rule(
+    "text-garbled",
+    "warning",
+    "An area's text holds characters no report prints (control or replacement characters, a private-use glyph inside "
+    "a word, letters of another script): the PDF's map from glyphs to characters is damaged, as some rewriting "
+    "producers leave it, and words read with wrong or missing letters. Verify the text against the page.",
+    message="area {area_no}: {count} garbled characters in its text (first in {field}: {sample!r})",
+    on="area-review",
+)
+def text_garbled(facts: AreaFacts) -> Iterator[Hit]:
+    area = facts.area
+    texts = [
+        ("name", area.name or ""),
+        *(("rubriker", r) for r in area.rubriker),
+        *(("question", q.text) for q in area.questions),
+        *(("list item", f.text) for f in area.findings),
+        *(("narrative", s.heading) for s in area.sections),
+        *(("narrative", p) for s in area.sections for p in s.paragraphs),
+    ]
+    found = [(field, text, m.start()) for field, text in texts for m in GARBLED.finditer(text)]
+    if found:
+        field, text, at = found[0]
+        yield hit(
+            area=facts.no, area_no=facts.no, count=len(found), field=field, sample=text[max(0, at - 20) : at + 20]
+        )
