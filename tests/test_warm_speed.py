@@ -3,6 +3,7 @@ as it found it."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from pathlib import Path
 
@@ -143,6 +144,55 @@ def test_glyph_placed_words_are_split_by_their_definition() -> None:
     finally:
         pdf.close()
     assert checked > 100
+
+
+FIXTURES = CHROMIUM_DISC.parent.parent.parent
+
+
+@pytest.mark.parametrize("name", ["lulea-2018", "generated/analys2010-region-gotland", "typst/typst-bullet-stacked"])
+def test_one_rectangle_words_in_the_common_frame_are_read_by_their_definition(name: str) -> None:
+    """Words pdfium sets as one rectangle are read in a loop that skips the frame's products by 1 and -1 in the
+    common frame (x right, y down): it must give, float for float, what the general rule gives, the word's box
+    mapped through the frame and its top from the first character's baseline and font size."""
+    import pypdfium2 as pdfium
+
+    from kompass_extract.read.document import _read_upright
+    from kompass_extract.read.geometry import WORD_RE, _WordReader
+
+    pdf = pdfium.PdfDocument(str(FIXTURES / name / "report.pdf"))
+    x, y = ctypes.c_double(), ctypes.c_double()
+    checked = 0
+    try:
+        for page in pdf:
+            textpage, text, frame = _read_upright(page)
+            assert (frame.ax, frame.by) == (1, -1)
+            reader = _WordReader(textpage, frame)
+            words = iter(reader.read(text))
+            for m in WORD_RE.finditer(text):
+                start, end = m.span()
+                if textpage.count_rects(start, end - start) != 1:
+                    for _ in reader.split(text, start, end):
+                        next(words)
+                    continue
+                left, top, right, bottom = textpage.get_rect(0)
+                x0, x1 = sorted(frame.point(x, 0.0)[0] for x in (left, right))
+                size, bold = reader.style(start)
+                pdfium.raw.FPDFText_GetCharOrigin(textpage, start, x, y)
+                top = frame.point(x.value, y.value)[1] - 0.8 * size
+                word = next(words)
+                assert (word.x0, word.top, word.x1, word.bottom, word.size, word.bold) == (
+                    x0,
+                    top,
+                    x1,
+                    top + size,
+                    size,
+                    bold,
+                )
+                checked += 1
+            textpage.close()
+    finally:
+        pdf.close()
+    assert checked > 1000
 
 
 def test_similarity_from_compared_forms_is_its_definition() -> None:

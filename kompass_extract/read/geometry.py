@@ -153,12 +153,15 @@ class _WordReader:
     def read(self, text: str) -> list[Word]:
         """Words of the page: its text split at white space, each word one rectangle when pdfium sets it so,
         else read character by character. For upright pages the loop has :meth:`word` inlined: it runs once
-        per word of the report."""
+        per word of the report (in the common frame, x right and y down, without the products by 1 and -1: the
+        floats are the same, ``1 * x == x`` and ``a + -b == a - b``)."""
         tp, (r0, r1, r2, r3), (left, top, right, bottom) = self.textpage, self.refs, self.d
         (o0, o1), (_, y) = self.origin_refs, self.origin
         styles, style_of, upright = self.styles, self._style_of, self.upright
         ox, ax, oy, by = self.frame.ox, self.frame.ax, self.frame.oy, self.frame.by
+        plain = upright and ax == 1 and by == -1
         words: list[Word] = []
+        append = words.append
         for m in WORD_RE.finditer(text):
             start, end = m.span()
             if _COUNT_RECTS(tp, start, end - start) != 1:
@@ -166,19 +169,23 @@ class _WordReader:
                 continue
             _GET_RECT(tp, 0, r0, r1, r2, r3)
             if not upright:
-                words.append(self.word(m.group(), start, (left.value, bottom.value, right.value, top.value)))
+                append(self.word(m.group(), start, (left.value, bottom.value, right.value, top.value)))
                 continue
             key = _TEXT_OBJECT(tp, start)
             size, bold = styles.get(key) or style_of(key, start)
             _CHAR_ORIGIN(tp, start, o0, o1)
-            x0, x1 = ox + ax * left.value, ox + ax * right.value
+            if plain:
+                x0, x1 = ox + left.value, ox + right.value
+                top_ = oy - y.value - 0.8 * size
+            else:
+                x0, x1 = ox + ax * left.value, ox + ax * right.value
+                top_ = oy + by * y.value - 0.8 * size
             if x1 < x0:
                 x0, x1 = x1, x0
-            top_ = oy + by * y.value - 0.8 * size
             word = m.group()
             if not word.isascii():  # _composed, inlined
                 word = normalize("NFC", word)
-            words.append(Word(word, x0, top_, x1, top_ + size, size, bold))
+            append(Word(word, x0, top_, x1, top_ + size, size, bold))
         return words
 
     def style(self, index: int) -> tuple[float, bool]:
@@ -260,7 +267,7 @@ class _WordReader:
         Producers that place every glyph on its own (Chromium) send most words here, so the loop is kept lean:
         the upright frame inlined, and the font of a piece's first character asked once, when it starts."""
         tp, (r0, r1, r2, r3), (left, right, bottom, top) = self.textpage, self.refs, self.d
-        f, upright, style_at, word_at = self.frame, self.upright, self.style, self.word_at
+        f, upright, styles, style_of, word_at = self.frame, self.upright, self.styles, self._style_of, self.word_at
         ox, ax, oy, by = f.ox, f.ax, f.oy, f.by
         plain = upright and ax == 1 and by == -1
         words: list[Word] = []
@@ -276,7 +283,7 @@ class _WordReader:
                 x0, x1 = ox + lv, ox + rv
                 if x1 < x0:
                     x0, x1 = x1, x0
-                y0, y1 = oy - bv, oy - tv
+                y0, y1 = oy - tv, oy - bv  # top first: the pair is (min, max) as it stands
                 if y1 < y0:
                     y0, y1 = y1, y0
             elif upright:
@@ -299,7 +306,8 @@ class _WordReader:
                 continue
             if first >= 0:
                 words.append(word_at(text[first : last + 1], first, px0, px1, style))
-            style = style_at(i)
+            key = _TEXT_OBJECT(tp, i)  # style(i), inlined
+            style = styles.get(key) or style_of(key, i)
             first = last = i
             px0, px1, ptop, pbottom, half = x0, x1, y0, y1, 0.5 * style[0]
         if first >= 0:
