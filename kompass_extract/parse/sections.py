@@ -5,6 +5,7 @@ Styrkor / Förbättrings list to :mod:`kompass_extract.parse.findings`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from kompass_extract.locate.areas import AreaHeading
@@ -80,11 +81,11 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     start = rub_i if rub_i is not None else score_i or 0
     beside = score_label is not None and (rub_i is None or score_label.x0 > window[rub_i].x0 + 40)
     limit_x = score_label.x0 - 6 if beside and score_label is not None else 1e9
-    column = [
+    column = (  # lazily: the headings end within a few lines, and each word is tested against the labels
         Line([w for w in ln.words if not is_label(w.text, "box_rubriker", "box_score")], ln.page)
         for ln in column_lines(with_markers(window[start:], markers), -1e9, limit_x)
-    ]
-    items, last = _box_items([ln for ln in column if ln.words], window[start].x0)
+    )
+    items, last = _box_items((ln for ln in column if ln.words), window[start].x0)
     area.rubriker = [text for text in (join_lines(parts) for parts in items) if text]
     bottom = (last.page, last.bottom) if last is not None else (window[start].page, window[start].bottom)
     if score_label is not None:
@@ -115,7 +116,7 @@ BOX_WINDOW = 40
 """Lines after an area heading within which its Rubriker/Poäng box must start."""
 
 
-def _box_items(column: list[Line], left: float) -> tuple[list[list[str]], Line | None]:
+def _box_items(column: Iterable[Line], left: float) -> tuple[list[list[str]], Line | None]:
     """Sub-area headings of the box: bulleted items (wrapped lines joined), or one short line each."""
     items: list[list[str]] = []
     item_x: float | None = None
