@@ -3,9 +3,13 @@ same results as the plain definitions they replace."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kompass_extract.locate.labels import is_label
+from kompass_extract.match.catalog import QUESTION_MARGIN, QUESTION_THRESHOLD, STRICT_THRESHOLD, Match, load_catalog
+from kompass_extract.match.text import ComparedMany, compared, similarities, similarity_of
 from kompass_extract.model import Area
 from kompass_extract.parse import sections
 from kompass_extract.read.document import Line, Word
@@ -32,3 +36,83 @@ def test_the_box_tests_words_against_its_labels_only_in_the_lines_it_reads(monke
     assert start == 3
     assert "Brödtext0" in tested  # the line that ends the headings is read
     assert not [t for t in tested if t.startswith("Brödtext") and t != "Brödtext0"]
+
+
+def _best_by_definition(candidates: list, printed: str, question_no: str, threshold: float) -> Match | None:
+    """Catalog._best as it was written first: every candidate scored in full with similarity_of."""
+    if not candidates or not compared(printed)[0]:
+        return None
+    scored = sorted(
+        ((similarity_of(compared(printed), compared(c.question_text)), c) for c in candidates), key=lambda sc: -sc[0]
+    )
+    score, best = scored[0]
+    if score < threshold:
+        return None
+    runner_up = scored[1] if len(scored) > 1 else (0.0, None)
+    clear = score - runner_up[0] >= QUESTION_MARGIN
+    settled = best.question_no == question_no.strip() and (
+        runner_up[1] is None or runner_up[1].question_no != question_no.strip()
+    )
+    return Match(best.catalog_id, best.question_text, round(score, 1), best.max) if clear or settled else None
+
+
+def test_question_matching_is_its_definition() -> None:
+    """A printed question is scored against all candidates in one rapidfuzz call per form, giving up below
+    threshold - margin: the match must be the one full scores of every pair give, on noisy, reworded, truncated and
+    foreign texts, with every edition and none."""
+    catalog = load_catalog()
+    rnd = random.Random(18)
+    criteria = [c for c in catalog.criteria() if c.question_text]
+    editions = sorted({c.edition for c in criteria})
+
+    def noisy(text: str) -> str:
+        chars = list(text)
+        for _ in range(rnd.choice([0, 0, 1, 3, 8, 20])):
+            at = rnd.randrange(len(chars))
+            chars[at : at + rnd.choice([0, 1])] = rnd.choice(["", "x", " ", "ö", "  "])
+        words = "".join(chars).split()
+        if rnd.random() < 0.2:
+            words = words[: max(1, len(words) * 2 // 3)]
+        return " ".join(words)
+
+    checked = 0
+    for c in criteria * 4:
+        other = rnd.choice(criteria).question_text.split()
+        printed = noisy(c.question_text) if rnd.random() < 0.8 else " ".join(other[:5] + c.question_text.split()[5:])
+        for edition in [None, *editions]:
+            pool = [x for x in criteria if edition is None or x.edition == edition]
+            threshold = QUESTION_THRESHOLD if edition else STRICT_THRESHOLD
+            expected = _best_by_definition(
+                [x for x in pool if x.area_no == c.area_no], printed, c.question_no, threshold
+            )
+            if expected is None:
+                others = [x for x in pool if x.area_no != c.area_no]
+                expected = _best_by_definition(others, printed, c.question_no, STRICT_THRESHOLD)
+            assert catalog.match_question(edition, c.area_no, c.question_no, printed) == expected, (edition, printed)
+            checked += expected is not None
+    assert checked > 100  # most noisy texts still match: the comparison covers matches, not only misses
+
+
+def test_similarities_are_similarity_of_each_from_the_cutoff_up() -> None:
+    rnd = random.Random(7)
+    texts = sorted({c.question_text for c in load_catalog().criteria() if c.question_text})
+    many = ComparedMany.of([compared(t) for t in texts[:80]] + [compared(""), compared("  ")])
+    for a in rnd.sample(texts, 40) + ["", "Finns en plan", texts[0][: len(texts[0]) // 2]]:
+        for cutoff in (0.0, 50.0, 80.0, 90.0):
+            full = [similarity_of(compared(a), b) for b in zip(*many, strict=True)]
+            assert similarities(compared(a), many, cutoff) == [s if s >= cutoff else 0.0 for s in full]
+
+
+def test_a_printed_question_is_not_scored_pair_by_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: each printed question was scored against each candidate with two rapidfuzz calls of its own
+    (some 1,900 pairs, 2.2 ms, for the edition detection of a report of 44 questions)."""
+    from kompass_extract.match import catalog as catalog_module
+
+    catalog = load_catalog()
+    question = next(c for c in catalog.criteria("2016") if c.question_text)
+    pairs: list[object] = []
+    monkeypatch.setattr(catalog_module, "similarity_of", lambda *args: pairs.append(args) or similarity_of(*args))
+    match = catalog.match_question("2016", question.area_no, question.question_no, question.question_text + " ?")
+    assert match is not None and match.catalog_id == question.catalog_id
+    assert catalog.match_question("2016", question.area_no, "9.9", "Ett annat ämne helt och hållet") is None
+    assert pairs == []

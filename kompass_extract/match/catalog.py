@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from kompass_extract.common.editions import COLUMN_NAMES, DEFAULT_FACTS, EditionFacts
 from kompass_extract.match.catalog_files import (
@@ -25,7 +26,7 @@ from kompass_extract.match.catalog_files import (
     directory_state,
     merged_rows,
 )
-from kompass_extract.match.text import Compared, compared, similarity_of
+from kompass_extract.match.text import Compared, ComparedMany, compared, similarities, similarity_of
 from kompass_extract.model import Report
 
 QUESTION_THRESHOLD = 85.0
@@ -97,6 +98,13 @@ SAME_EDITION = ("same", "Same edition of the criteria.")
 """Comparability of two areas of one edition: the criteria are the same."""
 
 
+class Pool(NamedTuple):
+    """Catalog questions a printed one is matched against, and their texts' forms in the same order."""
+
+    criteria: list[Criterion]
+    forms: ComparedMany
+
+
 class Catalog:
     """Criteria, area names and crosswalk of all editions, with the matching rules."""
 
@@ -117,7 +125,7 @@ class Catalog:
         if duplicates:
             raise CatalogError(f"duplicate catalog ids in criteria.csv: {', '.join(duplicates)}")
         self._areas = {(a.edition, a.area_no): a for a in areas}
-        self._pools: dict[tuple[str | None, int | None], list[tuple[Criterion, Compared]]] = {}
+        self._pools: dict[tuple[str | None, int | None, bool], Pool] = {}
         self._variants: dict[int, list[tuple[str, list[Compared]]]] = {}
         self._pairs = {(r["concept"], frozenset((r["edition_a"], r["edition_b"]))): r for r in crosswalk}
         self.concepts = {c.concept: c for c in sorted(concepts, key=lambda c: c.order)}
@@ -145,23 +153,25 @@ class Catalog:
 
     def has_questions(self, edition: str) -> bool:
         """True when the edition's question wording is known, i.e. questions can be matched at all."""
-        return bool(self._pool(edition))
+        return bool(self._pool(edition).criteria)
 
-    def _pool(self, edition: str | None, area_no: int | None = None) -> list[tuple[Criterion, Compared]]:
-        """The criteria with a question text of an edition (every edition when None), of one area when given,
-        each with its text's :func:`~kompass_extract.match.text.compared` forms: made once, not for every printed
-        question of every report."""
-        key = (edition, area_no)
+    def _pool(self, edition: str | None, area_no: int | None = None, others: bool = False) -> Pool:
+        """The criteria with a question text of an edition (every edition when None), of one area when given (of
+        every other area with ``others``), with their texts' :func:`~kompass_extract.match.text.compared` forms:
+        made once, not for every printed question of every report."""
+        key = (edition, area_no, others)
         pool = self._pools.get(key)
         if pool is None:
             if area_no is None:
-                pool = [
-                    (c, compared(c.question_text))
-                    for c in self._criteria
-                    if c.question_text and (edition is None or c.edition == edition)
-                ]
+                chosen = [c for c in self._criteria if c.question_text and (edition is None or c.edition == edition)]
+                pool = Pool(chosen, ComparedMany.of([compared(c.question_text) for c in chosen]))
             else:
-                pool = [cf for cf in self._pool(edition) if cf[0].area_no == area_no]
+                every = self._pool(edition)
+                at = [n for n, c in enumerate(every.criteria) if (c.area_no == area_no) != others]
+                pool = Pool(
+                    [every.criteria[n] for n in at],
+                    ComparedMany(*([column[n] for n in at] for column in every.forms)),
+                )
             self._pools[key] = pool
         return pool
 
@@ -178,17 +188,16 @@ class Catalog:
         printed = compared(text)
         match = self._best(self._pool(edition, area_no), question_no, printed, threshold)
         if match is None:
-            others = [cf for cf in self._pool(edition) if cf[0].area_no != area_no]
-            match = self._best(others, question_no, printed, STRICT_THRESHOLD)
+            match = self._best(self._pool(edition, area_no, others=True), question_no, printed, STRICT_THRESHOLD)
         return match
 
     @staticmethod
-    def _best(
-        candidates: list[tuple[Criterion, Compared]], question_no: str, printed: Compared, threshold: float
-    ) -> Match | None:
-        if not candidates or not printed[0]:
+    def _best(candidates: Pool, question_no: str, printed: Compared, threshold: float) -> Match | None:
+        if not candidates.criteria or not printed[0]:
             return None
-        scored = sorted(((similarity_of(printed, forms), c) for c, forms in candidates), key=lambda sc: -sc[0])
+        # Below threshold - margin a score decides nothing: the best is too low, or it leads the runner-up clearly.
+        scores = similarities(printed, candidates.forms, threshold - QUESTION_MARGIN)
+        scored = sorted(zip(scores, candidates.criteria, strict=True), key=lambda sc: -sc[0])
         score, best = scored[0]
         if score < threshold:
             return None

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kompass_extract.common.text import fold_diacritics
 
@@ -102,3 +103,31 @@ def similarity_of(a: Compared, b: Compared) -> float:
     if not a[0] or not b[0]:
         return 0.0
     return max(fuzz.ratio(a[0], b[0]), fuzz.ratio(a[1], b[1]))
+
+
+class ComparedMany(NamedTuple):
+    """The :func:`compared` forms of many texts, form by form (the texts a printed one is matched against)."""
+
+    spaceless: list[str]
+    sorted_words: list[str]
+
+    @classmethod
+    def of(cls, forms: list[Compared]) -> ComparedMany:
+        return cls([f[0] for f in forms], [f[1] for f in forms])
+
+
+def similarities(a: Compared, many: ComparedMany, cutoff: float) -> list[float]:
+    """:func:`similarity_of` of ``a`` and each of ``many``, 0 where it is below ``cutoff``.
+
+    One rapidfuzz call scores ``a``'s form against the same form of all of them: a printed question is matched
+    against some 40 of an edition's questions, and calling the scorer once for each pair cost more than the
+    scoring. With ``cutoff`` rapidfuzz gives up on a pair as soon as it cannot reach it and leaves it out; the
+    scores it returns are those :func:`similarity_of` computes."""
+    scores = [0.0] * len(many.spaceless)
+    if not a[0]:
+        return scores
+    for form, column in zip(a, many, strict=True):
+        for _, score, i in process.extract(form, column, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+            if score > scores[i] and many.spaceless[i]:  # an empty text is like none (see similarity_of)
+                scores[i] = score
+    return scores
