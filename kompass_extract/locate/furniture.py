@@ -24,11 +24,11 @@ PAGE_NUMBER_RE = re.compile(
 backtracking (which took quadratic time on a line of spaces after "sida")."""
 
 
-_DIGITS, _SPACES = re.compile(r"\d+"), re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
 
 
 def _mask(text: str) -> str:
-    return _DIGITS.sub("#", _SPACES.sub("", text.lower()))
+    return _DIGITS.sub("#", "".join(text.lower().split()))  # white space dropped as r"\s+" would, faster
 
 
 STRUCTURE_LABELS = ("strengths", "area_heading_words", "overview_headings", "box_rubriker", "box_score")

@@ -8,10 +8,9 @@ from functools import cache, lru_cache
 from typing import Any
 
 from kompass_extract.common.data import data_text
-from kompass_extract.common.text import fold_diacritics
+from kompass_extract.common.text import fold_diacritics, single_spaced
 from kompass_extract.read.document import SOFT_HYPHENS, Word
 
-_SPACES = re.compile(r"\s+")
 _WIDE_SPACES = re.compile(r"\s{2,}")
 _DOT_LEADER = re.compile(r"(?:(?<!\s)\s+|(?<![\s.]))\.{3,}\s*\d*\s*$")
 """Dot leaders and a page number at the end; a match starts only where a run of spaces or dots starts (linear)."""
@@ -28,7 +27,7 @@ def labels() -> dict[str, Any]:
 def fold(text: str) -> str:
     """Lower case without diacritics and with single spaces, for comparing labels (OCR drops accents).
     Cached: the same words and lines are compared with several label lists."""
-    return _SPACES.sub(" ", fold_diacritics(text.lower())).strip()
+    return single_spaced(fold_diacritics(text.lower()))
 
 
 def collapse_letter_spacing(text: str) -> str:
@@ -189,4 +188,4 @@ def clean_heading(text: str) -> str:
     """Tidy a printed heading: collapse spaces, drop dot leaders and a trailing page number of a TOC."""
     if "..." in text:  # a leader needs three dots; the pattern itself tries every position of every line
         text = _DOT_LEADER.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return single_spaced(text)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from kompass_extract.common.text import fold_diacritics
+from kompass_extract.common.text import fold_diacritics, single_spaced
 
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
 # A hyphen or dash with the whitespace around it: deleting it joins "ledar - skapet" and
@@ -27,7 +27,6 @@ _LEADING_NUMBER_RE = re.compile(r"^\s*\d+\s*\.\s*\d+\s+")
 _TOKEN_RE = re.compile(r"\S+")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _NON_WORD_RE = re.compile(r"[^\w\s]+")
-_SPACE_RE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
@@ -39,7 +38,7 @@ def normalise(text: str) -> str:
     text = _HYPHEN_RE.sub("", text)
     text = text.replace("/", " ").replace("_", " ")
     text = _NON_WORD_RE.sub(" ", fold_diacritics(text.casefold()))
-    return _SPACE_RE.sub(" ", text).strip()
+    return single_spaced(text)
 
 
 def strip_trailing_numbers(text: str) -> str:

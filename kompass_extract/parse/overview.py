@@ -108,6 +108,12 @@ def _column_phrases() -> list[tuple[tuple[str, ...], str]]:
     return sorted(phrases, key=lambda p: -len(p[0]))
 
 
+@cache
+def _phrase_ends() -> frozenset[str]:
+    """The folded last words of the column labels: a header row ends with one of them."""
+    return frozenset(phrase[-1] for phrase, _ in _column_phrases())
+
+
 def _label_run(
     words: list[Word], folded: list[str], end: int, spans: dict[str, tuple[float, float]]
 ) -> dict[str, tuple[float, float]] | None:
@@ -130,6 +136,8 @@ def _header_columns(line: Line) -> Columns | None:
     area name before them ("Resultat och effektivitet") is never taken for a column.
     """
     words = line.words
+    if not words or fold(words[-1].text).strip(":") not in _phrase_ends():  # most lines: every line is asked
+        return None
     folded = [fold(w.text).strip(":") for w in words]
     spans = _label_run(words, folded, len(words), {})
     if spans is None:
