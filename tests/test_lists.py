@@ -76,6 +76,30 @@ def test_drawn_markers_split_items_in_both_columns_and_across_pages() -> None:
     assert all(f.doubt is None for f in findings)
 
 
+def test_a_marker_low_in_a_tall_ocr_line_starts_only_the_item_beside_it() -> None:
+    """A 1-bit scan: OCR'd lines of two columns side by side were grouped into one line as tall as both, and the
+    right-hand column's next marker, in that line's lower part, also began an item at the wrapped word beside it
+    ("uppföljning" alone, with no check). A marker belongs to the word whose height holds its middle."""
+
+    def ocr(text: str, x: float, top: float, bottom: float) -> list[Word]:
+        return [replace(w, top=top, bottom=bottom, bold=None, conf=90.0) for w in words(text, x, top)]
+
+    lines = [
+        header(),
+        Line(ocr("Kvalitetsarbete integrerat", 82, 100, 109) + ocr("Sammanlänka resurs och", 332, 100, 109), 1),
+        Line(ocr("Uppföljning och utvärdering", 82, 112, 131) + ocr("uppföljning", 332, 115, 124), 1),
+        Line(ocr("Stärkande av den", 332, 124, 139), 1),
+        Line(ocr("kund/brukarfokus", 332, 140, 148), 1),
+    ]
+    boxes = [(72.0, 103.0, 75.0, 106.0), (72.0, 120.0, 75.0, 123.0), (322.0, 103.0, 325.0, 106.0)]
+    boxes.append((322.0, 130.0, 325.0, 133.0))  # the marker of "Stärkande", below "uppföljning"
+    (tall,) = with_markers(lines[2:3], lambda page: boxes)
+    assert [w.text for w in tall.words] == [MARKER, "Uppföljning", "och", "utvärdering", "uppföljning"]
+    findings = parse_findings(lines, LAYOUT, lambda page: boxes)
+    assert texts(findings, "strength") == ["Kvalitetsarbete integrerat", "Uppföljning och utvärdering"]
+    assert texts(findings, "improvement") == ["Sammanlänka resurs och uppföljning", "Stärkande av den kund/brukarfokus"]
+
+
 def test_enumerators_mark_items_in_lists() -> None:
     lines = [
         header(),

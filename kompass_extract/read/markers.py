@@ -128,7 +128,9 @@ def with_markers(lines: list[Line], markers_of: MarkerSource | None) -> list[Lin
 
     A box is a marker when it is no taller and no wider than the line's text size and not an upright bar, lies
     within the line's height, overlaps none of its words and a word of the line begins within three text sizes
-    to its right.
+    to its right, whose own height holds the box's middle. That last test matters where lines overlap: OCR'd
+    lines of two columns side by side are grouped into one line as tall as both, and the next item's marker in
+    its lower part would otherwise also start an item at a wrapped line of the other column's height.
     A shape beside a bullet glyph adds nothing.
     """
     if markers_of is None or not lines:
@@ -158,6 +160,8 @@ def _marker_word(box: BBox, line: Line) -> Word | None:
         return None
     after = min((w for w in line.words if w.x0 >= x1), key=lambda w: w.x0, default=None)
     if after is None or after.x0 - x1 > 3 * size or (len(after.text) == 1 and not after.text.isalnum()):
+        return None
+    if not after.top - 1 <= (top + bottom) / 2 <= after.bottom + 1:
         return None
     return Word(MARKER, x0, line.top, x1, line.bottom, line.size)
 
