@@ -293,3 +293,24 @@ def test_a_wrapped_line_starting_with_a_number_gives_its_numbers_to_its_row() ->
     lines.append(row("", "", ("12", "20", "60 %"), 148))
     [q] = parse(lines)[3].questions
     assert (q.question_no, q.achieved, q.max) == ("3.1", 12.0, 20.0)
+
+
+def test_a_misread_number_on_a_row_whose_numbers_stand_by_its_second_line_begins_the_row() -> None:
+    """A 1-bit copy read "5.4" as "54" on a row whose numbers stand beside its second text line (held-out pair
+    skl2016-single-table-unruled bw-300-specks): the row was lost, its text joined to the row above and its numbers
+    taken for the area's total. A wrapped line beginning with "12" (the end of "1.12" alone) stays text."""
+    lines = [header(1, "Offentlighet", 100)] + [
+        row(f"1.{k}", "Hur?", ("1", "5", "20 %"), 100 + 16 * k) for k in range(1, 11)
+    ]
+    lines.append(row("1.11", "Finns en strategi för", ("14", "15", "95 %"), 300))
+    lines.append(Line(ocr_words("12 kommuner?", 82.5, 308), 20))
+    lines.append(row("1.12", "Tydliggör kommunen?", ("14", "25", "55 %"), 320))
+    lines.append(Line(ocr_words("113 Arbetar kommunen med en", 82.5, 336), 20))
+    lines.append(row("", "effektivisering?", ("11", "15", "73 %"), 344))
+    lines.append(row("1.14", "Kommuniceras resultat?", ("14", "15", "90 %"), 360))
+    area = parse(lines)[1]
+    found = [(q.question_no, q.question_no_read, q.achieved, q.text) for q in area.questions[10:]]
+    assert found == [("1.11", None, 14.0, "Finns en strategi för 12 kommuner?"), ("1.12", None, 14.0, "Tydliggör kommunen?"),
+                     ("1.13", "113", 11.0, "Arbetar kommunen med en effektivisering?"),
+                     ("1.14", None, 14.0, "Kommuniceras resultat?")]  # fmt: skip
+    assert area.score is None

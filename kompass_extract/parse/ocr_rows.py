@@ -114,9 +114,18 @@ class LabelColumn:
         self, words: list[Word], qmatch: re.Match[str] | None, has_numbers: bool, area: Area, open_row: Question | None
     ) -> str | None:
         """The number an OCR'd row is given by its place in the table when OCR misread its number: one not read as a
-        number ("24", "il"; ``qmatch`` None), or one read with a character too many ("7.34")."""
+        number ("24", "il"; ``qmatch`` None), or one read with a character too many ("7.34").
+
+        A line without numbers begins a row so only when the row above it has its numbers already (a row whose
+        text wraps prints its numbers beside its last line, or between its lines) and what was read is the whole
+        number without its dot ("54" for 5.4): a wrapped line of text may begin with a number that only ends like the
+        next one ("12 kommuner" where 1.12 comes next)."""
         if qmatch is None:
-            return self.by_place(words, area, open_row) if has_numbers else None
+            placed = self.by_place(words, area, open_row)
+            if has_numbers or placed is None:
+                return placed
+            complete = open_row is not None and open_row.achieved is not None
+            return placed if complete and self.misread_number(words) == placed.replace(".", "") else None
         return self.one_too_many(words[0], int(qmatch.group(1)), int(qmatch.group(2)), area, open_row)
 
     def by_place(self, words: list[Word], area: Area, open_row: Question | None) -> str | None:
