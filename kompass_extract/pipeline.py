@@ -111,9 +111,11 @@ def _extract(
     try:
         used_ocr = _ensure_text(doc, data, ocr, ocr_cache, ocr_progress)
         report = Report(source_file=path, sha256=sha, pages=len(doc.pages), ocr=used_ocr, extractor_version=__version__)
-        split_sheets(doc)
+        unsplit = split_sheets(doc)
         parse_document(doc, report, catalog, MarkerLook(data, _places(doc.pages)) if used_ocr else None)
         relocate(report, doc.pages)
+        if unsplit is not None:
+            report.provenance["sheets_unsplit"] = unsplit
         frames = {p.sheet.page if p.sheet else p.number: p.ocr_frame for p in doc.pages if p.ocr}
     finally:
         doc.close()

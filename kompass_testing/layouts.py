@@ -23,7 +23,7 @@ from typing import Any
 import click
 import pypdfium2 as pdfium
 
-from kompass_testing.generate import write_fixture
+from kompass_testing.generate import generate_variant, variants, write_fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -50,11 +50,18 @@ LAYOUT_VARIANTS: tuple[dict[str, Any], ...] = (
     | {"gap": 0.0, "grid": [2, 1]},
     {"name": "offset-gs-skl2016-page-breaks", "base": "generated/skl2016-page-breaks", "tool": "gs", "gap": 0.0}
     | {"extra": [160.0, 0.0]},
+    {"name": "stacked-gs-rapport2005-no-percent-nonum", "base": "generated/rapport2005-no-percent", "tool": "gs"}
+    | {"gap": 18.0, "grid": [2, 1], "page_numbers": "none"},
+    {"name": "4up-gs-skl2016-square-markers-nonum", "base": "generated/skl2016-square-markers", "tool": "gs"}
+    | {"gap": 18.0, "grid": [2, 2], "page_numbers": "none"},
+    {"name": "4up-pdfium-skr2020-disc-columns-nonum", "base": "generated/skr2020-disc-columns", "tool": "pdfium"}
+    | {"gap": 10.0, "grid": [2, 2], "page_numbers": "none"},
 )
 """Each: the base fixture, the imposing tool, the white gap (points) left between the pages on the sheet (a
 copier's "2 pages per sheet" abuts them; a booklet has a fold), whether the pages are imposed as a booklet for
 folding (16|1, 2|15, ...), the grid (rows, columns; default two side by side) and white added to the sheet's right
-and bottom (``extra``: the gutter away from the sheet's middle). Reportlab bases only: a Chromium report
+and bottom (``extra``: the gutter away from the sheet's middle), and ``page_numbers: "none"`` for pages that print
+no page number (a generated base is generated again without them; LibreOffice's print none). Reportlab bases only: a Chromium report
 imposed so is 0.6-1 MB (its fonts are embedded once per page); it reads exact too (see the t12layout note)."""
 
 
@@ -140,10 +147,10 @@ def sheet_truth(truth: dict[str, Any], placed: dict[int, tuple[int, float, float
 
 def write_layout_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     """Write ``<out_dir>/<name>/report.pdf`` and ``truth.json``; returns the folder."""
-    base = FIXTURES / spec["base"]
+    base, truth = _base(spec)
     grid = tuple(spec.get("grid", (1, 2)))
     pdf, placed = impose(
-        (base / "report.pdf").read_bytes(),
+        base,
         spec["gap"],
         spec.get("booklet", False),
         grid,  # type: ignore[arg-type]
@@ -152,12 +159,22 @@ def write_layout_variant(spec: dict[str, Any], out_dir: Path) -> Path:
     )
     if spec["tool"] == "gs":
         pdf = redistill(pdf)
-    truth = sheet_truth(json.loads((base / "truth.json").read_text(encoding="utf-8")), placed)
+    truth = sheet_truth(truth, placed)
     truth["sheet_layout"] = {"base": spec["base"], "tool": spec["tool"], "pages_per_sheet": grid[0] * grid[1]}
-    truth["sheet_layout"] |= {k: spec[k] for k in ("gap", "grid", "scale", "extra") if k in spec}
+    truth["sheet_layout"] |= {k: spec[k] for k in ("gap", "grid", "scale", "extra", "page_numbers") if k in spec}
     if spec.get("booklet"):
         truth["sheet_layout"]["booklet"] = True
     return write_fixture(out_dir / spec["name"], pdf, truth)
+
+
+def _base(spec: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """The PDF and truth of the pages to impose: the committed base, or a generated base made again with the
+    spec's ``page_numbers``."""
+    base = FIXTURES / spec["base"]
+    if "page_numbers" in spec and spec["base"].startswith("generated/"):
+        variant = next(v for v in variants() if v["name"] == base.name)
+        return generate_variant(variant | {"page_numbers": spec["page_numbers"]})
+    return (base / "report.pdf").read_bytes(), json.loads((base / "truth.json").read_text(encoding="utf-8"))
 
 
 @click.command()

@@ -8,6 +8,7 @@ put back on the PDF's page in that page's coordinates (the truth's located boxes
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from kompass_extract.read.document import Document, Page
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.ocr.pages import tesseract_available
 from kompass_extract.read.sheets import relocate, split_sheets
+from kompass_extract.validate.run import validate_report
 from kompass_testing.compare import compare, summary, unexplained
 from kompass_testing.degrade import DEGRADATIONS
 from kompass_testing.layouts import LAYOUT_VARIANTS, write_layout_variant
@@ -34,15 +36,29 @@ def _truth(folder: Path) -> dict:
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
 def test_two_pages_per_sheet_convert_exactly_on_the_sheets_pages(folder: Path) -> None:
+    """Pages that print their page numbers read exactly without a warning. Pages without them (shrunk to share the
+    sheet) are split all the same, doubted: every field that differs is in an area with a warning or an error."""
     truth = _truth(folder)
     report = extract(folder / "report.pdf")
     mismatches = unexplained(compare(report, truth), truth["sheet_layout"]["base"].split("/")[-1])
     exact, total = summary(mismatches, truth)
-    assert mismatches == [], f"{folder.name}: {exact}/{total} fields exact\n" + "\n".join(map(str, mismatches[:30]))
-    assert [c.message for c in report.checks if c.severity != "info"] == []
+    warned = [c for c in report.checks if c.severity != "info"]
+    if truth["sheet_layout"].get("page_numbers") == "none":
+        silent = [m for m in mismatches if _area_of(m.path) not in {c.area_no for c in warned}]
+        assert silent == [] and exact / total >= 0.99, f"{folder.name}: {exact}/{total}\n" + "\n".join(map(str, silent))
+        assert [c.code for c in warned if c.area_no is None] == ["page-split-uncertain"]
+    else:
+        assert mismatches == [], f"{folder.name}: {exact}/{total} fields exact\n" + "\n".join(map(str, mismatches[:30]))
+        assert [c.message for c in warned] == []
     split = [c for c in report.checks if c.code == "pages-split"]
     assert len(split) == 1 and split[0].details["count"] >= report.pages - 1
     assert max(q.page for a in report.areas for q in a.questions) <= report.pages  # the PDF's pages, not halves
+
+
+def _area_of(path: str) -> int | None:
+    """The area number of a compared field ("areas[3].strengths[1]" -> 3; a report field -> None)."""
+    found = re.match(r"areas\[(\d+)\]", path)
+    return int(found.group(1)) if found else None
 
 
 def test_committed_layout_fixtures_are_the_variants(tmp_path: Path) -> None:
@@ -53,13 +69,13 @@ def test_committed_layout_fixtures_are_the_variants(tmp_path: Path) -> None:
         assert _truth(write_layout_variant(spec, tmp_path)) == _truth(LAYOUTS / spec["name"]), spec["name"]
 
 
-def _page(number: int, width: float, height: float, lines: list[tuple[float, float, str]]) -> Page:
-    """A page of words: each line (x, top, text) set at 9 pt, a word every 5 pt a letter."""
+def _page(number: int, width: float, height: float, lines: list[tuple[float, float, str]], size: float = 9.0) -> Page:
+    """A page of words: each line (x, top, text) set at ``size`` (9 pt), a word every 5/9 of it a letter."""
     words = []
     for x, top, text in lines:
         for token in text.split():
-            words.append(Word(token, x, top, x + 5 * len(token), top + 9, 9.0))
-            x += 5 * len(token) + 3
+            words.append(Word(token, x, top, x + size * 5 / 9 * len(token), top + size, size))
+            x += size * 5 / 9 * len(token) + size / 3
     return Page(number, width, height, "", words_given=words)
 
 
@@ -262,3 +278,58 @@ def test_a_sheet_left_whole_among_split_ones_keeps_its_pdf_page() -> None:
     report = Report(source_file="x.pdf", sha256="0", pages=3, ocr=False, extractor_version="0")
     relocate(report, doc.pages)
     assert [p["page"] for p in report.provenance["sheets"]["parts"]] == [1, 1, 2, 2]
+
+
+def _shrunk_quarters(number: int, rows: int, cols: int, size: float) -> Page:
+    """A portrait sheet holding ``rows`` x ``cols`` pages of lines at ``size`` points, without page numbers."""
+    lines = []
+    for row in range(rows):
+        for col in range(cols):
+            x, y = 30 + col * 595 / cols, 40 + row * 842 / rows
+            lines += [
+                (x, y + 1.4 * size * i, "text of a page in lines of words that run on across it")
+                for i in range(int(300 / rows / size))
+            ]
+    return _page(number, 595, 842, lines, size)
+
+
+def test_pages_shrunk_to_share_a_sheet_are_split_without_page_numbers_but_doubted() -> None:
+    """Two stacked or four pages a sheet, printing no page numbers: read whole before, lines of pages side by side
+    joined (a 4-up copy of a report lost most of its fields, one silently; a stacked LibreOffice report 14 fields,
+    silently). Text shrunk to half a printed report's size and a white band across most sheets cut them."""
+    for rows, cols in ((2, 1), (2, 2)):
+        doc = _document(*(_shrunk_quarters(n, rows, cols, 5.0) for n in (1, 2, 3)))
+        assert split_sheets(doc) is None
+        assert [(p.sheet.page, p.sheet.part, p.sheet.parts) for p in doc.pages] == [
+            (n, part, rows * cols) for n in (1, 2, 3) for part in range(1, rows * cols + 1)
+        ]
+        assert not any(p.sheet.certain for p in doc.pages)
+
+
+def test_full_size_pages_with_a_white_band_across_are_one_page_each() -> None:
+    """Most pages of a LibreOffice report have a white band across them near the middle: at a printed size with no
+    page numbers that is a page, not two."""
+    doc = _document(*(_shrunk_quarters(n, 2, 1, 9.0) for n in (1, 2, 3)))
+    assert split_sheets(doc) is None
+    assert [p.sheet for p in doc.pages] == [None, None, None]
+
+
+def test_shrunk_pages_that_cannot_be_cut_are_warned() -> None:
+    """Shrunk text without a white band that most sheets agree on is read sheet by sheet, never silently."""
+    lines = [(30, 40 + 7 * i, "a line of text that runs across the whole sheet from side to side") for i in range(100)]
+    doc = _document(*(_page(n, 595, 842, lines, 5.0) for n in (1, 2)))
+    unsplit = split_sheets(doc)
+    assert unsplit == {"size": 5.0, "pages": [1, 2]} and [p.sheet for p in doc.pages] == [None, None]
+    report = Report(source_file="x.pdf", sha256="0", pages=2, provenance={"sheets_unsplit": unsplit})
+    (check,) = [c for c in validate_report(report) if c.code == "pages-shrunk-unsplit"]
+    assert check.severity == "warning" and "at 5 pt on pages 1-2" in check.message
+
+
+def test_a_stacked_libreoffice_report_without_page_numbers_reads_exactly(tmp_path: Path) -> None:
+    """LibreOffice prints no page numbers and leaves a white band across most pages: stacked two a sheet it was
+    read whole, 14 fields wrong without a check (built here: 1.4 MB, its fonts embedded once per page)."""
+    spec = {"name": "stacked", "base": "libreoffice/libreoffice-image-floats", "tool": "pdfium", "gap": 0.0}
+    folder = write_layout_variant(spec | {"grid": [2, 1], "page_numbers": "none"}, tmp_path)
+    report = extract(folder / "report.pdf")
+    assert unexplained(compare(report, _truth(folder)), "libreoffice-image-floats") == []
+    assert [c.code for c in report.checks if c.severity != "info"] == ["page-split-uncertain"]

@@ -53,6 +53,11 @@ own running header and footer are at opposite ends."""
 REACH_LINES = 3
 """Lines above the middle of a page whose bottoms are counted when a band across it is looked for (a tall line
 that begins above the middle may reach into it)."""
+SHRUNK = 6.5
+"""Points: text set smaller than this, on the median of a document's lines, is pages shrunk to fit several on each
+sheet. A printed report's body text is 9-12 pt (a scan's line boxes read 7.5 pt and up); a page shrunk to half its
+size (four per sheet, or two stacked) prints it at 4.5-6 pt. With a white band across most sheets near their middle,
+that is enough to cut them without page numbers (doubted); without such bands the file is read as it is, warned."""
 EDGE_STEP = 2.0
 """Points to which text edges are rounded when the most common left margin (first line) of a column (row) of
 cells is counted: OCR moves an edge by a point or two."""
@@ -107,7 +112,7 @@ class _Grid:
         return [f[0] if f else None for f, held in zip(self.folios, self.held, strict=True) if held]
 
 
-def split_sheets(doc: Document) -> None:
+def split_sheets(doc: Document) -> dict[str, Any] | None:
     """Replace every sheet that holds several pages (side by side, stacked, a 2x2 grid) by its logical pages,
     renumbered in reading order (a blank cell is dropped). A portrait report costs a pass over each page's lines.
 
@@ -117,11 +122,17 @@ def split_sheets(doc: Document) -> None:
     looked for only when most of the document's pages have a white band across them near the middle with a page
     number at the same end each side of it, and are split on their page numbers (2x2 grids alike). Every
     sheet is cut where the document's sheets agree when that is white on it: a table's column gap on the last sheet's
-    only page is no gutter.
+    only page is no gutter. Text shrunk to fit several pages on a sheet (see :data:`SHRUNK`) with a white band across
+    most sheets is cut without page numbers, doubted.
+
+    Returns what the file shows when its text is shrunk like that but no sheet was split (the size and pages, for the
+    report's provenance and a warning), else None.
     """
     texted = [p for p in doc.pages if p.words]
     across = [_across(p) for p in texted]  # cheap: the lines are grouped for every page anyway
-    stacked = sum(_numbered_rows(p, cut) for p, cut in zip(texted, across, strict=True)) >= MOST_SHEETS * len(texted)
+    shrunk = _shrunk(texted)
+    several = shrunk is not None and sum(c is not None for c in across) >= MOST_SHEETS * len(texted)
+    stacked = several or sum(map(_numbered_rows, texted, across)) >= MOST_SHEETS * len(texted)
     sheets = [
         _Sheet(page, _down(page), ycut if stacked else None)
         for page, ycut in zip(texted, across, strict=True)
@@ -129,7 +140,7 @@ def split_sheets(doc: Document) -> None:
     ]
     sheets = [s for s in sheets if s.xcut is not None or s.ycut is not None]
     if not sheets:
-        return
+        return _unsplit(texted, shrunk)
     grids = {g.sheet.page.number: g for g in map(_grid, _agreed(sheets, texted))}
     numbered = sum(g.furniture for g in grids.values()) >= MOST_SHEETS * len(grids)
     shapes = Counter(g.shape for g in grids.values())
@@ -137,7 +148,7 @@ def split_sheets(doc: Document) -> None:
     pages: list[tuple[Page, int | None]] = []  # with the page number each prints
     for page in doc.pages:
         grid = grids.get(page.number)
-        if grid is None or not _accepted(grid, numbered, shapes[grid.shape], texted):
+        if grid is None or not _accepted(grid, numbered, shapes[grid.shape], texted, several):
             pages.append((page, None))
             continue
         pages += zip(_parts(grid, frames, certain=grid.furniture or numbered), grid.numbers(), strict=True)
@@ -146,17 +157,35 @@ def split_sheets(doc: Document) -> None:
     doc.pages = [replace(p, number=n) if p.number != n else p for n, p in enumerate(_in_order(pages), 1)]
     for page in doc.pages:  # replace() copies cached line groups from before the renumbering: group again
         page.__dict__.pop("lines", None)
+    return None if any(p.sheet is not None for p in doc.pages) else _unsplit(texted, shrunk)
 
 
-def _accepted(grid: _Grid, numbered: bool, alike: int, texted: list[Page]) -> bool:
+def _shrunk(texted: list[Page]) -> float | None:
+    """The median size of the document's lines when it is below :data:`SHRUNK` (pages shrunk to share a sheet)."""
+    sizes = [line.size for page in texted for line in page.lines]
+    size = statistics.median(sizes) if sizes else None
+    return size if size is not None and size < SHRUNK else None
+
+
+def _unsplit(texted: list[Page], shrunk: float | None) -> dict[str, Any] | None:
+    """What a file of shrunk text whose sheets were not split shows (None when its text is not shrunk)."""
+    if shrunk is None:
+        return None
+    return {"size": round(shrunk, 1), "pages": [p.number for p in texted]}
+
+
+def _accepted(grid: _Grid, numbered: bool, alike: int, texted: list[Page], several: bool) -> bool:
     """Whether the sheet is split. Side by side, each held page printing its own number is enough; stacked pages
-    need most of the document's sheets to print them too. A
-    document landscape throughout whose sheets mostly show a gutter down the middle is split without page numbers
-    (two pages stacked without page numbers look like one page with a white band between paragraphs)."""
+    need most of the document's sheets to print them too. Without page numbers, most of the document's sheets must
+    be cut alike (``alike``: how many), and either their text be shrunk to share them (``several``) or, side by
+    side, the document be landscape throughout (two pages stacked at full size look like one page with a white band
+    between paragraphs)."""
     stacked, side = grid.shape
-    if grid.furniture:
-        return numbered or not stacked
-    return side and not stacked and alike >= MOST_SHEETS * len(texted) and all(_landscape(p) for p in texted)
+    if grid.furniture and (numbered or not stacked):
+        return True
+    if alike < MOST_SHEETS * len(texted):
+        return False
+    return several or side and not stacked and all(_landscape(p) for p in texted)
 
 
 def _whole(page: Page) -> Page:

@@ -90,6 +90,28 @@ def page_split_uncertain(facts: ReportFacts) -> Iterator[Hit]:
     yield from _split_sheets(facts, doubted_only=True)
 
 
+@rule(
+    "pages-shrunk-unsplit",
+    "warning",
+    "The text of the file is set much smaller than a printed report's (under 6.5 pt on the median), as when several "
+    "report pages are shrunk onto each sheet (four per sheet, two stacked, or two side by side), but no sheet could be "
+    "cut into its pages (no white gutter agreed on by most sheets). Each sheet was read as one page: lines of "
+    "neighbouring pages may have been joined. Check the values read, or split the sheets before converting.",
+    message="text set at {size} pt on pages {pages}, as pages shrunk to share a sheet, but no sheet was split: "
+    "several report pages per sheet?",
+    on="report",
+)
+def pages_shrunk_unsplit(facts: ReportFacts) -> Iterator[Hit]:
+    unsplit = facts.report.provenance.get("sheets_unsplit")
+    if unsplit:
+        yield hit(
+            size=unsplit["size"],
+            count=len(unsplit["pages"]),
+            pages=unsplit["pages"],
+            text={"pages": _ranges(unsplit["pages"])},
+        )
+
+
 def _split_sheets(facts: ReportFacts, doubted_only: bool) -> Iterator[Hit]:
     """One hit naming the PDF pages that were split (only those split without certainty)."""
     parts = facts.report.provenance.get("sheets", {}).get("parts", [])
