@@ -78,9 +78,10 @@ def pages_split(facts: ReportFacts) -> Iterator[Hit]:
 @rule(
     "page-split-uncertain",
     "warning",
-    "Pages were split in two at a white gutter although their halves do not show their own page numbers in order: "
-    "the file reads as printed two pages per sheet, but a page set in two columns looks the same, and a booklet "
-    "imposed for folding (pages 16 and 1 on one sheet) whose page numbers cannot all be read is read in the "
+    "Pages were split at white gutters although their parts do not show their own page numbers in order: the file "
+    "reads as printed two (or four) pages per sheet, from gutters most sheets agree on (and, for pages stacked or in "
+    "a 2x2 grid, text shrunk to half a printed report's size), but a page set in two columns looks the same, and a "
+    "booklet imposed for folding (pages 16 and 1 on one sheet) whose page numbers cannot all be read is read in the "
     "sheets' order. Check the values read on them.",
     message="pages {pages} were split at a white gutter without page numbers in order on their halves: two pages "
     "per sheet?",
@@ -104,12 +105,8 @@ def page_split_uncertain(facts: ReportFacts) -> Iterator[Hit]:
 def pages_shrunk_unsplit(facts: ReportFacts) -> Iterator[Hit]:
     unsplit = facts.report.provenance.get("sheets_unsplit")
     if unsplit:
-        yield hit(
-            size=unsplit["size"],
-            count=len(unsplit["pages"]),
-            pages=unsplit["pages"],
-            text={"pages": _ranges(unsplit["pages"])},
-        )
+        pages = unsplit["pages"]
+        yield hit(size=unsplit["size"], count=len(pages), pages=pages, text={"pages": _ranges(pages)})
 
 
 def _split_sheets(facts: ReportFacts, doubted_only: bool) -> Iterator[Hit]:
