@@ -122,9 +122,12 @@ def test_glyph_placed_words_are_split_by_their_definition() -> None:
         for page in list(pdf)[:8]:
             textpage, text, frame = _read_upright(page)
             reader = _WordReader(textpage, frame)
+            page_words = []  # the page's words by the rule: one rectangle, or the pieces below
             for m in WORD_RE.finditer(text):
                 start, end = m.span()
                 if textpage.count_rects(start, end - start) == 1:
+                    x0, _, x1, _ = reader.frame_box(*textpage.get_rect(0))
+                    page_words.append((m.group(), x0, x1))
                     continue
                 pieces: list[list] = []  # [first, last, x0, x1, top, bottom, size]
                 for i in range(start, end):
@@ -137,9 +140,11 @@ def test_glyph_placed_words_are_split_by_their_definition() -> None:
                         p[1], p[3], p[4], p[5] = i, max(p[3], x1), min(p[4], y0), max(p[5], y1)
                     else:
                         pieces.append([i, i, x0, x1, y0, y1, reader.style(i)[0]])
-                words = reader.split(text, start, end)
+                words = reader.split(text, [(start, end)])[0]
                 assert [(w.text, w.x0, w.x1) for w in words] == [(text[p[0] : p[1] + 1], p[2], p[3]) for p in pieces]
+                page_words += [(w.text, w.x0, w.x1) for w in words]
                 checked += 1
+            assert [(w.text, w.x0, w.x1) for w in reader.read(text)] == page_words  # all spans at once, in place
             textpage.close()
     finally:
         pdf.close()
@@ -171,7 +176,7 @@ def test_one_rectangle_words_in_the_common_frame_are_read_by_their_definition(na
             for m in WORD_RE.finditer(text):
                 start, end = m.span()
                 if textpage.count_rects(start, end - start) != 1:
-                    for _ in reader.split(text, start, end):
+                    for _ in reader.split(text, [(start, end)])[0]:
                         next(words)
                     continue
                 left, top, right, bottom = textpage.get_rect(0)

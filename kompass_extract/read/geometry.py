@@ -162,10 +162,11 @@ class _WordReader:
         plain = upright and ax == 1 and by == -1
         words: list[Word] = []
         append = words.append
+        pending: list[tuple[int, int, int]] = []  # words of several rectangles: (place in words, start, end)
         for m in WORD_RE.finditer(text):
             start, end = m.span()
             if _COUNT_RECTS(tp, start, end - start) != 1:
-                words.extend(self.split(text, start, end))
+                pending.append((len(words), start, end))
                 continue
             _GET_RECT(tp, 0, r0, r1, r2, r3)
             if not upright:
@@ -186,7 +187,19 @@ class _WordReader:
             if not word.isascii():  # _composed, inlined
                 word = normalize("NFC", word)
             append(Word(word, x0, top_, x1, top_ + size, size, bold))
-        return words
+        return self._with_split(words, pending, text) if pending else words
+
+    def _with_split(self, words: list[Word], pending: list[tuple[int, int, int]], text: str) -> list[Word]:
+        """``words`` with the words of several rectangles read character by character, in their places."""
+        split = self.split(text, [(start, end) for _, start, end in pending])
+        out: list[Word] = []
+        done = 0
+        for (place, _, _), pieces in zip(pending, split, strict=True):
+            out += words[done:place]
+            out += pieces
+            done = place
+        out += words[done:]
+        return out
 
     def style(self, index: int) -> tuple[float, bool]:
         """(font size, bold) of the text object character ``index`` belongs to."""
@@ -235,14 +248,13 @@ class _WordReader:
         x0, _, x1, _ = self.frame_box(*box)
         return self.word_at(text, index, x0, x1)
 
-    def word_at(self, text: str, index: int, x0: float, x1: float, style: tuple[float, bool] | None = None) -> Word:
-        """A word from its horizontal extent in the frame and its first character's font and baseline
-        (``style``: that character's :meth:`style`, when the caller has it).
+    def word_at(self, text: str, index: int, x0: float, x1: float) -> Word:
+        """A word from its horizontal extent in the frame and its first character's font and baseline.
 
         The vertical extent comes from the baseline and the font size, not from the glyphs: words of
         one line then share top and bottom exactly, whatever their ascenders and descenders.
         """
-        size, bold = style or self.style(index)
+        size, bold = self.style(index)
         _CHAR_ORIGIN(self.textpage, index, *self.origin_refs)
         f, (x, y) = self.frame, self.origin
         baseline = f.oy + f.by * y.value if self.upright else f.point(x.value, y.value)[1]
@@ -260,58 +272,69 @@ class _WordReader:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return min(xs), min(ys), max(xs), max(ys)
 
-    def split(self, text: str, start: int, end: int) -> list[Word]:
-        """Character by character, in the frame (a page turned by its text reads upright): a new word at a gap
-        wider than half the font size, a step back or a new line.
+    def split(self, text: str, spans: list[tuple[int, int]]) -> list[list[Word]]:
+        """The words of each span (start, end) of ``text``, character by character, in the frame (a page turned
+        by its text reads upright): a new word at a gap wider than half the font size, a step back or a new line.
 
         Producers that place every glyph on its own (Chromium) send most words here, so the loop is kept lean:
-        the upright frame inlined, and the font of a piece's first character asked once, when it starts."""
+        all of a page's spans in one call, the upright frame inlined, the font of a piece's first character asked
+        once, when it starts, and the pieces made words after the loop (:meth:`word_at`, inlined)."""
         tp, (r0, r1, r2, r3), (left, right, bottom, top) = self.textpage, self.refs, self.d
-        f, upright, styles, style_of, word_at = self.frame, self.upright, self.styles, self._style_of, self.word_at
+        f, upright, styles, style_of = self.frame, self.upright, self.styles, self._style_of
         ox, ax, oy, by = f.ox, f.ax, f.oy, f.by
         plain = upright and ax == 1 and by == -1
-        words: list[Word] = []
-        first = last = -1  # the piece being built: its first and last index, box in the frame, font, half its size
-        px0 = px1 = ptop = pbottom = half = 0.0
-        style: tuple[float, bool] = (0.0, False)
-        for i in range(start, end):
-            _CHAR_BOX(tp, i, r0, r1, r2, r3)
-            lv, rv, bv, tv = left.value, right.value, bottom.value, top.value
-            if rv <= lv and tv <= bv:
-                continue
-            if plain:  # frame_box, inlined, for ax == 1 and by == -1 (the products are exact)
-                x0, x1 = ox + lv, ox + rv
-                if x1 < x0:
-                    x0, x1 = x1, x0
-                y0, y1 = oy - tv, oy - bv  # top first: the pair is (min, max) as it stands
-                if y1 < y0:
-                    y0, y1 = y1, y0
-            elif upright:
-                x0, x1 = ox + ax * lv, ox + ax * rv
-                if x1 < x0:
-                    x0, x1 = x1, x0
-                y0, y1 = oy + by * bv, oy + by * tv
-                if y1 < y0:
-                    y0, y1 = y1, y0
-            else:
-                x0, y0, x1, y1 = self.frame_box(lv, bv, rv, tv)
-            if first >= 0 and x0 - px1 <= half and x0 >= px0 - 0.5 and y0 < pbottom and y1 > ptop:
-                last = i
-                if x1 > px1:
-                    px1 = x1
-                if y0 < ptop:
-                    ptop = y0
-                if y1 > pbottom:
-                    pbottom = y1
-                continue
+        pieces: list[tuple[int, int, int, float, float, tuple[float, bool]]] = []  # span, first, last, x0, x1, style
+        for n, (start, end) in enumerate(spans):
+            first = last = -1  # the piece being built: its first and last index, box in the frame, font, half its size
+            px0 = px1 = ptop = pbottom = half = 0.0
+            style: tuple[float, bool] = (0.0, False)
+            for i in range(start, end):
+                _CHAR_BOX(tp, i, r0, r1, r2, r3)
+                lv, rv, bv, tv = left.value, right.value, bottom.value, top.value
+                if rv <= lv and tv <= bv:
+                    continue
+                if plain:  # frame_box, inlined, for ax == 1 and by == -1 (the products are exact)
+                    x0, x1 = ox + lv, ox + rv
+                    if x1 < x0:
+                        x0, x1 = x1, x0
+                    y0, y1 = oy - tv, oy - bv  # top first: the pair is (min, max) as it stands
+                    if y1 < y0:
+                        y0, y1 = y1, y0
+                elif upright:
+                    x0, x1 = ox + ax * lv, ox + ax * rv
+                    if x1 < x0:
+                        x0, x1 = x1, x0
+                    y0, y1 = oy + by * bv, oy + by * tv
+                    if y1 < y0:
+                        y0, y1 = y1, y0
+                else:
+                    x0, y0, x1, y1 = self.frame_box(lv, bv, rv, tv)
+                if first >= 0 and x0 - px1 <= half and x0 >= px0 - 0.5 and y0 < pbottom and y1 > ptop:
+                    last = i
+                    if x1 > px1:
+                        px1 = x1
+                    if y0 < ptop:
+                        ptop = y0
+                    if y1 > pbottom:
+                        pbottom = y1
+                    continue
+                if first >= 0:
+                    pieces.append((n, first, last, px0, px1, style))
+                key = _TEXT_OBJECT(tp, i)  # style(i), inlined
+                style = styles.get(key) or style_of(key, i)
+                first = last = i
+                px0, px1, ptop, pbottom, half = x0, x1, y0, y1, 0.5 * style[0]
             if first >= 0:
-                words.append(word_at(text[first : last + 1], first, px0, px1, style))
-            key = _TEXT_OBJECT(tp, i)  # style(i), inlined
-            style = styles.get(key) or style_of(key, i)
-            first = last = i
-            px0, px1, ptop, pbottom, half = x0, x1, y0, y1, 0.5 * style[0]
-        if first >= 0:
-            words.append(word_at(text[first : last + 1], first, px0, px1, style))
+                pieces.append((n, first, last, px0, px1, style))
+        words: list[list[Word]] = [[] for _ in spans]
+        (o0, o1), (x, y) = self.origin_refs, self.origin
+        for n, first, last, x0, x1, (size, bold) in pieces:
+            _CHAR_ORIGIN(tp, first, o0, o1)
+            top_ = (oy + by * y.value if upright else f.point(x.value, y.value)[1]) - 0.8 * size
+            word = text[first : last + 1]
+            if not word.isascii():  # _composed, inlined
+                word = normalize("NFC", word)
+            words[n].append(Word(word, x0, top_, x1, top_ + size, size, bold))
         return words
 
 
