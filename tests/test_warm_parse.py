@@ -150,3 +150,42 @@ def test_a_line_is_read_as_a_table_header_only_when_a_column_label_ends_it(monke
     assert folded == ["4"]
     header = Line([_word(w, 50 + 80 * n, 100) for n, w in enumerate(["Fråga", "Poäng", "Max", "poäng"])], 1)
     assert overview._header_columns(header) is not None
+
+
+def test_a_text_without_a_suspect_character_holds_no_garbled_one() -> None:
+    """text-garbled searches only the texts that hold a character outside the innocent ranges (Latin and Greek,
+    digits, punctuation): no character of those ranges may be garbled, whatever stands beside it."""
+    from kompass_extract.validate.text_rules import GARBLED, SUSPECT
+
+    innocent = [chr(c) for c in range(0x110000) if c < 0xD800 or c > 0xDFFF if not SUSPECT.match(chr(c))]
+    assert len(innocent) > 800 and "å" in innocent and "–" in innocent and "\ufb01" in innocent
+    for c in innocent:
+        for text in (c, f"a{c}", f"{c}a", f"a{c}a", f"\ue000{c}\ue000"):
+            assert [m.group() for m in GARBLED.finditer(text)] in ([], ["\ue000", "\ue000"][: text.count("\ue000")])
+        assert GARBLED.search(f"a{c}a") is None, repr(c)
+    assert SUSPECT.search("Sve\ue001rige") and SUSPECT.search("kommun\x02") and SUSPECT.search("Ｓ")
+
+
+def test_text_garbled_searches_only_texts_with_a_suspect_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every text of every area (its paragraphs, items, questions) was searched with the garbled-character
+    pattern, 2.2 ms of a 31-page report; a text of Latin letters, digits and punctuation alone is not."""
+    from types import SimpleNamespace
+
+    from kompass_extract.model import Finding, Section
+    from kompass_extract.validate import text_rules
+
+    searched: list[str] = []
+    real = text_rules.GARBLED
+
+    class Spy:
+        def finditer(self, text: str):  # type: ignore[no-untyped-def]
+            searched.append(text)
+            return real.finditer(text)
+
+    area = Area(1, name="Styrning – och ”ledning”")
+    area.sections = [Section("Rubrik", ["Ett stycke text, 75 % av allt.", "Of\ue001entlig styrning"], 1, None)]
+    area.findings = [Finding("strength", 1, "Tydlig ledning • bra", 1)]
+    monkeypatch.setattr(text_rules, "GARBLED", Spy())
+    hits = list(text_rules.text_garbled(SimpleNamespace(area=area, no=1)))  # type: ignore[arg-type]
+    assert searched == ["Of\ue001entlig styrning"]
+    assert len(hits) == 1
