@@ -15,11 +15,12 @@ _SWAPPED = "".join(chr(c << 8) for c in range(0x21, 0x7F))
 _UNSWAP = {c << 8: c for c in range(0x21, 0x7F)}
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _SWAPPED_IN_WORD = re.compile(f"(?<=[{_LATIN}])[{_SWAPPED}]+|[{_SWAPPED}]+(?=[{_LATIN}])")
+_ANY_SWAPPED = re.compile(f"[{_SWAPPED}]")
 
 
 def unswap_ligatures(text: str) -> str:
     """``text`` with byte-swapped UTF-16 units next to a Latin letter swapped back (same length: one character for
     one, so character indices into pdfium's text page still hold)."""
-    if text.isascii():
+    if text.isascii() or not _ANY_SWAPPED.search(text):  # one character class scans a page ten times faster
         return text
     return _SWAPPED_IN_WORD.sub(lambda m: m.group().translate(_UNSWAP), text)
