@@ -208,3 +208,21 @@ def test_a_page_without_a_swapped_unit_is_not_searched_for_swapped_ligatures(mon
     assert textlayer.unswap_ligatures("Förbättringsområden – 75 %") == "Förbättringsområden – 75 %"
     assert textlayer.unswap_ligatures("den o\u6600\u6600entliga") == "den offentliga"
     assert searched == ["den o\u6600\u6600entliga"]
+
+
+def test_grouped_lines_carry_the_top_they_were_ordered_by() -> None:
+    """Regression: group_lines took each line's top to order the lines and the line took it again at first use
+    (every line's top is read: running headers, body size, pitch); it is taken once, as its definition says."""
+    from kompass_extract.read.document import group_lines
+
+    rnd = random.Random(18)
+    for _ in range(50):
+        words = [
+            _word(rnd.choice(["a", "Styrkor", "71"]), rnd.uniform(0, 500), rnd.choice([100.0, 100.4, 113.0, 126.2]))
+            for _ in range(rnd.randint(1, 30))
+        ]
+        lines = group_lines(words, 1)
+        assert all("top" in line.__dict__ for line in lines)  # carried, not computed on first use
+        tops = [min(w.top for w in line.words) for line in lines]
+        assert [line.top for line in lines] == tops == sorted(tops)
+        assert sorted(id(w) for line in lines for w in line.words) == sorted(map(id, words))

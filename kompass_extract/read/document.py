@@ -358,5 +358,8 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
         else:
             lines.append((centre, height, [w]))
         latest_centre, _, latest = lines[-1]
-    lines.sort(key=lambda line: min(map(_TOP, line[2])))
-    return [Line(sorted(members, key=_X0), page_number) for _, _, members in lines]
+    made = [Line(sorted(members, key=_X0), page_number) for _, _, members in lines]
+    for line in made:  # the top orders the lines: taken once, as the line's own (see Line.top)
+        line.__dict__["top"] = min(map(_TOP, line.words))
+    made.sort(key=_TOP)
+    return made
