@@ -226,3 +226,26 @@ def test_grouped_lines_carry_the_top_they_were_ordered_by() -> None:
         tops = [min(w.top for w in line.words) for line in lines]
         assert [line.top for line in lines] == tops == sorted(tops)
         assert sorted(id(w) for line in lines for w in line.words) == sorted(map(id, words))
+
+
+def test_the_strengths_label_in_pieces_is_found_as_defined() -> None:
+    """The strengths label among a line's first two words, whole or in up to three pieces OCR broke it into, is
+    looked for by adding one piece at a time to the joined text (each line of every section is asked): the same
+    (index, pieces) as joining each slice anew. A guard: the old code gives the same, slower."""
+    from kompass_extract.parse.findings import LABEL_PIECES, _strengths_label
+
+    def by_definition(words: list[Word]) -> tuple[int, int] | None:
+        for k in range(min(2, len(words))):
+            for n in range(1, min(LABEL_PIECES, len(words) - k) + 1):
+                if is_label("".join(w.text for w in words[k : k + n]), "strengths"):
+                    return k, n
+        return None
+
+    rnd = random.Random(18)
+    pieces = ["S", "tyrkor", "Sty", "rkor", "Styrkor", "Styrkor:", "'Styrkor", "St", "yr", "kor", "•", "och", "2."]
+    found = 0
+    for _ in range(3000):
+        words = [_word(rnd.choice(pieces), 10.0 * n, 100) for n in range(rnd.randint(0, 5))]
+        assert _strengths_label(words) == by_definition(words), [w.text for w in words]
+        found += by_definition(words) is not None
+    assert found > 300

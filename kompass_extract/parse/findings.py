@@ -111,8 +111,9 @@ def _strengths_label(words: list[Word]) -> tuple[int, int] | None:
     """(index, number of words) of the strengths label among the first two ``words``: one word, or up to
     :data:`LABEL_PIECES` words that OCR broke it into ("S tyrkor"), which joined are the label itself."""
     for k in range(min(2, len(words))):
-        for n in range(1, min(LABEL_PIECES, len(words) - k) + 1):
-            text = words[k].text if n == 1 else "".join([w.text for w in words[k : k + n]])  # each line asks
+        text = ""
+        for n, word in enumerate(words[k : k + LABEL_PIECES], 1):
+            text += word.text  # the pieces joined, one more at a time: each line of a section is asked
             if is_label(text, "strengths"):
                 return k, n
     return None
