@@ -249,3 +249,26 @@ def test_the_strengths_label_in_pieces_is_found_as_defined() -> None:
         assert _strengths_label(words) == by_definition(words), [w.text for w in words]
         found += by_definition(words) is not None
     assert found > 300
+
+
+def test_a_table_row_s_numbers_are_told_from_its_text_without_comparing_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the words of a row that are not its text were found with ``w not in text_column``, comparing
+    every word with every text word field by field (some 2,400 comparisons a report); the text column holds the
+    line's own words, so they are told apart by identity (a word and its exact double always fall on one side)."""
+    from kompass_extract.parse import overview
+
+    header = Line([_word(w, x, 100) for w, x in [("Fråga", 50), ("Uppnått", 300), ("Max", 400)]], 1)
+    rows = [
+        Line([_word(w, x, 120 + 14 * n) for w, x in [(f"1.{n}", 50), ("Finns", 80), ("en plan", 130), ("3", 320)]], 1)
+        for n in range(1, 6)
+    ]
+    compared: list[object] = []
+    real = Word.__eq__
+    monkeypatch.setattr(Word, "__eq__", lambda self, other: compared.append(self) or real(self, other))
+    areas: dict[int, Area] = {}
+    overview.parse_overview([header, *rows], areas)
+    assert [(q.question_no, q.text, q.achieved) for q in areas[1].questions][:2] == [
+        ("1.1", "Finns en plan", 3.0),
+        ("1.2", "Finns en plan", 3.0),
+    ]
+    assert compared == []

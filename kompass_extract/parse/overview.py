@@ -317,7 +317,8 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
         text_column = _text_column(line.words, columns)
         text_words = _split_glued_number(text_column)
         unread: dict[str, str] = {}
-        nums = _numbers([w for w in line.words if w not in text_column], columns, unread, speck) if columns else {}
+        in_text = set(map(id, text_column))  # the line's own words (``in`` would compare every pair field by field)
+        nums = _numbers([w for w in line.words if id(w) not in in_text], columns, unread, speck) if columns else {}
         first = text_words[0].text if text_words else ""
         qmatch = facts.match_question_no(first)
         read_as = None
