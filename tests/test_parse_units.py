@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from rapidfuzz import fuzz
 
@@ -593,6 +595,22 @@ def test_an_ocr_stray_colon_after_omrade_still_heads_a_section() -> None:
     lines = [Line([Word(w.text, w.x0, w.top, w.x1, w.bottom, w.size, None) for w in ln.words], 8) for ln in lines]
     found = find_area_headings(lines, Layout(body_size=SIZE, pitch=14.0, has_fonts=False), len(lines))
     assert [(h.area_no, h.name) for h in found] == [(5, "Kontroll- och rapporteringssystem")]
+
+
+def test_a_speck_read_before_an_ocr_heading_does_not_hide_it() -> None:
+    """A 1-bit scan read a toner speck left of "Område 8 Kommunen som samhällsbyggare" as "." (held-out pair
+    skl2018-large-columns bw-300-specks): the section was lost, its box, narrative and lists read into area 7's
+    list. A born-digital line that begins with a mark is left as it is."""
+    ocr = [
+        Line([Word(".", 60, 84, 62, 86, SIZE, None, 72.0)] + words("Område 8 Kommunen som samhällsbyggare", 70, 80), 8),
+        Line(words("Rubriker", 70, 100) + words("Poäng", 420, 100), 8),
+        line("• Social hållbarhet", 70, 114, page=8),
+    ]
+    ocr = [Line([replace(w, bold=None, conf=w.conf or 95.0) for w in ln.words], 8) for ln in ocr]
+    found = find_area_headings(ocr, Layout(body_size=SIZE, pitch=14.0, has_fonts=False), len(ocr))
+    assert [(h.area_no, h.name) for h in found] == [(8, "Kommunen som samhällsbyggare")]
+    text_layer = [Line([replace(w, conf=None) for w in ln.words], 8) for ln in ocr]
+    assert find_area_headings(text_layer, Layout(body_size=SIZE, pitch=14.0, has_fonts=False), len(ocr)) == []
 
 
 def test_a_scanned_page_of_a_partly_scanned_report_keeps_its_findings_header() -> None:

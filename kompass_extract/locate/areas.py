@@ -41,6 +41,17 @@ def is_toc_entry(line: Line) -> bool:
     return len(words) >= 2 and parse_number(words[-1].text) is not None and words[-1].x0 - words[-2].x1 > 3 * line.size
 
 
+def heading_text(line: Line) -> str:
+    """The line's text without the marks a scan sets before an OCR'd heading: leading OCR'd words of no letter or
+    digit (a toner speck read as "." or "'") would keep "Område 8 ..." from being read as the area's heading, and
+    the area's whole section would go to the area before it."""
+    words = line.words
+    n = 0
+    while n < len(words) - 1 and words[n].conf is not None and not any(c.isalnum() for c in words[n].text):
+        n += 1
+    return Line(words[n:], line.page).text.strip() if n else line.text.strip()
+
+
 @dataclass
 class AreaHeading:
     index: int
@@ -90,7 +101,7 @@ def _headings(
     """
     candidates: dict[int, list[tuple[int, bool, bool]]] = {}  # area -> (index, heading-like, box follows)
     for i, line in enumerate(lines):
-        m = match(line.text.strip())
+        m = match(heading_text(line))
         if not m or is_toc_entry(line) or int(m.group(1)) not in area_nos:
             continue
         heading_like = layout.is_heading(line) or line.bold is None and _looks_like_heading(lines, i, layout)
@@ -108,7 +119,7 @@ def _headings(
 def _box_follows(lines: list[Line], start: int, match: Callable[[str], re.Match[str] | None]) -> bool:
     """A Rubriker or Poäng label within the next few lines, before another area heading."""
     for line in lines[start : start + BOX_LOOKAHEAD]:
-        if match(line.text.strip()):
+        if match(heading_text(line)):
             return False
         if starts_with_label(line.text, "box_rubriker") or any(is_label(w.text, "box_score") for w in line.words[:4]):
             return True
@@ -124,7 +135,7 @@ def _area_heading(
 ) -> AreaHeading:
     """The heading at line ``i``, its name continued on the next line when the heading wraps."""
     line = lines[i]
-    m = match(line.text.strip())
+    m = match(heading_text(line))
     name = m.group(2).strip() if m else ""
     nxt = lines[i + 1] if i + 1 < len(lines) else None
     if (
@@ -132,7 +143,7 @@ def _area_heading(
         and layout.is_heading(nxt)
         and abs(nxt.size - line.size) < 0.5
         and layout.gap(line, nxt) < 1.6
-        and not match(nxt.text.strip())
+        and not match(heading_text(nxt))
         and not starts_with_label(nxt.text, "box_rubriker")
     ):
         name = join_lines([name, nxt.text])
