@@ -65,3 +65,26 @@ def test_a_list_header_row_at_the_top_of_scanned_pages_is_content() -> None:
         ]
     bodies = body_lines(pages)
     assert [ln.text for ln in bodies[7]][0] == "Styrkor Förbättringsmöjligheter"
+
+
+def test_an_area_running_header_that_ocr_garbled_on_its_other_page_is_still_furniture() -> None:
+    """Each area's running header ("Område N <name>", set small) heads its two pages; on a grey 150 dpi scan the
+    last area's read differently on its second page, so on its first it recurred nowhere and was glued to the
+    previous area's last list item ("Utveckla dialog ... analys Område 8 Kommunen som samhällsbyggare", held-out
+    pair skl2017-hyphenated-running grey-150). The area's heading, a footnote and the body stay."""
+    names = ["Offentlighet", "Tillgänglighet", "Politisk styrning", "Ledarskap", "Kommunen som samhällsbyggare"]
+    pages = []
+    for n in range(1, 11):
+        area = (n + 1) // 2
+        header = f"Område {area} {names[area - 1]}" if n != 10 else "Område 5 Kon som häll byggare"
+        page = scanned(n, HEADER.format(n))
+        page.words_given += ocr_words(header, 320, 44.4, 7.0) + ocr_words(f"{n} Se bilaga {chr(64 + n)}", 76, 790, 7.0)
+        if n % 2:
+            page.words_given += ocr_words(header, 76, 80.9, 13.2)
+        pages.append(page)
+    bodies = body_lines(pages)
+    assert [ln.text for ln in bodies[9]][:2] == [
+        "Område 5 Kommunen som samhällsbyggare",
+        "Brödtext på sidan 9 med fler ord än rubriken har, rad 0",
+    ]
+    assert bodies[9][0].top == 80.9 and bodies[9][-1].text == "9 Se bilaga I"

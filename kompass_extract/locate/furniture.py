@@ -92,15 +92,30 @@ def _garbled_furniture(line: Line, height: int, recurring: dict[int, dict[str, s
     )
 
 
+FAMILY_LETTERS = 3
+"""Letters a family's label must have before its number."""
+
+
+def _family(masked: str) -> str | None:
+    """What the running headers of one kind share when each names its chapter or area: the label before the
+    first number ("område#" of "Område 8 Kommunen som ..."), when it has letters enough to tell (a footnote's
+    number alone is no family)."""
+    head, digit, _ = masked.partition("#")
+    return head + digit if digit and sum(c.isalpha() for c in head) >= FAMILY_LETTERS else None
+
+
 def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     """Lines of each page without running headers, footers and page numbers.
 
     A line in the top or bottom band is furniture when it is a page number, when its text (digits masked)
     recurs at that height on many pages, or when it recurs on at least two pages set clearly smaller than
     the body text, which catches headers that name the current chapter or area ("Område 3 ...") and so
-    repeat on a few pages only. Prominent structure labels are exempt.
+    repeat on a few pages only; or when it is set so and begins like lines at its height on many pages ("Område 8
+    ..." where "Område N ..." heads most pages: OCR garbles the same header differently from page to page, so the
+    last area's, printed on two pages, may recur on one). Prominent structure labels are exempt.
     """
     keys: Counter[tuple[str, int]] = Counter()
+    families: Counter[tuple[str, int]] = Counter()
     sizes: dict[bool, Counter[float]] = {False: Counter(), True: Counter()}
     banded: list[list[tuple[Line, tuple[str, int] | None]]] = []  # each page's lines with their key when in the band
     for page in pages:
@@ -113,6 +128,7 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
             if key is not None and key not in seen:
                 seen.add(key)
                 keys[key] += 1
+                families[(_family(key[0]) or "", key[1])] += 1
         banded.append(marked)
     # OCR'd pages measure a line by its box (taller than the font size): each kind against its own body text, so
     # that on a partly scanned report the scanned pages' lines are not all "set smaller than the body"
@@ -130,7 +146,10 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
         for line, key in marked:
             if key is not None:
                 recurs = sum(keys[(key[0], key[1] + d)] for d in (-1, 0, 1))
-                repeated = recurs >= threshold or (recurs >= 2 and line.size < SMALL * body_size)
+                small = line.size < SMALL * body_size
+                family = _family(key[0])
+                kin = families[(family, key[1])] if family else 0
+                repeated = recurs >= threshold or small and (recurs >= 2 or kin >= threshold)
                 repeated = repeated or page.ocr and _garbled_furniture(line, key[1], recurring)
                 if repeated and not _prominent_label(line, body_size):
                     continue
