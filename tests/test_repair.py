@@ -92,6 +92,22 @@ def test_a_percent_sign_read_as_a_digit_is_repaired() -> None:
     assert [c.question_no for c in checks_of(report, "ocr-repaired")] == ["1.2"]
 
 
+def test_a_percent_whose_sign_every_re_read_takes_for_digits_is_repaired() -> None:
+    """A 1-bit copy: '79 %' read '7' by the main pass and '799' or '7926' by every closer re-read (the sign as one or
+    two digits, held-out pair skr2020-toc-kortfakta-running bw-300-specks): no reading was a percentage, and the
+    cell stayed wrong (flagged). The percentages at the head of such a run of digits are the readings."""
+    report = ocr_report()
+    misread(report, "1.2", "percent", 7.0)
+    report.checks = validate_report(report)
+    repair_ocr_numbers(report, FakeReader(report, {("1.2", "percent"): ["799", "7926", "799"]}))
+    assert report.area(1).questions[1].percent == 79
+    [repaired] = checks_of(report, "ocr-repaired")
+    assert (repaired.question_no, repaired.severity) == (
+        "1.2",
+        "info",
+    ) and "OCR read 7, re-read as 79" in repaired.message
+
+
 def test_no_fitting_reading_leaves_the_value_flagged() -> None:
     """Every re-read says 6 again: nothing the page prints satisfies the rules, so the number stays and is flagged."""
     report = ocr_report()

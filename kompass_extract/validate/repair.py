@@ -86,13 +86,31 @@ def repair_ocr_numbers(report: Report, reread: Reader, catalog: Any | None = Non
     for slot, found in zip(flat, reread([(s.cell[0], s.cell[1:5]) for s in flat]), strict=True):
         support: dict[float | None, int] = {slot.first: 1}
         for text, _ in found:
-            parsed = parse_number(normalise_ocr_number(text, percent=slot.field == "percent"))
-            if parsed is not None:
-                support[parsed[0]] = support.get(parsed[0], 0) + 1
+            for value in _values(text, percent=slot.field == "percent"):
+                support[value] = support.get(value, 0) + 1
         slot.candidates = list(support.items())
     for area in doubtful:
         _repair_area(report, area, slots[area.area_no], catalog, failing.get(area.area_no, []))
     report.checks = validate_report(report, catalog)
+
+
+def _values(text: str, *, percent: bool) -> set[float]:
+    """The numbers a re-reading of a cell may stand for: the number it reads as; in a percent cell, a run of digits
+    over 100 is the percentage with its "%" read as one or two digits ("439" for "43%", "6826" for "68%"; the usual
+    misreadings of the sign are undone by :func:`normalise_ocr_number` already), so the heads that are
+    percentages are what it may stand for (the relations of the row decide among them)."""
+    parsed = parse_number(normalise_ocr_number(text, percent=percent))
+    if parsed is None:
+        return set()
+    digits = text.strip()
+    if not percent or parsed[0] <= 100 or not digits.isdigit():
+        return {parsed[0]}
+    heads = {float(digits[:-n]) for n in range(1, SIGN_DIGITS + 1) if len(digits) > n and int(digits[:-n]) <= 100}
+    return heads or {parsed[0]}
+
+
+SIGN_DIGITS = 2
+"""Most digits Tesseract makes of a "%" sign in a digits-only reading."""
 
 
 def _failing_areas(checks: list[Check]) -> dict[int, list[Check]]:
