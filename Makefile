@@ -67,7 +67,7 @@ layout-fixtures: $(STAMP)
 
 # Committed fixtures rewritten as archives keep them (fixtures/rewritten/: a sample, tested in `make test`).
 rewritten-fixtures: $(STAMP)
-	$(BIN)/python -m kompass_testing.rewrites write --rewrite gs-pdfwrite --out fixtures/rewritten fixtures/libreoffice/libreoffice-disc-table
+	$(BIN)/python -m kompass_testing.rewrites sample --out fixtures/rewritten
 
 # Every committed fixture rewritten by every tool chain of kompass_testing/rewrites.py (PostScript round trips,
 # Ghostscript, PDF/A, cairo, mutool, qpdf), extracted and scored: fields exact and silent mismatches per rewrite.

@@ -7,8 +7,8 @@ value) stays the answer. The matrix scores every fixture under every rewrite: fi
 (in an area with no warning or error, or outside any area).
 
 Usage: ``python -m kompass_testing.rewrites matrix [--only REWRITE ...] [--ocr never|auto] FOLDER...`` (``make
-rewrite-matrix``) and ``python -m kompass_testing.rewrites write --rewrite NAME --out fixtures/rewritten FOLDER...``
-(the committed sample, ``make rewritten-fixtures``).
+rewrite-matrix``) and ``python -m kompass_testing.rewrites sample --out fixtures/rewritten`` (the committed
+sample, ``make rewritten-fixtures``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import click
 
 from kompass_testing.generate import write_fixture
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 Step = list[str]
 """One command of a chain: ``{in}`` and ``{out}`` stand for its input and output file."""
 
@@ -157,16 +158,22 @@ def _echo(result: dict[str, Any], jsonl: Path | None) -> None:
             f.write(line + "\n")
 
 
-@main.command("write")
-@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--rewrite", "name", type=click.Choice(sorted(REWRITES)), required=True)
+SAMPLE: tuple[tuple[str, str], ...] = (
+    ("gs-pdfwrite", "libreoffice/libreoffice-disc-table"),
+    ("gs-pdfwrite", "chromium/chromium-dash-table"),
+)
+"""The committed sample (rewrite, base fixture): each one a rewrite that once broke extraction silently."""
+
+
+@main.command("sample")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-def write(folders: tuple[Path, ...], name: str, out_dir: Path) -> None:
-    """Write each FOLDER's report rewritten by NAME with its truth to OUT/<rewrite>-<fixture>/."""
-    for folder in folders:
+def sample(out_dir: Path) -> None:
+    """Write the :data:`SAMPLE` rewrites with their truth to OUT/<rewrite>-<fixture>/."""
+    for name, base in SAMPLE:
+        folder = FIXTURES / base
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         pdf = rewrite((folder / "report.pdf").read_bytes(), name)
-        target = write_fixture(out_dir / f"{name}-{folder.name}", pdf, truth | {"rewrite": name})
+        target = write_fixture(out_dir / f"{name}-{folder.name}", pdf, truth | {"rewrite": name, "base": base})
         click.echo(f"{target}: {len(pdf) // 1024} KB", err=True)
 
 

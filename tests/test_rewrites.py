@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from kompass_extract import extract
+from kompass_extract.read.document import open_pdf
 from kompass_extract.read.textlayer import unswap_ligatures
 from kompass_extract.validate import validate_report
-from kompass_testing.compare import compare, summary
+from kompass_testing.compare import compare, summary, unexplained
 from kompass_testing.rewrites import REWRITES
 from kompass_testing.truth_report import report_from_truth
 
@@ -31,7 +32,7 @@ def _truth(folder: Path) -> dict:
 def test_rewritten_report_converts_exactly_and_quietly(folder: Path) -> None:
     truth = _truth(folder)
     report = extract(folder / "report.pdf", ocr="never")
-    mismatches = compare(report, truth)
+    mismatches = unexplained(compare(report, truth), Path(truth["base"]).name)
     exact, total = summary(mismatches, truth)
     listing = "\n".join(str(m)[:200] for m in mismatches[:20])
     assert mismatches == [], f"{folder.name}: {exact}/{total} fields exact\n{listing}"
@@ -42,6 +43,16 @@ def test_committed_rewrites_name_their_rewrite_and_base() -> None:
     for folder in FOLDERS:
         name = _truth(folder)["rewrite"]
         assert name in REWRITES and folder.name.startswith(f"{name}-"), folder.name
+
+
+def test_a_list_marker_drawn_after_its_line_is_its_own_word() -> None:
+    """Chromium paints a list's dash after the item's text; Ghostscript keeps that order, and pdfium then gives the
+    item's last word and the dash as one word ("information–", one rectangle on the line, left of the item): 144
+    list items and sub-areas of a report read in the wrong order, none warned."""
+    page = open_pdf(str(REWRITTEN / "gs-pdfwrite-chromium-dash-table" / "report.pdf")).pages[4]
+    lines = [" ".join(w.text for w in line.words) for line in page.lines]
+    assert "– Strategi för demokratiutveckling och information" in lines
+    assert "– Etik – motverkan av korruption" in lines
 
 
 def test_ghostscript_ligatures_byte_swapped_read_as_their_letters() -> None:

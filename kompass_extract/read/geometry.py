@@ -156,7 +156,7 @@ class _WordReader:
         per word of the report (in the common frame, x right and y down, without the products by 1 and -1: the
         floats are the same, ``1 * x == x`` and ``a + -b == a - b``)."""
         tp, (r0, r1, r2, r3), (left, top, right, bottom) = self.textpage, self.refs, self.d
-        (o0, o1), (_, y) = self.origin_refs, self.origin
+        (o0, o1), (x, y) = self.origin_refs, self.origin
         styles, style_of, upright = self.styles, self._style_of, self.upright
         ox, ax, oy, by = self.frame.ox, self.frame.ax, self.frame.oy, self.frame.by
         plain = upright and ax == 1 and by == -1
@@ -183,6 +183,9 @@ class _WordReader:
                 top_ = oy + by * y.value - 0.8 * size
             if x1 < x0:
                 x0, x1 = x1, x0
+            if abs(ox + ax * x.value - x0) > size:  # the first character is not at the left: drawn out of order
+                words.extend(self.split(text, start, end))
+                continue
             word = m.group()
             if not word.isascii():  # _composed, inlined
                 word = normalize("NFC", word)
