@@ -184,7 +184,7 @@ class _WordReader:
             if x1 < x0:
                 x0, x1 = x1, x0
             if abs(ox + ax * x.value - x0) > size:  # the first character is not at the left: drawn out of order
-                words.extend(self.split(text, start, end))
+                pending.append((len(words), start, end))
                 continue
             word = m.group()
             if not word.isascii():  # _composed, inlined
