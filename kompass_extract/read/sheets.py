@@ -38,7 +38,9 @@ near the middle (centred or shifted by unequal margins), a page's own text colum
 GUTTER_SIZES = 2.0
 """Smallest gutter, in body text sizes: two pages' margins; a column gap of one page is one to two."""
 MIN_WORDS = 8
-"""Words a part must hold to be a page of its own (a part with fewer is blank: the last sheet of an odd count)."""
+"""Words a part must hold to count as a page in the evidence (its page number, a gutter); a part with fewer is still
+read as a page when any word is inked on it (the last two items of a list run on to the next page), and dropped only
+when blank (the last sheet of an odd count)."""
 FOLIO = re.compile(
     r"(?:^|\s)(?:sida\s+)?[-–(]?(\d{1,3})[-–)]?(?:\s*\(\d{1,3}\)|\s+av\s+\d{1,3}|\s*/\s*\d{1,3})?$", re.I
 )
@@ -91,8 +93,13 @@ class _Grid:
 
     @property
     def held(self) -> tuple[bool, ...]:
-        """Which cells hold a page's text (a cell with fewer words is blank)."""
+        """Which cells hold enough of a page's text to show its furniture (see :data:`MIN_WORDS`)."""
         return tuple(sum(len(line.words) for line in lines) >= MIN_WORDS for lines in self.lines)
+
+    @property
+    def inked(self) -> tuple[bool, ...]:
+        """Which cells are read as pages: any inked word on them (only a blank cell is dropped)."""
+        return tuple(bool(lines) for lines in self.lines)
 
     @property
     def shape(self) -> tuple[bool, bool]:
@@ -108,8 +115,8 @@ class _Grid:
         return self.sheet.ycut is None or len({f[1] for f in found if f is not None}) == 1
 
     def numbers(self) -> list[int | None]:
-        """The page number each held cell prints."""
-        return [f[0] if f else None for f, held in zip(self.folios, self.held, strict=True) if held]
+        """The page number each cell read as a page prints."""
+        return [f[0] if f else None for f, inked in zip(self.folios, self.inked, strict=True) if inked]
 
 
 def split_sheets(doc: Document) -> dict[str, Any] | None:
@@ -334,19 +341,18 @@ def _within(point: tuple[float, float], cell: tuple[float, float, float, float])
 def _frames(grids: list[_Grid]) -> tuple[float | None, float | None]:
     """The distance between neighbouring pages' frames across and down the sheets (None: the sheet's half).
 
-    Cut at the sheet's middle, each cell is half the sheet and the pages share one frame, as imposed. A gutter
-    away from the middle (a copy shifted on the glass, a binding offset) would give the cells frames of their own:
-    a list running on from one page to the next would change its columns' x. The pitch is then measured from the
-    text: the most common left margin of the second column of cells less that of the first (first lines' tops for
-    rows)."""
-    return _pitch(grids, across=False), _pitch(grids, across=True)
+    Halves of the sheet would give the cells frames of their own when the pages do not abut at its middle: a gutter
+    away from the middle (a copy shifted on the glass, a binding offset), or pages imposed with a gap between them
+    (each a quarter of it off the middle), and a list or box running on from one page to the next would change its
+    columns' x. The pitch is measured from the text: the most common left margin of the second column of cells
+    less that of the first (first lines' tops for rows). Rows cut at the middle keep the halves: one first line a
+    page is too little to measure a gap of a few points by (a heading or a paragraph running on moves it), and a
+    page's lines are read by their own tops."""
+    middle = [g.sheet.ycut == g.sheet.page.height / 2 for g in grids if g.sheet.ycut is not None]
+    return _pitch(grids, across=False), None if all(middle) else _pitch(grids, across=True)
 
 
 def _pitch(grids: list[_Grid], across: bool) -> float | None:
-    cut_at = [g.sheet.ycut if across else g.sheet.xcut for g in grids]
-    extent = [g.sheet.page.height if across else g.sheet.page.width for g in grids]
-    if all(c is None or c == e / 2 for c, e in zip(cut_at, extent, strict=True)):
-        return None
     edges: tuple[Counter[float], Counter[float]] = (Counter(), Counter())
     for grid in grids:
         cols = 2 if grid.sheet.xcut is not None else 1
@@ -394,14 +400,14 @@ def _folio(lines: list[Line]) -> tuple[int, int] | None:
 
 
 def _parts(grid: _Grid, frames: tuple[float | None, float | None], certain: bool) -> list[Page]:
-    """The logical pages of a sheet: each held cell's words and markers moved into the cell's own frame (a frame
+    """The logical pages of a sheet: each inked cell's words and markers moved into the cell's own frame (a frame
     the cells share, see :func:`_frames`)."""
     page, sheet, parts = grid.sheet.page, grid.sheet, []
     cols = 2 if sheet.xcut is not None else 1
     xs = _origins(sheet.xcut, frames[0], page.width)
     ys = _origins(sheet.ycut, frames[1], page.height)
-    for k, (cell, held) in enumerate(zip(grid.bounds, grid.held, strict=True)):
-        if not held:
+    for k, (cell, inked) in enumerate(zip(grid.bounds, grid.inked, strict=True)):
+        if not inked:
             continue
         (x, width), (y, height) = xs[k % cols], ys[k // cols]
         part = SheetPart(page.number, k + 1, len(grid.bounds), x, y, certain, cell)
@@ -417,11 +423,11 @@ def _parts(grid: _Grid, frames: tuple[float | None, float | None], certain: bool
 
 
 def _origins(cut: float | None, pitch: float | None, extent: float) -> list[tuple[float, float]]:
-    """Each cell's frame along one axis, (origin, size): the whole extent, the halves when cut at the middle (or
-    without a pitch), or frames one ``pitch`` apart, the second starting at the cut."""
+    """Each cell's frame along one axis, (origin, size): the whole extent, the halves (without a pitch, or pages
+    abutting at the middle), or frames one ``pitch`` apart, the second starting at the cut."""
     if cut is None:
         return [(0.0, extent)]
-    if pitch is None or cut == extent / 2:
+    if pitch is None or cut == extent / 2 and abs(pitch - cut) <= EDGE_STEP:  # abutting, as far as edges tell
         return [(0.0, cut), (cut, extent - cut)]
     return [(cut - pitch, pitch), (cut, pitch)]
 
