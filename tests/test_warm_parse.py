@@ -272,3 +272,20 @@ def test_a_table_row_s_numbers_are_told_from_its_text_without_comparing_words(mo
         ("1.2", "Finns en plan", 3.0),
     ]
     assert compared == []
+
+
+def test_running_headers_are_looked_for_in_the_band_without_a_call_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: body_lines asked ``_in_band(line, page)`` for every line of every page, a call that multiplied the
+    page height again each time; the band's bounds are taken once per page. Only a page's first and last lines are
+    still asked (for a lone page number)."""
+    from kompass_extract.locate import furniture
+    from kompass_extract.read.document import Page
+
+    words = [_word(f"Rad{n}", 50, 120 + 24 * n) for n in range(25)] + [_word("Rapport", 50, 5), _word("3", 300, 820)]
+    pages = [Page(n, 595.0, 842.0, "", words_given=list(words)) for n in (1, 2, 3)]
+    asked: list[object] = []
+    real = furniture._in_band
+    monkeypatch.setattr(furniture, "_in_band", lambda line, page: asked.append(line) or real(line, page))
+    kept = furniture.body_lines(pages)
+    assert [ln.text for ln in kept[2]][:2] == ["Rad0", "Rad1"] and "Rapport" not in [ln.text for ln in kept[2]]
+    assert len(asked) <= 2 * len(pages)

@@ -121,9 +121,11 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     for page in pages:
         seen = set()
         marked = []
+        page_sizes = sizes[page.ocr]
+        above, below = page.height * BAND, page.height * (1 - BAND)  # _in_band's bounds, taken once per page
         for line in page.lines:
-            sizes[page.ocr][round(line.size, 1)] += len(line.text)
-            key = (_mask(line.text), round(line.top / 12)) if _in_band(line, page) else None
+            page_sizes[round(line.size, 1)] += len(line.text)
+            key = (_mask(line.text), round(line.top / 12)) if line.bottom < above or line.top > below else None
             marked.append((line, key))
             if key is not None and key not in seen:
                 seen.add(key)
