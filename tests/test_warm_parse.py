@@ -289,3 +289,65 @@ def test_running_headers_are_looked_for_in_the_band_without_a_call_per_line(monk
     kept = furniture.body_lines(pages)
     assert [ln.text for ln in kept[2]][:2] == ["Rad0", "Rad1"] and "Rapport" not in [ln.text for ln in kept[2]]
     assert len(asked) <= 2 * len(pages)
+
+
+def test_fold_diacritics_is_its_definition_on_every_character() -> None:
+    """fold_diacritics strips the common combining marks in one pass and tests only the rest outside ASCII one by
+    one (a report's whole text is folded once per file): the same text as testing every character."""
+    import unicodedata
+
+    from kompass_extract.common.text import fold_diacritics
+
+    def by_definition(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for start in range(0, len(every), 4096):
+        chunk = every[start : start + 4096]
+        assert fold_diacritics(chunk) == by_definition(chunk)
+    rnd = random.Random(3)
+    for _ in range(500):
+        text = "".join(
+            rnd.choice(["a", "å", "é", "\u0308", "\u034f", "ǅ", "ﬁ", "Ö", " ", "ß", "\u20d7", "1"]) for _ in range(9)
+        )
+        assert fold_diacritics(text) == by_definition(text), repr(text)
+
+
+def test_trailing_numbers_are_stripped_as_defined() -> None:
+    """strip_trailing_numbers splits with ``str.split`` instead of a match object per word (a whole report's text is
+    normalised once per file): the same text as the token-by-token definition, on random rows."""
+    import re
+
+    from kompass_extract.match.text import strip_trailing_numbers
+
+    number = re.compile(r"\d+(?:[.,]\d+)?")
+
+    def by_definition(text: str) -> str:
+        tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+        keep = len(tokens)
+        while keep:
+            token = tokens[keep - 1][1]
+            if token == "%" and keep >= 2 and number.fullmatch(tokens[keep - 2][1]):
+                keep -= 2
+            elif number.fullmatch(token.removesuffix("%")):
+                keep -= 1
+            else:
+                break
+        if keep == len(tokens):
+            return text
+        if keep == 0 and tokens[0][0] == 0:
+            keep = 2 if len(tokens) > 1 and tokens[1][1] == "%" and number.fullmatch(tokens[0][1]) else 1
+            if keep == len(tokens):
+                return text
+        if keep == 0:
+            return ""
+        start, token = tokens[keep - 1]
+        return text[: start + len(token)]
+
+    rnd = random.Random(11)
+    words = ["11", "75%", "%", "7,5", "3.25", "1.1", "Finns", "plan?", "12a", "x%", "", "\u00a0", "\u2003", "\n"]
+    for _ in range(5000):
+        text = "".join(
+            rnd.choice(words) + rnd.choice(["", " ", "  ", "\t", "\u00a0", "\u3000"]) for _ in range(rnd.randint(0, 7))
+        )
+        assert strip_trailing_numbers(text) == by_definition(text), repr(text)
