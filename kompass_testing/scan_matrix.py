@@ -11,7 +11,10 @@ Three figures per degradation, the issue's "done when" measures:
 * **silent wrong numbers**: a number that was printed differently and carries no warning or error on its row or its
   area (must be 0: a wrong number is worse than a missing one that is flagged). A number left empty is not wrong;
 * **list items found**: Styrkor / Förbättrings items matched one to one, in the right area and column, at text
-  similarity >= 90 (rapidfuzz ratio after folding whitespace and case).
+  similarity >= 90 (rapidfuzz ratio after folding whitespace and case);
+* **unwarned list items**: printed items not found in a column whose area carries no ``findings-uncertain``
+  (a joined, split or lost item no check names: the list's "silent"; a column whose count is wrong with every item
+  found counts one).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SIMILAR = 90.0
 """Text similarity (0-100) from which an extracted list item counts as the printed one."""
+LIST_CHECK = "findings-uncertain"
+"""The check that says an area's list structure is doubtful."""
 
 
 @dataclass
@@ -57,8 +62,12 @@ class Figures:
     columns: int = 0
     columns_counted: int = 0
     """Columns (area x kind) whose number of items is the printed one."""
+    items_unwarned: int = 0
+    """Printed items not found in columns whose area has no ``findings-uncertain`` (see the module docstring)."""
     silent: list[str] = field(default_factory=list)
     """What the silent wrong numbers were: "fixture: area 3 q 3.2 achieved 12 read 2"."""
+    unwarned: list[str] = field(default_factory=list)
+    """Where the unwarned list items were: "fixture: area 7 improvement, 1 of 4 items"."""
 
     def __add__(self, other: Figures) -> Figures:
         summed = Figures()
@@ -72,13 +81,14 @@ class Figures:
         return (
             f"{self.reports:>3} {self.pages:>4} {per_page:>5.1f}s "
             f"{_pct(self.exact, self.numbers):>7} {self.missing:>5} {self.wrong_flagged:>5} {self.wrong_silent:>6} "
-            f"{_pct(self.items_found, self.items):>7} {_pct(self.columns_counted, self.columns):>7}"
+            f"{_pct(self.items_found, self.items):>7} {_pct(self.columns_counted, self.columns):>7} "
+            f"{self.items_unwarned:>8}"
         )
 
 
 HEADER = (
     f"{'degradation':<26}{'rep':>3} {'pages':>4} {'s/pg':>6} {'exact':>7} {'empty':>5} {'flagd':>5} {'SILENT':>6} "
-    f"{'items':>7} {'counts':>7}"
+    f"{'items':>7} {'counts':>7} {'UNWARNED':>8}"
 )
 
 
@@ -90,6 +100,7 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
     """The figures of one extracted report against its truth."""
     out = Figures(reports=1, pages=report.pages)
     flagged = {(c.area_no, c.question_no) for c in report.checks if c.severity in ("error", "warning")}
+    doubted = {c.area_no for c in report.checks if c.code == LIST_CHECK}
     areas = {a.area_no: a for a in report.areas}
     for t in truth["areas"]:
         area = areas.get(t["no"])
@@ -119,10 +130,15 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
                 out.silent.append(f"{name}: area {t['no']} {where} {what} {expected} read {got}".replace("  ", " "))
         for kind, printed in (("strength", t["strengths"]), ("improvement", t["improvements"])):
             extracted = [f.text for f in area.findings if f.kind == kind] if area else []
+            found = _matched(printed, extracted)
             out.items += len(printed)
-            out.items_found += _matched(printed, extracted)
+            out.items_found += found
             out.columns += 1
             out.columns_counted += len(printed) == len(extracted)
+            lost = len(printed) - found or int(len(printed) != len(extracted))
+            if lost and t["no"] not in doubted:
+                out.items_unwarned += lost
+                out.unwarned.append(f"{name}: area {t['no']} {kind}, {lost} of {len(printed)} items")
     return out
 
 
@@ -195,6 +211,8 @@ def main(names: tuple[str, ...], fixtures: tuple[str, ...], diagonal: bool, cach
     click.echo(f"{'all':<26}{total.row()}")
     for line in total.silent:
         click.echo(f"silent wrong number: {line}")
+    for line in total.unwarned:
+        click.echo(f"list items lost without {LIST_CHECK}: {line}")
 
 
 if __name__ == "__main__":

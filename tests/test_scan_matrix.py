@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,28 @@ def test_score_counts_exact_flagged_and_silent_numbers_and_list_items() -> None:
     assert figures.items_found == perfect.items - len(TRUTH["areas"][1]["strengths"])
     assert figures.columns_counted == figures.columns - 1
     assert (figures + perfect).numbers == 2 * perfect.numbers  # fmt: skip
+
+
+def test_score_counts_list_items_lost_where_no_check_doubts_the_list() -> None:
+    """A list item split in two (a marker placed on the wrong line) in an area with only the numbers' warnings is a
+    list fault nothing names; the same with ``findings-uncertain`` on the area is warned."""
+    report = report_from_truth(TRUTH)
+    area = report.area(4)
+    first = next(f for f in area.findings if f.kind == "improvement")
+    head, _, tail = first.text.rpartition(" ")
+    area.findings = [f for f in area.findings if f is not first] + [
+        replace(first, text=head),
+        replace(first, text=tail),
+    ]
+    report.checks = [Check("warning", "ocr-low-confidence", "verify", 4, None)]
+    figures = score(report, TRUTH, "lulea")
+    assert (figures.items_found, figures.items_unwarned) == (figures.items - 1, 1)
+    assert figures.unwarned == [f"lulea: area 4 improvement, 1 of {len(TRUTH['areas'][3]['improvements'])} items"]
+    report.checks.append(Check("warning", "findings-uncertain", "joined or split?", 4, None))
+    assert score(report, TRUTH, "lulea").items_unwarned == 0
+    area.findings = [f for f in area.findings if f.text != tail] + [replace(first, text=first.text + " " + tail)]
+    report.checks = []
+    assert score(report, TRUTH).items_unwarned == 1  # every item found, but one too many: the count tells
 
 
 def _sample_pages(pdf: Path) -> list[int]:
