@@ -131,8 +131,11 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
     In "auto" mode a page is OCR'd when it has no usable text and either many pages are like it (a scanned
     report) or it is itself one page-sized image (a scanned page inside a born-digital report; a blank or
     chart-only page is neither), and when its text is an invisible layer over a page-sized image or lies hidden
-    under one (a scanner's own OCR, whose numbers would otherwise enter unchecked).
+    under one (a scanner's own OCR, whose numbers would otherwise enter unchecked). An OCR'd page whose own text layer
+    draws glyphs without a map to characters (a report printed to PostScript and distilled again) is read from that
+    layer again, with the map its glyphs and the OCR'd words give (:mod:`kompass_extract.read.ocr.glyphmap`).
     """
+    from kompass_extract.read.ocr.glyphmap import reread_text_layers
     from kompass_extract.read.ocr.pages import ocr_document, page_needs_ocr
 
     textless = {p.number for p in doc.pages if page_needs_ocr(p)}
@@ -152,6 +155,7 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
     numbers = [p.number for p in wanted]
     pages = ocr_document(doc.path, numbers, data=data, cache_dir=cache_dir, jobs=os.cpu_count() or 1, progress=progress)
     replaced = {p.number: p for p in pages}
+    replaced |= reread_text_layers(doc.pages, replaced)
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]
     return True
 

@@ -165,6 +165,24 @@ SAMPLE: tuple[tuple[str, str], ...] = (
 """The committed sample (rewrite, base fixture): each one a rewrite that once broke extraction silently."""
 
 
+PAGES_SAMPLE: tuple[tuple[str, str, tuple[int, ...]], ...] = (("ps2pdf", "chromium/chromium-disc-table", (5, 6, 7)),)
+"""Pages of rewrites that are read with OCR's help (rewrite, base fixture, 1-based pages): a whole report would take
+the tests a minute of OCR, so these are compared page by page with their base's text layer (no truth)."""
+
+
+def pages_of(pdf: bytes, numbers: tuple[int, ...]) -> bytes:
+    """A PDF of the given 1-based pages of ``pdf``."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    source, target = pdfium.PdfDocument(pdf), pdfium.PdfDocument.new()
+    target.import_pages(source, [n - 1 for n in numbers])
+    buffer = io.BytesIO()
+    target.save(buffer)
+    return buffer.getvalue()
+
+
 @main.command("sample")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def sample(out_dir: Path) -> None:
@@ -174,6 +192,12 @@ def sample(out_dir: Path) -> None:
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         pdf = rewrite((folder / "report.pdf").read_bytes(), name)
         target = write_fixture(out_dir / f"{name}-{folder.name}", pdf, truth | {"rewrite": name, "base": base})
+        click.echo(f"{target}: {len(pdf) // 1024} KB", err=True)
+    for name, base, numbers in PAGES_SAMPLE:
+        pdf = pages_of(rewrite((FIXTURES / base / "report.pdf").read_bytes(), name), numbers)
+        target = out_dir / f"{name}-{Path(base).name}-p{numbers[0]}-{numbers[-1]}"
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "report.pdf").write_bytes(pdf)
         click.echo(f"{target}: {len(pdf) // 1024} KB", err=True)
 
 
