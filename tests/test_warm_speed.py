@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import math
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,37 @@ def test_catalog_questions_are_normalised_once_not_for_every_printed_question(mo
     match = catalog.match_question("2016", question.area_no, question.question_no, question.question_text + " ?")
     assert match is not None and match.catalog_id == question.catalog_id
     assert asked == [question.question_text + " ?"]
+
+
+def test_grouped_lines_are_measured_once_when_made_by_the_definition() -> None:
+    """Lines made by group_lines carry their box and size from one pass over their words (nearly every stage
+    asks for them; computed on first use each was a call and a pass of its own): the floats must be those of
+    min and max over the words, ties and signed zeros included."""
+    import random
+
+    from kompass_extract.read.document import group_lines
+    from kompass_extract.read.geometry import Word
+
+    rnd = random.Random(18)
+    checked = 0
+    for _ in range(300):
+        words = []
+        for _ in range(rnd.randint(1, 30)):
+            top = rnd.choice([100.0, 100.25, 99.75, 0.0, -0.0, rnd.uniform(90.0, 110.0), 112.0])
+            size = rnd.choice([10.0, 10.5, 12.0, rnd.uniform(1.0, 20.0)])
+            x0 = rnd.choice([0.0, -0.0, 10.0, rnd.uniform(0.0, 300.0)])
+            words.append(Word("w", x0, top, x0 + rnd.choice([0.0, 4.0, rnd.uniform(0.0, 40.0)]), top + size, size))
+        for line in group_lines(words, 3):
+            measured = {k: vars(line)[k] for k in ("x0", "x1", "top", "bottom", "size")}  # set when made
+            expected = {
+                "x0": line.words[0].x0,
+                "x1": max(w.x1 for w in line.words),
+                "top": min(w.top for w in line.words),
+                "bottom": max(w.bottom for w in line.words),
+                "size": max(w.size for w in line.words),
+            }
+            assert {k: (v, math.copysign(1.0, v)) for k, v in measured.items()} == {
+                k: (v, math.copysign(1.0, v)) for k, v in expected.items()
+            }
+            checked += 1
+    assert checked > 1000

@@ -358,8 +358,34 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
         else:
             lines.append((centre, height, [w]))
         latest_centre, _, latest = lines[-1]
-    made = [Line(sorted(members, key=_X0), page_number) for _, _, members in lines]
-    for line in made:  # the top orders the lines: taken once, as the line's own (see Line.top)
-        line.__dict__["top"] = min(map(_TOP, line.words))
-    made.sort(key=_TOP)
+    made = [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines]
+    made.sort(key=_TOP)  # in order of their tops, measured when made (see _measured)
     return made
+
+
+def _measured(words: list[Word], page_number: int) -> Line:
+    """A line of ``words`` (left to right, at least one) with its box and size set at once, in one pass.
+
+    Nearly every stage asks a line for its box and size; computed on first use, each is a call and a pass of its
+    own (3x the time). The comparisons are those of ``min`` and ``max``, so the values are the same floats."""
+    line = Line(words, page_number)
+    first = words[0]
+    top, bottom, x1, size = first.top, first.bottom, first.x1, first.size
+    for w in words:
+        if w.top < top:
+            top = w.top
+        if w.bottom > bottom:
+            bottom = w.bottom
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.size > size:
+            size = w.size
+    measures = line.__dict__  # what the cached properties would store
+    measures["x0"], measures["x1"], measures["top"], measures["bottom"], measures["size"] = (
+        first.x0,
+        x1,
+        top,
+        bottom,
+        size,
+    )
+    return line
