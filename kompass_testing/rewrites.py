@@ -165,7 +165,10 @@ SAMPLE: tuple[tuple[str, str], ...] = (
 """The committed sample (rewrite, base fixture): each one a rewrite that once broke extraction silently."""
 
 
-PAGES_SAMPLE: tuple[tuple[str, str, tuple[int, ...]], ...] = (("ps2pdf", "chromium/chromium-disc-table", (5, 6, 7)),)
+PAGES_SAMPLE: tuple[tuple[str, str, tuple[int, ...]], ...] = (
+    ("ps2pdf", "chromium/chromium-disc-table", (5, 6, 7)),
+    ("gs-ps2write", "chromium/chromium-disc-table", (5, 6, 7)),
+)
 """Pages of rewrites that are read with OCR's help (rewrite, base fixture, 1-based pages): a whole report would take
 the tests a minute of OCR, so these are compared page by page with their base's text layer (no truth)."""
 

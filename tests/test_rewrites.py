@@ -132,3 +132,16 @@ def test_glyphs_read_as_the_ocr_words_over_them_say() -> None:
     ocr.words.append(word("aa", 13))
     mapping = glyphmap.learn([(glyphs, ocr)])
     assert mapping == {keys[0]: "a", keys[1]: "b", keys[2]: "c", keys[3]: "d", keys[4]: "\u2013"}
+
+
+@needs_tesseract
+def test_a_decoded_layer_that_does_not_read_the_ocr_words_keeps_the_ocr_reading() -> None:
+    """Ghostscript's ps2write draws text in Type 3 fonts that pdfium places glyph by glyph at a tenth of their size:
+    decoded, each letter was a word of its own ("O" "m" "r" "å" "d" "e"), and the report was no Kommunkompass report.
+    Such a page reads few of the words OCR read, so its OCR reading is kept."""
+    pdf = REWRITTEN / "gs-ps2write-chromium-disc-table-p5-7" / "report.pdf"
+    data = pdf.read_bytes()
+    doc = open_pdf(str(pdf), data)
+    assert _ensure_text(doc, data, "auto", None, None)
+    assert all(p.ocr for p in doc.pages)
+    assert "Strategi för demokratiutveckling och information" in " ".join(_lines(doc.pages))

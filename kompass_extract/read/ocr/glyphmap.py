@@ -270,6 +270,18 @@ def reread_text_layers(pages: list[Page], ocr: dict[int, Page]) -> dict[int, Pag
     decoded = {}
     for n, g in glyphs.items():
         page, unknown = decode(g, mapping, ocr[n])
-        if unknown <= MAX_UNKNOWN_SHARE * g.drawn and not page_needs_ocr(page):
+        if unknown <= MAX_UNKNOWN_SHARE * g.drawn and not page_needs_ocr(page) and _agrees(page, ocr[n]):
             decoded[n] = page
     return decoded
+
+
+MIN_AGREEMENT = 0.7
+"""Share of the OCR'd words the decoded page must read too: below it the glyphs' boxes do not make words as printed
+(a Type 3 font whose glyphs pdfium places one by one at a tenth of their size), and the OCR reading is kept."""
+
+
+def _agrees(page: Page, ocr: Page) -> bool:
+    """The decoded page reads most of the words OCR read (as a multiset of texts)."""
+    read = Counter(w.text for w in ocr.words)
+    both = read & Counter(w.text for w in page.words)
+    return sum(both.values()) >= MIN_AGREEMENT * sum(read.values())
