@@ -34,7 +34,7 @@ from kompass_extract.read.markers import page_markers
 from kompass_extract.read.ocr.pages import ProgressHook
 from kompass_extract.read.ocr.probe import Look, MarkerLook, Place
 from kompass_extract.read.ocr.reread import reread_cells
-from kompass_extract.read.sheets import relocate, split_sheets
+from kompass_extract.read.sheets import relocate, shrunk_size, split_sheets
 from kompass_extract.validate import validate_report
 from kompass_extract.validate.repair import repair_ocr_numbers
 from kompass_extract.write.tables import base_report_id
@@ -136,7 +136,7 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
     layer again, with the map its glyphs and the OCR'd words give (:mod:`kompass_extract.read.ocr.glyphmap`).
     """
     from kompass_extract.read.ocr.glyphmap import reread_text_layers
-    from kompass_extract.read.ocr.pages import ocr_document, page_needs_ocr
+    from kompass_extract.read.ocr.pages import SHRUNK_DPI, ocr_document, page_needs_ocr
 
     textless = {p.number for p in doc.pages if page_needs_ocr(p)}
     if mode == "never":
@@ -153,7 +153,10 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
     if not wanted:
         return False
     numbers = [p.number for p in wanted]
-    pages = ocr_document(doc.path, numbers, data=data, cache_dir=cache_dir, jobs=os.cpu_count() or 1, progress=progress)
+    read = partial(ocr_document, doc.path, numbers, data=data, cache_dir=cache_dir, jobs=os.cpu_count() or 1)
+    pages = read(progress=progress)
+    if shrunk_size(pages) is not None:  # several pages shrunk onto each sheet: their small print read larger
+        pages = read(progress=progress, dpi=SHRUNK_DPI)
     replaced = {p.number: p for p in pages}
     replaced |= reread_text_layers(doc.pages, replaced)
     doc.pages = [replaced.get(p.number, p) for p in doc.pages]

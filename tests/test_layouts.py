@@ -15,9 +15,10 @@ import pytest
 
 from kompass_extract import extract
 from kompass_extract.model import Report
+from kompass_extract.pipeline import _ensure_text
 from kompass_extract.read.document import Document, Page
 from kompass_extract.read.geometry import Word
-from kompass_extract.read.ocr.pages import tesseract_available
+from kompass_extract.read.ocr.pages import SHRUNK_DPI, tesseract_available
 from kompass_extract.read.sheets import EDGE_STEP, relocate, split_sheets
 from kompass_extract.validate.run import validate_report
 from kompass_testing.compare import compare, summary, unexplained
@@ -356,3 +357,19 @@ def test_a_page_holding_a_few_words_of_a_sheet_is_read() -> None:
     doc = _document(*sheets)
     split_sheets(doc)
     assert len(doc.pages) == 6 and doc.pages[-1].text.split() == ["Årets", "ledare", "6"]
+
+
+@pytest.mark.parametrize(("size", "passes"), [(5.0, [300, SHRUNK_DPI]), (9.0, [300])])
+def test_scanned_sheets_of_shrunk_pages_are_read_again_larger(monkeypatch: pytest.MonkeyPatch, size, passes) -> None:
+    """4.5-6 pt print is 19-25 px high at 300 dpi, too small for Tesseract: a 4-up copy scanned grey at 300 dpi kept
+    55 of 93 list items, words dropped from them without a check. Such pages are read again at a higher resolution;
+    pages at a printed size are read once."""
+    calls = []
+
+    def fake_ocr(path: str, numbers: list[int], *, dpi: int = 300, **_: object) -> list[Page]:
+        calls.append(dpi)
+        return [_shrunk_quarters(n, 2, 2, size) for n in numbers]
+
+    monkeypatch.setattr("kompass_extract.read.ocr.pages.ocr_document", fake_ocr)
+    doc = _document(*(Page(n, 595, 842, "") for n in (1, 2)))
+    assert _ensure_text(doc, b"", "always", None, None) and calls == passes

@@ -137,7 +137,7 @@ def split_sheets(doc: Document) -> dict[str, Any] | None:
     """
     texted = [p for p in doc.pages if p.words]
     across = [_across(p) for p in texted]  # cheap: the lines are grouped for every page anyway
-    shrunk = _shrunk(texted)
+    shrunk = shrunk_size(texted)
     several = shrunk is not None and sum(c is not None for c in across) >= MOST_SHEETS * len(texted)
     stacked = several or sum(map(_numbered_rows, texted, across)) >= MOST_SHEETS * len(texted)
     sheets = [
@@ -167,9 +167,9 @@ def split_sheets(doc: Document) -> dict[str, Any] | None:
     return None if any(p.sheet is not None for p in doc.pages) else _unsplit(texted, shrunk)
 
 
-def _shrunk(texted: list[Page]) -> float | None:
-    """The median size of the document's lines when it is below :data:`SHRUNK` (pages shrunk to share a sheet)."""
-    sizes = [line.size for page in texted for line in page.lines]
+def shrunk_size(pages: list[Page]) -> float | None:
+    """The median size of the pages' lines when it is below :data:`SHRUNK` (pages shrunk to share a sheet)."""
+    sizes = [line.size for page in pages for line in page.lines]
     size = statistics.median(sizes) if sizes else None
     return size if size is not None and size < SHRUNK else None
 

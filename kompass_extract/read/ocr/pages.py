@@ -86,6 +86,11 @@ MAX_UNMAPPED_SHARE = 0.005
 layer that lost letters: "Po\x01ng", "Uppntt" read from a font without a character map. Read, such a page gives
 names and labels with holes, so it is OCR'd (Swedish prose has ~3% å, ä and ö)."""
 
+SHRUNK_DPI = 600
+"""Resolution at which scanned pages whose text is shrunk to share a sheet (four or two stacked pages a sheet, see
+:data:`~kompass_extract.read.sheets.SHRUNK`) are read again: their 4.5-6 pt text is 19-25 px high at 300 dpi, too
+small for Tesseract (a 4-up copy scanned grey at 300 dpi: 55 of 93 list items, words dropped from them without a
+check; 79 read at this resolution, which :data:`MAX_PIXELS` caps at ~450 dpi for an A4 sheet)."""
 MAX_PIXELS = 20_000_000
 """Pixels of one rendered page at most: A3 at 300 dpi (A4 is 8.7 million); larger pages get fewer dpi. The image
 clean-up needs ~25 bytes per pixel at its peak, so this keeps a page under ~0.5 GB."""
