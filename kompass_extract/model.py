@@ -68,6 +68,8 @@ class Finding:
     confidence: float | None = None
     doubt: str | None = None
     """Why the parser doubts where this item begins or ends (a line it joined could begin an item), or None."""
+    misread: str | None = None
+    """Why OCR may have misread the item's words (mostly fragments, words read with low confidence), or None."""
 
 
 @dataclass

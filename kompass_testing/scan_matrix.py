@@ -13,8 +13,10 @@ Three figures per degradation, the issue's "done when" measures:
 * **list items found**: Styrkor / Förbättrings items matched one to one, in the right area and column, at text
   similarity >= 90 (rapidfuzz ratio after folding whitespace and case);
 * **unwarned list items**: printed items not found in a column whose area carries no ``findings-uncertain``
-  (a joined, split or lost item no check names: the list's "silent"; a column whose count is wrong with every item
-  found counts one).
+  and none of whose items carries ``finding-text-uncertain`` (a joined, split or lost item no check names: the
+  list's "silent"; a column whose count is wrong with every item found counts one);
+* **misread list items**: items found (similarity >= 90) whose text is not the printed one (a letter or word
+  misread), and on which no ``finding-text-uncertain`` names that item: OCR text errors no check names.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ SIMILAR = 90.0
 """Text similarity (0-100) from which an extracted list item counts as the printed one."""
 LIST_CHECK = "findings-uncertain"
 """The check that says an area's list structure is doubtful."""
+TEXT_CHECK = "finding-text-uncertain"
+"""The check that says one item's text may be misread (details: kind, position)."""
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Figures:
     """Columns (area x kind) whose number of items is the printed one."""
     items_unwarned: int = 0
     """Printed items not found in columns whose area has no ``findings-uncertain`` (see the module docstring)."""
+    items_misread: int = 0
+    """Items found whose text differs from the printed, with no ``finding-text-uncertain`` on them."""
     silent: list[str] = field(default_factory=list)
     """What the silent wrong numbers were: "fixture: area 3 q 3.2 achieved 12 read 2"."""
     unwarned: list[str] = field(default_factory=list)
@@ -82,13 +88,13 @@ class Figures:
             f"{self.reports:>3} {self.pages:>4} {per_page:>5.1f}s "
             f"{_pct(self.exact, self.numbers):>7} {self.missing:>5} {self.wrong_flagged:>5} {self.wrong_silent:>6} "
             f"{_pct(self.items_found, self.items):>7} {_pct(self.columns_counted, self.columns):>7} "
-            f"{self.items_unwarned:>8}"
+            f"{self.items_unwarned:>8} {self.items_misread:>7}"
         )
 
 
 HEADER = (
     f"{'degradation':<26}{'rep':>3} {'pages':>4} {'s/pg':>6} {'exact':>7} {'empty':>5} {'flagd':>5} {'SILENT':>6} "
-    f"{'items':>7} {'counts':>7} {'UNWARNED':>8}"
+    f"{'items':>7} {'counts':>7} {'UNWARNED':>8} {'MISREAD':>7}"
 )
 
 
@@ -101,6 +107,9 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
     out = Figures(reports=1, pages=report.pages)
     flagged = {(c.area_no, c.question_no) for c in report.checks if c.severity in ("error", "warning")}
     doubted = {c.area_no for c in report.checks if c.code == LIST_CHECK}
+    misread = {
+        (c.area_no, c.details.get("kind"), c.details.get("position")) for c in report.checks if c.code == TEXT_CHECK
+    }
     areas = {a.area_no: a for a in report.areas}
     for t in truth["areas"]:
         area = areas.get(t["no"])
@@ -129,14 +138,18 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
                 where = f"q {question_no}" if question_no else ""
                 out.silent.append(f"{name}: area {t['no']} {where} {what} {expected} read {got}".replace("  ", " "))
         for kind, printed in (("strength", t["strengths"]), ("improvement", t["improvements"])):
-            extracted = [f.text for f in area.findings if f.kind == kind] if area else []
-            found = _matched(printed, extracted)
+            items = [f for f in area.findings if f.kind == kind] if area else []
+            extracted = [f.text for f in items]
+            pairs = _matched(printed, extracted)
+            found = len(pairs)
+            named = {n for n, f in enumerate(items) if (t["no"], kind, f.position) in misread}
+            out.items_misread += sum(_fold(printed[p]) != _fold(extracted[e]) and e not in named for p, e in pairs)
             out.items += len(printed)
             out.items_found += found
             out.columns += 1
             out.columns_counted += len(printed) == len(extracted)
             lost = len(printed) - found or int(len(printed) != len(extracted))
-            if lost and t["no"] not in doubted:
+            if lost and t["no"] not in doubted and not named:
                 out.items_unwarned += lost
                 out.unwarned.append(f"{name}: area {t['no']} {kind}, {lost} of {len(printed)} items")
     return out
@@ -146,17 +159,18 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _matched(printed: list[str], extracted: list[str]) -> int:
-    """Printed items that have their own extracted item at similarity >= :data:`SIMILAR` (greedy, one to one)."""
-    left = [_fold(t) for t in extracted]
-    found = 0
-    for item in map(_fold, printed):
-        scores = [fuzz.ratio(item, other) for other in left]
-        best = max(range(len(scores)), key=scores.__getitem__, default=None)
+def _matched(printed: list[str], extracted: list[str]) -> list[tuple[int, int]]:
+    """(printed index, extracted index) of the printed items that have their own extracted item at similarity
+    >= :data:`SIMILAR` (greedy, one to one)."""
+    left = dict(enumerate(_fold(t) for t in extracted))
+    pairs = []
+    for n, item in enumerate(map(_fold, printed)):
+        scores = {k: fuzz.ratio(item, other) for k, other in left.items()}
+        best = max(scores, key=scores.__getitem__, default=None)
         if best is not None and scores[best] >= SIMILAR:
-            found += 1
+            pairs.append((n, best))
             del left[best]
-    return found
+    return pairs
 
 
 def fixture_folders(names: Iterable[str] = ()) -> list[Path]:
@@ -212,7 +226,7 @@ def main(names: tuple[str, ...], fixtures: tuple[str, ...], diagonal: bool, cach
     for line in total.silent:
         click.echo(f"silent wrong number: {line}")
     for line in total.unwarned:
-        click.echo(f"list items lost without {LIST_CHECK}: {line}")
+        click.echo(f"list items lost without {LIST_CHECK} or {TEXT_CHECK}: {line}")
 
 
 if __name__ == "__main__":

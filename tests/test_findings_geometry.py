@@ -430,3 +430,67 @@ def test_an_items_wrapped_end_in_a_tall_ocr_box_at_the_next_page_top_does_not_en
         "Mer av brukarinvolvering",
     ]
     assert " ".join(texts(findings, "improvement")) == "Jämförelsetjänst Fler samtal"  # kept, however split
+
+
+UNMARKED_SCAN = [  # an unmarked Chromium list on a bw-200 scan, as OCR gave it (left column; tops and bottoms)
+    (80.2, 144.2, 151.2, "Införande av resultatindikatorer"),
+    (79.7, 158.9, 167.5, "Chattfunktion på webben samt förmåner som sticker"),
+    (84.5, 170.6, 179.0, "t inom hela den kommunala organisationen"),  # its "u" read as a marker blob
+    (79.9, 186.0, 194.6, "personaipolicyn, HR-strategin och ledningsfilosofi"),  # a finding in lower case
+    (79.9, 201.1, 208.1, "Mötesarena för det samlade kulturlivet"),
+    (79.7, 217.0, 225.6, "Mer av systematiska jämförelser på övergripande och"),
+    (79.4, 228.6, 237.0, "verksamhetsnivå"),
+    (79.9, 242.4, 251.8, "Många e-tjänster"),
+]
+UNMARKED_RIGHT = [
+    (315.4, 144.2, 153.1, "Utveckla dialog i samband med uppföljning och"),
+    (315.1, 155.5, 163.9, "analys"),
+    (315.6, 170.6, 179.0, "Kundcenter samt omvärldsspaning både centralt och"),
+]
+
+
+def _unmarked_scan(rows: list[tuple[float, float, float, str]]) -> list[Word]:
+    header = ocr_words("Styrkor", 76.8, 131.5, 139.7) + ocr_words("Förbättringsmöjligheter", 312.7, 131.3, 139.9)
+    body = [w for x, top, bottom, text in rows + UNMARKED_RIGHT for w in ocr_words(text, x, top, bottom, 4.2)]
+    return header + body
+
+
+def test_a_letter_read_as_a_marker_blob_makes_no_hanging_indent() -> None:
+    """chromium-none-columns x bw-200: the ink reader took the "u" of "ut" at the start of a wrapped line for a
+    marker blob; it lined up with no other marker and started nothing, but the line was measured without it, so
+    "t inom ..." stood indented and the column was read as a hanging indent: every line at the margin began an
+    item, and "verksamhetsnivå", the lower-case wrapped end of an item, became an item of its own (no check). A lone
+    marker where the column's lines begin keeps its place; the column's spacing reads it."""
+    blob = (79.7, 171.6, 83.3, 177.4)
+    findings = parse_findings(group_lines(_unmarked_scan(UNMARKED_SCAN), 6), OCR, markers=lambda page: [blob])
+    assert texts(findings, "strength") == [
+        "Införande av resultatindikatorer",
+        "Chattfunktion på webben samt förmåner som sticker t inom hela den kommunala organisationen",
+        "personaipolicyn, HR-strategin och ledningsfilosofi",
+        "Mötesarena för det samlade kulturlivet",
+        "Mer av systematiska jämförelser på övergripande och verksamhetsnivå",
+        "Många e-tjänster",
+    ]
+
+
+def test_a_lower_case_wrapped_end_at_a_hanging_indents_margin_goes_on_doubted() -> None:
+    """In a hanging-indent column on a scan, a line at the first line's x that begins with a small letter after a
+    full line ending mid-sentence, with no space above it, is the item's wrapped end (the indent may be a misread):
+    it is joined and doubted. A finding in lower case after a gap stays an item of its own."""
+    rows = [
+        (80.0, 144.2, 152.8, "Införande av resultatindikatorer inom"),
+        (88.5, 155.8, 164.4, "hela den kommunala organisationen"),  # a true hanging indent
+        (79.9, 171.0, 179.6, "personaipolicyn, HR-strategin och ledningsfilosofi"),
+        (79.7, 186.2, 194.8, "Mer av systematiska jämförelser på övergripande och"),
+        (79.4, 196.1, 204.5, "verksamhetsnivå"),
+        (79.9, 213.0, 221.6, "Många e-tjänster"),
+    ]
+    findings = parse_findings(group_lines(_unmarked_scan(rows), 6), OCR)
+    assert texts(findings, "strength") == [
+        "Införande av resultatindikatorer inom hela den kommunala organisationen",
+        "personaipolicyn, HR-strategin och ledningsfilosofi",
+        "Mer av systematiska jämförelser på övergripande och verksamhetsnivå",
+        "Många e-tjänster",
+    ]
+    joined = next(f for f in findings if f.text.endswith("verksamhetsnivå"))
+    assert joined.doubt and "verksamhetsnivå" in joined.doubt

@@ -316,6 +316,19 @@ class Breaks:
         item."""
         return n > 0 and (self.fits(n) or self.lines[n - 1].text.rstrip().endswith((".", "!", "?")))
 
+    def continues(self, n: int) -> bool:
+        """OCR'd line ``n`` reads as the wrapped end of the line before: it begins with a small letter, the line
+        before ends no sentence, and its first word would not have fitted there. A scan's hanging indent may be no
+        indent (a letter read as a marker blob and dropped left the rest of its line indented), and findings may
+        begin with a small letter ("personalpolicyn, ..."): only all three together outweigh an indent."""
+        line, prev = self.lines[n], self.lines[n - 1]
+        return (
+            line.bold is None
+            and line.words[0].text[:1].islower()
+            and not prev.text.rstrip().endswith((".", "!", "?"))
+            and not self.fits(n)
+        )
+
     def gap(self, n: int) -> bool:
         """More space above line ``n`` than the column's own line step."""
         prev, line = self.lines[n - 1], self.lines[n]
@@ -349,7 +362,10 @@ class Breaks:
             return True, False
         line = self.lines[n]
         if self.hanging:
-            return line.x0 - self.lines[0].x0 < self.indent / 2, False
+            start = line.x0 - self.lines[0].x0 < self.indent / 2
+            if start and self.continues(n) and not (self.spaced and self.gap(n)):
+                return False, True  # the indent says an item begins, its words say the item before goes on
+            return start, False
         if self.spaced:
             return self.gap(n), not self.gap(n) and self.near_gap(n)
         head = line.words[0].text[:1]

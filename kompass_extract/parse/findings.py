@@ -39,7 +39,8 @@ from kompass_extract.parse.columns import (
     stray_start,
     titled,
 )
-from kompass_extract.parse.item_markers import at, item_markers, text_start
+from kompass_extract.parse.item_markers import Split, at, item_markers, text_start
+from kompass_extract.parse.item_text import inked, misread
 from kompass_extract.parse.relook import Relook
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
@@ -377,11 +378,7 @@ def _read_items(
     image where the column's markers stand (``relook``).
     """
     split = item_markers(lines)
-    unmarked = [  # a lone marker that starts nothing gives no indent either
-        Line(rest, line.page) if not had and rest and len(rest) < len(line.words) else line
-        for line, (had, rest) in zip(lines, split, strict=True)
-    ]  # (the second look below only marks lines that had no marker stripped: the same lines either way)
-    breaks = Breaks.of(unmarked, layout, width)
+    breaks = Breaks.of(_without_specks(lines, split), layout, width)
     if relook is not None:  # a line that begins like an item, or after a line that ended on purpose
         could = lambda n, first: titled(first.text) or first.text[:1].isdigit() or breaks.ends_short(n)  # noqa: E731
         split = relook.again(lines, split, text_start(lines, split), could)
@@ -405,12 +402,32 @@ def _read_items(
             item.doubt = item.doubt or f"no list marker was seen left of {rest[0].text!r}: read as a new item"
         elif doubtful:
             item.doubt = item.doubt or f"a line beginning {rest[0].text!r} was read as a continuation"
-        text = Line(rest, line.page)
+        kept = inked(rest)
+        if not kept:
+            continue
+        text = Line(kept, line.page)
         item.parts.append(text.text)
         if line.page == item.page:
             item.boxes.append(text.bbox)
-        item.confs.extend(w.conf for w in rest if w.conf is not None)
+        item.confs.extend(w.conf for w in kept if w.conf is not None)
         item.lines.append(text)
+
+
+def _without_specks(lines: list[Line], split: Split) -> list[Line]:
+    """The column's lines for its layout: a lone marker that starts nothing gives no indent either. One that ends
+    before the column's other lines begin (a toner speck left of a line) is left out, so that its line does not
+    stand out to the left; one that stands where they begin (a letter OCR split off its word, the "u" of "ut", that
+    the ink reader took for a blob) keeps its place, so that the words after it make no hanging indent (which made
+    every line at the margin an item: an item's lower-case wrapped end stood alone, with no check).
+    (The second look of :class:`Relook` only marks lines that had no marker stripped: the same lines either way.)"""
+    lone = [
+        not had and bool(rest) and len(rest) < len(line.words) for line, (had, rest) in zip(lines, split, strict=True)
+    ]
+    begin = min((line.x0 for line, alone in zip(lines, lone, strict=True) if not alone), default=None)
+    return [
+        Line(rest, line.page) if alone and (begin is None or line.words[0].x1 <= begin) else line
+        for line, (_, rest), alone in zip(lines, split, lone, strict=True)
+    ]
 
 
 def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
@@ -419,5 +436,6 @@ def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
         for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
             confidence = min(item.confs) if item.confs else None
             text, box = join_lines(item.parts), union(item.boxes)
-            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt))
+            words = [w for line in item.lines for w in line.words]
+            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt, misread(words)))
     return findings

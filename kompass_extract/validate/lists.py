@@ -6,7 +6,8 @@ list at all. These checks look at the items themselves, and at an area without a
 an item much longer than its siblings, an item in which several findings seem to begin (a capitalised word
 straight after a word in lower case, or a new sentence), a column with one item or none beside a column with many,
 a marker glyph left inside an item's text, and the doubts the list parser noted (a line it joined to an item
-could as well have begun one).
+could as well have begun one). A second code, ``finding-text-uncertain``, names an OCR'd item whose words the
+parser doubts (:mod:`kompass_extract.parse.item_text`): its place may be right and its letters wrong.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from statistics import median
 
 from kompass_extract.locate.labels import fold, labels
 from kompass_extract.model import Area, Check, Finding, Report
-from kompass_extract.validate.enrich import ReportFacts
+from kompass_extract.validate.enrich import AreaFacts, ReportFacts
 from kompass_extract.validate.registry import Hit, hit, make_check, rule
 
 CODE = "findings-uncertain"
@@ -161,3 +162,26 @@ def item_starts(text: str) -> list[str]:
         if after_sentence or after_lower:
             found.append(word)
     return found
+
+
+TEXT_CODE = "finding-text-uncertain"
+TEXT_DESCRIPTION = (
+    "A strengths/improvements item read by OCR may be misread: its words are mostly fragments (lone digits, "
+    "pieces of one or two letters that are no word) or several of them were read with low OCR confidence. The item "
+    "may be garbage from a poor copy, or hold a wrong word. Verify its text against the page."
+)
+
+
+@rule(TEXT_CODE, SEVERITY, TEXT_DESCRIPTION, message="area {area_no}: {kind} {position} {reason}", on="area-review")
+def finding_text_uncertain(facts: AreaFacts) -> Iterator[Hit]:
+    """One warning per OCR'd item whose words the parser doubts (:func:`kompass_extract.parse.item_text.misread`)."""
+    for item in facts.area.findings:
+        if item.misread:
+            yield hit(
+                area=facts.no,
+                area_no=facts.no,
+                kind=item.kind,
+                position=item.position,
+                confidence=item.confidence,
+                text={"reason": item.misread},
+            )

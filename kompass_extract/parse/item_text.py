@@ -1,0 +1,75 @@
+"""Whether an OCR'd list item's text may be misread: the words of a Styrkor / Förbättrings item as OCR gave them.
+
+The list checks look at an item's place (joined, split, lost); its letters are another matter. A scan read from a
+shrunk page, a speck-ridden 1-bit copy or tinted paper gives items of confident-looking garbage ("1 haf och k",
+"För 5") or real text with a misread word or two, and Tesseract says so by a low confidence on those words. A text
+layer's item (no confidences) is never doubted here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kompass_extract.locate.labels import fold, labels
+from kompass_extract.read.document import Word
+
+PUNCTUATION = "\"'`‘’“”„«»,.·:;!?()[]-–—/•▪*&|"
+"""Marks stripped from a word's ends before its letters are counted (a list marker read as text included)."""
+MIN_LETTERS = 4
+"""Fewer letters than this in a whole item is no finding (the shortest printed ones are a word of ten letters)."""
+LONE_DIGITS = 2
+"""A word without letters of at most this many digits is a fragment ("5", "12"); a year ("2030") is a word."""
+LOW_CONFIDENCE = 60.0
+"""OCR confidence (0-100) under which a word of an item is likely misread: on the scan matrix's diagonal and
+held-out pairs, an item with :data:`LOW_WORDS` such words held a letter error four times out of five."""
+LOW_WORDS = 2
+"""Words read under :data:`LOW_CONFIDENCE` that make an item's text doubtful (one alone is often a capital or a
+word by a speck that Tesseract read right)."""
+
+
+SPECK_MARKS = frozenset(".,;:'`|\"‘’“”„·")
+"""Marks that, standing alone between spaces in an OCR'd item, are a toner speck or a stroke of the next column:
+printed text never sets a full stop, comma, quote or bar as a word of its own (dashes may be, and stay)."""
+
+
+def inked(words: list[Word]) -> list[Word]:
+    """``words`` without the OCR'd ones that are nothing but :data:`SPECK_MARKS` ("Nya styrmodellen ... '",
+    "Externs granskningar |", "analys på . verksamhetsnivå"); a text layer's words are kept as printed."""
+    return [w for w in words if w.conf is None or not w.text or not set(w.text) <= SPECK_MARKS]
+
+
+@cache
+def _short_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in labels()["short_words"])
+
+
+def fragment(text: str) -> bool:
+    """A word that is a piece of misread ink rather than a word: punctuation alone, a lone number of one or two
+    digits, or one or two letters that are no Swedish word of their own (``short_words`` in labels.json) nor an
+    acronym in capitals ("IT", "HR")."""
+    core = text.strip(PUNCTUATION)
+    letters = sum(c.isalpha() for c in core)
+    if letters == 0:
+        return sum(c.isdigit() for c in core) <= LONE_DIGITS
+    if letters > 2:
+        return False
+    return not (fold(core) in _short_words() or (core.isalpha() and core.isupper()))
+
+
+def misread(words: list[Word]) -> str | None:
+    """Why the text of an item read by OCR from ``words`` may be misread, or None (also for a text layer's item).
+
+    Mostly fragments (at least half its words, or fewer than :data:`MIN_LETTERS` letters in all): the item is
+    OCR's reading of noise or of a word torn apart, not a finding. Else at least :data:`LOW_WORDS` words read under
+    :data:`LOW_CONFIDENCE`: some of its words are likely misread."""
+    if not words or any(w.conf is None for w in words):
+        return None
+    pieces = [w.text for w in words if fragment(w.text)]
+    if sum(c.isalpha() for w in words for c in w.text) < MIN_LETTERS or 2 * len(pieces) >= len(words):
+        shown = ", ".join(repr(p) for p in pieces[:4]) or "too few letters"
+        return f"its words are mostly fragments of misread ink ({shown})"
+    low = [w for w in words if w.conf is not None and w.conf < LOW_CONFIDENCE]
+    if len(low) >= LOW_WORDS:
+        shown = ", ".join(f"{w.text!r} {w.conf:.0f}" for w in low[:4])
+        return f"{len(low)} of its words were read with OCR confidence under {LOW_CONFIDENCE:.0f} ({shown})"
+    return None

@@ -1,0 +1,115 @@
+"""An OCR'd list item whose text may be misread: mostly fragments of ink, or several words read with low confidence
+(``finding-text-uncertain``); a text layer's items and well-read scans stay quiet."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from kompass_extract.locate.layout import Layout
+from kompass_extract.model import Check
+from kompass_extract.parse.findings import parse_findings
+from kompass_extract.read.document import Word, group_lines
+from kompass_extract.validate.lists import TEXT_CODE
+from kompass_extract.validate.run import validate_report
+from kompass_testing.scan_matrix import score
+from kompass_testing.truth_report import report_from_truth
+
+OCR = Layout(body_size=9.0, pitch=12.0, has_fonts=False)
+LULEA = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018"
+
+
+def read(spec: str, x: float, top: float, char: float = 4.2) -> list[Word]:
+    """OCR'd words from "word[conf] word[conf] ..." (confidence 95 where none is given), on one line box."""
+    out = []
+    for token in spec.split(" "):
+        text, _, conf = token.partition("[")
+        out.append(Word(text, x, top, x + char * len(text), top + 8.6, 8.6, None, float(conf.rstrip("]") or 95)))
+        x += char * (len(text) + 1)
+    return out
+
+
+def _list(rows: list[str]) -> list:
+    header = read("Styrkor", 77.0, 131.5) + read("Förbättringsmöjligheter", 312.0, 131.5)
+    body = []
+    for n, row in enumerate(rows):
+        body += read("▪", 80.0, 146.0 + 15.0 * n, 3.0) + read(row, 89.0, 146.0 + 15.0 * n)
+    body += read("▪", 315.0, 146.0, 3.0) + read("Utveckla servicedeklarationer", 324.0, 146.0)
+    body += read("▪", 315.0, 161.0, 3.0) + read("Fler samtal kring resultat", 324.0, 161.0)
+    return group_lines(header + body, 3)
+
+
+def test_garbage_items_and_items_with_low_confidence_words_are_doubted() -> None:
+    """A stacked 4.5-pt report scanned grey-300 (t19sheets): confident OCR made items of ink ("1 haf och k", "För
+    5") with no check at all, and an item had "LR i hela 12" read at confidence 13-19 glued to its end. Each is now
+    doubted; a well-read item, a finding in lower case, a year and an acronym are not."""
+    rows = [
+        "1[83] haf[46] och[93] k[93]",
+        "Korruptionsmotverkande arbete, t.ex. visselblåsarfunktion",
+        "Gott bemötande LR[13] i[80] hela[80] 12[19]",
+        "För[97] 5[82]",
+        "Tyd[92]",
+        "personalpolicyn,[62] HR-strategin och ledningsfilosofi[81]",
+        "Vision 2030 för IT i hela kommunen",
+    ]
+    findings = parse_findings(_list(rows), OCR)
+    strengths = [f for f in findings if f.kind == "strength"]
+    assert [f.text for f in strengths][1:3] == [rows[1], "Gott bemötande LR i hela 12"]
+    assert [f.misread is not None for f in strengths] == [True, False, True, True, True, False, False]
+    assert "fragments" in strengths[0].misread and "'k'" in strengths[0].misread
+    assert "confidence" in strengths[2].misread and "'LR' 13" in strengths[2].misread
+    assert not any(f.misread for f in findings if f.kind == "improvement")
+
+
+def test_a_misread_item_raises_its_check_and_text_layers_stay_quiet() -> None:
+    """The parser's doubt on an item's words is a warning naming the item (kind, position); the printed lists of a
+    report (no OCR) raise none."""
+    report = report_from_truth(json.loads((LULEA / "truth.json").read_text(encoding="utf-8")))
+    assert [c for c in validate_report(report) if c.code == TEXT_CODE] == []
+    area = report.areas[1]
+    area.findings[2] = replace(area.findings[2], misread="its words are mostly fragments of misread ink ('k')")
+    checks = [c for c in validate_report(report) if c.code == TEXT_CODE]
+    assert [(c.severity, c.area_no, c.details["kind"], c.details["position"]) for c in checks] == [
+        ("warning", area.area_no, area.findings[2].kind, area.findings[2].position)
+    ]
+    assert "fragments" in checks[0].message
+
+
+def test_score_counts_misread_items_and_takes_the_text_check_as_a_warning_on_the_column() -> None:
+    """The scan matrix counted an item found at similarity >= 90 as found, whatever its letters; a misread item no
+    check names is now counted (MISREAD), and a column whose item carries ``finding-text-uncertain`` is warned."""
+    truth = json.loads((LULEA / "truth.json").read_text(encoding="utf-8"))
+    report = report_from_truth(truth)
+    area = report.areas[0]
+    first = next(n for n, f in enumerate(area.findings) if f.kind == "strength")
+    item = area.findings[first]
+    area.findings[first] = replace(item, text=item.text[:-1] + "x")  # one letter misread, still found
+    assert score(report, truth).items_misread == 1
+    mark = Check("warning", TEXT_CODE, "misread?", area.area_no, None, {"kind": item.kind, "position": item.position})
+    report.checks = [mark]
+    assert score(report, truth).items_misread == 0
+    area.findings[first] = replace(item, text="1 haf och k")  # garbage: the printed item is lost, but warned
+    assert score(report, truth).items_unwarned == 0
+    report.checks = []
+    assert score(report, truth).items_unwarned == 1
+
+
+def test_specks_read_as_lone_punctuation_are_no_part_of_an_item() -> None:
+    """bw-300-specks scans: a speck read as a word of its own ("'", "|", ".", ",") stayed in the item's text
+    ("Nya styrmodellen fokuserad på resultatstyrning '", "Ökad systematik ... på . verksamhetsnivå"). A printed
+    item never holds such a mark alone; a dash between words, and marks inside words, stay."""
+    rows = [
+        "Nya styrmodellen fokuserad på resultatstyrning '[63]",
+        "Analys på .[40] verksamhetsnivå",
+        "Externs granskningar |[72]",
+        "Kvalitet – styrning, t.ex. mål",
+    ]
+    findings = parse_findings(_list(rows), OCR)
+    assert [f.text for f in findings if f.kind == "strength"] == [
+        "Nya styrmodellen fokuserad på resultatstyrning",
+        "Analys på verksamhetsnivå",
+        "Externs granskningar",
+        "Kvalitet – styrning, t.ex. mål",
+    ]
+    assert not any(f.misread for f in findings)
