@@ -8,10 +8,11 @@ No font name is ever consulted.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import median
 
-from kompass_extract.read.document import Line, Word, group_lines
+from kompass_extract.read.document import Line, Word, group_lines, iter_lines
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,18 @@ def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:
     Grouping a whole page row at once lets a cell of one column borrow a bullet or a word from a
     line of the other column printed a point higher or lower; regrouping per column cannot.
     """
+    return [ln for page, words in _column_words(lines, x_from, x_to).items() for ln in group_lines(words, page)]
+
+
+def iter_column_lines(lines: list[Line], x_from: float, x_to: float) -> Iterator[Line]:
+    """The lines of :func:`column_lines`, grouped as they are read: a reader that stops after a few lines of a long
+    window (the box's Rubriker column) does not group the rest."""
+    return (ln for page, words in _column_words(lines, x_from, x_to).items() for ln in iter_lines(words, page))
+
+
+def _column_words(lines: list[Line], x_from: float, x_to: float) -> dict[int, list[Word]]:
+    """The words of the lines whose middle lies in [x_from, x_to), by page."""
     by_page: dict[int, list[Word]] = {}
     for line in lines:
         by_page.setdefault(line.page, []).extend(w for w in line.words if x_from <= (w.x0 + w.x1) / 2 < x_to)  # xc
-    return [ln for page, words in by_page.items() for ln in group_lines(words, page)]
+    return by_page

@@ -21,7 +21,7 @@ from kompass_extract.locate.labels import (
     strip_bullet,
     strip_marker,
 )
-from kompass_extract.locate.layout import Layout, column_lines, line_pitch
+from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
 from kompass_extract.model import Area, Section, union
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
@@ -83,7 +83,7 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     limit_x = score_label.x0 - 6 if beside and score_label is not None else 1e9
     column = (  # lazily: the headings end within a few lines, and each word is tested against the labels
         Line([w for w in ln.words if not is_label(w.text, "box_rubriker", "box_score")], ln.page)
-        for ln in column_lines(with_markers(window[start:], markers), -1e9, limit_x)
+        for ln in iter_column_lines(with_markers(window[start:], markers), -1e9, limit_x)
     )
     items, last = _box_items((ln for ln in column if ln.words), window[start].x0)
     area.rubriker = [text for text in (join_lines(parts) for parts in items) if text]

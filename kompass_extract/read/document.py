@@ -11,6 +11,7 @@ font information, so nothing downstream may depend on fonts being present.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 import operator
@@ -343,9 +344,37 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
     Words are taken by their centre, top to bottom; a word joins the latest of the last three lines whose
     first word's centre is within 0.3 of the smaller of the two heights (at least 1 pt), else starts a line.
     """
+    return list(_grouped(list(words), page_number, NEVER))
+
+
+def iter_lines(words: list[Word], page_number: int) -> Iterator[Line]:
+    """The lines of :func:`group_lines`, the same and in the same order, each given as soon as no word still to
+    be grouped can join it or make a line that comes before it: a reader that stops after its first few lines (the
+    Rubriker column of a box, a few lines of a 40-line window) does not group the rest of them."""
+    return _grouped(words, page_number, SETTLE_FROM)
+
+
+NEVER = -1
+"""``settle_at`` of :func:`_grouped` for a reader that takes every line: no looks (a list has no count of -1)."""
+SETTLE_FROM = 2
+"""Lines made after which :func:`iter_lines` first looks for lines it can give; again after twice as many, and so
+on: a look costs a pass over the words (their tallest height), so few looks, and never more than twice the lines
+a reader takes are grouped."""
+
+
+def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Line]:
+    """The grouping of :func:`group_lines`; with ``settle_at`` > 0 (lines made) its lines are given early (see :func:`iter_lines`).
+
+    A line is settled when no later word can join it: it left the last three lines, or the words' centres
+    (ascending) have passed its first word's centre by 0.3 of that word's height. Any line not yet settled or not
+    yet made holds only words whose centre is at least the first word's centre of the oldest unsettled line (the
+    current centre when there is none), so its top lies at most half the tallest word's height above that: every
+    settled line whose top is above that bound is given, in order of their tops (ties in the order made, as the
+    stable sort of :func:`group_lines`)."""
     ordered = sorted(((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words))  # n: ties keep input order
     lines: list[tuple[float, float, list[Word]]] = []  # centre and height of the first word, the words
     latest_centre, latest = math.nan, []
+    settled, given, reach = 0, [], math.nan  # lines settled (a prefix of lines), settled lines not yet given
     for centre, _, _, w in ordered:
         if centre == latest_centre:  # the latest line would take it (heights >= 1): most words of a line go here
             latest.append(w)
@@ -356,11 +385,26 @@ def group_lines(words: Iterable[Word], page_number: int) -> list[Line]:
                 members.append(w)
                 break
         else:
+            if len(lines) == settle_at:
+                settle_at *= 2
+                if reach != reach:  # nan: the tallest word not measured yet
+                    reach = max(map(operator.sub, map(_BOTTOM, words), map(_TOP, words))) / 2
+                last = settled
+                while settled < len(lines) and (
+                    settled < len(lines) - 2 or lines[settled][0] + 0.3 * lines[settled][1] <= centre
+                ):
+                    settled += 1
+                given += [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines[last:settled]]
+                given.sort(key=_TOP)
+                bound = (lines[settled][0] if settled < len(lines) else centre) - reach
+                ready = bisect.bisect_left(given, bound, key=_TOP)
+                yield from given[:ready]
+                del given[:ready]
             lines.append((centre, height, [w]))
         latest_centre, _, latest = lines[-1]
-    made = [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines]
-    made.sort(key=_TOP)  # in order of their tops, measured when made (see _measured)
-    return made
+    given += [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines[settled:]]
+    given.sort(key=_TOP)  # in order of their tops, measured when made (see _measured)
+    yield from given
 
 
 def _measured(words: list[Word], page_number: int) -> Line:

@@ -1,0 +1,106 @@
+"""Warm conversion speed (issue 18), structural savings: work no stage reads is not done, and what is done instead
+gives the same lines, in the same order, as the plain definitions."""
+
+from __future__ import annotations
+
+import math
+import operator
+import random
+from pathlib import Path
+
+import pytest
+
+from kompass_extract.model import Area
+from kompass_extract.parse import sections
+from kompass_extract.read import document
+from kompass_extract.read.document import Line, Word, group_lines, iter_lines, open_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _group_lines_as_defined(words: list[Word], page_number: int) -> list[Line]:
+    """group_lines as it was written before lines could be given as they are read (the definition)."""
+    ordered = sorted(((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words))
+    lines: list[tuple[float, float, list[Word]]] = []
+    for centre, _, _, w in ordered:
+        height = max(w.bottom - w.top, 1.0)
+        for anchor_centre, anchor_height, members in lines[:-4:-1]:
+            if abs(centre - anchor_centre) < 0.3 * min(height, anchor_height):
+                members.append(w)
+                break
+        else:
+            lines.append((centre, height, [w]))
+    made = [Line(sorted(members, key=operator.attrgetter("x0")), page_number) for _, _, members in lines]
+    made.sort(key=lambda line: min(w.top for w in line.words))
+    return made
+
+
+def _shape(lines: list[Line]) -> list[tuple]:
+    """Each line's words (by identity), page, box and size: what a reader of the lines sees."""
+    return [([id(w) for w in ln.words], ln.page, ln.top, ln.bottom, ln.x0, ln.x1, ln.size) for ln in lines]
+
+
+def _random_words(rnd: random.Random) -> list[Word]:
+    """Words of mixed heights (specks, body text, a tall heading), on rounded and free positions: lines that
+    overlap, tie, and reach above the words' centres."""
+    words = []
+    for _ in range(rnd.randint(0, 45)):
+        top = rnd.choice([rnd.uniform(0, 120), float(round(rnd.uniform(0, 120))), 50.0])
+        height = rnd.choice([rnd.uniform(0.1, 3.0), rnd.uniform(5.0, 14.0), 10.0, 30.0, 60.0])
+        x0 = rnd.choice([rnd.uniform(0, 500), 100.0])
+        words.append(Word("w", x0, top, x0 + rnd.uniform(0, 40), top + height, height))
+    return words
+
+
+def test_lines_given_as_they_are_read_are_the_grouped_lines() -> None:
+    """iter_lines gives a line as soon as no word still to come can join it or come before it: all of them, the
+    same and in the same order as group_lines and as its definition, on random pages and on every page of fixtures
+    of four producers; and a reader that stops early gets a prefix of them (a guard: group_lines is unchanged)."""
+    rnd = random.Random(20)
+    pages = [_random_words(rnd) for _ in range(2500)]
+    for name in ("lulea-2018", "generated/analys2010-region-gotland", "chromium/chromium-circle-floats"):
+        doc = open_pdf(str(ROOT / "fixtures" / name / "report.pdf"))
+        pages += [page.words for page in doc.pages]
+        doc.close()
+    for words in pages:
+        defined = _shape(_group_lines_as_defined(words, 4))
+        assert _shape(group_lines(words, 4)) == defined
+        assert _shape(list(iter_lines(words, 4))) == defined
+        taken = rnd.randint(0, 5)
+        assert _shape([line for _, line in zip(range(taken), iter_lines(words, 4), strict=False)]) == defined[:taken]
+
+
+def _word(text: str, x0: float, top: float, size: float = 10.0, bold: bool = False) -> Word:
+    return Word(text, x0, top, x0 + 6.0 * len(text), top + size, size, bold)
+
+
+def test_the_box_groups_only_the_lines_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the Rubriker column of the 40 lines after an area heading was regrouped in full, though the
+    sub-area headings end within a few lines (~3% of a warm conversion); its lines are grouped as they are read."""
+    lines = [
+        Line([_word("Rubriker", 50, 100, bold=True), _word("Poäng", 300, 100, bold=True)], 1),
+        Line([_word("•", 50, 114), _word("Ledning", 60, 114)], 1),
+        Line([_word("•", 50, 128), _word("Styrning", 60, 128), _word("71", 300, 128)], 1),
+        *(Line([_word(f"Brödtext{n}", 50, 160 + 14 * n), _word("och", 120, 160 + 14 * n)], 1) for n in range(36)),
+    ]
+    made: list[Line] = []
+    real = document._measured
+    monkeypatch.setattr(document, "_measured", lambda words, page: made.append(real(words, page)) or made[-1])
+    area = Area(1)
+    start = sections._parse_box(lines, area, None)
+    assert area.rubriker == ["Ledning", "Styrning"] and area.header_score == 71.0
+    assert start == 3
+    assert 3 <= len(made) <= 8, len(made)  # the column's first lines (and those grouped with them), not all 38
+
+
+def test_a_line_is_not_given_while_a_tall_word_still_to_come_could_top_it() -> None:
+    """A guard of the bound: a tall word whose centre lies below a short line's but whose top lies above it makes a
+    line that comes first; the short line is held back until the tall word is grouped."""
+    short = [Word("a", 0, 100, 5, 104, 4), Word("b", 10, 100, 15, 104, 4)]
+    later = [Word("c", 0, 120, 5, 124, 4), Word("d", 0, 140, 5, 144, 4), Word("e", 0, 160, 5, 164, 4)]
+    tall = Word("T", 200, 60, 260, 160, 100)  # centre 110, top 60
+    words = short + later + [tall]
+    given = list(iter_lines(words, 1))
+    assert given[0].words == [tall] and given[0].top == 60
+    assert _shape(given) == _shape(_group_lines_as_defined(words, 1))
+    assert not any(math.isnan(line.top) for line in given)
