@@ -17,6 +17,11 @@ Three figures per degradation, the issue's "done when" measures:
   list's "silent"; a column whose count is wrong with every item found counts one);
 * **misread list items**: items found (similarity >= 90) whose text is not the printed one (a letter or word
   misread), and on which no ``finding-text-uncertain`` names that item: OCR text errors no check names.
+* **narrative**: the sub-area headings of each area's narrative found exactly ("hd-ex") and at text similarity
+  >= 90 ("heads"), its paragraphs found at similarity >= 90, as a whole and at each end ("paras", one to one within the area), and the
+  **silent narrative errors** ("N-SILENT"): a heading or paragraph printed and not found, or extracted and not
+  printed (a wrong one counts once), in an area that carries none of :data:`NARRATIVE_CHECKS`. On scans there is no
+  font to tell a sub-heading from a paragraph's first line, so this is where a narrative goes wrong unseen.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ LIST_CHECK = "findings-uncertain"
 """The check that says an area's list structure is doubtful."""
 TEXT_CHECK = "finding-text-uncertain"
 """The check that says one item's text may be misread (details: kind, position)."""
+NARRATIVE_CHECKS = frozenset({"sections-uncertain", "text-garbled"})
+"""Checks that say an area's narrative (its sub-headings, their paragraphs, their letters) is doubtful."""
 
 
 @dataclass
@@ -70,10 +77,21 @@ class Figures:
     """Printed items not found in columns whose area has no ``findings-uncertain`` (see the module docstring)."""
     items_misread: int = 0
     """Items found whose text differs from the printed, with no ``finding-text-uncertain`` on them."""
+    headings: int = 0
+    """Printed sub-area headings of the narratives."""
+    headings_exact: int = 0
+    headings_found: int = 0
+    """Printed headings with their own extracted heading at similarity >= :data:`SIMILAR`."""
+    paragraphs: int = 0
+    paragraphs_found: int = 0
+    narrative_silent: int = 0
+    """Headings and paragraphs wrong, missing or extra in areas with none of :data:`NARRATIVE_CHECKS`."""
     silent: list[str] = field(default_factory=list)
     """What the silent wrong numbers were: "fixture: area 3 q 3.2 achieved 12 read 2"."""
     unwarned: list[str] = field(default_factory=list)
     """Where the unwarned list items were: "fixture: area 7 improvement, 1 of 4 items"."""
+    narrative_unwarned: list[str] = field(default_factory=list)
+    """Where the silent narrative errors were: "fixture: area 2 headings, 2 (printed 5, read 6, found 4)"."""
 
     def __add__(self, other: Figures) -> Figures:
         summed = Figures()
@@ -88,13 +106,15 @@ class Figures:
             f"{self.reports:>3} {self.pages:>4} {per_page:>5.1f}s "
             f"{_pct(self.exact, self.numbers):>7} {self.missing:>5} {self.wrong_flagged:>5} {self.wrong_silent:>6} "
             f"{_pct(self.items_found, self.items):>7} {_pct(self.columns_counted, self.columns):>7} "
-            f"{self.items_unwarned:>8} {self.items_misread:>7}"
+            f"{self.items_unwarned:>8} {self.items_misread:>7} {_pct(self.headings_exact, self.headings):>6} "
+            f"{_pct(self.headings_found, self.headings):>6} {_pct(self.paragraphs_found, self.paragraphs):>6} "
+            f"{self.narrative_silent:>8}"
         )
 
 
 HEADER = (
     f"{'degradation':<26}{'rep':>3} {'pages':>4} {'s/pg':>6} {'exact':>7} {'empty':>5} {'flagd':>5} {'SILENT':>6} "
-    f"{'items':>7} {'counts':>7} {'UNWARNED':>8} {'MISREAD':>7}"
+    f"{'items':>7} {'counts':>7} {'UNWARNED':>8} {'MISREAD':>7} {'hd-ex':>6} {'heads':>6} {'paras':>6} {'N-SILENT':>8}"
 )
 
 
@@ -110,6 +130,7 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
     misread = {
         (c.area_no, c.details.get("kind"), c.details.get("position")) for c in report.checks if c.code == TEXT_CHECK
     }
+    narrative_doubted = {c.area_no for c in report.checks if c.code in NARRATIVE_CHECKS}
     areas = {a.area_no: a for a in report.areas}
     for t in truth["areas"]:
         area = areas.get(t["no"])
@@ -152,25 +173,68 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
             if lost and t["no"] not in doubted and not named:
                 out.items_unwarned += lost
                 out.unwarned.append(f"{name}: area {t['no']} {kind}, {lost} of {len(printed)} items")
+        _score_narrative(out, t, area.sections if area else [], t["no"] not in narrative_doubted, name)
     return out
+
+
+def _score_narrative(out: Figures, truth_area: dict[str, Any], sections: list[Any], unwarned: bool, name: str) -> None:
+    """Add one area's narrative to ``out``: headings (exact, similar) and paragraphs (similar), each matched one to
+    one; errors (printed not found, extracted not printed: the larger of the two) are silent where ``unwarned``."""
+    printed = [n["heading"] for n in truth_area["narrative"] if n["heading"]]
+    extracted = [s.heading for s in sections if s.heading]
+    found = len(_matched(printed, extracted))
+    out.headings += len(printed)
+    out.headings_exact += len(_matched(printed, extracted, exact=True))
+    out.headings_found += found
+    texts = [p for n in truth_area["narrative"] for p in n["paragraphs"]]
+    read = [p for s in sections for p in s.paragraphs]
+    paragraphs_found = len(_matched(texts, read, ends=True))
+    out.paragraphs += len(texts)
+    out.paragraphs_found += paragraphs_found
+    if not unwarned:
+        return
+    for what, total, got, hits in (
+        ("headings", len(printed), len(extracted), found),
+        ("paragraphs", len(texts), len(read), paragraphs_found),
+    ):
+        errors = max(total, got) - hits
+        if errors:
+            out.narrative_silent += errors
+            out.narrative_unwarned.append(
+                f"{name}: area {truth_area['no']} {what}, {errors} (printed {total}, read {got}, found {hits})"
+            )
 
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def _matched(printed: list[str], extracted: list[str]) -> list[tuple[int, int]]:
+def _matched(
+    printed: list[str], extracted: list[str], *, exact: bool = False, ends: bool = False
+) -> list[tuple[int, int]]:
     """(printed index, extracted index) of the printed items that have their own extracted item at similarity
-    >= :data:`SIMILAR` (greedy, one to one)."""
-    left = dict(enumerate(_fold(t) for t in extracted))
+    >= :data:`SIMILAR` (greedy, one to one); ``exact``: the same text but for runs of whitespace; ``ends``: its
+    first and last :data:`END` characters alike too (a long paragraph that lost its first line to a made-up heading
+    is still 90% like the printed one)."""
+    fold = (lambda t: " ".join(t.split())) if exact else _fold
+    left = dict(enumerate(fold(t) for t in extracted))
     pairs = []
-    for n, item in enumerate(map(_fold, printed)):
-        scores = {k: fuzz.ratio(item, other) for k, other in left.items()}
+    for n, item in enumerate(map(fold, printed)):
+        scores = {k: 100.0 * (item == other) if exact else _similarity(item, other, ends) for k, other in left.items()}
         best = max(scores, key=scores.__getitem__, default=None)
-        if best is not None and scores[best] >= SIMILAR:
+        if best is not None and scores[best] >= (100.0 if exact else SIMILAR):
             pairs.append((n, best))
             del left[best]
     return pairs
+
+
+END = 40
+"""Characters at each end of a paragraph that must be alike for it to count as found: where it starts and ends."""
+
+
+def _similarity(a: str, b: str, ends: bool) -> float:
+    whole = fuzz.ratio(a, b)
+    return min(whole, fuzz.ratio(a[:END], b[:END]), fuzz.ratio(a[-END:], b[-END:])) if ends else whole
 
 
 def fixture_folders(names: Iterable[str] = ()) -> list[Path]:
@@ -227,6 +291,8 @@ def main(names: tuple[str, ...], fixtures: tuple[str, ...], diagonal: bool, cach
         click.echo(f"silent wrong number: {line}")
     for line in total.unwarned:
         click.echo(f"list items lost without {LIST_CHECK} or {TEXT_CHECK}: {line}")
+    for line in total.narrative_unwarned:
+        click.echo(f"narrative errors without {'/'.join(sorted(NARRATIVE_CHECKS))}: {line}")
 
 
 if __name__ == "__main__":

@@ -114,6 +114,33 @@ def test_score_counts_list_items_lost_where_no_check_doubts_the_list() -> None:
     assert score(report, TRUTH).items_unwarned == 1  # every item found, but one too many: the count tells
 
 
+def test_score_counts_narrative_headings_paragraphs_and_their_silent_errors() -> None:
+    """A paragraph's first line read as a sub-heading (the scans' narrative fault) is a wrong heading and a wrong
+    paragraph; a heading read with one wrong letter is found but not exact; nothing is silent where
+    ``sections-uncertain`` doubts the area."""
+    report = report_from_truth(TRUTH)
+    perfect = score(report, TRUTH, "lulea")
+    assert perfect.headings_exact == perfect.headings_found == perfect.headings > 30
+    assert perfect.paragraphs_found == perfect.paragraphs and perfect.narrative_silent == 0
+    sections = report.area(5).sections
+    section = next(s for s in sections if len(s.paragraphs) >= 2 and len(s.paragraphs[1]) > 200)
+    head, _, tail = section.paragraphs[1].partition(". ")
+    section.paragraphs = [section.paragraphs[0]]
+    sections.insert(sections.index(section) + 1, replace(section, heading=head, paragraphs=[tail]))
+    report.area(6).sections[1].heading = report.area(6).sections[1].heading[:-1] + "x"  # one letter: found
+    report.checks = [Check("warning", "ocr-low-confidence", "verify", 5, None)]  # a numbers' check: not narrative
+    figures = score(report, TRUTH, "lulea")
+    assert (figures.headings_found, figures.headings_exact) == (perfect.headings, perfect.headings - 1)
+    assert figures.paragraphs_found == perfect.paragraphs - 1
+    assert figures.narrative_silent == 2
+    assert [line.split(",")[0] for line in figures.narrative_unwarned] == [
+        "lulea: area 5 headings",
+        "lulea: area 5 paragraphs",
+    ]
+    report.checks.append(Check("warning", "sections-uncertain", "verify the sub-headings", 5, None))
+    assert score(report, TRUTH).narrative_silent == 0
+
+
 def _sample_pages(pdf: Path) -> list[int]:
     """The pages worth scanning in a cheap sample: the overview tables and the first two Styrkor lists."""
     doc = open_pdf(str(pdf))

@@ -25,6 +25,7 @@ from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
 from kompass_extract.model import Area, Section, union
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
+from kompass_extract.parse.subheadings import FontlessHeadings
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
 from kompass_extract.read.ocr.probe import Look
@@ -224,6 +225,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     prev: Line | None = None
     item_x: float | None = None  # text indent of the bullet item being read, if any
     rights = _right_ends(lines)
+    shapes = FontlessHeadings(lines, layout, known)
     for line in lines:
         text = line.text.strip()
         if not text:
@@ -231,6 +233,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         heading = layout.is_heading(line) or (
             line.bold is None and (fold(text) in known or _looks_like_subheading(prev, line, layout))
         )
+        heading = heading and shapes.supports(line)  # a scan's line box is no font: does the page show a heading?
         if heading and not text.endswith((".", ",", ";")):
             if (
                 current is not None
