@@ -58,7 +58,7 @@ def test_garbage_items_and_items_with_low_confidence_words_are_doubted() -> None
     assert [f.text for f in strengths][1:3] == [rows[1], "Gott bemötande LR i hela 12"]
     assert [f.misread is not None for f in strengths] == [True, False, True, True, True, False, False]
     assert "fragments" in strengths[0].misread and "'k'" in strengths[0].misread
-    assert "confidence" in strengths[2].misread and "'LR' 13" in strengths[2].misread
+    assert "'12' at OCR confidence 19" in strengths[2].misread
     assert not any(f.misread for f in findings if f.kind == "improvement")
 
 
@@ -113,3 +113,23 @@ def test_specks_read_as_lone_punctuation_are_no_part_of_an_item() -> None:
         "Kvalitet – styrning, t.ex. mål",
     ]
     assert not any(f.misread for f in findings)
+
+
+def test_a_piece_of_ink_read_at_no_confidence_or_unpaired_quotes_make_an_item_doubtful() -> None:
+    """A 4-up sheet scanned grey-300: items ended in ink OCR could not read ("Information om resultat från 6", the
+    "6" at confidence 0) or lost their end ("... årsberättelsen (mätbara 6"), and a 1-bit copy read a speck as a
+    quote; none was doubted. A fragment read under confidence 30, or brackets and quotes that do not pair, now
+    doubt the item; quotes in pairs (”...”, “...”) and brackets closed do not."""
+    rows = [
+        "Information om resultat från 6[0]",
+        "Förbättra måluppföljning (mätbara",
+        "Satsning på ”social hållbarhet",
+        "Satsning på ”social hållbarhet”",
+        "Satsning på “social hållbarhet”",
+        "Våga lägga ribbor (målsätta indikatorer)",
+        "Fler mål 6[95]",
+    ]
+    strengths = [f for f in parse_findings(_list(rows), OCR) if f.kind == "strength"]
+    assert [f.text for f in strengths] == [r.replace("[0]", "").replace("[95]", "") for r in rows]
+    assert [f.misread is not None for f in strengths] == [True, True, True, False, False, False, False]
+    assert "'6' at OCR confidence 0" in strengths[0].misread and "do not pair" in strengths[1].misread

@@ -38,6 +38,16 @@ def inked(words: list[Word]) -> list[Word]:
     return [w for w in words if w.conf is None or not w.text or not set(w.text) <= SPECK_MARKS]
 
 
+FRAGMENT_CONFIDENCE = 30.0
+"""A fragment (:func:`fragment`) read under this confidence is ink Tesseract could not read ("0", "6", "L" at 0 on a
+shrunk sheet's items): on the scan matrix's 89 pairs, each of the 7 items holding one that no other rule doubted
+was misread."""
+PAIRS = (("(", ")"), ("[", "]"))
+"""Brackets that a printed item opens and closes."""
+QUOTES = ('"', "“”„")
+"""Quotation marks that a printed item holds in pairs, each group counted together (”...”, “...”, „...“)."""
+
+
 @cache
 def _short_words() -> frozenset[str]:
     return frozenset(fold(w) for w in labels()["short_words"])
@@ -60,16 +70,24 @@ def misread(words: list[Word]) -> str | None:
     """Why the text of an item read by OCR from ``words`` may be misread, or None (also for a text layer's item).
 
     Mostly fragments (at least half its words, or fewer than :data:`MIN_LETTERS` letters in all): the item is
-    OCR's reading of noise or of a word torn apart, not a finding. Else at least :data:`LOW_WORDS` words read under
-    :data:`LOW_CONFIDENCE`: some of its words are likely misread."""
+    OCR's reading of noise or of a word torn apart, not a finding. Else a fragment read under
+    :data:`FRAGMENT_CONFIDENCE`, or at least :data:`LOW_WORDS` words read under :data:`LOW_CONFIDENCE`: some of its
+    words are likely misread. Else brackets or quotation marks that do not pair: a speck read as a quote, or the
+    item's end lost (on shrunk sheets: "... i årsberättelsen (mätbara 6")."""
     if not words or any(w.conf is None for w in words):
         return None
     pieces = [w.text for w in words if fragment(w.text)]
     if sum(c.isalpha() for w in words for c in w.text) < MIN_LETTERS or 2 * len(pieces) >= len(words):
         shown = ", ".join(repr(p) for p in pieces[:4]) or "too few letters"
         return f"its words are mostly fragments of misread ink ({shown})"
+    unsure = [w for w in words if w.conf is not None and w.conf < FRAGMENT_CONFIDENCE and fragment(w.text)]
+    if unsure:
+        return f"it holds a piece of ink read as {unsure[0].text!r} at OCR confidence {unsure[0].conf:.0f}"
     low = [w for w in words if w.conf is not None and w.conf < LOW_CONFIDENCE]
     if len(low) >= LOW_WORDS:
         shown = ", ".join(f"{w.text!r} {w.conf:.0f}" for w in low[:4])
         return f"{len(low)} of its words were read with OCR confidence under {LOW_CONFIDENCE:.0f} ({shown})"
+    text = " ".join(w.text for w in words)
+    if any(text.count(a) != text.count(b) for a, b in PAIRS) or any(sum(map(text.count, q)) % 2 for q in QUOTES):
+        return "its brackets or quotation marks do not pair (a speck read as one, or the item cut off)"
     return None
