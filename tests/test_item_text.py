@@ -133,3 +133,19 @@ def test_a_piece_of_ink_read_at_no_confidence_or_unpaired_quotes_make_an_item_do
     assert [f.text for f in strengths] == [r.replace("[0]", "").replace("[95]", "") for r in rows]
     assert [f.misread is not None for f in strengths] == [True, True, True, False, False, False, False]
     assert "'6' at OCR confidence 0" in strengths[0].misread and "do not pair" in strengths[1].misread
+
+
+def test_a_hole_where_ocr_lost_words_makes_an_item_doubtful() -> None:
+    """A 4-up sheet scanned grey-300: OCR lost "medarbetarutvecklingsprogram" of "Framtagande av ett" / "..." and
+    read only "ållande" far right on the wrapped line; it lost "kreativitet och innovationer" inside a line, leaving
+    a wide gap. Neither was doubted. A hanging indent (the wrapped line 1.6 line heights in) is no hole."""
+    from kompass_extract.parse.item_text import misread
+
+    lost_wrap = group_lines(read("Framtagande av ett", 49.5, 118.0) + read("ållande", 132.6, 128.0), 18)
+    assert "wrapped line begins" in (misread(lost_wrap) or "")
+    gap = read("Light-versioner samt system för", 158.7, 90.6) + read("inom hela", 330.0, 90.6)
+    assert "a gap of" in (misread(group_lines(gap, 18)) or "")
+    hanging = group_lines(
+        read("Brukar-/kundbemötande med i kommunens", 80.0, 200.0) + read("lönekriterier", 94.0, 212.0), 18
+    )
+    assert misread(hanging) is None

@@ -436,6 +436,5 @@ def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
         for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
             confidence = min(item.confs) if item.confs else None
             text, box = join_lines(item.parts), union(item.boxes)
-            words = [w for line in item.lines for w in line.words]
-            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt, misread(words)))
+            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt, misread(item.lines)))
     return findings
