@@ -104,3 +104,65 @@ def test_a_line_is_not_given_while_a_tall_word_still_to_come_could_top_it() -> N
     assert given[0].words == [tall] and given[0].top == 60
     assert _shape(given) == _shape(_group_lines_as_defined(words, 1))
     assert not any(math.isnan(line.top) for line in given)
+
+
+def _is_label_as_defined(text: str, *keys: str) -> bool:
+    """is_label as it was written before texts were first told by their characters (the definition)."""
+    from kompass_extract.locate.labels import _SPECKS, _folded_labels, fold
+
+    folded = fold(text).lstrip(_SPECKS).rstrip(":.")
+    return any(folded in _folded_labels(key) for key in keys)
+
+
+def test_a_word_is_not_folded_when_it_holds_a_letter_no_label_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every word new to the process was folded to be compared with the labels (each line of every
+    section is asked for the strengths label: ~1,100 distinct texts a report, ~2 µs each); a word holding a letter
+    that folds to none of the labels' letters is told apart without folding it."""
+    from kompass_extract.locate import labels
+
+    folded: list[str] = []
+    real = labels.fold
+    monkeypatch.setattr(labels, "fold", lambda text: folded.append(text) or real(text))
+    labels.is_label.cache_clear()
+    assert not labels.is_label("Verksamhetsplanen", "strengths")
+    assert not labels.is_label("Styrkorna", "strengths")
+    assert labels.is_label("STYRKOR:", "strengths")
+    assert "Verksamhetsplanen" not in folded and "Styrkorna" not in folded  # 'v', 'n' fold to no label letter
+    assert "STYRKOR:" in folded
+
+
+def test_telling_a_label_by_its_characters_is_its_definition_on_every_character() -> None:
+    """Each code point of the Basic Multilingual Plane (and every 61st above it) inside a label, and random texts of
+    label letters in both cases, marks, spaces, a sigma (it lowers by its context) and other characters, give the
+    same answer as folding the whole text (a guard of the character test)."""
+    from kompass_extract.locate import labels
+
+    keys = ("box_rubriker", "box_score")
+    label = sorted(labels._folded_labels(keys[0]))[0]
+    codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 61)]
+    for char in map(chr, codes):
+        text = label[:2] + char + label[2:]
+        assert labels.is_label.__wrapped__(text, *keys) == _is_label_as_defined(text, *keys), (text, keys)
+    rnd = random.Random(20)
+    pieces = [
+        *label,
+        *label.upper(),
+        "\u0301",
+        "\u0308",
+        " ",
+        "\u00a0",
+        ":",
+        ".",
+        "'",
+        "a",
+        "\ufb01",
+        "\u03a3",
+        "ß",
+        "İ",
+    ]
+    for keys in [("strengths",), ("box_rubriker", "box_score"), ("improvements",), ("area_heading_words",)]:
+        for _ in range(4000):
+            text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+            if rnd.random() < 0.3:
+                text = rnd.choice(sorted(labels._folded_labels(keys[-1]))) + text[:2]
+            assert labels.is_label.__wrapped__(text, *keys) == _is_label_as_defined(text, *keys), (text, keys)

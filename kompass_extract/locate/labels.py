@@ -74,9 +74,41 @@ def after_label(text: str, key: str) -> str | None:
 def is_label(text: str, *keys: str) -> bool:
     """``text`` is one of the labels of any of ``keys`` (folded, stray marks in front and a colon or a full stop
     after ignored: OCR reads a speck after a word as one).
-    Cached: every word of an area's first lines is tested (sections.py)."""
+    Cached: every word of an area's first lines is tested (sections.py). A text new to the process (each line of a
+    file not seen before) is first told by its characters (see :func:`_may_fold_into`): nearly every word holds a
+    letter that no label of the keys holds, and folding it costs four times as much."""
+    if not _may_fold_into(text, keys):
+        return False
     folded = fold(text).lstrip(_SPECKS).rstrip(":.")
     return any(folded in _folded_labels(key) for key in keys)
+
+
+def _may_fold_into(text: str, keys: tuple[str, ...]) -> bool:
+    """False when ``text`` holds a character whose folding gives one that no label of ``keys``, no stray mark and
+    no space holds: then ``text`` folds into none of them (a necessary test, so exact when False).
+
+    Folding is character by character: ``str.lower`` is (but for a final sigma, so a character's lower case is taken
+    at a word's end too), NFKD decomposes each character on its own and only reorders the combining marks, which
+    folding drops, and white space becomes a space or nothing. Each character is folded once per key list and
+    remembered as fitting or not."""
+    fits, misfits, allowed = _char_classes(keys)
+    chars = set(text)
+    if chars <= fits:
+        return True
+    if not chars.isdisjoint(misfits):
+        return False
+    for char in chars - fits:
+        folds = {" " if c.isspace() else c for lower in {char.lower(), ("a" + char).lower()[1:]} for c in fold(lower)}
+        (fits if folds <= allowed else misfits).add(char)
+    return chars <= fits
+
+
+@cache
+def _char_classes(keys: tuple[str, ...]) -> tuple[set[str], set[str], frozenset[str]]:
+    """(characters known to fold within the labels' characters, characters known not to, those characters) of
+    ``keys``: the labels', the stray marks and the colon and full stop :func:`is_label` strips, and the space."""
+    allowed = frozenset("".join(label for key in keys for label in _folded_labels(key)) + _SPECKS + ":. ")
+    return set(allowed), set(), allowed
 
 
 NUMBER_RE = re.compile(r"^\(?(\d{1,4}(?:[.,]\d{1,2})?)\s*(%?)\)?$")
