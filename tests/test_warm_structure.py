@@ -166,3 +166,36 @@ def test_telling_a_label_by_its_characters_is_its_definition_on_every_character(
             if rnd.random() < 0.3:
                 text = rnd.choice(sorted(labels._folded_labels(keys[-1]))) + text[:2]
             assert labels.is_label.__wrapped__(text, *keys) == _is_label_as_defined(text, *keys), (text, keys)
+
+
+def test_a_line_is_not_folded_when_its_first_letter_begins_no_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: each line asked whether it begins with a label (every line after the areas, for the overview
+    heading) was folded in full; a line whose first character folds to no label's first one is told without it."""
+    from kompass_extract.locate import labels
+
+    labels.starts_with_label("x", "overview_headings"), labels.after_label("x", "improvements")  # labels folded
+    folded: list[str] = []
+    real = labels.fold
+    monkeypatch.setattr(labels, "fold", lambda text: folded.append(text) or real(text))
+    assert labels.starts_with_label("Kommunen har en tydlig vision", "overview_headings") is None
+    assert labels.after_label("Kommunen har en tydlig vision", "improvements") is None
+    assert labels.starts_with_label("  ÖVERSIKT AV POÄNGFÖRDELNING", "overview_headings") is not None
+    assert labels.after_label('"Förbättringsområden: tre', "improvements") == "tre"
+    assert folded == ["  ÖVERSIKT AV POÄNGFÖRDELNING", '"Förbättringsområden: tre']
+
+
+def test_telling_a_label_start_by_the_first_character_is_its_definition_on_every_character() -> None:
+    """Each code point of the Basic Multilingual Plane (and every 61st above it) at the head of a label, and after
+    white space or a stray mark, gives the same start as folding the whole text (a guard)."""
+    from kompass_extract.locate import labels
+
+    def starts_as_defined(text: str, key: str) -> str | None:
+        m = labels._label_start(key).match(labels.fold(text).lstrip(labels._SPECKS))
+        return m.group() if m else None
+
+    key = "improvements"
+    label = sorted(labels._folded_labels(key))[0]
+    codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 61)]
+    for n, char in enumerate(map(chr, codes)):
+        text = (char + label, " " + char + label[1:], "'" + char + label)[n % 3]
+        assert labels.starts_with_label(text, key) == starts_as_defined(text, key), text

@@ -56,8 +56,39 @@ _SPECKS = "\"'`‘’“”„«»,.·:;"
 """Marks that noise glues to the front of a scanned word ('"Förbättringsmöjligheter' from a toner speck)."""
 
 
+def _may_start_with_label(text: str, key: str) -> bool:
+    """False when ``text``'s folding cannot begin with a label of ``key``: its first character (after white space)
+    folds to a first character no label of ``key`` has. Most lines asked are no heading, and a line new to the
+    process costs a fold of its whole text; its first character is folded once per process.
+
+    Exact when False: folding is character by character (see :func:`_may_fold_into`; a first character has no
+    letter before it, so it lowers as it does alone), leading white space folds to white space, which is stripped;
+    a first character that folds to nothing, to white space or to a stray mark decides nothing (the full test)."""
+    stripped = text.lstrip()
+    first = _folded_first(stripped[0]) if stripped else ""
+    firsts = _label_firsts(key)
+    return not first or firsts is None or first in firsts
+
+
+@cache
+def _folded_first(char: str) -> str:
+    """The first character of ``char``'s folding when it is the first of any text that begins with ``char``; ""
+    when that depends on what follows (it folds to nothing, white space or a stray mark)."""
+    folded = fold_diacritics(char.lower())
+    return folded[0] if folded and not folded[0].isspace() and folded[0] not in _SPECKS else ""
+
+
+@cache
+def _label_firsts(key: str) -> frozenset[str] | None:
+    """The first characters of the folded labels of ``key``; None when one is empty (any text may start with it)."""
+    folded = _folded_labels(key)
+    return None if "" in folded else frozenset(label[0] for label in folded)
+
+
 def starts_with_label(text: str, key: str) -> str | None:
     """The label of ``key`` that ``text`` starts with (folded comparison, stray marks in front ignored), or None."""
+    if not _may_start_with_label(text, key):
+        return None
     m = _label_start(key).match(fold(text).lstrip(_SPECKS))
     return m.group() if m else None
 
@@ -65,6 +96,8 @@ def starts_with_label(text: str, key: str) -> str | None:
 def after_label(text: str, key: str) -> str | None:
     """The folded text after the label of ``key`` that ``text`` starts with (and the marks after it: "Styrkor:"),
     or None when it starts with none."""
+    if not _may_start_with_label(text, key):
+        return None
     folded = fold(text).lstrip(_SPECKS)
     m = _label_start(key).match(folded)
     return folded[m.end() :].lstrip(_SPECKS + " ") if m else None
