@@ -199,3 +199,26 @@ def test_telling_a_label_start_by_the_first_character_is_its_definition_on_every
     for n, char in enumerate(map(chr, codes)):
         text = (char + label, " " + char + label[1:], "'" + char + label)[n % 3]
         assert labels.starts_with_label(text, key) == starts_as_defined(text, key), text
+
+
+def test_dropping_hyphens_is_the_pattern_it_replaces() -> None:
+    """drop_hyphens (a whole report's text is normalised once per file) deletes what the look-behind pattern it
+    replaces deleted, leftmost first: random texts of letters, hyphens and dashes, spaces and line breaks, hostile
+    runs (" - - ", "a--  -b", long runs of spaces); and its white space is the pattern's on every code point (a guard:
+    the old code gives the same, slower)."""
+    import re
+
+    from kompass_extract.match import text
+
+    pattern = re.compile(rf"(?<!\s)\s*[{text._HYPHENS}]+\s*")
+    rnd = random.Random(20)
+    alphabet = ["a", "b", " ", "  ", "\n", "\u00a0", "-", "--", "\u2013", "\u00ad", "\u2212", "\t"]
+    for _ in range(20000):
+        sample = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16)))
+        assert text.drop_hyphens(sample) == pattern.sub("", sample), repr(sample)
+    for sample in (" - - ", "a - - b", "a --  - b", "-", " -", "- ", "a" + " " * 5000 + "-" + " " * 5000 + "b"):
+        assert text.drop_hyphens(sample) == pattern.sub("", sample), repr(sample[:20])
+    space = re.compile(r"\s")
+    for code in [*range(0xD800), *range(0xE000, 0x30000)]:
+        char = chr(code)
+        assert char.isspace() == bool(space.match(char)), hex(code)
