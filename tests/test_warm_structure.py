@@ -222,3 +222,30 @@ def test_dropping_hyphens_is_the_pattern_it_replaces() -> None:
     for code in [*range(0xD800), *range(0xE000, 0x30000)]:
         char = chr(code)
         assert char.isspace() == bool(space.match(char)), hex(code)
+
+
+def test_a_text_is_folded_character_by_character_outside_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: folding decomposed the whole text (NFKD) and deleted the marks of every "å", "ä" and "ö" (a
+    report's whole text is folded once per file); each character outside ASCII is now decomposed once per process
+    and the rest left alone (guarded on every code point by test_fold_diacritics_is_its_definition_on_every_character)."""
+    import unicodedata
+
+    from kompass_extract.common import text
+
+    asked: list[str] = []
+    real = unicodedata.normalize
+
+    class Spy:
+        @staticmethod
+        def normalize(form: str, value: str) -> str:
+            asked.append(value)
+            return real(form, value)
+
+        combining = staticmethod(unicodedata.combining)
+
+    monkeypatch.setattr(text, "unicodedata", Spy)
+    monkeypatch.setattr(text, "_FOLDED", {}, raising=False)
+    assert text.fold_diacritics("Styrkor för förbättring – åtgärder är här " * 50) == (
+        "Styrkor for forbattring – atgarder ar har " * 50
+    )
+    assert sorted(asked) == sorted("öäå–")  # each character once, never the text

@@ -13,15 +13,30 @@ _NON_ASCII = re.compile("[^\x00-\x7f]+")
 def fold_diacritics(text: str) -> str:
     """Drop combining marks: "för" -> "for", so a lost diacritic costs nothing in a comparison.
 
-    The common marks go in one pass in C, and only what is left outside ASCII (no ASCII character is a mark) is
-    tested character by character: a report's whole text is folded once per file (see
-    :func:`~kompass_extract.match.edition.labels_in_text`), and testing each of its 45,000 characters took 2.7 ms."""
-    decomposed = _MARKS.sub("", unicodedata.normalize("NFKD", text))
-    return decomposed if decomposed.isascii() else _NON_ASCII.sub(_without_marks, decomposed)
+    Character by character, so only the runs outside ASCII are looked at (no ASCII character is a mark or
+    decomposes), each character folded once per process (:func:`_folded_char`): NFKD decomposes each character on
+    its own and only reorders the combining marks, all of which are dropped, so the text folds as its characters do.
+    A report's whole text is folded once per file (see :func:`~kompass_extract.match.edition.labels_in_text`):
+    decomposing all of its 45,000 characters and deleting the marks of every "å", "ä" and "ö" took 1.4 ms."""
+    return text if text.isascii() else _NON_ASCII.sub(_folded_run, text)
 
 
-def _without_marks(run: re.Match[str]) -> str:
-    return "".join([c for c in run.group() if not unicodedata.combining(c)])
+def _folded_run(run: re.Match[str]) -> str:
+    chars = run.group()
+    return _folded_char(chars) if len(chars) == 1 else "".join(map(_folded_char, chars))
+
+
+_FOLDED: dict[str, str] = {}
+"""Characters outside ASCII folded so far (at most one entry per code point)."""
+
+
+def _folded_char(char: str) -> str:
+    """``char`` decomposed (NFKD) without its combining marks: the common ones in one pass, then any other."""
+    folded = _FOLDED.get(char)
+    if folded is None:
+        decomposed = _MARKS.sub("", unicodedata.normalize("NFKD", char))
+        folded = _FOLDED[char] = "".join([c for c in decomposed if not unicodedata.combining(c)])
+    return folded
 
 
 def single_spaced(text: str) -> str:
