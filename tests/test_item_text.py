@@ -149,3 +149,17 @@ def test_a_hole_where_ocr_lost_words_makes_an_item_doubtful() -> None:
         read("Brukar-/kundbemötande med i kommunens", 80.0, 200.0) + read("lönekriterier", 94.0, 212.0), 18
     )
     assert misread(hanging) is None
+
+
+def test_a_lone_dash_read_at_an_items_end_is_no_part_of_it() -> None:
+    """1-bit copies read a speck or a cell's rule after an item's last word as a dash ("Införande av
+    resultatindikatorer -", "Hållbart medarbetarindex --—"); a printed item never ends so. A dash between words
+    stays."""
+    rows = ["Införande av resultatindikatorer -[78]", "Hållbart medarbetarindex --—[27]", "Kvalitet – styrning"]
+    findings = parse_findings(_list(rows), OCR)
+    assert [f.text for f in findings if f.kind == "strength"] == [
+        "Införande av resultatindikatorer",
+        "Hållbart medarbetarindex",
+        "Kvalitet – styrning",
+    ]
+    assert not any(f.misread for f in findings)

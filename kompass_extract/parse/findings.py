@@ -40,7 +40,7 @@ from kompass_extract.parse.columns import (
     titled,
 )
 from kompass_extract.parse.item_markers import Split, at, item_markers, text_start
-from kompass_extract.parse.item_text import inked, misread
+from kompass_extract.parse.item_text import inked, misread, trimmed
 from kompass_extract.parse.relook import Relook
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
@@ -433,8 +433,9 @@ def _without_specks(lines: list[Line], split: Split) -> list[Line]:
 def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
     findings: list[Finding] = []
     for kind in ("strength", "improvement"):
-        for pos, item in enumerate((i for i in columns[kind] if join_lines(i.parts)), 1):
+        read = [(item, trimmed(item.lines)) for item in columns[kind]]
+        for pos, (item, lines) in enumerate(((i, ls) for i, ls in read if join_lines([ln.text for ln in ls])), 1):
             confidence = min(item.confs) if item.confs else None
-            text, box = join_lines(item.parts), union(item.boxes)
-            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt, misread(item.lines)))
+            text, box = join_lines([ln.text for ln in lines]), union(item.boxes)
+            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt, misread(lines)))
     return findings

@@ -52,6 +52,23 @@ QUOTES = ('"', "“”„")
 """Quotation marks that a printed item holds in pairs, each group counted together (”...”, “...”, „...“)."""
 
 
+DASHES = frozenset("-–—")
+
+
+def trimmed(lines: list[Line]) -> list[Line]:
+    """An item's ``lines`` without a lone dash that OCR read at its very end ("Införande av resultatindikatorer -",
+    "... verksamheter -": a speck or the rule of a table cell). A printed item never ends with a dash standing alone;
+    inside an item a dash between words is printed text and stays. A text layer's item is kept as printed."""
+    if not lines:
+        return lines
+    last = lines[-1]
+    end = last.words[-1]
+    if end.conf is None or not end.text or not set(end.text) <= DASHES:
+        return lines
+    rest = last.words[:-1]
+    return lines[:-1] + ([Line(rest, last.page)] if rest else [])
+
+
 @cache
 def _short_words() -> frozenset[str]:
     return frozenset(fold(w) for w in labels()["short_words"])
