@@ -80,6 +80,8 @@ class Section:
     paragraphs: list[str]
     page: int
     bbox: BBox | None = None
+    doubt: str | None = None
+    """Why the parser doubts this section's heading or paragraph breaks (an OCR'd page shows no fonts), or None."""
 
     @property
     def text(self) -> str:

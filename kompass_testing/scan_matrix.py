@@ -48,7 +48,7 @@ LIST_CHECK = "findings-uncertain"
 """The check that says an area's list structure is doubtful."""
 TEXT_CHECK = "finding-text-uncertain"
 """The check that says one item's text may be misread (details: kind, position)."""
-NARRATIVE_CHECKS = frozenset({"sections-uncertain", "text-garbled"})
+NARRATIVE_CHECKS = frozenset({"sections-uncertain", "narrative-uncertain", "text-garbled"})
 """Checks that say an area's narrative (its sub-headings, their paragraphs, their letters) is doubtful."""
 
 

@@ -25,7 +25,7 @@ from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
 from kompass_extract.model import Area, Section, union
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
-from kompass_extract.parse.subheadings import FontlessHeadings
+from kompass_extract.parse.subheadings import PARAGRAPH_GAP, FontlessNarrative
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
 from kompass_extract.read.ocr.probe import Look
@@ -225,14 +225,15 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     prev: Line | None = None
     item_x: float | None = None  # text indent of the bullet item being read, if any
     rights = _right_ends(lines)
-    shapes = FontlessHeadings(lines, layout, known)
+    shapes = FontlessNarrative(lines, layout, known)
     for line in lines:
         text = line.text.strip()
-        if not text:
+        if not text or shapes.speck(line):
             continue
         heading = layout.is_heading(line) or (
             line.bold is None and (fold(text) in known or _looks_like_subheading(prev, line, layout))
         )
+        doubt = shapes.heading_doubt(line) if heading else None
         heading = heading and shapes.supports(line)  # a scan's line box is no font: does the page show a heading?
         if heading and not text.endswith((".", ",", ";")):
             if (
@@ -249,19 +250,22 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
                 prev = line
                 continue
             _close(current, paragraphs, sections)
-            current = Section(clean_heading(text), [], line.page, line.bbox)
+            current = Section(clean_heading(text), [], line.page, line.bbox, doubt)
             paragraphs = []
             prev = line
             continue
         if current is None:
             current = Section("", [], line.page, line.bbox)
+        current.doubt = current.doubt or doubt
         had_bullet, rest = strip_bullet(line.words)
         if had_bullet and _split_word_tail(prev, line, layout):
             had_bullet = False  # "organisa" / "- tionen": the dash joins a word split over the line break
         if had_bullet and rest:
             text = "• " + " ".join(w.text for w in rest)
         leaves_item = item_x is not None and line.x0 < item_x - 2
-        if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights):
+        if prev is not None and paragraphs and not had_bullet and not shapes.goes_on(line):
+            current.doubt = current.doubt or shapes.gap_doubt(prev, line)
+        if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights, shapes):
             paragraphs.append([])
             item_x = rest[0].x0 if had_bullet and rest else None
         paragraphs[-1].append(text)
@@ -281,18 +285,23 @@ def _looks_like_subheading(prev: Line | None, line: Line, layout: Layout) -> boo
     )
 
 
-def _new_paragraph(prev: Line | None, line: Line, layout: Layout, rights: dict[int, list[float]]) -> bool:
+def _new_paragraph(
+    prev: Line | None, line: Line, layout: Layout, rights: dict[int, list[float]], shapes: FontlessNarrative
+) -> bool:
     """A vertical gap starts a paragraph; at a page or column break, only a finished sentence on a line that does
-    not reach a justified margin does (``rights``: the right ends of the narrative's lines, by page).
+    not reach a justified margin does (``rights``: the right ends of the narrative's lines, by page). On a font-less
+    page (OCR) a line in lower case goes on, and the gap is measured as ``shapes`` says.
 
     A justified paragraph's lines end at one margin and its last line short of it: a page that ends in a full line
     goes on on the next page even when that line ends a sentence (Typst's justified reports were cut there).
     """
     if prev is None:
         return True
+    if shapes.goes_on(line):
+        return False
     if _broken(prev, line):
         return prev.text.rstrip().endswith((".", "!", "?", ":")) and not _at_margin(prev, rights, layout.body_size)
-    return layout.gap(prev, line) > 1.3
+    return layout.gap(prev, line) > PARAGRAPH_GAP
 
 
 def _right_ends(lines: list[Line]) -> dict[int, list[float]]:

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from kompass_extract.locate.labels import fold
 from kompass_extract.model import Area
-from kompass_extract.validate.enrich import ReportFacts
+from kompass_extract.validate.enrich import AreaFacts, ReportFacts
 from kompass_extract.validate.registry import Hit, hit, rule
 
 SIMILAR = 85
@@ -52,3 +52,19 @@ def _echoed(area: Area) -> int:
     """Sub-areas of the box that a sub-heading of the narrative echoes."""
     headings = [fold(s.heading) for s in area.sections if s.heading]
     return sum(any(fuzz.token_set_ratio(fold(r), h) >= SIMILAR for h in headings) for r in area.rubriker)
+
+
+@rule(
+    "narrative-uncertain",
+    "warning",
+    "On a page without fonts (OCR'd), the parser could not tell from the page alone where a sub-heading or a "
+    "paragraph begins: a line taken for a sub-heading by its shape only (no sub-area of the box echoes it), or two "
+    "paragraphs parted (or joined) by a gap close to the threshold, which a line box stretched by an accent or a "
+    "speck can move. Verify the area's sub-headings and paragraph breaks against the page.",
+    message="area {area_no}: {count} doubtful sub-heading(s) or paragraph break(s), first: {first}",
+    on="area-review",
+)
+def narrative_uncertain(facts: AreaFacts) -> Iterator[Hit]:
+    doubts = [s.doubt for s in facts.area.sections if s.doubt]
+    if doubts:
+        yield hit(area=facts.no, area_no=facts.no, count=len(doubts), text={"first": doubts[0]})
