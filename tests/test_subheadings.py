@@ -137,3 +137,16 @@ def test_a_full_line_that_may_be_a_long_sub_heading_is_warned() -> None:
     is read as a long sub-heading, and doubted."""
     warned = _checks(_long_heading())
     assert len(warned) == 1 and "a full line 'System för service" in warned[0], warned
+
+
+def test_box_items_read_into_the_narrative_before_its_first_heading_are_warned() -> None:
+    """The OCR'd box ended early (a marker read as letters, "SR Brukarundersökningar"), and its last items came out
+    as paragraphs before "Allmänt": short lines without a sentence's end there are doubted."""
+    lines = [
+        ocr_line("• Valfrihet och påverkan", 60, full=False),
+        ocr_line("SR Brukarundersökningar", 73, full=False),
+        *_long_heading(),
+    ]
+    warned = _checks(lines)
+    assert len(warned) == 1 and "2 doubtful" in warned[0] and "'• Valfrihet och påverkan' before the first" in warned[0]
+    assert _checks(_long_heading()[:3]) == []  # a narrative that starts with its heading

@@ -271,6 +271,8 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         paragraphs[-1].append(text)
         prev = line
     _close(current, paragraphs, sections)
+    if sections and not sections[0].heading:
+        sections[0].doubt = sections[0].doubt or shapes.lead_doubt(sections[0].paragraphs)
     return sections
 
 

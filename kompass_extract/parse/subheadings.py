@@ -18,7 +18,9 @@ speck, not a paragraph.
 Where the page cannot settle it, the section is doubted (reported as ``narrative-uncertain``): a full line that may
 be a long sub-heading or a paragraph's first line (:meth:`FontlessNarrative.heading_doubt`), and two paragraphs parted
 (or not) by a gap close to the threshold, which a stretched line box can move (:meth:`FontlessNarrative.gap_doubt`).
-Headings that none of the box's sub-areas echo are not doubted for that: on scans the box itself is often misread.
+Text before the first sub-heading that looks like the box's items (short lines without a sentence's end) is
+doubted too (:meth:`FontlessNarrative.lead_doubt`). Headings that none of the box's sub-areas echo are not doubted
+for that: on scans the box itself is often misread.
 
 The margin is measured per page and column, on the lines that start where the line starts (a column's lines share a
 left edge, give or take a paragraph indent), so two columns and ragged text are measured on their own lines.
@@ -52,6 +54,8 @@ PARAGRAPH_GAP = 1.3
 GAP_DOUBT = (1.2, 1.4)
 """...and the band around it in which an OCR'd line box (stretched by an accent or a speck) may have decided it;
 wider where the area's own lines of one sentence stray further from one pitch (:attr:`FontlessNarrative.spread`)."""
+BOX_ITEM = 80
+"""Characters below which an unpunctuated paragraph before the first sub-heading looks like a box item."""
 SPECK_MARKS = frozenset(" -–—=_~'`\".,:;|/\\!^*°‘’“”")
 """What OCR reads toner specks and the ends of rules as."""
 ON_BELOW = 2.0
@@ -69,6 +73,7 @@ class FontlessNarrative:
         self.lines = [ln for ln in lines if ln.words]
         self.next_of = {id(a): b for a, b in zip(self.lines, self.lines[1:], strict=False)}
         self._margins: dict[tuple[int, float], float | None] = {}
+        self.fontless = bool(self.lines) and all(ln.bold is None for ln in self.lines)
         steps = [
             layout.gap(a, b) - 1.0
             for a, b in zip(self.lines, self.lines[1:], strict=False)
@@ -148,3 +153,12 @@ class FontlessNarrative:
         gap = self.layout.gap(prev, line)
         low, high = min(GAP_DOUBT[0], PARAGRAPH_GAP - self.spread), max(GAP_DOUBT[1], PARAGRAPH_GAP + self.spread)
         return f"paragraph gap of {gap:.2f} line pitches before {line.text[:40]!r}" if low < gap < high else None
+
+    def lead_doubt(self, paragraphs: list[str]) -> str | None:
+        """Why the text before the first sub-heading of a font-less narrative may be no paragraph: a short line
+        without a sentence's end there is rather an item of the box above (the OCR'd box ended early, at a marker
+        read as letters), which the narrative took in."""
+        stray = next((p for p in paragraphs if len(p) < BOX_ITEM and not p.rstrip().endswith((".", "!", "?"))), None)
+        if not self.fontless or stray is None:
+            return None
+        return f"{stray[:40]!r} before the first sub-heading: an item of the box?"
