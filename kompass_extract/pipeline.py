@@ -34,7 +34,8 @@ from kompass_extract.read.markers import page_markers
 from kompass_extract.read.ocr.pages import ProgressHook
 from kompass_extract.read.ocr.probe import Look, MarkerLook, Place
 from kompass_extract.read.ocr.reread import reread_cells
-from kompass_extract.read.sheets import relocate, shrunk_size, split_sheets
+from kompass_extract.read.relocate import relocate
+from kompass_extract.read.sheets import shrunk_size, split_sheets
 from kompass_extract.validate import validate_report
 from kompass_extract.validate.repair import repair_ocr_numbers
 from kompass_extract.write.tables import base_report_id

@@ -19,7 +19,8 @@ from kompass_extract.pipeline import _ensure_text
 from kompass_extract.read.document import Document, Page
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.ocr.pages import SHRUNK_DPI, tesseract_available
-from kompass_extract.read.sheets import EDGE_STEP, relocate, split_sheets
+from kompass_extract.read.relocate import relocate
+from kompass_extract.read.sheets import EDGE_STEP, split_sheets
 from kompass_extract.validate.run import validate_report
 from kompass_testing.compare import compare, summary, unexplained
 from kompass_testing.degrade import DEGRADATIONS

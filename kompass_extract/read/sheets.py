@@ -5,7 +5,7 @@ page-sized blocks with white gutters between them: two side by side on a landsca
 grid. Read as one page, the lines of both pages join ("Styrkor"
 beside the other page's heading), and nothing on such a sheet is usable. Here each such sheet becomes two
 *logical* pages (:class:`~kompass_extract.read.document.Page` with :attr:`~kompass_extract.read.document.Page.sheet`
-set), numbered in reading order, before anything is located; :func:`relocate` then puts every value the parsers
+set), numbered in reading order, before anything is located; :func:`~kompass_extract.read.relocate.relocate` then puts every value the parsers
 found back on its physical page and in that page's coordinates, so page numbers and review crops are those of
 the PDF.
 
@@ -26,7 +26,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kompass_extract.model import Report
 from kompass_extract.read.document import Document, Line, Page, SheetPart, group_lines
 from kompass_extract.read.geometry import Word
 
@@ -434,53 +433,3 @@ def _origins(cut: float | None, pitch: float | None, extent: float) -> list[tupl
 
 def _shifted(word: Word, dx: float, dy: float) -> Word:
     return replace(word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy, bottom=word.bottom + dy)
-
-
-def relocate(report: Report, pages: list[Page]) -> None:
-    """Put every value of ``report`` that the parsers placed on a logical page back on its physical page, in that
-    page's coordinates, and say in the provenance which sheets were split and how surely."""
-    moved = {p.number: p.sheet for p in pages if p.sheet is not None}
-    parts = {n: s for n, s in moved.items() if s.parts > 1}
-    if not parts:
-        return
-
-    def move(page: int | None, bbox: Any) -> tuple[int | None, Any]:
-        part = moved.get(page) if page is not None else None
-        if part is None:
-            return page, bbox
-        return part.page, (part.box(tuple(bbox)) if bbox is not None else None)
-
-    for area in report.areas:
-        area.page, area.bbox = move(area.page, area.bbox)
-        area.header_page, area.header_bbox = move(area.header_page, area.header_bbox)
-        area.total_page, area.total_bbox = move(area.total_page, area.total_bbox)
-        area.total_cells = _moved_cells(area.total_cells, move)
-        for item in [*area.questions, *area.findings, *area.sections]:
-            item.page, item.bbox = move(item.page, item.bbox)  # type: ignore[assignment]
-        for q in area.questions:
-            q.cells = _moved_cells(q.cells, move)
-    for where in report.provenance.values():
-        if isinstance(where, dict) and "page" in where:
-            page, bbox = move(where["page"], where.get("bbox"))
-            where["page"] = page
-            if bbox is not None:
-                where["bbox"] = [round(v, 1) for v in bbox]
-    side_by_side = all(s.parts == 2 and s.y == 0 for s in parts.values())
-    report.provenance["sheets"] = {
-        "rule": "two pages side by side on one sheet, split at the white gutter between them"
-        if side_by_side
-        else "several pages on one sheet (stacked, or a 2x2 grid), split at the white gutters between them",
-        "parts": [
-            {"logical_page": n, "page": s.page, "part": s.part, "parts": s.parts, "x": round(s.x, 1), "y": s.y}
-            | {"certain": s.certain}
-            for n, s in sorted(parts.items())
-        ],
-    }
-
-
-def _moved_cells(cells: dict[str, Any], move: Any) -> dict[str, Any]:
-    out = {}
-    for key, (page, x0, top, x1, bottom, conf) in cells.items():
-        page, box = move(page, (x0, top, x1, bottom))
-        out[key] = (page, *box, conf)
-    return out
