@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
-"""Combining diacritical marks (U+034F, the grapheme joiner, is none): what NFKD leaves of "åäöé" besides letters."""
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
 
 
@@ -31,10 +29,10 @@ _FOLDED: dict[str, str] = {}
 
 
 def _folded_char(char: str) -> str:
-    """``char`` decomposed (NFKD) without its combining marks: the common ones in one pass, then any other."""
+    """``char`` decomposed (NFKD) without its combining marks (once per character and process, so one filter)."""
     folded = _FOLDED.get(char)
     if folded is None:
-        decomposed = _MARKS.sub("", unicodedata.normalize("NFKD", char))
+        decomposed = unicodedata.normalize("NFKD", char)
         folded = _FOLDED[char] = "".join([c for c in decomposed if not unicodedata.combining(c)])
     return folded
 
