@@ -835,3 +835,14 @@ def test_a_full_line_settles_one_column_but_a_joined_line_across_a_gutter_does_n
     two = [joined] + [Line(words(f"rad {i} vänster", 70, 114 + 14 * i) + words(f"rad {i} höger", 320, 114 + 14 * i), 1)
                       for i in range(3)]  # fmt: skip
     assert in_columns(two)[1]
+
+
+def test_names_wrapped_at_their_hyphen_keep_it_when_the_text_layer_gives_a_soft_hyphen_code() -> None:
+    """pdfium gives a hyphen that ends a line as U+FFFE (Typst's text layer): the evaluators' names wrapped there
+    ("Per-" / "Olof") were read "Per\ufffe Olof", with no check. The wrapped lines are joined as wrapped text is."""
+    front = [
+        line("Utvärderingen genomfördes i mars 2018. Utvärderare har varit Per\ufffe", 70, 300, page=3),
+        line("Olof Sandberg och Anna Wallin.", 70, 314, page=3),
+    ]
+    meta = read_metadata(front, "\n".join(ln.text for ln in front))
+    assert meta.evaluators == ["Per-Olof Sandberg", "Anna Wallin"]

@@ -69,7 +69,13 @@ def test_ghostscript_ligatures_byte_swapped_read_as_their_letters() -> None:
 
 @pytest.mark.parametrize(
     "garbled",
-    ["Strategi f\x03r demokrati", "den o\u6600\u6600entliga", "kommun\ufffdrganisation", "V\ue0a5sby"],
+    [
+        "Strategi f\x03r demokrati",
+        "den o\u6600\u6600entliga",
+        "kommun\ufffdrganisation",
+        "V\ue0a5sby",
+        "Per\ufffe Olof",
+    ],
 )
 def test_garbled_characters_in_an_areas_text_are_warned(garbled: str) -> None:
     """A text layer that lost some of its character map reads with holes in words; nothing else notices."""
@@ -78,6 +84,16 @@ def test_garbled_characters_in_an_areas_text_are_warned(garbled: str) -> None:
     assert [c for c in validate_report(report) if c.code == "text-garbled"] == []
     report.areas[2].sections[0].paragraphs[0] += " " + garbled
     assert [c.area_no for c in validate_report(report) if c.code == "text-garbled"] == [report.areas[2].area_no]
+
+
+def test_garbled_characters_in_the_cover_names_are_warned() -> None:
+    """The municipality and the evaluators are read from the front pages, not an area: a line-end hyphen's code
+    (U+FFFE) left in a name was printed nowhere and warned by nothing."""
+    truth = json.loads((FIXTURES / "generated" / "skl2016-baseline" / "truth.json").read_text(encoding="utf-8"))
+    report = report_from_truth(truth)
+    report.evaluators = ["Per\ufffe Olof Sandberg", "Anna Wallin"]
+    found = [c for c in validate_report(report) if c.code == "text-garbled"]
+    assert [(c.area_no, c.details["field"]) for c in found] == [(None, "evaluators")]
 
 
 needs_tesseract = pytest.mark.skipif(not tesseract_available(), reason="Tesseract with Swedish is not installed")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from kompass_extract.locate.labels import clean_heading, collapse_letter_spacing, labels
+from kompass_extract.locate.labels import clean_heading, collapse_letter_spacing, join_lines, labels
 from kompass_extract.read.document import Line
 
 FRONT_PAGES = 6
@@ -32,14 +32,16 @@ def _where(line: Line, rule: str) -> dict[str, Any]:
     return {"page": line.page, "bbox": [round(v, 1) for v in line.bbox], "rule": rule}
 
 
-def _with_wrapped(lines: list[Line]) -> list[tuple[Line, bool]]:
-    """(line, is_single): each line preceded by itself joined with the next close line, since names
-    wrap ('analys av X' / 'kommun')."""
+def _with_wrapped(lines: list[Line]) -> list[tuple[Line, str, bool]]:
+    """(line, its text, is_single): each line preceded by itself joined with the next close line, since names
+    wrap ('analys av X' / 'kommun'). The texts are joined as wrapped text is (:func:`join_lines`): a name broken at
+    its hyphen ("Per-" / "Olof") keeps the hyphen and no space, and the line-end hyphen some producers' text layers
+    give as a soft-hyphen code (U+FFFE) reads as the printed "-"."""
     out = []
     for a, b in zip(lines, [*lines[1:], None], strict=True):
         if b is not None and a.page == b.page and b.top - a.bottom < a.size * 1.2:
-            out.append((type(a)(a.words + b.words, a.page), False))
-        out.append((a, True))
+            out.append((type(a)(a.words + b.words, a.page), join_lines([a.text, b.text]), False))
+        out.append((a, join_lines([a.text]), True))
     return out
 
 
@@ -59,8 +61,8 @@ def read_metadata(front: list[Line], front_text: str) -> Metadata:
             meta.template = t["template"]
             break
     dates: list[tuple[int, int, float, int, str | None, dict[str, Any]]] = []  # rank, page, top, year, month, where
-    for line, single in _with_wrapped(front):
-        text = clean_heading(collapse_letter_spacing(line.text))
+    for line, joined, single in _with_wrapped(front):
+        text = clean_heading(collapse_letter_spacing(joined))
         for n, pattern in enumerate(_cues("municipality_cues")):
             m = pattern.search(text)
             if m and m.group("name"):

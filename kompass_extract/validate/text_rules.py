@@ -12,16 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kompass_extract.validate.enrich import AreaFacts
+from kompass_extract.validate.enrich import AreaFacts, ReportFacts
 from kompass_extract.validate.registry import Hit, hit, rule
 
 _LATIN = "A-Za-z0-9\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 GARBLED = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]"  # control and replacement characters: an unmapped glyph
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\ufffe\uffff]"  # control, replacement and non-characters: an unmapped glyph
     f"|(?<=[{_LATIN}])[\ue000-\uf8ff]|[\ue000-\uf8ff](?=[{_LATIN}])"  # a private-use glyph inside a word
     "|[^\\W\\d_\u0000-\u024f\u0370-\u03ff\u1e00-\u1eff\ufb00-\ufb06]"  # a letter of another script
 )
-"""A character no Swedish report prints: a control or replacement character, a private-use glyph inside a word
+"""A character no Swedish report prints: a control or replacement character, a non-character (pdfium's code for a
+line-end hyphen, U+FFFE, left inside a text), a private-use glyph inside a word
 (a symbol font's bullet stands alone), or a letter of a script other than Latin and Greek."""
 SUSPECT = re.compile("[^\t\n\r\x20-\u024f\u0370-\u03ff\u1e00-\u1eff\u2010-\u2027\u2030-\u205e\ufb00-\ufb06]")
 """A character that :data:`GARBLED` may match, in some context: not one of the Latin and Greek letters, digits, white
@@ -32,7 +33,7 @@ than :data:`GARBLED`, whose every branch is tried at every position, so only a t
 @rule(
     "text-garbled",
     "warning",
-    "An area's text holds characters no report prints (control or replacement characters, a private-use glyph inside "
+    "An area's text (or the cover's name of the municipality or evaluators) holds characters no report prints (control or replacement characters, a private-use glyph inside "
     "a word, letters of another script): the PDF's map from glyphs to characters is damaged, as some rewriting "
     "producers leave it, and words read with wrong or missing letters. Verify the text against the page.",
     message="area {area_no}: {count} garbled characters in its text (first in {field}: {sample!r})",
@@ -48,10 +49,25 @@ def text_garbled(facts: AreaFacts) -> Iterator[Hit]:
         *(("narrative", s.heading) for s in area.sections),
         *(("narrative", p) for s in area.sections for p in s.paragraphs),
     ]
+    yield from _garbled(texts, area=facts.no, area_no=facts.no)
+
+
+@rule(
+    "text-garbled",
+    message="{count} garbled characters in the report's {field} ({sample!r})",
+    on="report",
+)
+def metadata_garbled(facts: ReportFacts) -> Iterator[Hit]:
+    """The cover's texts are read from the front pages' lines, not the areas: a garbled name is as wrong."""
+    report = facts.report
+    texts = [("municipality", report.municipality or ""), *(("evaluators", name) for name in report.evaluators)]
+    yield from _garbled(texts)
+
+
+def _garbled(texts: list[tuple[str, str]], **where: int) -> Iterator[Hit]:
+    """One hit naming the first garbled character of ``texts`` ((field, text) pairs) and how many there are."""
     suspect = [(field, text) for field, text in texts if SUSPECT.search(text)]
     found = [(field, text, m.start()) for field, text in suspect for m in GARBLED.finditer(text)]
     if found:
         field, text, at = found[0]
-        yield hit(
-            area=facts.no, area_no=facts.no, count=len(found), field=field, sample=text[max(0, at - 20) : at + 20]
-        )
+        yield hit(**where, count=len(found), field=field, sample=text[max(0, at - 20) : at + 20])
