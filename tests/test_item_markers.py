@@ -110,3 +110,23 @@ def test_a_lost_marker_before_a_capitalised_compound_begins_a_doubted_item() -> 
         "Stärkande av den gemensamma strategin",
     ]
     assert [f.text for f in findings if f.doubt] == ["Brukar-/kundbemötande med i kommunens övergripande lönekriterier"]
+
+
+def test_a_spaced_hyphen_at_the_items_text_is_a_word_tail_not_a_dash_marker() -> None:
+    """A born-digital column with drawn markers and a word printed split "organisa - tionen": the browser wrapped
+    "- tionen" to a line of its own, where the items' wrapped text begins, and the dash was read as a marker, so the
+    tail became an item and every later item moved down one (no check). A dash right of the column's markers, before
+    a lower-case word, below a line ending in a letter, ends that word; a dash at the markers still marks an item."""
+    from kompass_extract.parse.item_markers import item_markers
+    from kompass_extract.read.document import Line
+
+    def row(words: list[tuple[str, float]], top: float) -> Line:
+        return Line([Word(t, x, top, x + 5.0 * len(t), top + 10.0, 10.0, False) for t, x in words], 1)
+
+    lines = [
+        row([("▪", 80.0), ("Fler", 91.0), ("vägar", 115.0), ("organisa", 150.0)], 100.0),
+        row([("-", 91.0), ("tionen", 96.5)], 111.0),
+        row([("▪", 80.0), ("Chattfunktion", 91.0)], 122.0),
+        row([("-", 80.0), ("samverkan", 91.0)], 133.0),
+    ]
+    assert [had for had, _ in item_markers(lines)] == [True, False, True, True]

@@ -837,12 +837,51 @@ def test_a_full_line_settles_one_column_but_a_joined_line_across_a_gutter_does_n
     assert in_columns(two)[1]
 
 
-def test_names_wrapped_at_their_hyphen_keep_it_when_the_text_layer_gives_a_soft_hyphen_code() -> None:
-    """pdfium gives a hyphen that ends a line as U+FFFE (Typst's text layer): the evaluators' names wrapped there
-    ("Per-" / "Olof") were read "Per\ufffe Olof", with no check. The wrapped lines are joined as wrapped text is."""
-    front = [
-        line("Utvärderingen genomfördes i mars 2018. Utvärderare har varit Per\ufffe", 70, 300, page=3),
-        line("Olof Sandberg och Anna Wallin.", 70, 314, page=3),
+def test_a_bulleted_paragraph_wrapped_to_the_margin_stays_one_paragraph() -> None:
+    """LibreOffice sets a paragraph that begins "• " without a hanging indent: its wrapped line starts at the margin,
+    left of the item's text, and was read as a new paragraph ("... flera" / "samarbetsprojekt har skapats."), with no
+    check. A line that goes on the item's sentence goes on the item; a capitalised paragraph after a list does not."""
+    box = [line("Rubriker", 70, 60, bold=True), line("• Allmänt om", 94, 74)]
+    narrative = [
+        line("Allmänt om", 70, 106, bold=True),
+        line("• Deltagande i nätverket Bottenviksbågen, under vars paraply flera", 72, 120),
+        line("samarbetsprojekt har skapats, flera EU-finansierade.", 70, 134),
+        line("• Ett andra nätverk", 72, 148),
+        line("Kommunen har också en plan.", 70, 162),
     ]
+    area = _box_area(box + narrative)
+    assert area.sections[0].paragraphs == [
+        "• Deltagande i nätverket Bottenviksbågen, under vars paraply flera samarbetsprojekt har skapats, flera "
+        "EU-finansierade.",
+        "• Ett andra nätverk",
+        "Kommunen har också en plan.",
+    ]
+
+
+WRAPPED_EVALUATORS = [
+    # pdfium gives a hyphen that ends a line as U+FFFE (Typst's text layer): the names wrapped there ("Per-" / "Olof")
+    # were read "Per\ufffe Olof"; the wrapped lines are joined as wrapped text is
+    (("Utvärderare har varit Per\ufffe", 300, 3), ("Olof Sandberg och Anna Wallin.", 314, 3), "Per-Olof Sandberg"),
+    # LibreOffice broke the sentence over a page: the cue read the first line alone, the evaluators ["Ingrid"]
+    (
+        ("organisationen. Utvärderare har varit Ingrid", 762, 3),
+        ("Söderlund och Maria Ekström.", 72, 4),
+        "Ingrid Söderlund",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "name"), WRAPPED_EVALUATORS)
+def test_the_sentence_naming_the_evaluators_is_read_whole_where_it_wraps(
+    first: tuple[str, float, int], second: tuple[str, float, int], name: str
+) -> None:
+    """Both were read wrong with no check on them."""
+    front = [line(text, 70, top, page=page) for text, top, page in (first, second)]
     meta = read_metadata(front, "\n".join(ln.text for ln in front))
-    assert meta.evaluators == ["Per-Olof Sandberg", "Anna Wallin"]
+    assert meta.evaluators[0] == name and len(meta.evaluators) == 2
+
+
+def test_an_evaluator_read_as_one_word_is_warned() -> None:
+    report = Report(source_file="x.pdf", sha256="0", pages=1, evaluators=["Ingrid", "Anna Andersson, SKL"])
+    found = [c for c in validate_report(report) if c.code == "evaluators-uncertain"]
+    assert [c.details["name"] for c in found] == ["Ingrid"]

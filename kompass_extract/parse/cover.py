@@ -34,15 +34,21 @@ def _where(line: Line, rule: str) -> dict[str, Any]:
 
 def _with_wrapped(lines: list[Line]) -> list[tuple[Line, str, bool]]:
     """(line, its text, is_single): each line preceded by itself joined with the next close line, since names
-    wrap ('analys av X' / 'kommun'). The texts are joined as wrapped text is (:func:`join_lines`): a name broken at
+    wrap ('analys av X' / 'kommun'), in running text over a page break too. The texts are joined as wrapped text is (:func:`join_lines`): a name broken at
     its hyphen ("Per-" / "Olof") keeps the hyphen and no space, and the line-end hyphen some producers' text layers
     give as a soft-hyphen code (U+FFFE) reads as the printed "-"."""
     out = []
     for a, b in zip(lines, [*lines[1:], None], strict=True):
-        if b is not None and a.page == b.page and b.top - a.bottom < a.size * 1.2:
+        if b is not None and (b.top - a.bottom < a.size * 1.2 if a.page == b.page else _turns_page(a, b)):
             out.append((type(a)(a.words + b.words, a.page), join_lines([a.text, b.text]), False))
         out.append((a, join_lines([a.text]), True))
     return out
+
+
+def _turns_page(a: Line, b: Line) -> bool:
+    """``b`` goes on ``a``'s text over a page break: it is the next page's first line, in the same type, and ``a``
+    ends with no stop (a sentence naming the evaluators may wrap there: "... har varit Ingrid" / "Söderlund och ...")."""
+    return b.page == a.page + 1 and abs(a.size - b.size) < 0.5 and not a.text.rstrip().endswith((".", ":", "!", "?"))
 
 
 # The look-behinds let a match start only where a run starts: without them a long run of spaces or dots is

@@ -34,9 +34,30 @@ UNREAD_LINES = 2
 text at another) before such words are taken for markers."""
 
 
+WORD_SPLIT_DASHES = ("-", "–")
+"""Dashes that, printed spaced at a line start ("- tionen"), may end a word split over a line break."""
+
+
 def item_markers(lines: list[Line]) -> Split:
     """Per line of one column: (it begins with a marker, its words without the marker)."""
-    return _marker_ink(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines]))
+    return _marker_ink(lines, _word_tails(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines])))
+
+
+def _word_tails(lines: list[Line], split: Split) -> Split:
+    """``split`` without the dash "markers" that end a word split with a spaced hyphen ("organisa" / "- tionen"): a
+    dash before a lower-case word, below a line of the column that ends in a letter, standing right of where the
+    column's other markers stand (where the items' wrapped text begins). A dash-marked item stands at the markers."""
+    size = text_size(lines) or 0.0
+    out = list(split)
+    for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
+        if not (had and n and rest and line.words[0].text in WORD_SPLIT_DASHES and rest[0].text[:1].islower()):
+            continue
+        prev = lines[n - 1]
+        others = [o.words[0].x0 for o, (o_had, _) in zip(lines, split, strict=True) if o_had and o is not line]
+        right_of_markers = bool(others) and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * size
+        if prev.page == line.page and prev.text.rstrip()[-1:].isalpha() and right_of_markers:
+            out[n] = (False, line.words)
+    return out
 
 
 def text_start(lines: list[Line], split: Split) -> float | None:

@@ -25,6 +25,7 @@ from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
 from kompass_extract.model import Area, Section, union
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
+from kompass_extract.parse.item_markers import WORD_SPLIT_DASHES
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP, FontlessNarrative
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
@@ -262,7 +263,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
             had_bullet = False  # "organisa" / "- tionen": the dash joins a word split over the line break
         if had_bullet and rest:
             text = "• " + " ".join(w.text for w in rest)
-        leaves_item = item_x is not None and line.x0 < item_x - 2
+        leaves_item = item_x is not None and line.x0 < item_x - 2 and not _wraps_to_margin(prev, line, layout)
         if prev is not None and paragraphs and not had_bullet and not shapes.goes_on(line):
             current.doubt = current.doubt or shapes.gap_doubt(prev, line)
         if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights, shapes):
@@ -274,6 +275,15 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     if sections and not sections[0].heading:
         sections[0].doubt = sections[0].doubt or shapes.lead_doubt(sections[0].paragraphs)
     return sections
+
+
+def _wraps_to_margin(prev: Line | None, line: Line, layout: Layout) -> bool:
+    """A bulleted paragraph set without a hanging indent wraps to the margin, left of its text: the line goes on the
+    item when it goes on its sentence (the item's line ends in no stop, this one begins in lower case) at the next
+    pitch; a paragraph that follows a list begins with a capital, or after a stop."""
+    if prev is None or layout.gap(prev, line) > PARAGRAPH_GAP or prev.text.rstrip().endswith((".", "!", "?", ":")):
+        return False
+    return line.text.lstrip()[:1].islower()
 
 
 def _looks_like_subheading(prev: Line | None, line: Line, layout: Layout) -> bool:
@@ -334,10 +344,6 @@ def _at_margin(prev: Line, rights: dict[int, list[float]], size: float) -> bool:
 def _broken(prev: Line, line: Line) -> bool:
     """The text goes on on another page or at the head of the next column (a line above the one before it)."""
     return prev.page != line.page or line.top < prev.top
-
-
-WORD_SPLIT_DASHES = ("-", "–")
-"""Dashes that, printed spaced at a line start ("- tionen"), may end a word split over a line break."""
 
 
 def _split_word_tail(prev: Line | None, line: Line, layout: Layout) -> bool:

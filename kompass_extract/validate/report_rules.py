@@ -32,6 +32,21 @@ def year_missing(facts: ReportFacts) -> Iterator[Hit]:
 
 
 @rule(
+    "evaluators-uncertain",
+    "warning",
+    "An evaluator was read as one word: a person's name prints with a given name and a surname, so the name was "
+    "cut where the sentence naming the evaluators wraps (at a line or page end), or the names were split wrongly. "
+    "Verify the evaluators on the front pages.",
+    message="evaluator {name!r} is one word: a name cut at a line or page end?",
+    on="report",
+)
+def evaluators_uncertain(facts: ReportFacts) -> Iterator[Hit]:
+    for name in facts.report.evaluators:
+        if len(name.split(",")[0].split()) < 2:
+            yield hit(field="evaluators", name=name)
+
+
+@rule(
     "edition-mismatch",
     "warning",
     "The edition was given (--edition) but the report's own evidence (area names, questions, year) points to "
