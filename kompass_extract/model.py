@@ -98,6 +98,9 @@ class Area:
     page: int | None = None
     bbox: BBox | None = None
     rubriker: list[str] = field(default_factory=list)
+    rubriker_doubt: str | None = None
+    """Why the parser doubts its reading of an OCR'd Rubriker box (an item begun or ended where no marker was seen,
+    the box ended at a line placed like its items, an item's words misread), or None."""
     header_score: float | None = None
     header_page: int | None = None
     header_bbox: BBox | None = None

@@ -22,6 +22,11 @@ Three figures per degradation, the issue's "done when" measures:
   **silent narrative errors** ("N-SILENT"): a heading or paragraph printed and not found, or extracted and not
   printed (a wrong one counts once), in an area that carries none of :data:`NARRATIVE_CHECKS`. On scans there is no
   font to tell a sub-heading from a paragraph's first line, so this is where a narrative goes wrong unseen.
+* **the Rubriker box** (``areas.rubriker``, the sub-area headings the box at the head of each area lists): its items
+  found exactly ("rb-ex") and at text similarity >= 90 ("rubr"), items lost (printed, not found) and extra (read,
+  not printed), and the **silent boxes** ("R-SILENT"): an area whose box was not read exactly as printed (an item
+  lost, extra or misread) and that carries none of :data:`BOX_CHECKS`. On scans the box's markers are often read as
+  letters and its end is not drawn, so this is where it goes wrong unseen.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ TEXT_CHECK = "finding-text-uncertain"
 """The check that says one item's text may be misread (details: kind, position)."""
 NARRATIVE_CHECKS = frozenset({"sections-uncertain", "narrative-uncertain", "text-garbled"})
 """Checks that say an area's narrative (its sub-headings, their paragraphs, their letters) is doubtful."""
+BOX_CHECKS = frozenset({"rubriker-uncertain", "sections-uncertain", "text-garbled"})
+"""Checks that say an area's Rubriker box (its items, their letters) is doubtful."""
 
 
 @dataclass
@@ -86,12 +93,27 @@ class Figures:
     paragraphs_found: int = 0
     narrative_silent: int = 0
     """Headings and paragraphs wrong, missing or extra in areas with none of :data:`NARRATIVE_CHECKS`."""
+    rubriker: int = 0
+    """Printed items of the areas' Rubriker boxes."""
+    rubriker_exact: int = 0
+    rubriker_found: int = 0
+    """Printed box items with their own extracted item at similarity >= :data:`SIMILAR`."""
+    rubriker_lost: int = 0
+    rubriker_extra: int = 0
+    """Extracted box items that match no printed one (marker junk, a paragraph read into the box, a split item)."""
+    boxes: int = 0
+    boxes_wrong: int = 0
+    """Boxes not read exactly as printed (an item lost, extra or with a wrong letter)."""
+    boxes_silent: int = 0
+    """Wrong boxes in areas with none of :data:`BOX_CHECKS`."""
     silent: list[str] = field(default_factory=list)
     """What the silent wrong numbers were: "fixture: area 3 q 3.2 achieved 12 read 2"."""
     unwarned: list[str] = field(default_factory=list)
     """Where the unwarned list items were: "fixture: area 7 improvement, 1 of 4 items"."""
     narrative_unwarned: list[str] = field(default_factory=list)
     """Where the silent narrative errors were: "fixture: area 2 headings, 2 (printed 5, read 6, found 4)"."""
+    boxes_unwarned: list[str] = field(default_factory=list)
+    """Where the silent boxes were: "fixture: area 3 box, printed 4, read 5, exact 3, found 4"."""
 
     def __add__(self, other: Figures) -> Figures:
         summed = Figures()
@@ -108,13 +130,16 @@ class Figures:
             f"{_pct(self.items_found, self.items):>7} {_pct(self.columns_counted, self.columns):>7} "
             f"{self.items_unwarned:>8} {self.items_misread:>7} {_pct(self.headings_exact, self.headings):>6} "
             f"{_pct(self.headings_found, self.headings):>6} {_pct(self.paragraphs_found, self.paragraphs):>6} "
-            f"{self.narrative_silent:>8}"
+            f"{self.narrative_silent:>8} {_pct(self.rubriker_exact, self.rubriker):>6} "
+            f"{_pct(self.rubriker_found, self.rubriker):>6} {self.rubriker_lost:>6} {self.rubriker_extra:>6} "
+            f"{self.boxes_wrong:>6} {self.boxes_silent:>8}"
         )
 
 
 HEADER = (
     f"{'degradation':<26}{'rep':>3} {'pages':>4} {'s/pg':>6} {'exact':>7} {'empty':>5} {'flagd':>5} {'SILENT':>6} "
-    f"{'items':>7} {'counts':>7} {'UNWARNED':>8} {'MISREAD':>7} {'hd-ex':>6} {'heads':>6} {'paras':>6} {'N-SILENT':>8}"
+    f"{'items':>7} {'counts':>7} {'UNWARNED':>8} {'MISREAD':>7} {'hd-ex':>6} {'heads':>6} {'paras':>6} {'N-SILENT':>8} "
+    f"{'rb-ex':>6} {'rubr':>6} {'R-LOST':>6} {'R-XTRA':>6} {'R-WRNG':>6} {'R-SILENT':>8}"
 )
 
 
@@ -131,6 +156,7 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
         (c.area_no, c.details.get("kind"), c.details.get("position")) for c in report.checks if c.code == TEXT_CHECK
     }
     narrative_doubted = {c.area_no for c in report.checks if c.code in NARRATIVE_CHECKS}
+    box_doubted = {c.area_no for c in report.checks if c.code in BOX_CHECKS}
     areas = {a.area_no: a for a in report.areas}
     for t in truth["areas"]:
         area = areas.get(t["no"])
@@ -174,7 +200,32 @@ def score(report: Report, truth: dict[str, Any], name: str = "") -> Figures:
                 out.items_unwarned += lost
                 out.unwarned.append(f"{name}: area {t['no']} {kind}, {lost} of {len(printed)} items")
         _score_narrative(out, t, area.sections if area else [], t["no"] not in narrative_doubted, name)
+        _score_box(out, t, area.rubriker if area else [], t["no"] not in box_doubted, name)
     return out
+
+
+def _score_box(out: Figures, truth_area: dict[str, Any], read: list[str], unwarned: bool, name: str) -> None:
+    """Add one area's Rubriker box to ``out``: items exact and similar (one to one), lost and extra; the box is wrong
+    unless every item was read exactly and nothing more, and silent where ``unwarned``."""
+    printed = list(truth_area.get("rubriker", []))
+    if not printed and not read:
+        return
+    found = len(_matched(printed, read))
+    exact = len(_matched(printed, read, exact=True))
+    out.boxes += 1
+    out.rubriker += len(printed)
+    out.rubriker_exact += exact
+    out.rubriker_found += found
+    out.rubriker_lost += len(printed) - found
+    out.rubriker_extra += len(read) - found
+    if exact == len(printed) == len(read):
+        return
+    out.boxes_wrong += 1
+    if unwarned:
+        out.boxes_silent += 1
+        out.boxes_unwarned.append(
+            f"{name}: area {truth_area['no']} box, printed {len(printed)}, read {len(read)}, exact {exact}, found {found}"
+        )
 
 
 def _score_narrative(out: Figures, truth_area: dict[str, Any], sections: list[Any], unwarned: bool, name: str) -> None:
@@ -293,6 +344,8 @@ def main(names: tuple[str, ...], fixtures: tuple[str, ...], diagonal: bool, cach
         click.echo(f"list items lost without {LIST_CHECK} or {TEXT_CHECK}: {line}")
     for line in total.narrative_unwarned:
         click.echo(f"narrative errors without {'/'.join(sorted(NARRATIVE_CHECKS))}: {line}")
+    for line in total.boxes_unwarned:
+        click.echo(f"Rubriker boxes wrong without {'/'.join(sorted(BOX_CHECKS))}: {line}")
 
 
 if __name__ == "__main__":

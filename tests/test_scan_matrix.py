@@ -164,3 +164,22 @@ def test_a_rough_photocopy_reads_exact_or_flagged(tmp_path_factory: pytest.TempP
     assert figures.silent == [] and figures.wrong_silent == 0
     assert figures.exact / figures.numbers >= 0.97, figures.row()
     assert figures.items_found / figures.items >= 0.97, figures.row()  # 77/77 measured
+
+
+def test_score_counts_rubriker_boxes_their_items_and_the_silent_ones() -> None:
+    """A box item with a marker read as letters ("jz ...") is found but not exact, an item lost and one of junk
+    ("SE") are lost and extra; each such box is wrong, and silent unless a box check names its area."""
+    report = report_from_truth(TRUTH)
+    perfect = score(report, TRUTH, "lulea")
+    assert perfect.rubriker_exact == perfect.rubriker_found == perfect.rubriker > 20
+    assert perfect.boxes == len(TRUTH["areas"]) and perfect.boxes_wrong == perfect.boxes_silent == 0
+    report.area(2).rubriker = ["jz " + report.area(2).rubriker[0], *report.area(2).rubriker[1:]]
+    report.area(3).rubriker = [*report.area(3).rubriker[:-1], "SE"]
+    report.checks = [Check("warning", "narrative-uncertain", "a narrative check is no box check", 3, None)]
+    figures = score(report, TRUTH, "lulea")
+    assert (figures.rubriker_exact, figures.rubriker_found) == (perfect.rubriker - 2, perfect.rubriker - 1)
+    assert (figures.rubriker_lost, figures.rubriker_extra) == (1, 1)
+    assert (figures.boxes_wrong, figures.boxes_silent) == (2, 2)
+    assert [line.split(",")[0] for line in figures.boxes_unwarned] == ["lulea: area 2 box", "lulea: area 3 box"]
+    report.checks.append(Check("warning", "rubriker-uncertain", "verify the box", 3, None))
+    assert (score(report, TRUTH).boxes_wrong, score(report, TRUTH).boxes_silent) == (2, 1)

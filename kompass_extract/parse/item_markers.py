@@ -38,9 +38,12 @@ WORD_SPLIT_DASHES = ("-", "–")
 """Dashes that, printed spaced at a line start ("- tionen"), may end a word split over a line break."""
 
 
-def item_markers(lines: list[Line]) -> Split:
-    """Per line of one column: (it begins with a marker, its words without the marker)."""
-    return _marker_ink(lines, _word_tails(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines])))
+def item_markers(lines: list[Line], *, apart: bool = False) -> Split:
+    """Per line of one column: (it begins with a marker, its words without the marker). ``apart``: a column whose
+    items seldom wrap (the Rubriker box), where markers that OCR read as words also show by the indent after them
+    (see :func:`_unread_markers`)."""
+    split = _word_tails(lines, _lined_up(lines, [_strip_markers(line.words) for line in lines]))
+    return _marker_ink(lines, split, apart)
 
 
 def _word_tails(lines: list[Line], split: Split) -> Split:
@@ -74,7 +77,7 @@ def at(word: Word, x: float | None, line: Line) -> bool:
     return x is not None and abs(word.x0 - x) <= OCR_ALIGN_SHARE * line.size
 
 
-def _marker_ink(lines: list[Line], split: Split) -> Split:
+def _marker_ink(lines: list[Line], split: Split, apart: bool = False) -> Split:
     """``split`` with the markers that OCR read as short words: on an OCR'd line, the words before the first word
     that begins where the items' text begins, when they all end before it, start where the column's other markers
     stand (or right beside a marker that was seen), and are short (at most :data:`INK_WORDS` words of at most
@@ -84,16 +87,19 @@ def _marker_ink(lines: list[Line], split: Split) -> Split:
     xs = [line.words[0].x0 for line, (had, _) in zip(lines, split, strict=True) if had and line.bold is None]
     text_x = text_start(lines, split)
     if not xs:
-        xs, text_x = _unread_markers(lines, split, size)
+        xs, text_x = _unread_markers(lines, split, size, apart)
     if not xs or text_x is None:
         return split
     out = []
     for line, (had, rest) in zip(lines, split, strict=True):
         n = next((j for j in range(1, min(INK_WORDS, len(rest) - 1) + 1) if at(rest[j], text_x, line)), 0)
         ink = rest[:n] if line.bold is None else []
+        placed = any(abs(line.words[0].x0 - x) <= OCR_ALIGN_SHARE * size for x in xs)
+        lone = not had and rest and rest[0] is not line.words[0] and placed and at(rest[0], text_x, line)
         out.append(
             (True, rest[n:])
-            if ink
+            if lone  # a marker seen alone (see _lined_up) where the markers OCR read as words stand: one of them
+            or ink
             and sum(len(w.text) for w in ink) <= INK_CHARS
             and all(w.x1 < text_x for w in ink)
             and (had or any(abs(ink[0].x0 - x) <= OCR_ALIGN_SHARE * size for x in xs))
@@ -102,15 +108,23 @@ def _marker_ink(lines: list[Line], split: Split) -> Split:
     return out
 
 
-def _unread_markers(lines: list[Line], split: Split, size: float) -> tuple[list[float], float | None]:
+def _unread_markers(
+    lines: list[Line], split: Split, size: float, apart: bool = False
+) -> tuple[list[float], float | None]:
     """(the markers' left edges, where the items' text begins) of an OCR'd column in which no marker was seen,
     when OCR read them all as short words (pictures as "LJ", "HH", "IH"): at least :data:`UNREAD_LINES` lines
     begin with a word of at most :data:`INK_CHARS` characters at one x followed by a word at another x right of
     it, those lines are at least half of the lines that begin at the first x, and some line (an item's wrapped
-    continuation) begins at the second: the hanging indent of a marked list. Else ([], None)."""
+    continuation) begins at the second: the hanging indent of a marked list. With ``apart`` (a column whose items
+    seldom wrap), the indent may show instead by every such short word standing more than :data:`INDENT` text sizes
+    before the next (a space between words is a third of one). Else ([], None)."""
     tol = OCR_ALIGN_SHARE * size
     starts = [rest for line, (_, rest) in zip(lines, split, strict=True) if rest and line.bold is None]
-    pairs = [(r[0].x0, r[1].x0) for r in starts if len(r) > 1 and len(r[0].text) <= INK_CHARS and r[0].x1 < r[1].x0]
+    pairs = [
+        (r[0].x0, r[1].x0, r[1].x0 - r[0].x1)
+        for r in starts
+        if len(r) > 1 and len(r[0].text) <= INK_CHARS and r[0].x1 < r[1].x0
+    ]
     groups = [[p for p in pairs if abs(p[0] - q[0]) <= tol and abs(p[1] - q[1]) <= tol] for q in pairs]
     group = max(groups, key=len, default=[])
     if len(group) < UNREAD_LINES:
@@ -118,7 +132,13 @@ def _unread_markers(lines: list[Line], split: Split, size: float) -> tuple[list[
     mark_x, text_x = median(p[0] for p in group), median(p[1] for p in group)
     at_mark = sum(abs(r[0].x0 - mark_x) <= tol for r in starts)
     wrapped = any(abs(r[0].x0 - text_x) <= tol for r in starts)
-    return ([p[0] for p in group], text_x) if wrapped and 2 * len(group) >= at_mark else ([], None)
+    indented = apart and all(p[2] > INDENT * size for p in group)
+    return ([p[0] for p in group], text_x) if (wrapped or indented) and 2 * len(group) >= at_mark else ([], None)
+
+
+INDENT = 0.5
+"""Text sizes of white after a short first word from which, in a column whose items seldom wrap, it stands apart
+as a marker does (a list's text is indented past its markers by more than a space: 0.55-0.75 sizes measured)."""
 
 
 def _lined_up(lines: list[Line], split: Split) -> Split:

@@ -5,7 +5,6 @@ Styrkor / Förbättrings list to :mod:`kompass_extract.parse.findings`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 
 from kompass_extract.locate.areas import AreaHeading
@@ -15,17 +14,17 @@ from kompass_extract.locate.labels import (
     is_label,
     join_lines,
     labels,
-    parse_number,
     parse_score,
     starts_with_label,
     strip_bullet,
-    strip_marker,
 )
 from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
 from kompass_extract.model import Area, Section, union
+from kompass_extract.parse.box import box_items, box_lines
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.parse.item_markers import WORD_SPLIT_DASHES
+from kompass_extract.parse.item_text import misread, trimmed
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP, FontlessNarrative
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MarkerSource, with_markers
@@ -87,8 +86,11 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
         Line([w for w in ln.words if not is_label(w.text, "box_rubriker", "box_score")], ln.page)
         for ln in iter_column_lines(with_markers(window[start:], markers), -1e9, limit_x)
     )
-    items, last = _box_items((ln for ln in column if ln.words), window[start].x0)
-    area.rubriker = [text for text in (join_lines(parts) for parts in items) if text]
+    items, last, doubt = box_items(box_lines(ln for ln in column if ln.words), window[start].x0)
+    items = [trimmed([ln for ln in parts if ln.words]) for parts in items]
+    area.rubriker = [text for text in (join_lines([ln.text for ln in parts]) for parts in items) if text]
+    misreads = (f"{join_lines([ln.text for ln in parts])!r}: {why}" for parts in items if (why := misread(parts)))
+    area.rubriker_doubt = doubt or next(misreads, None)
     bottom = (last.page, last.bottom) if last is not None else (window[start].page, window[start].bottom)
     if score_label is not None:
         _read_box_score(window, score_i or 0, score_label, area)
@@ -116,51 +118,6 @@ def _own_cell(words: list[Word], n: int) -> bool:
 
 BOX_WINDOW = 40
 """Lines after an area heading within which its Rubriker/Poäng box must start."""
-
-
-def _box_items(column: Iterable[Line], left: float) -> tuple[list[list[str]], Line | None]:
-    """Sub-area headings of the box: bulleted items (wrapped lines joined), or one short line each."""
-    items: list[list[str]] = []
-    item_x: float | None = None
-    bullet_style = False
-    last: Line | None = None
-    for ln in column:
-        if parse_number(ln.text) is not None:  # the score, printed under the headings: the list has ended
-            break
-        had_bullet, rest = strip_marker(ln.words)
-        text = " ".join(w.text for w in (rest if had_bullet else ln.words))
-        if had_bullet and rest:
-            bullet_style, item_x = True, rest[0].x0
-            items.append([text])
-        elif bullet_style and item_x is not None and _under_item(ln, item_x) and _close_below(last, ln):
-            items[-1].append(text)
-        elif (
-            not bullet_style
-            and not starts_with_label(ln.text, "general_heading")
-            and ln.bold is not True
-            and len(items) < 12
-            and ln.x0 > left - 2
-            and _short(ln)
-        ):
-            items.append([text])
-        else:
-            break
-        last = ln
-    return items, last
-
-
-def _under_item(line: Line, item_x: float) -> bool:
-    """A line that wraps a bulleted heading begins under its text, not further right (a narrative set in two
-    columns right below the box begins its right column beside the last heading)."""
-    return item_x - 2 <= line.x0 <= item_x + 2 * max(line.size, 1.0)
-
-
-def _close_below(prev: Line | None, line: Line) -> bool:
-    return prev is None or prev.page != line.page or line.top - prev.bottom < 2.5 * max(line.size, 1.0)
-
-
-def _short(line: Line) -> bool:
-    return len(line.text) < 100 and not line.text.rstrip().endswith(".")
 
 
 SCORE_REACH = 6

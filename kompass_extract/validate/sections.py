@@ -1,4 +1,5 @@
-"""Doubtful narrative structure: sub-headings that do not echo the sub-areas the area's box lists.
+"""Doubtful narrative structure: sub-headings that do not echo the sub-areas the area's box lists; and a box whose
+OCR'd reading the parser doubts.
 
 Each area's narrative has one sub-heading per sub-area of its "Rubriker" box (worded alike, not always the same:
 "Information till medborgare" over "Information till medborgarna"). When across the whole report few of the box's
@@ -68,3 +69,18 @@ def narrative_uncertain(facts: AreaFacts) -> Iterator[Hit]:
     doubts = [s.doubt for s in facts.area.sections if s.doubt]
     if doubts:
         yield hit(area=facts.no, area_no=facts.no, count=len(doubts), text={"first": doubts[0]})
+
+
+@rule(
+    "rubriker-uncertain",
+    "warning",
+    "On a page without fonts (OCR'd), the 'Rubriker' box's list of sub-areas may be misread: an item begun where "
+    "no list marker was seen, the box ended at a line placed like its items (an item lost), or an item's words read "
+    "as fragments or with low OCR confidence. Tesseract reads a box's markers as letters, as lines of their own, or "
+    "not at all. Verify the area's rubriker against the page.",
+    message="area {area_no}: the Rubriker box may be misread: {why}",
+    on="area-review",
+)
+def rubriker_uncertain(facts: AreaFacts) -> Iterator[Hit]:
+    if facts.area.rubriker_doubt:
+        yield hit(area=facts.no, area_no=facts.no, text={"why": facts.area.rubriker_doubt})

@@ -1,0 +1,131 @@
+"""The "Rubriker" box of an OCR'd area: markers read as letters, as slivers of their own or not at all, and the
+check that names a box whose reading the parser doubts (``rubriker-uncertain``).
+
+The lines are built the way the OCR reader gives them (words with confidences, a marker the ink reader saw as a
+marker word without one), at the geometry measured on the scan matrix's scans: markers at x 79-84, the items' text
+from x 90, the narrative from x 76, items 13.7 pt apart.
+"""
+
+from __future__ import annotations
+
+from kompass_extract.model import Area, Report
+from kompass_extract.parse import sections
+from kompass_extract.read.document import Line, Word
+from kompass_extract.read.markers import MARKER
+from kompass_extract.validate import validate_report
+
+PITCH = 13.7
+TOP = 119.0
+
+
+def _words(text: str, x0: float, top: float, conf: float = 95.0, height: float = 8.2) -> list[Word]:
+    words, x = [], x0
+    for token in text.split():
+        width = 4.6 * len(token)
+        words.append(Word(token, x, top, x + width, top + height, height, None, conf))
+        x += width + 2.5
+    return words
+
+
+def _marker(top: float) -> Word:
+    return Word(MARKER, 79.0, top, 84.0, top + 8.2, 8.2, None, None)
+
+
+def _ink(text: str, top: float, conf: float = 10.0, height: float = 8.2) -> Word:
+    return Word(text, 79.0, top, 84.0, top + height, height, None, conf)
+
+
+def _box(rows: list[list[Word]]) -> list[Line]:
+    label = Line(_words("Rubriker", 76.0, TOP - PITCH) + _words("Poäng", 470.0, TOP - PITCH), 4)
+    body = [Line(words, 4) for words in rows]
+    after = TOP + PITCH * len(rows) + 12
+    narrative = [
+        Line(_words("Allmänt", 76.0, after), 4),
+        Line(
+            _words("Ett förbättringsområde skulle kunna vara att redovisa en samlad uppföljning", 76.0, after + 14), 4
+        ),
+        Line(_words("av de olika åtgärderna och vad de leder till i verksamheten.", 76.0, after + 27), 4),
+    ]
+    return [label, *body, *narrative]
+
+
+def _read(rows: list[list[Word]]) -> Area:
+    area = Area(1)
+    sections._parse_box(_box(rows), area, None)
+    return area
+
+
+def test_markers_read_as_letters_start_items_and_are_left_out() -> None:
+    """Regression: a box marker that Tesseract read as letters ("jz", "CEN", "SR") was no bullet, so the box ended
+    at the first of them (the rest lost, no check) or the letters were glued to the item ("jz Strategi ...")."""
+    items = ["Strategi för verksamhetsutveckling", "Kvalitetssystem", "Lärande och omvärldsbevakning", "Förnyelse"]
+    rows = [
+        [_ink("CEN", TOP, 46), *_words(items[0], 90.0, TOP)],
+        [_ink("SR", TOP + PITCH, 0), *_words(items[1], 90.0, TOP + PITCH)],
+        [_marker(TOP + 2 * PITCH), *_words(items[2], 90.0, TOP + 2 * PITCH)],  # the one marker the ink reader saw
+        [_ink("pe", TOP + 3 * PITCH, 13), *_words(items[3], 90.0, TOP + 3 * PITCH)],
+    ]
+    area = _read(rows)
+    assert area.rubriker == items
+    assert area.rubriker_doubt is None
+
+
+def test_markers_read_as_letters_beside_seen_markers() -> None:
+    """Regression: with two markers seen, the others read as letters ("jz", "FX") were glued to their items."""
+    items = ["Strategi för resultatstyrning", "Kostnader och resultat", "Jämförelser", "Extern samverkan"]
+    rows = [
+        [_ink("jz", TOP, 0), *_words(items[0], 90.0, TOP)],
+        [_ink("FX", TOP + PITCH, 2), *_words(items[1], 90.0, TOP + PITCH)],
+        [_marker(TOP + 2 * PITCH), *_words(items[2], 90.0, TOP + 2 * PITCH)],
+        [_marker(TOP + 3 * PITCH), *_words(items[3], 90.0, TOP + 3 * PITCH)],
+    ]
+    assert _read(rows).rubriker == items
+
+
+def test_a_marker_read_as_a_sliver_line_starts_its_item() -> None:
+    """Regression: Tesseract read a marker as a line of its own, half a point high, in the middle of its item's
+    line; the item (at the text's x, no marker) was joined to the one above ("Samarbete med civilsamhället
+    Samarbete med kulturlivet")."""
+    items = ["Planer för samhällsbyggande", "Samarbete med civilsamhället", "Samarbete med kulturlivet", "Miljöfrågor"]
+    rows = [[_marker(TOP + n * PITCH), *_words(item, 90.0, TOP + n * PITCH)] for n, item in enumerate(items)]
+    rows[2] = _words(items[2], 90.0, TOP + 2 * PITCH, height=6.5)
+    rows.insert(3, [_ink("de", TOP + 2 * PITCH + 3.5, 4, height=0.5)])
+    area = _read(rows)
+    assert area.rubriker == items
+    assert area.rubriker_doubt is None
+
+
+def test_a_line_with_no_marker_seen_is_an_item_when_its_first_word_would_have_fitted() -> None:
+    """Regression: a box line whose marker OCR lost entirely (no ink, no letters) was joined to the item above
+    ("System för styrning och uppföljning Politiska mål"); a capitalised line whose first word would have fitted on
+    the line before begins an item, and the box is doubted. A line in lower case wraps its item, undoubted."""
+    items = [
+        "System för styrning och uppföljning",
+        "Politiska mål",
+        "Ansvarsfördelning och roller mellan politiker och",
+    ]
+    rows = [[_marker(TOP + n * PITCH), *_words(item, 90.0, TOP + n * PITCH)] for n, item in enumerate(items)]
+    rows[1] = _words(items[1], 90.0, TOP + PITCH)
+    rows.append(_words("tjänstemän", 90.0, TOP + 3 * PITCH))
+    area = _read(rows)
+    assert area.rubriker == [items[0], items[1], items[2] + " tjänstemän"]
+    assert area.rubriker_doubt is not None and "'Politiska'" in area.rubriker_doubt
+
+
+def test_a_text_layer_box_is_read_as_before_and_never_doubted() -> None:
+    """A text layer's box (no confidences) keeps its glyph markers' reading: letters before an item are text."""
+    rows = [
+        [Word("•", 79.0, TOP, 83.0, TOP + 9, 9.0, False), Word("Ledning", 90.0, TOP, 130.0, TOP + 9, 9.0, False)],
+        [Word("•", 79.0, TOP + PITCH, 83.0, TOP + PITCH + 9, 9.0, False)]
+        + [Word("Styrning", 90.0, TOP + PITCH, 130.0, TOP + PITCH + 9, 9.0, False)],
+    ]
+    area = _read(rows)
+    assert area.rubriker == ["Ledning", "Styrning"] and area.rubriker_doubt is None
+
+
+def test_rubriker_uncertain_names_the_area_whose_box_the_parser_doubts() -> None:
+    report = Report(source_file="scan.pdf", sha256="0", pages=1)
+    report.areas = [Area(1, rubriker=["A"]), Area(2, rubriker=["B"], rubriker_doubt="why")]
+    hits = [c for c in validate_report(report) if c.code == "rubriker-uncertain"]
+    assert [(c.area_no, c.severity) for c in hits] == [(2, "warning")]
+    assert "why" in hits[0].message
