@@ -885,3 +885,55 @@ def test_an_evaluator_read_as_one_word_is_warned() -> None:
     report = Report(source_file="x.pdf", sha256="0", pages=1, evaluators=["Ingrid", "Anna Andersson, SKL"])
     found = [c for c in validate_report(report) if c.code == "evaluators-uncertain"]
     assert [c.details["name"] for c in found] == ["Ingrid"]
+
+
+def test_a_rubrik_broken_inside_a_word_takes_the_spelling_its_sub_heading_prints() -> None:
+    """LibreOffice broke "Medarbetarundersökningar", too long for the floated box's line, without a hyphen: the
+    rubrik was read "Medarbetarundersökninga r" with no check. The narrative's sub-heading prints it whole."""
+    box = [
+        line("Rubriker", 70, 60, bold=True),
+        line("• Lönebildning", 94, 74),
+        line("• Medarbetarundersökninga", 94, 88),
+        line("r", 108, 102),
+    ]
+    narrative = [
+        line("Medarbetarundersökningar", 70, 130, bold=True),
+        line("Kommunen gör en undersökning varje år.", 70, 144),
+        line("Lönebildning", 70, 172, bold=True),
+        line("Det finns en lönepolicy.", 70, 186),
+    ]
+    area = _box_area(box + narrative)
+    assert area.rubriker == ["Lönebildning", "Medarbetarundersökningar"]
+
+
+def test_one_item_per_table_row_without_markers_is_an_item_per_row() -> None:
+    """A findings table with one row per item and no markers, every item on one line: the column's least step is
+    between two rows, so it was taken for the line step, and the rows that stood only that far apart were joined
+    into one item ("... resultatstyrning Tydlig struktur ..."), with no check. A line is set at no more than the
+    body's pitch (scaled to its size): steps well over it part items."""
+    from kompass_extract.parse.columns import Breaks
+
+    size = 9.0
+    texts = ["Nya styrmodellen", "Tydlig struktur", "Kvalitetschef och nätverk", "Kundcenter", "Kontaktuppgifter"]
+    tops = [368.1, 384.9, 412.5, 429.3, 447.3]
+    lines = [
+        Line([Word(t, 311.0, top, 311.0 + 5.0 * len(t), top + size, size, False)], 5)
+        for t, top in zip(texts, tops, strict=True)
+    ]
+    breaks = Breaks.of(lines, LAYOUT, None)
+    assert [breaks.layout_start(n)[0] for n in range(len(lines))] == [True] * 5
+
+
+def test_a_line_in_lower_case_at_the_head_of_a_page_goes_on_the_paragraph_after_an_abbreviation() -> None:
+    """A column ended with "... på grund av bl.a." and the next began "omfattande pensionsavgångar": the abbreviation's
+    stop was taken for a sentence's end at the column break, and the paragraph was cut in two, with no check."""
+    lines = [
+        line("Allmänt", 70, 100, bold=True),
+        line("Svenska kommuner står inför stora behov på grund av bl.a.", 70, 114, page=1),
+        line("omfattande pensionsavgångar.", 70, 60, page=2),
+        line("Kommunen har en plan.", 70, 74, page=2),
+    ]
+    area = _box_area([line("Rubriker", 70, 40, bold=True), line("• Allmänt", 94, 54)] + lines)
+    assert area.sections[-1].paragraphs == [
+        "Svenska kommuner står inför stora behov på grund av bl.a. omfattande pensionsavgångar. Kommunen har en plan."
+    ]

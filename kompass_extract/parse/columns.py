@@ -298,6 +298,9 @@ class Breaks:
         threshold = _step_threshold(steps, text_size(lines) or layout.body_size) if scanned else None
         indent = min(indents, default=hang)
         step = min(steps, default=layout.pitch)
+        if not scanned:  # a line of this size is set at no more than the body's pitch, scaled: a column whose items
+            step = min(step, layout.pitch * (text_size(lines) or layout.body_size) / layout.body_size)  # are all one
+            # line each (one table row per item) has no step of its own, and its least step is between two items
         breaks = cls(lines, hanging, indent, False, step, left, right, threshold, unsure, ys)
         sure = (n for n in range(1, len(lines)) if not {n - 1, n} & unsure)  # a tall box's step proves nothing
         return replace(breaks, spaced=any(breaks.gap(n) for n in sure))

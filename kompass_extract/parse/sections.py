@@ -53,6 +53,7 @@ def parse_area(
         layout = replace(layout, pitch=line_pitch(narrative, layout.body_size))
     narrative = with_markers(narrative, markers)  # drawn bullets start paragraphs too
     area.sections = _parse_narrative(narrative, layout, area.rubriker)
+    area.rubriker = _unbroken(area.rubriker, [section.heading for section in area.sections])
     if findings_at is not None:
         area.findings = parse_findings(lines[findings_at:], layout, markers, look)
 
@@ -103,6 +104,18 @@ CELL_GAP = 1.0
 """A gap of this many font sizes parts two cells of a row; words of a line of text stand half a size apart at most."""
 WORD_GAP = 0.3
 """A gap of this many font sizes is wider than a space: with a change of weight, it parts two cells."""
+
+
+def _unbroken(rubriker: list[str], headings: list[str]) -> list[str]:
+    """``rubriker``, each that a narrative sub-heading prints with fewer spaces and otherwise alike taken as the heading
+    prints it: a word too long for a narrow box's line, broken without a hyphen ("Medarbetarundersökninga" / "r", as
+    LibreOffice breaks one), was joined with a space. The sub-headings repeat the box's sub-areas on a full line."""
+    spaced = {heading.replace(" ", ""): heading for heading in headings}
+    out = []
+    for rubrik in rubriker:
+        heading = spaced.get(rubrik.replace(" ", ""))
+        out.append(heading if heading is not None and heading.count(" ") < rubrik.count(" ") else rubrik)
+    return out
 
 
 def _own_cell(words: list[Word], n: int) -> bool:
@@ -258,8 +271,9 @@ def _new_paragraph(
     prev: Line | None, line: Line, layout: Layout, rights: dict[int, list[float]], shapes: FontlessNarrative
 ) -> bool:
     """A vertical gap starts a paragraph; at a page or column break, only a finished sentence on a line that does
-    not reach a justified margin does (``rights``: the right ends of the narrative's lines, by page). On a font-less
-    page (OCR) a line in lower case goes on, and the gap is measured as ``shapes`` says.
+    not reach a justified margin does (``rights``: the right ends of the narrative's lines, by page), and not before
+    a line in lower case (the stop of an abbreviation, "bl.a.", ended the line). On a font-less page (OCR) a line in
+    lower case goes on, and the gap is measured as ``shapes`` says.
 
     A justified paragraph's lines end at one margin and its last line short of it: a page that ends in a full line
     goes on on the next page even when that line ends a sentence (Typst's justified reports were cut there).
@@ -269,7 +283,8 @@ def _new_paragraph(
     if shapes.goes_on(line):
         return False
     if _broken(prev, line):
-        return prev.text.rstrip().endswith((".", "!", "?", ":")) and not _at_margin(prev, rights, layout.body_size)
+        ends = prev.text.rstrip().endswith((".", "!", "?", ":")) and not line.text.lstrip()[:1].islower()
+        return ends and not _at_margin(prev, rights, layout.body_size)
     return layout.gap(prev, line) > PARAGRAPH_GAP
 
 
