@@ -12,7 +12,7 @@ import pytest
 
 from kompass_extract.common.text import fold_diacritics, single_spaced
 from kompass_extract.match import text as match_text
-from kompass_extract.read.document import Word
+from kompass_extract.read.document import Line, Word
 
 EVERY = "".join(map(chr, [*range(0x30000), *range(0x30000, 0x110000, 61)]))
 """Every code point of the planes in use, lone surrogates included (a text layer may hold them), and every 61st above."""
@@ -122,6 +122,136 @@ def test_the_tool_s_name_is_found_without_lowering_the_whole_text() -> None:
     assert _mentions_kommunkompass(Spy("ANALYS ENLIGT KOMMUN KOMPASSEN"))
     assert lowered == ["ANALYS ENLIGT KOMMUN KOMPASSEN"]
     assert not _mentions_kommunkompass(Spy("Årsredovisning 2018"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "required"),
+    [
+        (r"(?i)analys\s++av\s++(?P<name>.+?)$", ("analys", True)),
+        (
+            r"^(?=[\s\S]*?\si\s)(?P<name>.+?)\s++i\s++förhållande\s++till\s++(?i:kommunkompassen)",
+            ("förhållande", False),
+        ),
+        (r"(?i)(?:^|[.!?]\s++)utvärderingen\s++av", ("utvärderingen", True)),
+        (r"(?P<isodate>\b(?:19|20)\d\d-\d\d-\d\d)\b", ("-", False)),
+        (r"(?:kort(?:fakta)?)\s+om", ("kort", False)),  # a group's own runs, the longest
+        (r"(?i:rapport)\s+\d", None),  # a group that changes flags is not looked into
+        (r"rapport|utvärdering", None),  # an alternation requires neither
+        (r"(?:rapport)?\s*x", ("x", False)),  # an optional group is a repeat
+        (r"[Rr]apport", ("apport", False)),
+        (r"\d+", None),
+    ],
+)
+def test_the_text_a_pattern_requires_is_read_from_its_parse(pattern: str, required: tuple[str, bool] | None) -> None:
+    from kompass_extract.common.patterns import required_text
+
+    assert required_text(re.compile(pattern)) == required
+
+
+def test_texts_are_searched_only_for_the_cues_whose_required_text_they_hold() -> None:
+    """A text left out for a pattern never holds a match of it, and a text holding a match is listed: random texts of
+    cue words in every case, characters that match letters only when case is ignored ("ſ", "ı", "İ", Kelvin "K",
+    final sigma), and plain words; patterns that ignore case, that do not, and that require nothing (a guard)."""
+    from kompass_extract.common.patterns import holding, required_text
+
+    patterns = [
+        re.compile(p)
+        for p in (
+            r"(?i)analys\s++av\s++(?P<name>.+?)$",
+            r"(?i)utvärderingen\s++av",
+            r"(?i)kommunkompassen\s",
+            r"förhållande\s++till",
+            r"(?i)ΣΟΣ",
+            r"(?i)\d{4}",
+            r"(?i)sk",
+        )
+    ]
+    required = [required_text(p) for p in patterns]
+    rnd = random.Random(7)
+    words = ["analys", "ANALYS", "Analys", "av", "utvärderingen", "UTVÄRDERINGEN", "Kommunkompassen", "förhållande"]
+    words += ["till", "σος", "ΣΟΣ", "ſk", "SK", "\u212a", "ı", "İ", "anaſys", "x", "2018", " ", "  ", "ä"]
+    searched = 0
+    for _ in range(3000):
+        texts = ["".join(rnd.choice(words) + rnd.choice(["", " "]) for _ in range(rnd.randint(0, 8))) for _ in range(4)]
+        held = holding(texts, required)
+        for i, text in enumerate(texts):
+            for k, pattern in enumerate(patterns):
+                if pattern.search(text):
+                    assert k in held[i], (text, pattern.pattern)
+            searched += len(held[i])
+            assert held[i] == sorted(set(held[i]))
+    assert searched < 3000 * 4 * len(patterns)  # texts are left out
+
+
+def test_the_front_lines_are_searched_only_for_the_cues_they_may_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: each of the 13 metadata cues of labels.json was searched in every front line and pair of lines
+    (~4,000 searches, 2 ms a report); a cue is searched only in the lines holding the text every match of it holds."""
+    from kompass_extract.parse import cover
+
+    searches: list[str] = []
+
+    class Counting:
+        def __init__(self, pattern: str) -> None:
+            self.real = re.compile(pattern)
+            self.pattern, self.flags = self.real.pattern, self.real.flags
+
+        def search(self, text: str) -> re.Match[str] | None:
+            searches.append(text)
+            return self.real.search(text)
+
+    class Re:
+        def __getattr__(self, name: str) -> object:
+            return getattr(re, name)
+
+        compile = staticmethod(Counting)
+
+    monkeypatch.setattr(cover, "re", Re())
+    cover._cues.cache_clear()
+    try:
+        lines = [
+            Line([_word(t, 50, 100 + 40 * n)], 1)
+            for n, t in enumerate(["Analys av Luleå kommun", "Mars 2018", "Utvärderare: Anna Berg"])
+        ]
+        lines += [Line([_word(f"Brödtext rad {chr(97 + n)} om verksamheten", 50, 300 + 40 * n)], 2) for n in range(26)]
+        meta = cover.read_metadata(lines, "\n".join(ln.text for ln in lines))
+    finally:
+        cover._cues.cache_clear()
+    assert meta.municipality_candidates[0][0] == "Luleå kommun"
+    assert (meta.year, meta.month, meta.evaluators) == (2018, "mars", ["Anna Berg"])
+    assert len(searches) < 12  # the old code searched 13 cues in each of 29 lines, 7 in those without a digit
+
+
+def test_a_line_is_not_asked_for_the_strengths_label_when_its_first_letters_begin_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: each line of every section was asked whether its first words, joined one to three at a time,
+    are the strengths label (six label tests a line, each a fold of a text new to the process); words whose first
+    character begins no strengths label are told without a test."""
+    from kompass_extract.parse import findings
+
+    tested: list[str] = []
+    real = findings.is_label
+    monkeypatch.setattr(findings, "is_label", lambda text, *keys: tested.append(text) or real(text, *keys))
+    words = [_word(t, 10.0 * n, 100) for n, t in enumerate(["Kommunen", "har", "en", "vision"])]
+    assert findings._strengths_label(words) is None
+    assert not findings._label_alone(Line(words, 1))
+    assert tested == []
+    assert findings._strengths_label([_word("S", 10, 100), _word("tyrkor", 20, 100)]) == (0, 2)
+
+
+def test_a_label_begins_with_what_may_start_one_on_every_character() -> None:
+    """Whatever is a label of a key begins with a character that may start one (the test the strengths label and
+    a label alone on its line are told by first): every code point in front of, and instead of the first letter of,
+    each label of the keys (a guard)."""
+    from kompass_extract.locate import labels
+
+    codes = [*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 61)]
+    for key in ("strengths", "improvements"):
+        label = labels.labels()[key][0]
+        for char in map(chr, codes):
+            for text in (char + label, char + label[1:]):
+                if labels.is_label.__wrapped__(text, key):
+                    assert labels.may_start_with_label(text, key), (text, key)
 
 
 def _word(text: str, x0: float, top: float, size: float = 10.0) -> Word:

@@ -57,7 +57,7 @@ def test_every_date_cue_reads_a_year() -> None:
     """read_metadata tries the date cues only on text with a digit: each cue must read a year (or an ISO date)."""
     from kompass_extract.parse.cover import _cues
 
-    for pattern in _cues("date_cues"):
+    for pattern, _ in _cues("date_cues"):
         assert {"year", "isodate"} & set(pattern.groupindex), pattern.pattern
 
 

@@ -56,10 +56,11 @@ _SPECKS = "\"'`‘’“”„«»,.·:;"
 """Marks that noise glues to the front of a scanned word ('"Förbättringsmöjligheter' from a toner speck)."""
 
 
-def _may_start_with_label(text: str, key: str) -> bool:
+def may_start_with_label(text: str, key: str) -> bool:
     """False when ``text``'s folding cannot begin with a label of ``key``: its first character (after white space)
     folds to a first character no label of ``key`` has. Most lines asked are no heading, and a line new to the
-    process costs a fold of its whole text; its first character is folded once per process.
+    process costs a fold of its whole text; its first character is folded once per process. Nor is ``text``, nor
+    anything that begins with it, a label of ``key`` then (:func:`is_label` strips the same stray marks in front).
 
     Exact when False: folding is character by character (see :func:`_may_fold_into`; a first character has no
     letter before it, so it lowers as it does alone), leading white space folds to white space, which is stripped;
@@ -87,7 +88,7 @@ def _label_firsts(key: str) -> frozenset[str] | None:
 
 def starts_with_label(text: str, key: str) -> str | None:
     """The label of ``key`` that ``text`` starts with (folded comparison, stray marks in front ignored), or None."""
-    if not _may_start_with_label(text, key):
+    if not may_start_with_label(text, key):
         return None
     m = _label_start(key).match(fold(text).lstrip(_SPECKS))
     return m.group() if m else None
@@ -96,7 +97,7 @@ def starts_with_label(text: str, key: str) -> str | None:
 def after_label(text: str, key: str) -> str | None:
     """The folded text after the label of ``key`` that ``text`` starts with (and the marks after it: "Styrkor:"),
     or None when it starts with none."""
-    if not _may_start_with_label(text, key):
+    if not may_start_with_label(text, key):
         return None
     folded = fold(text).lstrip(_SPECKS)
     m = _label_start(key).match(folded)

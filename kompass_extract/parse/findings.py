@@ -24,6 +24,7 @@ from kompass_extract.locate.labels import (
     is_label,
     join_lines,
     labels,
+    may_start_with_label,
     starts_with_label,
     strip_bullet,
 )
@@ -112,6 +113,8 @@ def _strengths_label(words: list[Word]) -> tuple[int, int] | None:
     """(index, number of words) of the strengths label among the first two ``words``: one word, or up to
     :data:`LABEL_PIECES` words that OCR broke it into ("S tyrkor"), which joined are the label itself."""
     for k in range(min(2, len(words))):
+        if not may_start_with_label(words[k].text, "strengths"):  # no piece joined to it makes the label
+            continue
         text = ""
         for n, word in enumerate(words[k : k + LABEL_PIECES], 1):
             text += word.text  # the pieces joined, one more at a time: each line of a section is asked
@@ -188,8 +191,10 @@ def _inked(text: str) -> bool:
 
 
 def _label_alone(line: Line) -> bool:
-    """A line that is nothing but one of the two labels (half of a repeated header row split by OCR)."""
-    return is_label(line.text, "strengths") or is_label(line.text, "improvements")
+    """A line that is nothing but one of the two labels (half of a repeated header row split by OCR); told by its
+    first character first (a line new to the process is otherwise looked at whole, twice)."""
+    text = line.text
+    return any(may_start_with_label(text, key) and is_label(text, key) for key in ("strengths", "improvements"))
 
 
 LABEL_SIMILAR = 88.0
