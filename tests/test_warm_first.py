@@ -256,3 +256,46 @@ def test_a_label_begins_with_what_may_start_one_on_every_character() -> None:
 
 def _word(text: str, x0: float, top: float, size: float = 10.0) -> Word:
     return Word(text, x0, top, x0 + 6.0 * len(text), top + size, size, False)
+
+
+def test_words_are_grouped_into_lines_without_a_call_per_comparison(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: grouping words into lines (every page, and each column again) called ``max`` for each word's
+    height and ``abs`` and ``min`` for each comparison with the last lines (~16,000 calls a report); the comparisons
+    are made inline, on the same floats (guarded by test_lines_given_as_they_are_read_are_the_grouped_lines)."""
+    from kompass_extract.read import document
+
+    calls: list[str] = []
+    for name, real in (("abs", abs), ("max", max), ("min", min)):
+        monkeypatch.setattr(
+            document, name, lambda *a, _n=name, _f=real, **k: calls.append(_n) or _f(*a, **k), raising=False
+        )
+    words = [_word(f"w{n}", 60.0 * (n % 7), 100.0 + 14 * (n // 7) + (n % 3) * 0.4) for n in range(70)]
+    lines = document.group_lines(words, 1)
+    assert [len(line.words) for line in lines] == [7] * 10
+    assert calls == []
+
+
+def test_a_line_of_alike_words_is_told_bold_from_one_word_with_a_letter() -> None:
+    """Regression: whether a line is bold tested each of its words for a letter or digit; when all its words are
+    alike (bold or not: nearly every line), one word with a letter or digit settles it."""
+    tested: list[str] = []
+
+    class Text(str):
+        def isalnum(self) -> bool:
+            tested.append(self)
+            return super().isalnum()
+
+    line = Line(
+        [
+            Word(Text(t), 10.0 * n, 100, 10.0 * n + 8, 110, 10, True)
+            for n, t in enumerate(["Styrkor", "och", "svagheter"])
+        ],
+        1,
+    )
+    assert line.bold is True
+    assert tested == ["Styrkor"]
+    mixed = Line(
+        [Word(Text(t), 10.0 * n, 100, 10.0 * n + 8, 110, 10, n == 0) for n, t in enumerate(["•", "Mål", "och"])], 1
+    )
+    assert mixed.bold is False  # the bullet is no word: the words are not all bold
+    assert Line([Word(Text("•"), 0, 100, 8, 110, 10, True)], 1).bold is None

@@ -100,8 +100,13 @@ class Line:
 
     @cached_property
     def bold(self) -> bool | None:
-        """True when every word is bold, None when the layer has no font information (OCR)."""
-        flags = {w.bold for w in self.words if w.text.isalnum() or _ALNUM.search(w.text)}  # isalnum: the quick test
+        """True when every word is bold, None when the layer has no font information (OCR).
+
+        Only words with a letter or digit count; when all words of the line are alike (nearly every line), one such
+        word is looked for, not each word tested."""
+        flags = {w.bold for w in self.words}
+        if len(flags) > 1 or not any(w.text.isalnum() or _ALNUM.search(w.text) for w in self.words):
+            flags = {w.bold for w in self.words if w.text.isalnum() or _ALNUM.search(w.text)}  # isalnum: quick test
         if not flags or None in flags:
             return None
         return all(flags)
@@ -371,17 +376,21 @@ def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Li
     current centre when there is none), so its top lies at most half the tallest word's height above that: every
     settled line whose top is above that bound is given, in order of their tops (ties in the order made, as the
     stable sort of :func:`group_lines`)."""
-    ordered = sorted(((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words))  # n: ties keep input order
-    lines: list[tuple[float, float, list[Word]]] = []  # centre and height of the first word, the words
+    ordered = sorted([((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words)])  # n: ties keep input order
+    lines: list[tuple[float, float, list[Word]]] = []  # centre and 0.3 of the height of the first word, the words
     latest_centre, latest = math.nan, []
     settled, given, reach = 0, [], math.nan  # lines settled (a prefix of lines), settled lines not yet given
     for centre, _, _, w in ordered:
         if centre == latest_centre:  # the latest line would take it (heights >= 1): most words of a line go here
             latest.append(w)
             continue
-        height = max(w.bottom - w.top, 1.0)
-        for anchor_centre, anchor_height, members in lines[:-4:-1]:
-            if abs(centre - anchor_centre) < 0.3 * min(height, anchor_height):
+        height = w.bottom - w.top  # max(height, 1.0), inlined (a NaN stays NaN), and 0.3 of it once per word:
+        if height < 1.0:  # 0.3 * min(a, b) is min(0.3 * a, 0.3 * b), the same float (rounding keeps the order)
+            height = 1.0
+        near = 0.3 * height
+        for anchor_centre, anchor_near, members in lines[:-4:-1]:
+            reached = anchor_near if anchor_near < near else near  # min(near, anchor_near), inlined
+            if -reached < centre - anchor_centre < reached:  # abs(...) < reached, without a call
                 members.append(w)
                 break
         else:
@@ -391,7 +400,7 @@ def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Li
                     reach = max(map(operator.sub, map(_BOTTOM, words), map(_TOP, words))) / 2
                 last = settled
                 while settled < len(lines) and (
-                    settled < len(lines) - 2 or lines[settled][0] + 0.3 * lines[settled][1] <= centre
+                    settled < len(lines) - 2 or lines[settled][0] + lines[settled][1] <= centre
                 ):
                     settled += 1
                 given += [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines[last:settled]]
@@ -400,7 +409,7 @@ def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Li
                 ready = bisect.bisect_left(given, bound, key=_TOP)
                 yield from given[:ready]
                 del given[:ready]
-            lines.append((centre, height, [w]))
+            lines.append((centre, near, [w]))
         latest_centre, _, latest = lines[-1]
     given += [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines[settled:]]
     given.sort(key=_TOP)  # in order of their tops, measured when made (see _measured)
