@@ -137,9 +137,9 @@ def _ensure_text(doc: Document, data: bytes, mode: str, cache_dir: str | None, p
     layer again, with the map its glyphs and the OCR'd words give (:mod:`kompass_extract.read.ocr.glyphmap`).
     """
     from kompass_extract.read.ocr.glyphmap import reread_text_layers
-    from kompass_extract.read.ocr.pages import SHRUNK_DPI, ocr_document, page_needs_ocr
+    from kompass_extract.read.ocr.pages import SHRUNK_DPI, ocr_document, pages_needing_ocr
 
-    textless = {p.number for p in doc.pages if page_needs_ocr(p)}
+    textless = {p.number for p, needs in zip(doc.pages, pages_needing_ocr(doc.pages), strict=True) if needs}
     if mode == "never":
         if len(textless) >= OCR_SHARE * len(doc.pages):
             raise NoTextLayerError(

@@ -108,7 +108,15 @@ def page_needs_ocr(page: Page) -> bool:
     glyphs and letters outside the Latin script; a long text whose vowel share is far below Swedish prose is also
     garbage (a font without a usable character map yields consistent but meaningless letters).
     """
-    good, bad, vowels, unmapped = _letter_counts(page.text)
+    return _needs_ocr(*_letter_counts(page.text))
+
+
+def pages_needing_ocr(pages: list[Page]) -> list[bool]:
+    """:func:`page_needs_ocr` of each page, their letters counted in one pass over all their texts."""
+    return [_needs_ocr(*counts) for counts in _letter_counts_of([page.text for page in pages])]
+
+
+def _needs_ocr(good: int, bad: int, vowels: int, unmapped: int) -> bool:
     if good < MIN_LETTERS or bad > MAX_BAD_SHARE * (good + bad):
         return True
     if unmapped > MAX_UNMAPPED_SHARE * good:
@@ -118,20 +126,32 @@ def page_needs_ocr(page: Page) -> bool:
 
 def _letter_counts(text: str) -> tuple[int, int, int, int]:
     """(Latin letters and digits, garbage, vowels, unmapped codes right after a letter) of ``text``, garbage being
-    garbage characters and letters or digits of other scripts. Counted on the code points as one array, each
-    looked up in :data:`_CLASSES` (this runs on every page of every file: one lookup, not a comparison per
-    range); code points above the table are none of these but garbage, which they are tested for one by one."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    garbage characters and letters or digits of other scripts (see :func:`_letter_counts_of`)."""
+    return _letter_counts_of([text])[0]
+
+
+def _letter_counts_of(texts: list[str]) -> list[tuple[int, int, int, int]]:
+    """:func:`_letter_counts` of each of ``texts``. Counted on the code points of all of them as one array, each
+    looked up in :data:`_CLASSES` (this runs on every page of every file: one lookup, not a comparison per range, and
+    one pass for a document's pages, not some fifteen array operations per page); code points above the table are
+    none of these but garbage, which they are tested for one by one. Each text is followed by a line break whose
+    class is cleared, so that no pair of codes across two texts counts and each text's share is summed apart."""
+    codes = np.frombuffer("".join(text + "\n" for text in texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.cumsum([len(text) + 1 for text in texts]) - 1  # each text's line break
     classes = _CLASSES[np.minimum(codes, _TABLE_SIZE)]
+    classes[ends] = 0
     latin = (classes & _IS_LATIN).astype(bool)
-    other = codes[(codes >= 0x80) & ~latin]  # outside ASCII and the Latin letters: few, tested one by one
-    high = other[other >= _TABLE_SIZE]
-    good = int(np.count_nonzero(latin))
-    bad = np.count_nonzero(classes & _IS_GARBAGE) + np.count_nonzero(_in_ranges(high, _GARBAGE))
-    bad += sum(chr(c).isalnum() for c in other.tolist())
+    outside = np.flatnonzero((codes >= 0x80) & ~latin)  # outside ASCII and the Latin letters: few, tested one by one
+    bad = ((classes & _IS_GARBAGE) != 0).astype(np.int64)
+    other = codes[outside]
+    bad[outside] += (other >= _TABLE_SIZE) & _in_ranges(other, _GARBAGE)
+    bad[outside] += np.array([chr(c).isalnum() for c in other.tolist()], dtype=bool)
     # an unmapped code right after a Latin letter or digit: inside a word (a bullet stands alone)
-    unmapped = np.count_nonzero(classes[1:] & (classes[:-1] << 3) & _IS_UNMAPPED)
-    return good, int(bad), int(np.count_nonzero(classes & _IS_VOWEL)), int(unmapped)
+    unmapped = np.zeros(len(codes), dtype=bool)
+    unmapped[1:] = classes[1:] & (classes[:-1] << 3) & _IS_UNMAPPED
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    sums = [np.add.reduceat(counted, starts).tolist() for counted in (latin, bad, (classes & _IS_VOWEL) != 0, unmapped)]
+    return [(int(g), int(b), int(v), int(u)) for g, b, v, u in zip(*sums, strict=True)]
 
 
 def _in_ranges(codes: np.ndarray, ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
