@@ -937,3 +937,16 @@ def test_a_line_in_lower_case_at_the_head_of_a_page_goes_on_the_paragraph_after_
     assert area.sections[-1].paragraphs == [
         "Svenska kommuner står inför stora behov på grund av bl.a. omfattande pensionsavgångar. Kommunen har en plan."
     ]
+
+
+def test_an_item_at_the_head_of_the_next_page_of_a_spaced_list_is_an_item() -> None:
+    """Items set apart by space, the list going on over a page: a page break shows no space, so the item at the next
+    page's head was read as the end of the item before ("... på resultat Nytt ledarutvecklingsprogram"), with no
+    check. There the filling tells: its first word would have fitted on the line before."""
+    from kompass_extract.parse.columns import Breaks
+
+    rows = [("Utveckla verksamhetsstödsystem", 680.0, 4), ("Fler gemensamma verktyg", 700.0, 4)]
+    rows += [("Ny styrmodell fokuserad på resultat", 720.0, 4), ("Nytt ledarutvecklingsprogram", 70.0, 5)]
+    lines = [Line(words(text, 80.0, top), page) for text, top, page in rows]
+    breaks = Breaks.of(lines, LAYOUT, 260.0)
+    assert breaks.spaced and [breaks.layout_start(n)[0] for n in range(len(lines))] == [True] * 4

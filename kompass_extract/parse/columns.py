@@ -353,8 +353,9 @@ class Breaks:
         """(line ``n`` begins an item, the reading is doubtful) in a column without markers.
 
         The strongest sign the column shows decides: a hanging indent; else space between items (when any two
-        lines of the column stand apart, every item is set apart so); else how lines are filled: a line after a
-        short line begins an item whatever its first letter, after a full stop only a capital does, and a
+        lines of the column stand apart, every item is set apart so; a page break shows none); else how lines are
+        filled: a line after a short line begins an item whatever its first letter, after a full stop only a
+        capital does, and a
         continuation is doubtful when it begins with a capitalised word or its first word would nearly have
         fitted on the line before (the column's true width is only known from its longest lines). After a full
         line, a capitalised word begins an item, doubted (True, True), unless that line ended mid-phrase (with a
@@ -369,7 +370,7 @@ class Breaks:
             if start and self.continues(n) and not (self.spaced and self.gap(n)):
                 return False, True  # the indent says an item begins, its words say the item before goes on
             return start, False
-        if self.spaced:
+        if self.spaced and self.lines[n - 1].page == line.page:  # a page break shows no space: the filling does
             return self.gap(n), not self.gap(n) and self.near_gap(n)
         head = line.words[0].text[:1]
         start = self.fits(n) or ((head.isupper() or head.isdigit()) and self.ends_short(n))
