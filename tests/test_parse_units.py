@@ -76,11 +76,13 @@ def test_join_lines_keeps_printed_hyphens_and_conjunction_gaps() -> None:
 def test_join_lines_a_word_cut_without_a_hyphen_at_a_narrow_columns_edge_is_joined_whole() -> None:
     """LibreOffice cuts a word too long for a narrow column where it meets the edge, with no hyphen: the items read
     "projektledning/uppföljni ng" and "Medarbetarundersökninga r", with no check. One or two lower-case letters
-    without a vowel are no word (unless listed: "kr", "nr"); a capital, a word with a vowel, a listed one stay."""
+    without a vowel alone on a line are no word (unless listed: "kr", "nr"); before other words (OCR's misread "t
+    inom"), a capital, a word with a vowel, a listed one stay."""
     assert join_lines(["Stöd i projektledning/uppföljni", "ng"]) == "Stöd i projektledning/uppföljning"
     assert join_lines(["Medarbetarundersökninga", "r."]) == "Medarbetarundersökningar."
-    assert join_lines(["avtal", "nr 5 och"]) == "avtal nr 5 och"
-    assert join_lines(["del", "B och i"]) == "del B och i"
+    assert join_lines(["avtal", "nr"]) == "avtal nr"
+    assert join_lines(["som sticker", "t inom hela"]) == "som sticker t inom hela"
+    assert join_lines(["del", "B"]) == "del B"
     assert join_lines(["kommunen", "i stort"]) == "kommunen i stort"
 
 

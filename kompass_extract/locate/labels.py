@@ -225,8 +225,9 @@ VOWELS = frozenset("aeiouyåäöéèü")
 
 
 def _cut_tail(word: str) -> bool:
-    """One or two lower-case letters without a vowel that are no word (``vowelless_words``): the end of a word cut
-    where it met its column's edge, as LibreOffice cuts a word too long for a narrow column ("uppföljni" / "ng")."""
+    """A line of one or two lower-case letters without a vowel that are no word (``vowelless_words``): the end of a
+    word cut where it met its column's edge, as LibreOffice cuts a word too long for a narrow column ("uppföljni" /
+    "ng"). Only a line of its own: on OCR'd lines such a piece before other words is a misread letter ("t inom")."""
     word = word.rstrip(".,;:!?)”")
     return (
         0 < len(word) <= 2
@@ -244,7 +245,7 @@ def join_lines(parts: list[str]) -> str:
     "/brukare", "1900-" + "talet") unless the next word is a conjunction ("medborgar- respektive") or the hyphen stands
     alone as a dash ("arbetsgivare -" + "personalpolitik"). A line ending in a slash joins the next the same way
     ("styrning/" + "uppföljning"): a slash between words is printed without spaces, and line breakers break
-    after it. A line that begins with a piece of a word no word can be (:func:`_cut_tail`) joins without a space.
+    after it. A line that is only a piece of a word no word can be (:func:`_cut_tail`) joins without a space.
     """
     out = ""
     for raw in parts:
@@ -259,7 +260,7 @@ def join_lines(parts: list[str]) -> str:
         first_word = text.split(" ", 1)[0].lower()
         if out.endswith("-") and len(out) > 1 and out[-2].isalnum() and first_word not in CONJUNCTIONS:
             out += text
-        elif out[-1].isalpha() and _cut_tail(text.split(" ", 1)[0]):
+        elif out[-1].isalpha() and _cut_tail(text):
             out += text  # "Medarbetarundersökninga" / "r": a word too long for its line, cut without a hyphen
         elif out.endswith("/") and len(out) > 1 and (out[-2].isalnum() or out[-2] == "-"):
             out += text  # a line broken after a slash ("kund/" + "brukare"), as typesetters allow
