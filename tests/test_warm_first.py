@@ -299,3 +299,21 @@ def test_a_line_of_alike_words_is_told_bold_from_one_word_with_a_letter() -> Non
     )
     assert mixed.bold is False  # the bullet is no word: the words are not all bold
     assert Line([Word(Text("•"), 0, 100, 8, 110, 10, True)], 1).bold is None
+
+
+def test_a_word_s_first_character_is_checked_in_place_without_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: reading a word (once per word of every file) called ``abs`` to check that its first character
+    stands at its left; the check is two comparisons on the same floats (guarded float for float by
+    test_one_rectangle_words_in_the_common_frame_are_read_by_their_definition)."""
+    from pathlib import Path
+
+    from kompass_extract.read import document, geometry
+
+    calls: list[float] = []
+    monkeypatch.setattr(geometry, "abs", lambda v: calls.append(v) or abs(v), raising=False)
+    pdf = Path(__file__).resolve().parent.parent / "fixtures" / "lulea-2018" / "report.pdf"
+    doc = document.open_pdf(str(pdf))
+    words = sum(len(page.words) for page in doc.pages)
+    doc.close()
+    assert words > 8000
+    assert 3 * len(calls) < words  # once per text object (its size's scale), not once per word

@@ -178,15 +178,19 @@ class _WordReader:
             if plain:
                 x0, x1 = ox + left.value, ox + right.value
                 top_ = oy - y.value - 0.8 * size
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                drift = ox + x.value - x0
             else:
                 x0, x1 = ox + ax * left.value, ox + ax * right.value
                 top_ = oy + by * y.value - 0.8 * size
-            if x1 < x0:
-                x0, x1 = x1, x0
-            if abs(ox + ax * x.value - x0) > size:  # the first character is not at the left: drawn out of order
-                pending.append((len(words), start, end))
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                drift = ox + ax * x.value - x0
+            if drift > size or drift < -size:  # abs(drift) > size: the first character is not at the left (drawn
+                pending.append((len(words), start, end))  # out of order); a NaN is no drift, as abs() has it
                 continue
-            word = m.group()
+            word = text[start:end]
             if not word.isascii():  # _composed, inlined
                 word = normalize("NFC", word)
             append(Word(word, x0, top_, x1, top_ + size, size, bold))
