@@ -317,3 +317,39 @@ def test_a_word_s_first_character_is_checked_in_place_without_a_call(monkeypatch
     doc.close()
     assert words > 8000
     assert 3 * len(calls) < words  # once per text object (its size's scale), not once per word
+
+
+def test_the_line_pitch_tells_body_lines_once_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the line pitch asked twice per pair of lines whether each is set at the body size (a function
+    call and abs() each time); each line is told once. Random pages give the median step of the definition."""
+    import statistics
+
+    from kompass_extract.locate import layout
+
+    def pitch_as_defined(lines: list[Line], body: float) -> float:
+        steps = [
+            b.top - a.top
+            for a, b in zip(lines, lines[1:], strict=False)
+            if a.page == b.page
+            and abs(a.size - body) < layout.BODY_SHARE * body
+            and abs(b.size - body) < layout.BODY_SHARE * body
+            and 0 < b.top - a.top < 2.2 * body
+        ]
+        return statistics.median(steps) if steps else body * 1.25
+
+    rnd = random.Random(4)
+    for _ in range(2000):
+        lines = [
+            Line(
+                [_word("x", 50, rnd.choice([100.0, rnd.uniform(0, 800)]), rnd.choice([10.0, 10.5, 9.2, 14.0]))],
+                rnd.randint(1, 3),
+            )
+            for _ in range(rnd.randint(0, 12))
+        ]
+        body = rnd.choice([10.0, 12.0])
+        assert layout.line_pitch(lines, body) == pitch_as_defined(lines, body)
+    calls: list[float] = []
+    monkeypatch.setattr(layout, "abs", lambda v: calls.append(v) or abs(v), raising=False)
+    lines = [Line([_word("Brödtext", 50, 100 + 14 * n)], 1) for n in range(20)]
+    assert layout.line_pitch(lines, 10.0) == 14.0
+    assert len(calls) == 20

@@ -48,10 +48,12 @@ def measure(lines: list[Line]) -> Layout:
 
 def line_pitch(lines: list[Line], body: float) -> float:
     """The median distance between consecutive body lines of a page (``body``: the body text size)."""
+    near, far = BODY_SHARE * body, 2.2 * body
+    is_body = [abs(line.size - body) < near for line in lines]  # _body, once per line (each is in two pairs)
     steps = [
         b.top - a.top
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a.page == b.page and _body(a.size, body) and _body(b.size, body) and 0 < b.top - a.top < 2.2 * body
+        for a, b, a_body, b_body in zip(lines, lines[1:], is_body, is_body[1:], strict=False)
+        if a.page == b.page and a_body and b_body and 0 < b.top - a.top < far
     ]
     return median(steps) if steps else body * 1.25
 
@@ -59,10 +61,6 @@ def line_pitch(lines: list[Line], body: float) -> float:
 BODY_SHARE = 0.06
 """Lines whose size is within this share of the body size are body lines (0.6 pt at 10 pt; a share, so that an A5
 report or OCR's line boxes in points are measured alike)."""
-
-
-def _body(size: float, body: float) -> bool:
-    return abs(size - body) < BODY_SHARE * body
 
 
 def column_lines(lines: list[Line], x_from: float, x_to: float) -> list[Line]:
@@ -84,5 +82,5 @@ def _column_words(lines: list[Line], x_from: float, x_to: float) -> dict[int, li
     """The words of the lines whose middle lies in [x_from, x_to), by page."""
     by_page: dict[int, list[Word]] = {}
     for line in lines:
-        by_page.setdefault(line.page, []).extend(w for w in line.words if x_from <= (w.x0 + w.x1) / 2 < x_to)  # xc
+        by_page.setdefault(line.page, []).extend([w for w in line.words if x_from <= (w.x0 + w.x1) / 2 < x_to])  # xc
     return by_page
