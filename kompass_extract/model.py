@@ -98,6 +98,8 @@ class Area:
     page: int | None = None
     bbox: BBox | None = None
     rubriker: list[str] = field(default_factory=list)
+    rubriker_ocr: bool = False
+    """The Rubriker box was read by OCR (its words carry confidences)."""
     rubriker_doubt: str | None = None
     """Why the parser doubts its reading of an OCR'd Rubriker box (an item begun or ended where no marker was seen,
     the box ended at a line placed like its items, an item's words misread), or None."""

@@ -8,7 +8,7 @@ from x 90, the narrative from x 76, items 13.7 pt apart.
 
 from __future__ import annotations
 
-from kompass_extract.model import Area, Report
+from kompass_extract.model import Area, Report, Section
 from kompass_extract.parse import sections
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MARKER
@@ -129,3 +129,28 @@ def test_rubriker_uncertain_names_the_area_whose_box_the_parser_doubts() -> None
     hits = [c for c in validate_report(report) if c.code == "rubriker-uncertain"]
     assert [(c.area_no, c.severity) for c in hits] == [(2, "warning")]
     assert "why" in hits[0].message
+
+
+def _box_checks(rubriker: list[str], *, ocr: bool = True, headings: tuple[str, ...] = ()) -> list[str]:
+    report = Report(source_file="scan.pdf", sha256="0", pages=1)
+    area = Area(1, rubriker=rubriker, rubriker_ocr=ocr)
+    area.sections = [Section(h, ["Text."], 4) for h in headings]
+    report.areas = [area]
+    return [c.message for c in validate_report(report) if c.code == "rubriker-uncertain"]
+
+
+def test_an_ocr_box_item_a_letter_or_a_dash_from_a_known_sub_area_is_warned() -> None:
+    """Regression: OCR's confident letter slips in a box ("Kompetensutveekling") and its dashes (the en dash of
+    "Etik – motverkan av korruption" read as an em dash, and repeated so in the narrative's sub-heading) went out
+    with no check. A box item a letter from a sub-area name the catalog knows, or that name but for its dash, is
+    warned; one that is a known name, or that the narrative's own sub-heading repeats, is not."""
+    assert _box_checks(["Strategi för demokratiutveckling och information", "Information till medborgare"]) == []
+    assert len(_box_checks(["Kompetens- och medarbetarutveekling"])) == 1  # the catalog's name, a letter wrong
+    assert len(_box_checks(["Mangfald"], headings=("Mångfald",))) == 1  # the narrative's sub-heading, read right
+    dash = "Etik \u2014 motverkan av korruption"
+    warned = _box_checks([dash], headings=(dash,))
+    assert len(warned) == 1 and "dash" in warned[0]
+    assert _box_checks(["Information till medborgarna"], headings=("Information till medborgarna",)) == []
+    assert (
+        _box_checks(["Kompetens- och medarbetarutveekling", dash], ocr=False) == []
+    )  # a text layer prints what it prints

@@ -92,6 +92,7 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     area.rubriker = [text for text in (join_lines([ln.text for ln in parts]) for parts in items) if text]
     misreads = (f"{join_lines([ln.text for ln in parts])!r}: {why}" for parts in items if (why := misread(parts)))
     area.rubriker_doubt = doubt or next(misreads, None)
+    area.rubriker_ocr = any(w.conf is not None for parts in items for ln in parts for w in ln.words)
     bottom = (last.page, last.bottom) if last is not None else (window[start].page, window[start].bottom)
     if score_label is not None:
         _read_box_score(window, score_i or 0, score_label, area)

@@ -62,6 +62,7 @@ class Context:
     facts: EditionFacts = DEFAULT_FACTS
     """Area count and maxima of the report's edition."""
     _by_edition: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _rubriker: frozenset[str] | None = None
 
     @classmethod
     def of(cls, report: Report, catalog: Any | None) -> Context:
@@ -87,6 +88,14 @@ class Context:
             known = self.catalog.has_questions(edition)
             self._by_edition[edition] = {c.catalog_id: c for c in self.catalog.criteria(edition)} if known else {}
         return self._by_edition[edition]
+
+    def rubriker_names(self) -> frozenset[str]:
+        """Every sub-area name ("rubrik") the catalog knows, of any edition, white space folded: the words a box
+        prints."""
+        if self._rubriker is None:
+            criteria = self.catalog.criteria() if self.catalog is not None else []
+            self._rubriker = frozenset(" ".join(c.rubrik.split()) for c in criteria if c.rubrik)
+        return self._rubriker
 
     def area_criteria(self, area_no: int) -> list[Any]:
         """Catalog criteria of one area of the report's edition (numbered '<area>.<k>')."""
