@@ -963,3 +963,27 @@ def test_an_item_at_the_head_of_the_next_page_of_a_spaced_list_is_an_item() -> N
     lines = [Line(words(text, 80.0, top), page) for text, top, page in rows]
     breaks = Breaks.of(lines, LAYOUT, 260.0)
     assert breaks.spaced and [breaks.layout_start(n)[0] for n in range(len(lines))] == [True] * 4
+
+
+def test_columns_going_on_overleaf_with_one_line_on_a_side_are_parted_where_they_were() -> None:
+    """A narrative in two columns went on at the next page's head with two lines in the left column and one in the
+    right: their first lines joined across the gutter into one line ("... skapa en enskilda kulturpersonligheter."),
+    too few lines for a gutter of its own, and the right column's words were read inside the left's sentence, with no
+    check. The columns of the page before part them at the same place."""
+    page_one = _two_columns(
+        100,
+        ["Kommunen har en plan", "för arbetet och mål", "som följs upp."],
+        ["Det finns", "ett system", "för uppföljning."],
+        set(),
+    )
+    page_two = [
+        Line([*words("Ett område vore att skapa en", 70, 60), *words("enskilda personer.", 320, 60)], 2),
+        Line(words("samlande mötesarena för alla.", 70, 74), 2),
+    ]
+    lines, split = in_columns(page_one + page_two)
+    assert split
+    assert [ln.text for ln in lines if ln.page == 2] == [
+        "Ett område vore att skapa en",
+        "samlande mötesarena för alla.",
+        "enskilda personer.",
+    ]

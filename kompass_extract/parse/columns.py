@@ -121,6 +121,7 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
     are kept as they are. Also says whether any page was read in columns."""
     out: list[Line] = []
     split = False
+    last_cut: float | None = None  # where the columns of the page before parted
     for page in dict.fromkeys(ln.page for ln in lines):
         group = [ln for ln in lines if ln.page == page]
         x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
@@ -130,10 +131,13 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
             (across, list(run))
             for across, run in itertools.groupby(group, key=lambda ln: _bridges(ln, lo, hi, narrowest))
         ]
+        cut_before, last_cut = last_cut, None
         for n, (across, region) in enumerate(runs):
             below_across = n > 0  # text across the page above (runs alternate), whose last lines may be short
-            lead, cut = (len(region), None) if across else _columns(region, lo, hi, below_across, len(runs) > 1)
+            go_on = cut_before if n == 0 else None  # columns going on at the page's head part where they did
+            lead, cut = (len(region), None) if across else _columns(region, lo, hi, below_across, len(runs) > 1, go_on)
             out += region[:lead]
+            last_cut = cut  # the page's last region says whether its columns go on overleaf
             if cut is None:
                 continue
             columns = region[lead:]
@@ -158,16 +162,24 @@ def _trailing(columns: list[Line], cut: float) -> int:
     return 0
 
 
-def _columns(region: list[Line], lo: float, hi: float, below_across: bool, part: bool) -> tuple[int, float | None]:
+def _columns(
+    region: list[Line], lo: float, hi: float, below_across: bool, part: bool, go_on: float | None = None
+) -> tuple[int, float | None]:
     """How many of the region's first lines go before its columns and where the columns part (None: no columns).
 
     Below text across the page, the last line of its paragraph (or a heading across it) is short and so does not
     bridge the middle: it begins the run of lines of two columns below, and crosses their gutter. Up to
     :data:`LEAD_LINES` such lines are left before the columns, only there. A region that is ``part`` of its page
     (lines across it elsewhere) is in columns only when they are about equally wide: a few lines of justified
-    text between full ones that do not bridge (a wide space) may leave a river as wide as a gutter."""
+    text between full ones that do not bridge (a wide space) may leave a river as wide as a gutter.
+
+    At the head of a page whose page before ended in columns parted at ``go_on``, the columns' last lines may be
+    fewer than :data:`SIDE_LINES` on a side (a paragraph's end in each column, their first lines joined into one
+    line across the gutter): a gutter-wide white band at ``go_on`` with words on both sides parts them there."""
     for lead in range(min(LEAD_LINES if below_across else 0, len(region)) + 1):
         rest = region[lead:]
+        if go_on is not None and lead == 0 and not part and _parted_at(rest, go_on):
+            return 0, go_on
         if len(rest) < SIDE_LINES:
             break
         cut = gutter(rest, lo, hi)
@@ -176,6 +188,15 @@ def _columns(region: list[Line], lo: float, hi: float, below_across: bool, part:
         if not part or _equal_sides(rest, cut):
             return lead, cut
     return len(region), None
+
+
+def _parted_at(lines: list[Line], x: float) -> bool:
+    """No word of ``lines`` comes within half a gutter (:data:`GUTTER_SHARE` text sizes) of ``x``, and words stand
+    on both sides of it."""
+    half = GUTTER_SHARE * (text_size(lines) or 0.0) / 2
+    words = [w for ln in lines for w in ln.words]
+    clear = all(w.x1 < x - half or w.x0 > x + half for w in words)
+    return clear and any(w.x1 < x for w in words) and any(w.x0 > x for w in words)
 
 
 def _equal_sides(lines: list[Line], cut: float) -> bool:
