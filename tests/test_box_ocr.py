@@ -154,3 +154,14 @@ def test_an_ocr_box_item_a_letter_or_a_dash_from_a_known_sub_area_is_warned() ->
     assert (
         _box_checks(["Kompetens- och medarbetarutveekling", dash], ocr=False) == []
     )  # a text layer prints what it prints
+
+
+def test_an_ocr_box_read_with_fewer_than_two_items_is_doubted() -> None:
+    """Regression: a box whose label OCR split ("RU" / "briker") ended at the label's piece with one item, the
+    label's, and a box whose first line OCR read in a way that ended it at once listed nothing: no check. A box lists
+    three to seven sub-areas; an OCR'd box read with fewer than two is doubted (a text layer's is what it prints)."""
+    rows = [[_marker(TOP), *_words("Strategi för samhällsbyggande", 90.0, TOP)]]
+    rows.append(_words("Ett stycke av brödtexten som inte hör till rutan och som slutar här.", 76.0, TOP + 14))
+    area = _read(rows)
+    assert area.rubriker == ["Strategi för samhällsbyggande"]
+    assert area.rubriker_doubt is not None and "1 sub-area" in area.rubriker_doubt

@@ -91,14 +91,22 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     items = [trimmed([ln for ln in parts if ln.words]) for parts in items]
     area.rubriker = [text for text in (join_lines([ln.text for ln in parts]) for parts in items) if text]
     misreads = (f"{join_lines([ln.text for ln in parts])!r}: {why}" for parts in items if (why := misread(parts)))
-    area.rubriker_doubt = doubt or next(misreads, None)
-    area.rubriker_ocr = any(w.conf is not None for parts in items for ln in parts for w in ln.words)
+    area.rubriker_ocr = window[start].conf is not None  # the box's label line was OCR'd
+    few = f"the box lists {len(area.rubriker)} sub-area(s) only: its items were likely lost"
+    area.rubriker_doubt = (
+        doubt or next(misreads, None) or (few if area.rubriker_ocr and len(area.rubriker) < FEWEST_RUBRIKER else None)
+    )
     bottom = (last.page, last.bottom) if last is not None else (window[start].page, window[start].bottom)
     if score_label is not None:
         _read_box_score(window, score_i or 0, score_label, area)
         if area.header_bbox is not None and area.header_page is not None:
             bottom = max(bottom, (area.header_page, area.header_bbox[3]))
     return next((i for i in range(start + 1, len(window)) if (window[i].page, window[i].top) > bottom), len(window))
+
+
+FEWEST_RUBRIKER = 2
+"""Fewest sub-areas a box lists (three to seven in the reports known): an OCR'd box read with fewer lost items, its
+marker or label read as something else."""
 
 
 CELL_GAP = 1.0
