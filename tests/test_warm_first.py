@@ -353,3 +353,23 @@ def test_the_line_pitch_tells_body_lines_once_each(monkeypatch: pytest.MonkeyPat
     lines = [Line([_word("Brödtext", 50, 100 + 14 * n)], 1) for n in range(20)]
     assert layout.line_pitch(lines, 10.0) == 14.0
     assert len(calls) == 20
+
+
+def test_a_whole_text_s_hyphens_are_found_without_testing_each_character() -> None:
+    """Regression: the runs of hyphens and dashes of a report's whole text (normalised once per file) were found
+    with a character-class pattern that tested each of its 60,000 characters against the eight kinds (0.5 ms for
+    some 50 runs); each kind is found with str.find, one call per hyphen and one per kind (guarded against the
+    pattern by test_dropping_hyphens_is_the_pattern_it_replaces)."""
+    finds: list[str] = []
+
+    class Spy(str):
+        def find(self, *args: object) -> int:  # type: ignore[override]
+            finds.append(str(args[0]))
+            return super().find(*args)  # type: ignore[arg-type]
+
+    text = Spy("Styrning och ledning av verksamheten. " * 1000 + "e-tjänster - och ledar- skapet – 2018")
+    assert (
+        match_text.drop_hyphens(text)
+        == "Styrning och ledning av verksamheten. " * 1000 + "etjänsteroch ledarskapet2018"
+    )
+    assert len(finds) == 4 + len(match_text._HYPHENS)  # a find per hyphen, and one more per kind that comes to -1

@@ -18,7 +18,6 @@ from rapidfuzz import fuzz, process
 from kompass_extract.common.text import fold_diacritics, single_spaced
 
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
-_HYPHEN_RUN = re.compile(f"[{_HYPHENS}]+")
 _LEADING_NUMBER_RE = re.compile(r"^\s*\d+\s*\.\s*\d+\s+")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _NON_WORD_RE = re.compile(r"[^\w\s]+")
@@ -100,8 +99,7 @@ def drop_hyphens(text: str) -> str:
     all; white space is ``str.isspace``'s, which is ``\\s``'s."""
     pieces: list[str] = []
     end = 0  # where the previous match ended
-    for run in _HYPHEN_RUN.finditer(text):
-        first, last = run.span()
+    for first, last in _hyphen_runs(text):
         start = first
         while start > 0 and text[start - 1].isspace():
             start -= 1
@@ -118,6 +116,26 @@ def drop_hyphens(text: str) -> str:
         return text
     pieces.append(text[end:])
     return "".join(pieces)
+
+
+def _hyphen_runs(text: str) -> list[tuple[int, int]]:
+    """The runs of hyphens and dashes in ``text`` (start, end), left to right: each kind found by ``str.find``, which
+    skips the characters between in C (a character-class pattern tested each of a whole text's 60,000 characters
+    against the eight: 0.5 ms for some 50 runs), and neighbours merged into runs."""
+    at = []
+    for hyphen in _HYPHENS:
+        i = text.find(hyphen)
+        while i >= 0:
+            at.append(i)
+            i = text.find(hyphen, i + 1)
+    at.sort()
+    runs: list[tuple[int, int]] = []
+    for i in at:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 def strip_trailing_numbers(text: str) -> str:
