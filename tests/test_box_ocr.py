@@ -165,3 +165,15 @@ def test_an_ocr_box_read_with_fewer_than_two_items_is_doubted() -> None:
     area = _read(rows)
     assert area.rubriker == ["Strategi för samhällsbyggande"]
     assert area.rubriker_doubt is not None and "1 sub-area" in area.rubriker_doubt
+
+
+def test_the_box_label_read_with_a_mark_in_front_is_no_item() -> None:
+    """Regression: OCR read the label with a speck glued on ("-Rubriker", on its own line above the items) and the
+    label test, made for a text layer, kept it: it became the box's first sub-area."""
+    items = ["Styrmodell", "Politiska mål och uppdrag", "Intern kontroll"]
+    rows = [[_marker(TOP + n * PITCH), *_words(item, 90.0, TOP + n * PITCH)] for n, item in enumerate(items)]
+    lines = _box(rows)
+    lines[0] = Line(_words("-Rubriker", 76.0, TOP - PITCH) + _words("Poäng", 470.0, TOP - PITCH), 4)
+    area = Area(1)
+    sections._parse_box(lines, area, None)
+    assert area.rubriker == items

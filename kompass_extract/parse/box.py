@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from itertools import chain
 from statistics import median
 
-from kompass_extract.locate.labels import parse_number, starts_with_label, strip_marker
+from kompass_extract.locate.labels import is_label, parse_number, starts_with_label, strip_marker
 from kompass_extract.parse.item_markers import INK_CHARS, item_markers
 from kompass_extract.parse.item_markers import OCR_ALIGN_SHARE as ALIGN_SHARE
-from kompass_extract.parse.item_text import inked
+from kompass_extract.parse.item_text import PUNCTUATION, inked
 from kompass_extract.read.document import Line, Word
 
 WINDOW = 30
@@ -63,12 +63,18 @@ def box_lines(column: Iterable[Line]) -> Iterator[BoxLine]:
             yield BoxLine(line, *strip_marker(line.words), score=parse_number(line.text) is not None)
         return
     window = _merged_slivers(_window(chain([first], lines)))
-    window = [Line(words, line.page) for line in window if (words := inked(line.words))]
+    window = [Line(words, line.page) for line in window if (words := _unlabelled(inked(line.words)))]
     split = item_markers(window, apart=True)
     room = _room(window, split)
     above = [None, *window]
     for line, prev, (had, rest) in zip(window, above, split, strict=True):
         yield BoxLine(line, had, rest, room, _score(line, prev))
+
+
+def _unlabelled(words: list[Word]) -> list[Word]:
+    """``words`` without the box's labels that OCR read with a mark glued in front ("-Rubriker": a speck or the
+    cell's rule), which the column's label test, made for a text layer's words, leaves in."""
+    return [w for w in words if not is_label(w.text.lstrip(PUNCTUATION), "box_rubriker", "box_score")]
 
 
 def _room(window: list[Line], split: list[tuple[bool, list[Word]]]) -> float:
