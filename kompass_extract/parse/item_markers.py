@@ -53,14 +53,24 @@ def _word_tails(lines: list[Line], split: Split) -> Split:
     size = text_size(lines) or 0.0
     out = list(split)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
-        if not (had and n and rest and line.words[0].text in WORD_SPLIT_DASHES and rest[0].text[:1].islower()):
+        if not (had and n and rest and word_tail(lines[n - 1], line, rest[0])):
             continue
-        prev = lines[n - 1]
         others = [o.words[0].x0 for o, (o_had, _) in zip(lines, split, strict=True) if o_had and o is not line]
-        right_of_markers = bool(others) and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * size
-        if prev.page == line.page and prev.text.rstrip()[-1:].isalpha() and right_of_markers:
+        if others and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * size:  # right of the markers
             out[n] = (False, line.words)
     return out
+
+
+def word_tail(prev: Line, line: Line, tail: Word) -> bool:
+    """``line`` opens with a spaced dash before ``tail``, a word in lower case, on the page of ``prev``, which ends
+    in a letter: the shape of the rest of a word split with a spaced hyphen ("organisa" / "- tionen"), in a list or
+    a paragraph alike (where the line stands, which tells it from a dash-marked item, is the caller's to judge)."""
+    return (
+        prev.page == line.page
+        and line.words[0].text in WORD_SPLIT_DASHES
+        and tail.text[:1].islower()
+        and prev.text.rstrip()[-1:].isalpha()
+    )
 
 
 def text_start(lines: list[Line], split: Split) -> float | None:

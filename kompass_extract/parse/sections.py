@@ -23,7 +23,7 @@ from kompass_extract.model import Area, Section, union
 from kompass_extract.parse.box import box_items, box_lines
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
-from kompass_extract.parse.item_markers import WORD_SPLIT_DASHES
+from kompass_extract.parse.item_markers import word_tail
 from kompass_extract.parse.item_text import misread, trimmed
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP, FontlessNarrative
 from kompass_extract.read.document import Line, Word
@@ -89,8 +89,9 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     )
     items, last, doubt = box_items(box_lines(ln for ln in column if ln.words), window[start].x0)
     items = [trimmed([ln for ln in parts if ln.words]) for parts in items]
-    area.rubriker = [text for text in (join_lines([ln.text for ln in parts]) for parts in items) if text]
-    misreads = (f"{join_lines([ln.text for ln in parts])!r}: {why}" for parts in items if (why := misread(parts)))
+    texts = [join_lines([ln.text for ln in parts]) for parts in items]
+    area.rubriker = [text for text in texts if text]
+    misreads = (f"{text!r}: {why}" for parts, text in zip(items, texts, strict=True) if (why := misread(parts)))
     area.rubriker_ocr = window[start].conf is not None  # the box's label line was OCR'd
     few = f"the box lists {len(area.rubriker)} sub-area(s) only: its items were likely lost"
     area.rubriker_doubt = (
@@ -330,11 +331,9 @@ def _broken(prev: Line, line: Line) -> bool:
 def _split_word_tail(prev: Line | None, line: Line, layout: Layout) -> bool:
     """A line that starts with a dash and a lower-case word straight below a line of the same paragraph that
     ends in a letter: the rest of a word split with a spaced hyphen ("organisa" / "- tionen"), not a list item."""
-    words = line.words
-    if prev is None or prev.page != line.page or len(words) < 2 or words[0].text not in WORD_SPLIT_DASHES:
+    if prev is None or len(line.words) < 2:
         return False
-    ends_in_letter = prev.text.rstrip()[-1:].isalpha()
-    return ends_in_letter and words[1].text[:1].islower() and layout.gap(prev, line) <= 1.3
+    return word_tail(prev, line, line.words[1]) and layout.gap(prev, line) <= 1.3
 
 
 def _close(section: Section | None, paragraphs: list[list[str]], sections: list[Section]) -> None:

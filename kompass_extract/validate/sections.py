@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from kompass_extract.locate.labels import fold
 from kompass_extract.model import Area
@@ -115,7 +115,7 @@ def _near_miss(area: Area, names: frozenset[str]) -> str | None:
             return f"{text!r} is the sub-area {printed!r} but for a dash, which OCR does not tell apart"
         if text in known:
             continue
-        best = max(known, key=lambda name: fuzz.ratio(text, name), default=None)
-        if best is not None and fuzz.ratio(text, best) >= NEAR:
-            return f"{text!r} is like the sub-area {best!r} but not the same (a letter misread?)"
+        best = process.extractOne(text, known, scorer=fuzz.ratio, score_cutoff=NEAR)
+        if best is not None:
+            return f"{text!r} is like the sub-area {best[0]!r} but not the same (a letter misread?)"
     return None
