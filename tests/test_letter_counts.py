@@ -59,3 +59,12 @@ def test_a_document_s_pages_are_counted_in_one_pass_as_each_alone(monkeypatch: p
     monkeypatch.setattr(ocr_pages, "_letter_counts_of", lambda texts: passes.append(len(texts)) or real(texts))
     pipeline.extract(str(ROOT / "fixtures" / "lulea-2018" / "report.pdf"))
     assert passes == [31]
+
+
+def test_a_document_of_no_pages_has_no_counts() -> None:
+    """The pass over all pages' texts at once indexed its page ends with an empty float array (IndexError) when
+    there were no pages."""
+    from kompass_extract.read.ocr.pages import _letter_counts_of, pages_needing_ocr
+
+    assert _letter_counts_of([]) == []
+    assert pages_needing_ocr([]) == []

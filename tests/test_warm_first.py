@@ -373,3 +373,17 @@ def test_a_whole_text_s_hyphens_are_found_without_testing_each_character() -> No
         == "Styrning och ledning av verksamheten. " * 1000 + "etjänsteroch ledarskapet2018"
     )
     assert len(finds) == 4 + len(match_text._HYPHENS)  # a find per hyphen, and one more per kind that comes to -1
+
+
+def test_a_python_without_the_regular_expression_parser_only_loses_the_prefilter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The required text is read with CPython's internal ``re._parser``; were it gone, importing the package must
+    not fail, and every pattern is then simply searched (no required text)."""
+    import sys
+
+    from kompass_extract.common.patterns import required_text
+
+    monkeypatch.delattr(re, "_parser")  # `from re import _parser` then looks it up as a module ...
+    monkeypatch.setitem(sys.modules, "re._parser", None)  # ... whose import raises ImportError
+    assert required_text(re.compile(r"(?i)analys\s++av\s++(?P<name>.+)")) is None

@@ -8,8 +8,6 @@ import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 
@@ -29,9 +27,12 @@ def required_text(pattern: re.Pattern[str]) -> Required | None:
     class, an alternation, a repeat or an assertion ends a run and is not looked into. Whether case is ignored
     follows the pattern's global flags. None as well when the pattern cannot be read that way (a form of the parser
     this does not know): then the pattern is simply searched."""
-    try:
+    try:  # CPython's internal modules, imported here: a Python without them only loses the prefilter
+        from re import _constants as sre  # type: ignore[attr-defined]
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-        runs = _literal_runs(list(parsed))
+        runs = _literal_runs(list(parsed), sre.LITERAL, sre.SUBPATTERN)
         ignore_case = bool(parsed.state.flags & re.IGNORECASE)
     except Exception:  # noqa: BLE001 (the parser is CPython's internal one: when it changes, no prefilter)
         return None
@@ -39,18 +40,18 @@ def required_text(pattern: re.Pattern[str]) -> Required | None:
     return Required(longest, ignore_case) if longest else None
 
 
-def _literal_runs(items: list[tuple[object, object]]) -> list[str]:
+def _literal_runs(items: list[tuple[object, object]], literal: object, subpattern: object) -> list[str]:
     runs, run = [], ""
     for op, av in items:
-        if op is sre.LITERAL:
+        if op is literal:
             run += chr(av)  # type: ignore[arg-type]
             continue
         runs.append(run)
         run = ""
-        if op is sre.SUBPATTERN:
+        if op is subpattern:
             _, add_flags, del_flags, inner = av  # type: ignore[misc]
             if not add_flags and not del_flags:
-                runs += _literal_runs(list(inner))
+                runs += _literal_runs(list(inner), literal, subpattern)
     runs.append(run)
     return runs
 

@@ -136,6 +136,8 @@ def _letter_counts_of(texts: list[str]) -> list[tuple[int, int, int, int]]:
     one pass for a document's pages, not some fifteen array operations per page); code points above the table are
     none of these but garbage, which they are tested for one by one. Each text is followed by a line break whose
     class is cleared, so that no pair of codes across two texts counts and each text's share is summed apart."""
+    if not texts:  # a document of no pages (pdfium refuses to open one, but the function stands alone)
+        return []
     codes = np.frombuffer("".join(text + "\n" for text in texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ends = np.cumsum([len(text) + 1 for text in texts]) - 1  # each text's line break
     classes = _CLASSES[np.minimum(codes, _TABLE_SIZE)]
