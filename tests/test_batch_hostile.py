@@ -94,6 +94,31 @@ def test_non_utf8_file_name_keeps_all_output(tmp_path: Path) -> None:
     assert 'href="../../in/G%E4vle-%FF.pdf' in (out / "review" / "2180-2018.html").read_text(encoding="utf-8")
 
 
+def test_a_newline_or_terminal_escape_in_a_file_name_stays_on_one_line_of_log_and_table(tmp_path: Path) -> None:
+    """A file name may hold a newline: its per-file log line was printed over two lines (a grep or a line-based
+    log reader of a piped log lost the file), the table held the raw newline, and an escape sequence in a name
+    reached the user's terminal."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    names = ["new\nline.pdf", "red\x1b[31m.pdf"]
+    for name in names:
+        shutil.copyfile(LULEA_PDF, inputs / name)
+    (inputs / "tab\tbroken.pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "out"
+
+    result = run_cli(str(inputs), "--out", str(out), "--jobs", "1")
+
+    assert result.returncode == 1, result.stderr  # the broken one fails
+    assert "\x1b" not in result.stderr and "\t" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert any("new\\x0aline.pdf  ok 2580-2018" in line for line in lines), result.stderr
+    assert any("red\\x1b[31m.pdf" in line for line in lines) and any("tab\\x09broken.pdf" in line for line in lines)
+    rows = read_csv(out / "reports.csv") + read_csv(out / "duplicates.csv") + read_csv(out / "failures.csv")
+    shown = sorted(row["source_file"] for row in rows)
+    assert shown == sorted(str(inputs / n) for n in ("new\\x0aline.pdf", "red\\x1b[31m.pdf", "tab\\x09broken.pdf"))
+    assert sorted(path_from_display(s) for s in shown) == sorted(str(inputs / n) for n in [*names, "tab\tbroken.pdf"])
+
+
 def test_file_replaced_during_run_is_cached_under_the_bytes_parsed(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

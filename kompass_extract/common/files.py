@@ -203,15 +203,26 @@ def _mib(size: int) -> str:
 
 
 def display_path(path: str) -> str:
-    """A path as valid UTF-8 text for tables and messages: bytes that are not UTF-8 are shown as ``\\xHH``.
+    """A path as one line of valid UTF-8 text for tables and messages: bytes that are not UTF-8, and control
+    characters (a newline, a tab, an escape ...), are shown as ``\\xHH`` of their UTF-8 bytes.
 
-    Names that are valid UTF-8 (nearly all) are returned unchanged; the exact name is kept in the JSON files.
+    A file name may hold any byte but "/" and NUL: a newline in one split the log line of that file in two, and
+    a terminal's escape sequence in one would be played on the user's terminal. Names of printable UTF-8 (nearly
+    all) are returned unchanged; the exact name is kept in the JSON files, and :func:`path_from_display` reads
+    the escapes back.
     """
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
-    return path
+        path = os.fsencode(path).decode("utf-8", "backslashreplace")
+    if _CONTROL.search(path) is None:
+        return path
+    return _CONTROL.sub(lambda m: "".join(f"\\x{byte:02x}" for byte in m[0].encode("utf-8")), path)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters that are no text on one line: C0 and C1 controls, DEL, and the Unicode line and paragraph
+separators (which str.splitlines and many viewers break lines at)."""
 
 
 def path_from_display(text: str) -> str:

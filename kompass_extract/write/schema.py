@@ -114,6 +114,9 @@ def _edition_area_fields(suffix: str, which: str) -> tuple[Field, ...]:
 PAGE = _f("page", "integer", "1-based page of the PDF where the value is printed.")
 BBOX = _f("bbox", "string", "Position on the page as 'x0,top,x1,bottom' in PDF points from the top-left corner.", "pt")
 
+NAME_SHOWN = "bytes of a name that are not UTF-8, and control characters such as a newline, as \\xHH"
+"""How a file name is shown in a table (:func:`kompass_extract.common.files.display_path`)."""
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -122,7 +125,7 @@ TABLES: dict[str, Table] = {
             "One row per converted report.",
             (
                 REPORT_ID,
-                _f("source_file", "string", "Path of the PDF as given (bytes of a name that are not UTF-8 as \\xHH)."),
+                _f("source_file", "string", f"Path of the PDF as given ({NAME_SHOWN})."),
                 _f("sha256", "string", "SHA-256 of the PDF bytes."),
                 _f("municipality", "string", "Municipality as printed in the report (e.g. 'Luleå kommun')."),
                 KOMMUN,
@@ -310,7 +313,7 @@ TABLES: dict[str, Table] = {
             "failures",
             "Inputs that could not be converted.",
             (
-                _f("source_file", "string", "Path of the input (bytes of a name that are not UTF-8 as \\xHH)."),
+                _f("source_file", "string", f"Path of the input ({NAME_SHOWN})."),
                 _f("sha256", "string", "SHA-256 of the input bytes, when readable."),
                 _f(
                     "error_code",
@@ -326,7 +329,7 @@ TABLES: dict[str, Table] = {
             "Inputs not converted on their own because another input has the same bytes, or is the same file reached "
             "twice (a link, two patterns): every input is a report, a failure or a duplicate.",
             (
-                _f("source_file", "string", "Path of the input (bytes of a name that are not UTF-8 as \\xHH)."),
+                _f("source_file", "string", f"Path of the input ({NAME_SHOWN})."),
                 _f("sha256", "string", "SHA-256 of the input bytes (empty for the same file reached twice)."),
                 _f("duplicate_of", "string", "Path of the input converted in its place (the first, sorted)."),
                 _f(
