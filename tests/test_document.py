@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from conftest import LULEA_PDF
 from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from kompass_extract.errors import CorruptPdfError
 from kompass_extract.model import Report
 from kompass_extract.pipeline import _wants_ocr, resolve_report_municipality
 from kompass_extract.read.document import open_pdf
@@ -171,3 +173,15 @@ def test_font_size_and_boldness_follow_each_word_and_each_text_page_is_closed_on
         assert all(abs(w.top - (A4[1] - 700 - 0.8 * w.size)) < 0.01 for w in page.words)  # one baseline
     finally:
         doc.close()
+
+
+def test_a_file_cut_off_before_its_end_says_so_a_damaged_whole_one_does_not() -> None:
+    """pdfium answers "Data format error" for both; a cut-off file (an incomplete download or copy, common on
+    archive disks) is the one an archivist can fetch again, and its missing ``%%EOF`` tells it apart."""
+    data = LULEA_PDF.read_bytes()
+    with pytest.raises(CorruptPdfError, match=r"ends without %%EOF after 88,000 bytes, so it was most likely cut off"):
+        open_pdf("cut.pdf", data[:88_000])
+    damaged = data[:1024] + b"\0" * (len(data) - 2048) + data[-1024:]  # header and end kept, the body gone
+    with pytest.raises(CorruptPdfError) as caught:
+        open_pdf("damaged.pdf", damaged + b"\n\0\0\n")  # padding after %%EOF is still an end
+    assert "cut off" not in str(caught.value)

@@ -269,7 +269,7 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
         message = str(exc)
         if "password" in message.lower():
             raise EncryptedPdfError("the PDF is encrypted and needs a password") from exc
-        raise CorruptPdfError(f"pdfium cannot read the file: {message}") from exc
+        raise CorruptPdfError(f"pdfium cannot read the file: {message}{_cut_off_hint(data)}") from exc
     if max_pages is not None and len(pdf) > max_pages:
         count = len(pdf)
         pdf.close()
@@ -299,6 +299,15 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
     except pdfium.PdfiumError as exc:
         raise CorruptPdfError(f"pdfium cannot read page {len(pages) + 1}: {exc}") from exc
     return Document(path, pages, pdf)
+
+
+def _cut_off_hint(data: bytes) -> str:
+    """Why an unreadable file may be so, when its end says it: a PDF ends with ``%%EOF`` (after any padding), and
+    one that does not was most likely cut off, an incomplete download or copy, which an archivist can fetch again;
+    pdfium's own message ("Data format error") does not tell that from a damaged file."""
+    if b"%%EOF" in data.rstrip(b"\0\t\n\r\f ")[-1024:]:
+        return ""
+    return f"; the file ends without %%EOF after {len(data):,} bytes, so it was most likely cut off (an incomplete download or copy)"
 
 
 def _invisible_layer(textpage: pdfium.PdfTextPage) -> bool:
