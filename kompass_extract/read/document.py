@@ -275,12 +275,13 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
         pdf.close()
         raise TooManyPagesError(f"{count} pages exceed the limit of {max_pages}")
     pages: list[Page] = []
+    bold_fonts: dict[int, bool] = {}  # the document's fonts, loaded once by pdfium and kept while its pages are open
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage, text, frame = _read_upright(page)
             try:
-                words = read_words(textpage, frame, text)
+                words = read_words(textpage, frame, text, bold_fonts)
                 invisible = _invisible_layer(textpage)
             finally:
                 textpage.close()

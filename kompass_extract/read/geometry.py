@@ -134,9 +134,11 @@ class _WordReader:
     A word's box is one ``CountRects``/``GetRect`` pair (pdfium unites its character boxes), its baseline one
     ``GetCharOrigin``; its font size and boldness belong to the pdfium text object its first character comes
     from (pdfium answers both from that object), so they are asked once per text object, not once per word.
+    Boldness belongs to the object's font: ``bold_fonts`` (font handle -> bold) may be shared by all pages of a
+    document, whose fonts pdfium loads once and keeps while any of its pages is open.
     """
 
-    def __init__(self, textpage: pdfium.PdfTextPage, frame: Frame) -> None:
+    def __init__(self, textpage: pdfium.PdfTextPage, frame: Frame, bold_fonts: dict[int, bool] | None = None) -> None:
         self.textpage = textpage.raw
         self.frame = frame
         self.upright = frame.ay == 0 and frame.bx == 0
@@ -146,7 +148,9 @@ class _WordReader:
         self.origin = [ctypes.c_double(), ctypes.c_double()]
         self.origin_refs = [ctypes.byref(v) for v in self.origin]
         self.styles: dict[int | None, tuple[float, bool]] = {}
-        self.bold_fonts: dict[int | None, bool] = {}
+        self.bold_fonts: dict[int, bool] = {} if bold_fonts is None else bold_fonts
+        self.unfonted: bool | None = None
+        """Boldness of characters whose text object has no font, per page (pdfium names none)."""
         self.matrix = pdfium_c.FS_MATRIX()
         self.matrix_ref = ctypes.byref(self.matrix)
 
@@ -223,9 +227,14 @@ class _WordReader:
         object: once per line or per glyph for some producers, so kept to bare calls."""
         tp = self.textpage
         font = _FONT_OF(ctypes.c_void_p(key)) if key else None
-        bold = self.bold_fonts.get(font)
-        if bold is None:
-            bold = self.bold_fonts[font] = self._bold(index)
+        if font is None:
+            bold = self.unfonted
+            if bold is None:
+                bold = self.unfonted = self._bold(index)
+        else:
+            bold = self.bold_fonts.get(font)
+            if bold is None:
+                bold = self.bold_fonts[font] = self._bold(index)
         size = _FONT_SIZE(tp, index) or 1.0
         if _GET_MATRIX(tp, index, self.matrix_ref):
             m = self.matrix
@@ -351,10 +360,13 @@ def _composed(text: str) -> str:
     return text if text.isascii() else normalize("NFC", text)
 
 
-def read_words(textpage: pdfium.PdfTextPage, frame: Frame, text: str) -> list[Word]:
+def read_words(
+    textpage: pdfium.PdfTextPage, frame: Frame, text: str, bold_fonts: dict[int, bool] | None = None
+) -> list[Word]:
     """Words of a page from pdfium's text (``text``: all of it, as ``get_text_range()`` read it) and character
-    geometry (see :class:`_WordReader`)."""
+    geometry (see :class:`_WordReader`); ``bold_fonts``: the boldness of the document's fonts told so far, shared
+    by its pages while they are all open (a font is told from its name once per document, not once per page)."""
     count = textpage.count_chars()
     if len(text) != count:  # characters outside the BMP: indices would not line up with the text
         text = unswap_ligatures("".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i) or 32) for i in range(count)))
-    return _WordReader(textpage, frame).read(text)
+    return _WordReader(textpage, frame, bold_fonts).read(text)
