@@ -1,4 +1,4 @@
-"""Turn the command line's INPUTS (files, directories, glob patterns) into a list of files to convert.
+"""Turn the command line's INPUTS (files, directories, glob patterns) and listed paths into files to convert.
 
 Directories are searched recursively for ``*.pdf`` in any letter case; a file named explicitly (or matched
 by a pattern) is tried whatever its extension, so a mislabelled report still gets a verdict. Entries whose
@@ -7,6 +7,11 @@ name starts with a dot are skipped inside directories: archives copied from a Ma
 A folder that cannot be listed (permission denied) is recorded, to become a failure row: reports in it would
 otherwise be missing from the outputs without a word. Links to folders are followed (an archive often links in a
 year's folder from another disk), each real folder searched once, so a link back up the tree ends no loop.
+
+A list of paths (``extract --files-from``, e.g. the output of ``find``) is the way to name thousands of files: split
+over several runs by ``xargs``, each run would publish only its share. Listed paths are taken literally (a
+name with "[" or "*" is no pattern), and one that names nothing is a failure row ``missing-file``, not the end
+of a run of thousands: the list was made before the run, and a file may move in between.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import glob
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 
 class InputNotFoundError(ValueError):
@@ -38,13 +44,34 @@ class Discovery:
     """(folder, message) for folders that could not be listed."""
 
 
-def discover(inputs: Sequence[str]) -> Discovery:
-    """Expand the inputs into distinct files, in the order given; raise :class:`InputNotFoundError` for misses."""
+class InputListError(ValueError):
+    """A list of paths (``--files-from``) that cannot be read (a usage error)."""
+
+
+def read_path_list(source: str | BinaryIO) -> list[str]:
+    """The paths of a list file (or of a binary stream such as stdin): one per line, or NUL-separated when the
+    list holds a NUL (``find -print0``, the only way to list a name holding a newline). Empty lines are skipped and
+    a line's CR LF end is taken whole; bytes that are not UTF-8 stay the file name they are (``os.fsdecode``)."""
+    try:
+        if isinstance(source, str):
+            with open(source, "rb") as fh:
+                data = fh.read()
+        else:
+            data = source.read()
+    except OSError as exc:
+        raise InputListError(f"cannot read the list of files {source}: {exc.strerror or exc}") from exc
+    entries = data.split(b"\0") if b"\0" in data else [line.removesuffix(b"\r") for line in data.split(b"\n")]
+    return [os.fsdecode(entry) for entry in entries if entry]
+
+
+def discover(inputs: Sequence[str], listed: Sequence[str] = ()) -> Discovery:
+    """Expand the inputs and the listed paths into distinct files, in the order given; raise
+    :class:`InputNotFoundError` for an input that names nothing (a listed path that names nothing is kept, to fail)."""
     found = Discovery()
     seen: dict[str, str] = {}
     missing = []
-    for item in inputs:
-        paths = list(_expand(item, found.unreadable))
+    for item, is_listed in [*((i, False) for i in inputs), *((p, True) for p in listed)]:
+        paths = list(_expand_listed(item, found.unreadable) if is_listed else _expand(item, found.unreadable))
         if not paths and not os.path.isdir(item):
             missing.append(item)
         for path in paths:
@@ -57,8 +84,13 @@ def discover(inputs: Sequence[str]) -> Discovery:
     if missing:
         raise InputNotFoundError("no such file, or no match for pattern: " + ", ".join(missing))
     if not found.files and not found.unreadable:
-        raise InputNotFoundError("no PDF files found in: " + ", ".join(inputs))
+        raise InputNotFoundError("no PDF files found in: " + ", ".join([*inputs, *listed][:10]))
     return found
+
+
+def _expand_listed(path: str, unreadable: list[tuple[str, str]]) -> Iterator[str]:
+    """A listed path: a folder is searched like an input folder; anything else is a file to try, as named."""
+    return _walk(path, unreadable) if os.path.isdir(path) else iter([os.path.normpath(path)])
 
 
 def _expand(item: str, unreadable: list[tuple[str, str]]) -> Iterator[str]:

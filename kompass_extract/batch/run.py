@@ -120,8 +120,10 @@ def convert(
     corrections: str | os.PathLike[str] | None = None,
     progress: Callable[[Progress], None] | None = None,
     extract_fn: ExtractFn = library_extract,
+    listed: Sequence[str] = (),
 ) -> RunSummary:
-    """Convert ``inputs`` (files, directories, glob patterns) into the output tables in ``out_dir``.
+    """Convert ``inputs`` (files, directories, glob patterns) and ``listed`` paths (taken literally, see
+    :mod:`kompass_extract.batch.inputs`) into the output tables in ``out_dir``.
 
     Raises :class:`kompass_extract.batch.inputs.InputNotFoundError` for an input that names nothing and
     :class:`kompass_extract.batch.outdir.OutputFolderError` for an output folder that cannot be written or is
@@ -135,7 +137,7 @@ def convert(
     if set(formats) - set(FORMATS) or csv_dialect not in CSV_DIALECTS:  # fail before the work, not after it
         raise ValueError(f"unknown format in {list(formats)} or CSV dialect {csv_dialect!r}")
     fixes = read_corrections(corrections) if corrections is not None else []
-    discovery = discover(inputs)
+    discovery = discover(inputs, listed)
     out = Path(out_dir)
     with claim_output(out) as stale_temps:
         catalog = load_catalog(catalog_dir)  # a broken user catalog stops the run before any work

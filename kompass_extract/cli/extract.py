@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -39,7 +39,10 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
+@click.option("--files-from", type=click.File("rb"), default=None,
+              help="Also convert the paths listed in this file, one per line or NUL-separated (find -print0); "
+              "'-' reads stdin. Listed names are taken literally, and one that is missing is a failure row.")  # fmt: skip
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: cores].")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
@@ -66,9 +69,9 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 @json_option("Print the run summary as JSON on stdout.")
 @debug_option
 @click.pass_context
-def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bool, as_json: bool,
-            log_json: str | None, **options: Any) -> None:  # fmt: skip
-    """Convert Kommunkompass report PDFs (files, folders, glob patterns) into tables in OUT.
+def extract(ctx: click.Context, inputs: tuple[str, ...], files_from: BinaryIO | None, out_dir: str, quiet: bool,
+            as_json: bool, log_json: str | None, **options: Any) -> None:  # fmt: skip
+    """Convert Kommunkompass report PDFs (files, folders, glob patterns, or a list: --files-from) into tables in OUT.
 
     Writes every table as CSV and Parquet (see --format; CSV always), datapackage.json describing every file,
     reports/<report_id>.json with each whole report, and a run summary under runs/. Results are
@@ -77,14 +80,17 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out_dir: str, quiet: bo
     from rich.console import Console
 
     from kompass_extract.batch import convert
-    from kompass_extract.batch.inputs import InputNotFoundError
+    from kompass_extract.batch.inputs import InputNotFoundError, read_path_list
     from kompass_extract.correct import CorrectionsFileError
     from kompass_extract.errors import OutputFolderError
 
+    if not inputs and files_from is None:
+        raise click.UsageError("give the reports to convert: files, folders, patterns or --files-from LIST")
+    listed = read_path_list(files_from) if files_from is not None else []
     console = Console(stderr=True, quiet=quiet, soft_wrap=True)  # a log line stays one line when piped
     try:
         with _sigterm_raises(), _json_log(log_json) as events, run_display(console, events) as progress:
-            summary = convert(inputs, out_dir, progress=progress, **options)
+            summary = convert(inputs, out_dir, progress=progress, listed=listed, **options)
     except (InputNotFoundError, CorrectionsFileError, OutputFolderError) as exc:
         raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
