@@ -72,6 +72,23 @@ class Finding:
     """Why OCR may have misread the item's words (mostly fragments, words read with low confidence), or None."""
 
 
+@dataclass(frozen=True)
+class BreakDoubt:
+    """A page or column break inside a section where the text layer cannot tell a new paragraph from the paragraph
+    going on (the line before it ends a sentence, the next begins with a capital): where it is and how it was read."""
+
+    page: int
+    """Page of the line before the break (the next line is at the head of the next column or page)."""
+    paragraph: int
+    """1-based position in the section's paragraphs of the paragraph the next line was read into."""
+    before: str
+    """The line before the break, as printed."""
+    after: str
+    """The line after the break, as printed."""
+    parted: bool
+    """True: read as a new paragraph; False: read as the paragraph going on."""
+
+
 @dataclass
 class Section:
     """One narrative sub-heading of an area with its paragraphs."""
@@ -82,6 +99,9 @@ class Section:
     bbox: BBox | None = None
     doubt: str | None = None
     """Why the parser doubts this section's heading or paragraph breaks (an OCR'd page shows no fonts), or None."""
+    breaks: list[BreakDoubt] = field(default_factory=list)
+    """The paragraph breaks at a page or column break that the text layer could not settle (see
+    :mod:`kompass_extract.parse.breaks`); the words are all there, only where one paragraph ends is open."""
 
     @property
     def text(self) -> str:
@@ -235,8 +255,11 @@ class Report:
             area.questions = [Question(**_tuple_bbox(q)) for q in a.get("questions", [])]
             area.findings = [Finding(**_tuple_bbox(f)) for f in a.get("findings", [])]
             area.sections = [
-                Section(**_tuple_bbox({k: v for k, v in s.items() if k != "text"})) for s in a.get("sections", [])
+                Section(**_tuple_bbox({k: v for k, v in s.items() if k not in ("text", "breaks")}))
+                for s in a.get("sections", [])
             ]
+            for section, data in zip(area.sections, a.get("sections", []), strict=True):
+                section.breaks = [BreakDoubt(**b) for b in data.get("breaks", [])]
             area.total_cells = {k: tuple(v) for k, v in area.total_cells.items()}  # type: ignore[misc]
             for q in area.questions:
                 q.cells = {k: tuple(v) for k, v in q.cells.items()}  # type: ignore[misc]

@@ -7,7 +7,8 @@ defaults), skips any spec equal to a committed one, renders it with its truth, e
 
 * **exact**: fields of the truth reproduced (:func:`kompass_testing.compare.summary`);
 * **flagged**: a field that differs where a warning or error names its area (for a report-level field: any
-  report-level warning or error);
+  report-level warning or error), or a narrative paragraph of a section that holds a paragraph break the parser
+  could not settle (``sections.breaks``, reported as the info ``paragraph-break-uncertain``);
 * **SILENT**: a field that differs where no check says so: the failures this hunt is after.
 
 Usage: ``python -m kompass_testing.heldout --seed N --count K --out DIR [--producer NAME ...]`` (``make heldout``);
@@ -28,6 +29,7 @@ from typing import Any
 
 import click
 
+from kompass_extract.model import Report
 from kompass_testing.compare import Mismatch, compare, summary
 from kompass_testing.truth_builder import LAYOUT_DEFAULTS, load_json
 
@@ -187,8 +189,7 @@ def score(folder: Path) -> dict[str, Any]:
         return {"error": f"{type(exc).__name__}: {exc}"[:300]}
     mismatches = compare(report, truth)
     exact, total = summary(mismatches, truth)
-    doubted = {c.area_no for c in report.checks if c.severity in ("warning", "error")}
-    silent = [m for m in mismatches if _area_of(m) not in doubted]
+    silent = silent_fields(mismatches, report)
     codes = Counter(c.code for c in report.checks if c.severity in ("warning", "error"))
     return {
         "exact": exact,
@@ -199,6 +200,17 @@ def score(folder: Path) -> dict[str, Any]:
         "silent_fields": [str(m)[:300] for m in silent[:20]],
         "warnings": dict(sorted(codes.items())),
     }
+
+
+def silent_fields(mismatches: list[Mismatch], report: Report) -> list[Mismatch]:
+    """The mismatches no check names: not in an area (for a report-level field: not in a report) that a warning or
+    error names, and not a narrative paragraph of a section holding a paragraph break the parser could not settle
+    (``Section.breaks``: the info ``paragraph-break-uncertain`` locates it, ``sections.uncertain_breaks`` counts it)."""
+    doubted = {c.area_no for c in report.checks if c.severity in ("warning", "error")}
+    breaks = tuple(
+        f"areas[{a.area_no}].sections[{i}]." for a in report.areas for i, s in enumerate(a.sections) if s.breaks
+    )
+    return [m for m in mismatches if _area_of(m) not in doubted and not m.path.startswith(breaks)]
 
 
 def _area_of(mismatch: Mismatch) -> int | None:

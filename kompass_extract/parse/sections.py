@@ -19,8 +19,9 @@ from kompass_extract.locate.labels import (
     strip_bullet,
 )
 from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
-from kompass_extract.model import Area, Section, union
+from kompass_extract.model import Area, BreakDoubt, Section, union
 from kompass_extract.parse.box import box_items, box_lines
+from kompass_extract.parse.breaks import HANGING_PUNCTUATION, JUSTIFIED_SPREAD, SENTENCE_END, PageBreaks
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.parse.item_markers import word_tail
@@ -207,6 +208,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     item_x: float | None = None  # text indent of the bullet item being read, if any
     rights = _right_ends(lines)
     shapes = FontlessNarrative(lines, layout, known)
+    breaks = PageBreaks(lines, layout)
     for line in lines:
         text = line.text.strip()
         if not text or shapes.speck(line):
@@ -246,10 +248,14 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         leaves_item = item_x is not None and line.x0 < item_x - 2 and not _wraps_to_margin(prev, line, layout)
         if prev is not None and paragraphs and not had_bullet and not shapes.goes_on(line):
             current.doubt = current.doubt or shapes.gap_doubt(prev, line)
-        if had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights, shapes):
+        within = prev is not None and bool(paragraphs) and not had_bullet and not leaves_item  # text goes on or not
+        parted = had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights, shapes)
+        if parted:
             paragraphs.append([])
             item_x = rest[0].x0 if had_bullet and rest else None
         paragraphs[-1].append(text)
+        if within and prev is not None:
+            _doubt_break(current, prev, line, parted, len(paragraphs), breaks)
         prev = line
     _close(current, paragraphs, sections)
     if sections and not sections[0].heading:
@@ -257,11 +263,18 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     return sections
 
 
+def _doubt_break(section: Section, prev: Line, line: Line, parted: bool, paragraph: int, breaks: PageBreaks) -> None:
+    """Record on ``section`` a page or column break between ``prev`` and ``line`` that the page cannot settle
+    (``paragraph``: position of the paragraph ``line`` was read into)."""
+    if _broken(prev, line) and breaks.doubt(prev, line, parted):
+        section.breaks.append(BreakDoubt(prev.page, paragraph, prev.text.strip(), line.text.strip(), parted))
+
+
 def _wraps_to_margin(prev: Line | None, line: Line, layout: Layout) -> bool:
     """A bulleted paragraph set without a hanging indent wraps to the margin, left of its text: the line goes on the
     item when it goes on its sentence (the item's line ends in no stop, this one begins in lower case) at the next
     pitch; a paragraph that follows a list begins with a capital, or after a stop."""
-    if prev is None or layout.gap(prev, line) > PARAGRAPH_GAP or prev.text.rstrip().endswith((".", "!", "?", ":")):
+    if prev is None or layout.gap(prev, line) > PARAGRAPH_GAP or prev.text.rstrip().endswith(SENTENCE_END):
         return False
     return line.text.lstrip()[:1].islower()
 
@@ -293,7 +306,7 @@ def _new_paragraph(
     if shapes.goes_on(line):
         return False
     if _broken(prev, line):
-        ends = prev.text.rstrip().endswith((".", "!", "?", ":")) and not line.text.lstrip()[:1].islower()
+        ends = prev.text.rstrip().endswith(SENTENCE_END) and not line.text.lstrip()[:1].islower()
         return ends and not _at_margin(prev, rights, layout.body_size)
     return layout.gap(prev, line) > PARAGRAPH_GAP
 
@@ -306,10 +319,6 @@ def _right_ends(lines: list[Line]) -> dict[int, list[float]]:
     return ends
 
 
-JUSTIFIED_SPREAD = 1.0
-"""Points by which the lines of a justified text may miss their margin (rounding)."""
-HANGING_PUNCTUATION = 0.5
-"""Font sizes by which a line's last character may pass the margin: typesetters hang a period or comma there."""
 JUSTIFIED_SHARE = 0.3
 """Share of a page's lines that end at one margin (three at least) for the page to count as justified there.
 Ragged lines end anywhere across some 60 points, so a few of them meeting within a point is no margin."""

@@ -268,6 +268,13 @@ TABLES: dict[str, Table] = {
                 _f("text", "string", "Paragraphs under the heading, separated by a blank line."),
                 PAGE,
                 BBOX,
+                _f(
+                    "uncertain_breaks",
+                    "integer",
+                    "Paragraph breaks in `text` at a page or column break that the text layer cannot settle (a new "
+                    "paragraph, or the one before going on: the words are all there). 0 when none; the info check "
+                    "paragraph-break-uncertain gives the page and the two lines of each.",
+                ),
             ),
             ("report_id", "area_no", "position"),
             ("heading", "text"),

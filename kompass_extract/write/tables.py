@@ -153,6 +153,7 @@ def report_rows(report: Report, catalog: Catalog | None = None) -> dict[str, lis
                     "text": s.text,
                     "page": s.page,
                     "bbox": format_bbox(s.bbox),
+                    "uncertain_breaks": len(s.breaks),
                 }
             )
     for c in report.checks:
