@@ -226,3 +226,29 @@ def test_the_committed_fixtures_breaks_the_text_layer_cannot_settle_are_recorded
         assert found is not None
         area = report.area(int(found[1]))
         assert area is not None and area.sections[int(found[2])].breaks, field
+
+
+def _item_overleaf(overleaf: str) -> list[str]:
+    """A bullet item at the foot of the right column of page 1 going on at the head of page 2's left column (a Typst
+    report in two columns), indented as the item's text is; a paragraph at the margin below it."""
+    body = [
+        Line(_words("Kommunen deltar i flera nätverk.", 320, 100), 1),
+        Line(_words("• Deltagande i nätverket", 320, 113), 1),
+        Line(_words("Bottenviksbågen, under vars paraply", 331, 126), 1),
+        Line(_words(overleaf, 82, 60), 2),
+        Line(_words("flera EU-finansierade.", 82, 73), 2),
+        Line(_words("Kommunen har också en plan för arbetet.", LEFT, 93), 2),
+    ]
+    return _parsed(body).sections[0].paragraphs
+
+
+def test_a_bullet_item_going_on_in_the_next_column_overleaf_stays_one_item() -> None:
+    """The item's wrapped line overleaf starts left of where the item's text started on page 1 (another column):
+    it was read as a new paragraph ("• Deltagande ... under vars paraply" / "flera samarbetsprojekt ..."), with no
+    check. A line in lower case goes on the item's sentence; its indent within its own column says so too."""
+    for overleaf in ("flera samarbetsprojekt har skapats,", "Luleå och andra kommuner har skapats,"):
+        assert _item_overleaf(overleaf) == [
+            "Kommunen deltar i flera nätverk.",
+            f"• Deltagande i nätverket Bottenviksbågen, under vars paraply {overleaf} flera EU-finansierade.",
+            "Kommunen har också en plan för arbetet.",
+        ]

@@ -205,7 +205,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
     paragraphs: list[list[str]] = []
     current: Section | None = None
     prev: Line | None = None
-    item_x: float | None = None  # text indent of the bullet item being read, if any
+    item: tuple[float, float] | None = None  # the bullet item being read: where its text starts, and how far in
     rights = _right_ends(lines)
     shapes = FontlessNarrative(lines, layout, known)
     breaks = PageBreaks(lines, layout)
@@ -245,14 +245,14 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
             had_bullet = False  # "organisa" / "- tionen": the dash joins a word split over the line break
         if had_bullet and rest:
             text = "• " + " ".join(w.text for w in rest)
-        leaves_item = item_x is not None and line.x0 < item_x - 2 and not _wraps_to_margin(prev, line, layout)
+        leaves_item = item is not None and _leaves_item(prev, line, item, layout, breaks)
         if prev is not None and paragraphs and not had_bullet and not shapes.goes_on(line):
             current.doubt = current.doubt or shapes.gap_doubt(prev, line)
         within = prev is not None and bool(paragraphs) and not had_bullet and not leaves_item  # text goes on or not
         parted = had_bullet or leaves_item or not paragraphs or _new_paragraph(prev, line, layout, rights, shapes)
         if parted:
             paragraphs.append([])
-            item_x = rest[0].x0 if had_bullet and rest else None
+            item = (rest[0].x0, rest[0].x0 - line.x0) if had_bullet and rest else None
         paragraphs[-1].append(text)
         if within and prev is not None:
             _doubt_break(current, prev, line, parted, len(paragraphs), breaks)
@@ -270,11 +270,29 @@ def _doubt_break(section: Section, prev: Line, line: Line, parted: bool, paragra
         section.breaks.append(BreakDoubt(prev.page, paragraph, prev.text.strip(), line.text.strip(), parted))
 
 
+def _leaves_item(prev: Line | None, line: Line, item: tuple[float, float], layout: Layout, breaks: PageBreaks) -> bool:
+    """``line`` starts left of the text of the bullet ``item`` (where its text starts, and how far right of its
+    marker's line), so it ends the item, unless it goes on the item's sentence wrapped to the margin. Over a page or
+    column break the item goes on in another column: there the line's indent within its own column counts too."""
+    start, indent = item
+    inside = line.x0 >= start - ITEM_SLACK
+    if not inside and prev is not None and _broken(prev, line):
+        left = min((ln.x0 for ln in breaks.column(line)), default=line.x0)
+        inside = line.x0 - left >= indent - ITEM_SLACK
+    return not inside and not _wraps_to_margin(prev, line, layout)
+
+
+ITEM_SLACK = 2.0
+"""Points by which a wrapped line of a bullet item may start left of the item's text."""
+
+
 def _wraps_to_margin(prev: Line | None, line: Line, layout: Layout) -> bool:
     """A bulleted paragraph set without a hanging indent wraps to the margin, left of its text: the line goes on the
     item when it goes on its sentence (the item's line ends in no stop, this one begins in lower case) at the next
-    pitch; a paragraph that follows a list begins with a capital, or after a stop."""
-    if prev is None or layout.gap(prev, line) > PARAGRAPH_GAP or prev.text.rstrip().endswith(SENTENCE_END):
+    pitch or over a page or column break; a paragraph that follows a list begins with a capital, or after a stop."""
+    if prev is None or prev.text.rstrip().endswith(SENTENCE_END):
+        return False
+    if not _broken(prev, line) and layout.gap(prev, line) > PARAGRAPH_GAP:
         return False
     return line.text.lstrip()[:1].islower()
 
