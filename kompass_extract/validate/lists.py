@@ -167,8 +167,10 @@ def item_starts(text: str) -> list[str]:
 TEXT_CODE = "finding-text-uncertain"
 TEXT_DESCRIPTION = (
     "A strengths/improvements item read by OCR may be misread: its words are mostly fragments (lone digits, "
-    "pieces of one or two letters that are no word) or several of them were read with low OCR confidence. The item "
-    "may be garbage from a poor copy, or hold a wrong word. Verify its text against the page."
+    "pieces of one or two letters that are no word), several of them were read with low OCR confidence, or one of "
+    "them is read nowhere else in the report while a word an OCR letter confusion away (l/i, a/å, rn/m) is read "
+    "several times as often (a confident letter slip). The item may be garbage from a poor copy, or hold a wrong "
+    "word. Verify its text against the page."
 )
 
 

@@ -12,7 +12,16 @@ from kompass_extract.model import Area, Check, Report
 from kompass_extract.validate.enrich import AreaFacts, Context, ReportFacts, set_authoritative
 from kompass_extract.validate.registry import SEVERITIES, run_rules
 
-RULE_MODULES = ("report_rules", "question_rules", "area_rules", "ocr_rules", "lists", "sections", "text_rules")
+RULE_MODULES = (
+    "report_rules",
+    "question_rules",
+    "area_rules",
+    "ocr_rules",
+    "lists",
+    "item_words",
+    "sections",
+    "text_rules",
+)
 """The modules of this package that register rules on import. Their order is the order of the rules within a
 scope (and so of the checks); a new module of rules is added here."""
 for _module in RULE_MODULES:
