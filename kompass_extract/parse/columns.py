@@ -185,7 +185,7 @@ def _columns(
         cut = gutter(rest, lo, hi)
         if cut is None or min(sum(ln.x0 < cut for ln in rest), sum(ln.x1 > cut for ln in rest)) < SIDE_LINES:
             continue
-        if not part or _equal_sides(rest, cut):
+        if not part or _equal_sides(rest, cut) and _aligned_starts(rest, cut):
             return lead, cut
     return len(region), None
 
@@ -197,6 +197,15 @@ def _parted_at(lines: list[Line], x: float) -> bool:
     words = [w for ln in lines for w in ln.words]
     clear = all(w.x1 < x - half or w.x0 > x + half for w in words)
     return clear and any(w.x1 < x for w in words) and any(w.x0 > x for w in words)
+
+
+def _aligned_starts(lines: list[Line], cut: float) -> bool:
+    """The first words right of ``cut`` start at one x (within :data:`ALIGN_SHARE` text sizes) on at least
+    :data:`SIDE_LINES` lines: a column's left edge. Words after a river of wide spaces in justified text start
+    wherever the spacing put them."""
+    starts = sorted(min(w.x0 for w in ln.words if w.xc > cut) for ln in lines if any(w.xc > cut for w in ln.words))
+    reach = ALIGN_SHARE * (text_size(lines) or 0.0)
+    return any(b - a <= reach for a, b in itertools.pairwise(starts))
 
 
 def _equal_sides(lines: list[Line], cut: float) -> bool:
