@@ -13,6 +13,7 @@ after a line that ended short (its first word would have fitted) or with a full 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -325,6 +326,7 @@ def parse_findings(
         relook = Relook(markers, look)
         _read_items(pair[0], columns["strength"], layout, width, relook)
         _read_items(pair[1], columns["improvement"], layout, width, relook)
+        _doubt_overleaf(columns, layout)
     else:
         split = len(body) if split is None else split
         relook = Relook(markers, look)
@@ -346,6 +348,33 @@ def parse_findings(
 def _also(doubt: str | None, more: str | None) -> str | None:
     """Doubts about one item or list joined, each kept (None when there is none)."""
     return "; ".join(filter(None, [doubt, more])) or None
+
+
+def _doubt_overleaf(columns: dict[str, list[_Item]], layout: Layout) -> None:
+    """Doubt the items at the head of a page that stand in one column only, when on the page before the other column
+    ran lower (by half a line pitch): that column is the one that went on over the page. Two lists floated side by
+    side (Chromium) put the right one's rest at the left of the next page, where it reads as the left list's."""
+
+    def bottom(items: list[_Item], page: int) -> float | None:
+        return max((ln.bottom for item in items for ln in item.lines if ln.page == page), default=None)
+
+    pages = sorted({item.page for items in columns.values() for item in items})
+    for before, page in itertools.pairwise(pages):
+        here = [kind for kind, items in columns.items() if any(item.page == page for item in items)]
+        if len(here) != 1:
+            continue
+        other = next(kind for kind in columns if kind != here[0])
+        mine, theirs = bottom(columns[here[0]], before), bottom(columns[other], before)
+        if theirs is not None and (mine is None or theirs > mine + OVERLEAF_SLACK * layout.pitch):
+            first = next(item for item in columns[here[0]] if item.page == page)
+            first.doubt = _also(
+                first.doubt, f"read as the {here[0]} list at the head of page {page}, but on page {before} the "
+                f"{other} list ran lower: it may go on the {other} list"
+            )  # fmt: skip
+
+
+OVERLEAF_SLACK = 0.5
+"""Line pitches by which the other column must run lower on the page before for its list to be the one going on."""
 
 
 def _left_edge(body: list[Line], label: Word) -> Word:
