@@ -252,3 +252,20 @@ def test_a_bullet_item_going_on_in_the_next_column_overleaf_stays_one_item() -> 
             f"• Deltagande i nätverket Bottenviksbågen, under vars paraply {overleaf} flera EU-finansierade.",
             "Kommunen har också en plan för arbetet.",
         ]
+
+
+def test_a_paragraph_at_the_next_columns_margin_after_an_item_is_no_part_of_the_item() -> None:
+    """A bullet item at the foot of the left column that ends in no stop ("... en rehabmottagning i"), the next
+    column beginning with a paragraph at its margin: the paragraph was read into the item (the line stood right of
+    the item's text on the page), with no check. Within its own column it stands at the margin, left of the item's
+    text."""
+    body = [
+        Line(_words("• Rehabenheten har hjälpt till att bygga", 72, 700), 1),
+        Line(_words("upp en rehabmottagning i", 83, 713), 1),
+        Line(_words("Som tidigare nämnts följs målen upp", 313, 100), 1),
+        Line(_words("i respektive bolags redovisning.", 313, 113), 1),
+    ]
+    assert _parsed(body).sections[0].paragraphs == [
+        "• Rehabenheten har hjälpt till att bygga upp en rehabmottagning i",
+        "Som tidigare nämnts följs målen upp i respektive bolags redovisning.",
+    ]

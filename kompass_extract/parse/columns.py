@@ -185,7 +185,7 @@ def _columns(
         cut = gutter(rest, lo, hi)
         if cut is None or min(sum(ln.x0 < cut for ln in rest), sum(ln.x1 > cut for ln in rest)) < SIDE_LINES:
             continue
-        if not part or _equal_sides(rest, cut) and _aligned_starts(rest, cut):
+        if not part or _equal_sides(rest, cut) and _wider_than_spaces(rest, cut):
             return lead, cut
     return len(region), None
 
@@ -199,13 +199,22 @@ def _parted_at(lines: list[Line], x: float) -> bool:
     return clear and any(w.x1 < x for w in words) and any(w.x0 > x for w in words)
 
 
-def _aligned_starts(lines: list[Line], cut: float) -> bool:
-    """The first words right of ``cut`` start at one x (within :data:`ALIGN_SHARE` text sizes) on at least
-    :data:`SIDE_LINES` lines: a column's left edge. Words after a river of wide spaces in justified text start
-    wherever the spacing put them."""
-    starts = sorted(min(w.x0 for w in ln.words if w.xc > cut) for ln in lines if any(w.xc > cut for w in ln.words))
-    reach = ALIGN_SHARE * (text_size(lines) or 0.0)
-    return any(b - a <= reach for a, b in itertools.pairwise(starts))
+def _wider_than_spaces(lines: list[Line], cut: float) -> bool:
+    """On at least :data:`SIDE_LINES` of ``lines`` the gap at ``cut`` is more than :data:`GUTTER_OVER_SPACE` times
+    each of the line's other gaps: a gutter parts two columns' words, set at their own spacing. A river of wide
+    spaces in justified text is no wider than the line's other spaces, all stretched alike."""
+    parted = 0
+    for ln in lines:
+        gaps = [(b.x0 - a.x1, a.x1 <= cut <= b.x0) for a, b in itertools.pairwise(sorted(ln.words, key=_X0))]
+        at_cut = [gap for gap, here in gaps if here]
+        others = [gap for gap, here in gaps if not here]
+        parted += bool(at_cut) and all(at_cut[0] > GUTTER_OVER_SPACE * gap for gap in others)
+    return parted >= SIDE_LINES
+
+
+GUTTER_OVER_SPACE = 1.5
+"""How many times wider than a line's word spaces the gap between two columns is (a gutter of an em or more beside
+spaces of a third of one, stretched to twice that at most in justified columns)."""
 
 
 def _equal_sides(lines: list[Line], cut: float) -> bool:

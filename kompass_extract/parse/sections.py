@@ -273,12 +273,15 @@ def _doubt_break(section: Section, prev: Line, line: Line, parted: bool, paragra
 def _leaves_item(prev: Line | None, line: Line, item: tuple[float, float], layout: Layout, breaks: PageBreaks) -> bool:
     """``line`` starts left of the text of the bullet ``item`` (where its text starts, and how far right of its
     marker's line), so it ends the item, unless it goes on the item's sentence wrapped to the margin. Over a page or
-    column break the item goes on in another column: there the line's indent within its own column counts too."""
+    column break the text goes on in another column, maybe at another x: there the line's indent within its own
+    column is compared with the item's (a paragraph at the next column's margin after an item that ended in no stop
+    was read into the item)."""
     start, indent = item
-    inside = line.x0 >= start - ITEM_SLACK
-    if not inside and prev is not None and _broken(prev, line):
+    if prev is not None and _broken(prev, line):  # the line's indent within its own column, wherever that stands
         left = min((ln.x0 for ln in breaks.column(line)), default=line.x0)
         inside = line.x0 - left >= indent - ITEM_SLACK
+    else:
+        inside = line.x0 >= start - ITEM_SLACK
     return not inside and not _wraps_to_margin(prev, line, layout)
 
 
