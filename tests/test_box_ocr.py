@@ -8,14 +8,19 @@ from x 90, the narrative from x 76, items 13.7 pt apart.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from kompass_extract.model import Area, Report, Section
 from kompass_extract.parse import sections
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MARKER
 from kompass_extract.validate import validate_report
+from kompass_testing.truth_report import report_from_truth
 
 PITCH = 13.7
 TOP = 119.0
+LULEA = Path(__file__).resolve().parents[1] / "fixtures" / "lulea-2018"
 
 
 def _words(text: str, x0: float, top: float, conf: float = 95.0, height: float = 8.2) -> list[Word]:
@@ -177,3 +182,24 @@ def test_the_box_label_read_with_a_mark_in_front_is_no_item() -> None:
     area = Area(1)
     sections._parse_box(lines, area, None)
     assert area.rubriker == items
+
+
+def test_an_ocr_area_with_no_box_read_where_the_others_have_one_is_warned() -> None:
+    """A dark 1-bit copy (t22scan's unseen degradations: paper 175 grey, blur 0.9): Tesseract did not read the
+    'Rubriker' label of four areas, so no box was found there and nothing was misread to doubt; their rubriker came
+    out empty and silent. An area of an OCR'd report with no box where other areas have one is now warned; a text
+    layer, and a report without boxes, are not."""
+    truth = json.loads((LULEA / "truth.json").read_text(encoding="utf-8"))
+    report = report_from_truth(truth)
+    report.ocr = True
+    assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []
+    report.areas[3].rubriker = []
+    checks = [c for c in validate_report(report) if c.code == "rubriker-uncertain"]
+    assert [c.area_no for c in checks] == [report.areas[3].area_no]
+    assert "no box was read" in checks[0].message
+    report.ocr = False
+    assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []
+    report.ocr = True
+    for area in report.areas:
+        area.rubriker = []
+    assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []

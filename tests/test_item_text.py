@@ -205,3 +205,15 @@ def test_a_confident_letter_slip_of_a_word_the_report_holds_often_is_doubted() -
     assert repr(slip) in checks[0].message and repr(word.lower()) in checks[0].message
     report.ocr = False  # a text layer prints what it prints
     assert [c for c in validate_report(report) if c.code == TEXT_CODE] == []
+
+
+def test_an_ocr_item_ending_in_a_word_that_ends_no_finding_lost_its_end() -> None:
+    """A dark 1-bit copy: the wrapped last line of narrow-column items went unread ("Flera exempel på lärande
+    jämförelser på" for "... på verksamhetsnivå", "Processhandbok och digitalt verktyg för"), the item was found at
+    similarity < 90 and lost with no check. No printed finding ends in a preposition, conjunction or article, so an
+    OCR'd item that does is doubted; one ending in a noun is not."""
+    rows = ["Flera exempel på lärande jämförelser på", "Processhandbok och digitalt verktyg för kartläggning"]
+    strengths = [f for f in parse_findings(_list(rows), OCR) if f.kind == "strength"]
+    assert [f.text for f in strengths] == rows
+    assert "'på'" in (strengths[0].misread or "") and "end" in strengths[0].misread
+    assert strengths[1].misread is None

@@ -20,6 +20,7 @@ RULE_MODULES = (
     "lists",
     "item_words",
     "sections",
+    "box_rules",
     "text_rules",
 )
 """The modules of this package that register rules on import. Their order is the order of the rules within a

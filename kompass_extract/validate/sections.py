@@ -108,8 +108,9 @@ def paragraph_break_uncertain(facts: AreaFacts) -> Iterator[Hit]:
     "On a page without fonts (OCR'd), the 'Rubriker' box's list of sub-areas may be misread: an item begun where "
     "no list marker was seen, the box ended at a line placed like its items (an item lost), an item's words read "
     "as fragments or with low OCR confidence, or an item a letter or two away from a sub-area name the catalog or the "
-    'area\'s narrative knows ("Kompetensutveekling", an en dash read as an em dash) and equal to none. Tesseract '
-    "reads a box's markers as letters, as lines of their own, or not at all, and some letters with confidence. "
+    'area\'s narrative knows ("Kompetensutveekling", an en dash read as an em dash) and equal to none; or no '
+    "box read at all in an area of a report whose other areas have one (its label unread). Tesseract reads "
+    "a box's markers as letters, as lines of their own, or not at all, and some letters with confidence. "
     "Verify the area's rubriker against the page.",
     message="area {area_no}: the Rubriker box may be misread: {why}",
     on="area-review",
