@@ -203,3 +203,23 @@ def test_an_ocr_area_with_no_box_read_where_the_others_have_one_is_warned() -> N
     for area in report.areas:
         area.rubriker = []
     assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []
+
+
+def test_box_items_read_before_the_narratives_first_heading_doubt_the_box() -> None:
+    """A 2-up bw-200 scan: the box ended after two of its four items and the other two ("1 ▪ lönesättning",
+    "• Arbetsmiljö") were read as the start of the narrative, before "Allmänt"; the box was short and no box check
+    named it. Short pieces beginning with a list marker before the narrative's first sub-heading now doubt the box;
+    a bulleted sentence there, or a narrative that opens with its heading, does not."""
+    truth = json.loads((LULEA / "truth.json").read_text(encoding="utf-8"))
+    report = report_from_truth(truth)
+    report.ocr = True
+    area = report.areas[5]
+    area.rubriker_ocr = True
+    area.rubriker = area.rubriker[:2]
+    assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []
+    area.sections.insert(0, Section("", ["1 ▪ lönesättning", "• Arbetsmiljö"], 1))
+    checks = [c for c in validate_report(report) if c.code == "rubriker-uncertain"]
+    assert [c.area_no for c in checks] == [area.area_no]
+    assert "'1 ▪ lönesättning'" in checks[0].message
+    area.sections[0] = Section("", ["• Kommunen har under året arbetat vidare med sin strategi för kompetens"], 1)
+    assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []

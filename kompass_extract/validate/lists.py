@@ -44,7 +44,7 @@ into the other column)."""
 KINDS = {"strength": "strengths", "improvement": "improvements"}
 QUOTES = "”“\"'()«»"
 _WORD = re.compile(r"\S+")
-_INNER_MARKER = re.compile(r"(?:^|\s)[\uf0b7\uf0a7\u2022\u25aa\u25a0\u25cf\u25e6\u27a2\u2713](?:\s|$)")
+INNER_MARKER = re.compile(r"(?:^|\s)[\uf0b7\uf0a7\u2022\u25aa\u25a0\u25cf\u25e6\u27a2\u2713](?:\s|$)")
 
 
 MESSAGE = "area {area_no}: {what}: items joined or lost?"
@@ -91,7 +91,7 @@ def unread_list_sign(area: Area) -> str | None:
                 and any(w.startswith(first) for w in _label_words())
             ):
                 return f"a line reads {text[:40]!r}"
-            if _INNER_MARKER.search(text[2:]):
+            if INNER_MARKER.search(text[2:]):
                 return f"list markers inside the paragraph {text[:40]!r}"
     return None
 
@@ -143,7 +143,7 @@ def _item_reasons(item: Finding, typical: float | None) -> list[str]:
     twice = typical is not None and len(text) > 2 * typical
     if len(starts) >= STARTS_MIN or (starts and twice and not long):
         reasons.append(f"seems to hold {len(starts) + 1} findings (new ones at {', '.join(map(repr, starts[:3]))})")
-    if _INNER_MARKER.search(text):
+    if INNER_MARKER.search(text):
         reasons.append("holds a list marker inside its text")
     return reasons
 

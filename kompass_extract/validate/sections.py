@@ -109,7 +109,8 @@ def paragraph_break_uncertain(facts: AreaFacts) -> Iterator[Hit]:
     "no list marker was seen, the box ended at a line placed like its items (an item lost), an item's words read "
     "as fragments or with low OCR confidence, or an item a letter or two away from a sub-area name the catalog or the "
     'area\'s narrative knows ("Kompetensutveekling", an en dash read as an em dash) and equal to none; or no '
-    "box read at all in an area of a report whose other areas have one (its label unread). Tesseract reads "
+    "box read at all in an area of a report whose other areas have one (its label unread), or short list items read "
+    "before the narrative's first sub-heading (the box ended early). Tesseract reads "
     "a box's markers as letters, as lines of their own, or not at all, and some letters with confidence. "
     "Verify the area's rubriker against the page.",
     message="area {area_no}: the Rubriker box may be misread: {why}",
