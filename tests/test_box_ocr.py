@@ -223,3 +223,20 @@ def test_box_items_read_before_the_narratives_first_heading_doubt_the_box() -> N
     assert "'1 ▪ lönesättning'" in checks[0].message
     area.sections[0] = Section("", ["• Kommunen har under året arbetat vidare med sin strategi för kompetens"], 1)
     assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []
+
+
+def test_an_ocr_box_item_beginning_in_lower_case_is_doubted() -> None:
+    """A dark 1-bit copy read "innovation och nytänkande" for "Innovation och nytänkande": its capital lost, equal to
+        no known name by one letter's case, and no box check named it (the narrative's sub-heading repeats the slip, so it
+    counts as a known name). A sub-area name begins with a capital, so an OCR'd
+        item that does not is doubted; a text layer is not."""
+    truth = json.loads((LULEA / "truth.json").read_text(encoding="utf-8"))
+    report = report_from_truth(truth)
+    area = report.areas[2]
+    area.rubriker[1] = area.rubriker[1][0].lower() + area.rubriker[1][1:]
+    area.sections.append(Section(area.rubriker[1], ["Kommunen har arbetat med det."], 1))  # the heading repeats it
+    assert [c for c in validate_report(report) if c.code == "rubriker-uncertain"] == []
+    area.rubriker_ocr = True
+    checks = [c for c in validate_report(report) if c.code == "rubriker-uncertain"]
+    assert [c.area_no for c in checks] == [area.area_no]
+    assert "lower case" in checks[0].message

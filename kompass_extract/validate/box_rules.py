@@ -55,3 +55,16 @@ def box_items_before_the_narrative(facts: AreaFacts) -> Iterator[Hit]:
     if items:
         why = f"list items were read before the narrative's first sub-heading ({items[0]!r}): the box may have ended early"
         yield hit(area=facts.no, area_no=facts.no, text={"why": why})
+
+
+@rule("rubriker-uncertain", message="area {area_no}: the Rubriker box may be misread: {why}", on="area-review")
+def box_item_in_lower_case(facts: AreaFacts) -> Iterator[Hit]:
+    """An OCR'd box item beginning in lower case: a sub-area name begins with a capital (every one of the fixtures'
+    3,341 printed box items does), so its first letter was misread ("innovation och nytänkande" on a dark copy)."""
+    area = facts.area
+    if not area.rubriker_ocr or area.rubriker_doubt:
+        return
+    lower = next((item for item in area.rubriker if item[:1].islower()), None)
+    if lower:
+        why = f"{lower!r} begins in lower case, as no sub-area name does: its first letter may be misread"
+        yield hit(area=facts.no, area_no=facts.no, text={"why": why})
