@@ -40,9 +40,9 @@ def box_not_read(facts: ReportFacts) -> Iterator[Hit]:
 @rule("rubriker-uncertain", message="area {area_no}: the Rubriker box may be misread: {why}", on="area-review")
 def box_items_before_the_narrative(facts: AreaFacts) -> Iterator[Hit]:
     """An OCR'd box whose last items were read as the narrative's start: the area's first section has no heading,
-    or a heading holding a list marker, and a short piece of its text (<= :data:`ITEM_WORDS` words) begins with one ("1 ▪ lönesättning", "• Arbetsmiljö" before
-    "Allmänt" on a 2-up bw-200 scan). A narrative opens with its first sub-heading and holds no marker before it, so
-    the box ended early and lost those items."""
+    or a heading holding a list marker, and a short piece of its text (<= :data:`ITEM_WORDS` words) begins with
+    one ("1 ▪ lönesättning", "• Arbetsmiljö" before "Allmänt" on a 2-up bw-200 scan). A narrative opens with its
+    first sub-heading and holds no marker before it, so the box ended early and lost those items."""
     area = facts.area
     if not area.rubriker_ocr or not area.sections or area.rubriker_doubt:
         return

@@ -110,9 +110,8 @@ def paragraph_break_uncertain(facts: AreaFacts) -> Iterator[Hit]:
     "as fragments or with low OCR confidence, or an item a letter or two away from a sub-area name the catalog or the "
     'area\'s narrative knows ("Kompetensutveekling", an en dash read as an em dash) and equal to none; or no '
     "box read at all in an area of a report whose other areas have one (its label unread), or short list items read "
-    "before the narrative's first sub-heading (the box ended early), or an item beginning in lower case. Tesseract "
-    "reads "
-    "a box's markers as letters, as lines of their own, or not at all, and some letters with confidence. "
+    "before the narrative's first sub-heading (the box ended early), or an item beginning in lower case. "
+    "Tesseract reads a box's markers as letters, as lines of their own, or not at all, and some letters with confidence. "
     "Verify the area's rubriker against the page.",
     message="area {area_no}: the Rubriker box may be misread: {why}",
     on="area-review",
