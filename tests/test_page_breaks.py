@@ -269,3 +269,17 @@ def test_a_paragraph_at_the_next_columns_margin_after_an_item_is_no_part_of_the_
         "• Rehabenheten har hjälpt till att bygga upp en rehabmottagning i",
         "Som tidigare nämnts följs målen upp i respektive bolags redovisning.",
     ]
+
+
+@pytest.mark.parametrize("closer", ['"', "”", ")", ".”)"])
+def test_a_sentence_closed_by_a_quote_or_bracket_at_a_page_foot_is_a_sentence_end(closer: str) -> None:
+    """Regression: a stop inside closing quotes or a bracket ('... "medborgarlöftet".' or '... bolag.”') was no
+    sentence end, so the paragraph that ended there at the foot of a page was joined to the next page's first
+    paragraph with no doubt recorded. It now reads as the plain stop does: settled by the fit of the next word where
+    the page shows greedy breaking, recorded where not."""
+    sentence = SENTENCE + closer.removeprefix(".")
+    fitting = _area(FILLER, sentence, "Det finns en modell som används.")
+    assert len(fitting.sections[0].paragraphs) == 2 and fitting.sections[0].breaks == []
+    wide = _area(FILLER, sentence, "Sammanfattningsvis finns en modell som används.")
+    assert len(wide.sections[0].paragraphs) == 2
+    assert [(b.parted, b.page) for b in wide.sections[0].breaks] == [(True, 1)]

@@ -31,6 +31,17 @@ from kompass_extract.read.document import Line
 
 SENTENCE_END = (".", "!", "?", ":")
 """Characters that end a sentence (or a lead-in) at the end of a line: a paragraph may end there."""
+CLOSERS = "\"'”’»)]"
+"""Closing quotes and brackets, which may follow a sentence's stop ('... kallas "medborgarlöftet".', '(se bilaga.)')."""
+
+
+def ends_sentence(text: str) -> bool:
+    """``text`` ends a sentence: its last stop may stand inside closing quotes or brackets. Read as no sentence end,
+    a paragraph that ended with a quotation at a page's foot was joined to the next page's paragraph without a
+    doubt."""
+    return text.rstrip().rstrip(CLOSERS).endswith(SENTENCE_END)
+
+
 PEER_INDENT = 3.0
 """Body sizes within which the lines of one column start (a paragraph indent or a list's text is one to two)."""
 FIT_SLACK = 0.2
@@ -80,7 +91,7 @@ class PageBreaks:
         """Whether the reading of a break between ``prev`` (the last line before a page or column break) and
         ``line`` (``parted``: read as a new paragraph) is open: ``prev`` ends a sentence, ``line`` begins in no lower
         case, and neither a justified margin nor greedy breaking settles it."""
-        if not prev.text.rstrip().endswith(SENTENCE_END) or line.text.lstrip()[:1].islower():
+        if not ends_sentence(prev.text) or line.text.lstrip()[:1].islower():
             return False
         column = self.column(prev, line)
         if not parted:  # read as going on: prev reaches a margin; settled only when its spaces were stretched to it
@@ -136,7 +147,8 @@ class PageBreaks:
             return False
         if self.layout.gap(above, below) > PARAGRAPH_GAP or self.layout.is_heading(above):
             return False
-        return not above.text.rstrip().endswith((*SENTENCE_END, "-")) and not strip_bullet(below.words)[0]
+        ends = ends_sentence(above.text) or above.text.rstrip().endswith("-")
+        return not ends and not strip_bullet(below.words)[0]
 
     def _stretched(self, prev: Line, column: list[Line]) -> bool:
         """``prev``'s word spaces are set wider or narrower than those of the column's lines that end short of the

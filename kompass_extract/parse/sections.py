@@ -21,7 +21,7 @@ from kompass_extract.locate.labels import (
 from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
 from kompass_extract.model import Area, BreakDoubt, Section, union
 from kompass_extract.parse.box import box_items, box_lines
-from kompass_extract.parse.breaks import HANGING_PUNCTUATION, JUSTIFIED_SPREAD, SENTENCE_END, PageBreaks
+from kompass_extract.parse.breaks import HANGING_PUNCTUATION, JUSTIFIED_SPREAD, PageBreaks, ends_sentence
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.parse.item_markers import word_tail
@@ -293,7 +293,7 @@ def _wraps_to_margin(prev: Line | None, line: Line, layout: Layout) -> bool:
     """A bulleted paragraph set without a hanging indent wraps to the margin, left of its text: the line goes on the
     item when it goes on its sentence (the item's line ends in no stop, this one begins in lower case) at the next
     pitch or over a page or column break; a paragraph that follows a list begins with a capital, or after a stop."""
-    if prev is None or prev.text.rstrip().endswith(SENTENCE_END):
+    if prev is None or ends_sentence(prev.text):
         return False
     if not _broken(prev, line) and layout.gap(prev, line) > PARAGRAPH_GAP:
         return False
@@ -327,7 +327,7 @@ def _new_paragraph(
     if shapes.goes_on(line):
         return False
     if _broken(prev, line):
-        ends = prev.text.rstrip().endswith(SENTENCE_END) and not line.text.lstrip()[:1].islower()
+        ends = ends_sentence(prev.text) and not line.text.lstrip()[:1].islower()
         return ends and not _at_margin(prev, rights, layout.body_size)
     return layout.gap(prev, line) > PARAGRAPH_GAP
 
