@@ -924,7 +924,7 @@ def test_one_item_per_table_row_without_markers_is_an_item_per_row() -> None:
     between two rows, so it was taken for the line step, and the rows that stood only that far apart were joined
     into one item ("... resultatstyrning Tydlig struktur ..."), with no check. A line is set at no more than the
     body's pitch (scaled to its size): steps well over it part items."""
-    from kompass_extract.parse.columns import Breaks
+    from kompass_extract.parse.item_starts import Breaks
 
     size = 9.0
     texts = ["Nya styrmodellen", "Tydlig struktur", "Kvalitetschef och nätverk", "Kundcenter", "Kontaktuppgifter"]
@@ -956,7 +956,7 @@ def test_an_item_at_the_head_of_the_next_page_of_a_spaced_list_is_an_item() -> N
     """Items set apart by space, the list going on over a page: a page break shows no space, so the item at the next
     page's head was read as the end of the item before ("... på resultat Nytt ledarutvecklingsprogram"), with no
     check. There the filling tells: its first word would have fitted on the line before."""
-    from kompass_extract.parse.columns import Breaks
+    from kompass_extract.parse.item_starts import Breaks
 
     rows = [("Utveckla verksamhetsstödsystem", 680.0, 4), ("Fler gemensamma verktyg", 700.0, 4)]
     rows += [("Ny styrmodell fokuserad på resultat", 720.0, 4), ("Nytt ledarutvecklingsprogram", 70.0, 5)]

@@ -25,7 +25,7 @@ from statistics import median
 
 from kompass_extract.locate.labels import strip_bullet
 from kompass_extract.locate.layout import Layout
-from kompass_extract.parse.columns import SPACE_SHARE
+from kompass_extract.parse.item_starts import SPACE_SHARE
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP
 from kompass_extract.read.document import Line
 

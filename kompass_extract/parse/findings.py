@@ -31,17 +31,9 @@ from kompass_extract.locate.labels import (
 )
 from kompass_extract.locate.layout import Layout, column_lines
 from kompass_extract.model import BBox, Finding, union
-from kompass_extract.parse.columns import (
-    GUTTER_SHARE,
-    Breaks,
-    column_boundary,
-    gutter,
-    noise_pages,
-    shared_width,
-    stray_start,
-    titled,
-)
+from kompass_extract.parse.columns import GUTTER_SHARE, column_boundary, gutter, noise_pages, shared_width, stray_start
 from kompass_extract.parse.item_markers import Split, at, item_markers, text_start
+from kompass_extract.parse.item_starts import Breaks, titled
 from kompass_extract.parse.item_text import inked, misread, trimmed
 from kompass_extract.parse.relook import Relook
 from kompass_extract.read.document import Line, Word
