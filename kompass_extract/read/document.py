@@ -269,7 +269,10 @@ def open_pdf(path: str, data: bytes | None = None, *, max_pages: int | None = No
         message = str(exc)
         if "password" in message.lower():
             raise EncryptedPdfError("the PDF is encrypted and needs a password") from exc
-        raise CorruptPdfError(f"pdfium cannot read the file: {message}{_cut_off_hint(data)}") from exc
+        hint = _cut_off_hint(data)
+        raise CorruptPdfError(
+            f"pdfium cannot read the file: {message.rstrip('.') + hint if hint else message}"
+        ) from exc
     if max_pages is not None and len(pdf) > max_pages:
         count = len(pdf)
         pdf.close()
