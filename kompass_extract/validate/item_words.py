@@ -6,8 +6,8 @@ right word is printed again and again (the narrative, the other items, the quest
 edition), while the slip is read nowhere else. A word of an OCR'd item is doubted when it is rare in the report and
 a word the report (or the catalog) holds several times as often is one or two *OCR confusions* away: strokes read as
 other strokes (l i t f 1), an accent taken or lost (a å ä), "rn" for "m", a thin stroke or speck added or lost.
-Words that differ only at their end (an inflection: "arbete" / "arbetet", "innehållet" / "innehåller") are not doubted, and a word no confusion
-explains is left alone: Swedish compounds make most rare words right.
+Words that differ only at their end (an inflection: "arbete" / "arbetet", "innehållet" / "innehåller") are not
+doubted, and a word no confusion explains is left alone: Swedish compounds make most rare words right.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -51,11 +51,12 @@ def slip_of_a_known_word(facts: ReportFacts) -> Iterator[Hit]:
         return
     catalog = facts.ctx.catalog
     seen = _counts(report) + (_catalog_counts(catalog) if catalog is not None else Counter())
+    vocabulary = list(seen)  # once per report, not once per word looked up
     for area in report.areas:
         for item in area.findings:
             if item.confidence is None or item.misread:
                 continue
-            slip = _slip(item.text, seen)
+            slip = _slip(item.text, seen, vocabulary)
             if slip:
                 word, known = slip
                 reason = (
@@ -72,14 +73,15 @@ def slip_of_a_known_word(facts: ReportFacts) -> Iterator[Hit]:
                 )
 
 
-def _slip(text: str, seen: Counter[str]) -> tuple[str, str] | None:
-    """The first word of ``text`` that is a likely slip, with the word it slipped from; None when there is none."""
+def _slip(text: str, seen: Counter[str], vocabulary: list[str]) -> tuple[str, str] | None:
+    """The first word of ``text`` that is a likely slip, with the word it slipped from (``vocabulary``: the words
+    of ``seen``); None when there is none."""
     for word in WORD.findall(text):
         folded = word.lower()
         rare = seen[folded]
         if rare > RARE:
             continue
-        for known in _neighbours(folded, list(seen)):
+        for known in _neighbours(folded, vocabulary):
             if seen[known] >= max(MIN_SEEN, OFTEN * rare):
                 return word, known
     return None
@@ -102,9 +104,10 @@ def _inflected(read: str, known: str) -> bool:
     return held or (read[:-1] == known[:-1] and read[-1].isascii())
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def _distance(read: str, known: str) -> int:
-    """Edit distance in which only confusions cost 1 (and every other edit 99)."""
+    """Edit distance in which only confusions cost 1 (and every other edit 99). Cached for the suffixes its
+    recursion meets again; bounded, as a worker reads thousands of reports."""
     if not read or not known:
         rest = read or known
         return len(rest) if set(rest) <= STRAY else 99
