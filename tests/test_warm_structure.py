@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kompass_extract.locate.layout import iter_column_lines
 from kompass_extract.model import Area
-from kompass_extract.parse import sections
+from kompass_extract.parse import box, sections
+from kompass_extract.parse.box import box_column
 from kompass_extract.read import document
 from kompass_extract.read.document import Line, Word, group_lines, iter_lines, open_pdf
 
@@ -90,7 +92,44 @@ def test_the_box_groups_only_the_lines_it_reads(monkeypatch: pytest.MonkeyPatch)
     start = sections._parse_box(lines, area, None)
     assert area.rubriker == ["Ledning", "Styrning"] and area.header_score == 71.0
     assert start == 3
-    assert 3 <= len(made) <= 8, len(made)  # the column's first lines (and those grouped with them), not all 38
+    assert 3 <= len(made) <= box.HEAD, len(made)  # the column's first lines (a head of the window), not all 38
+
+
+def _rows(rnd: random.Random) -> list[Word]:
+    """Words set in rows at a pitch, each a point or three off its row, a few of them tall: lines that part where
+    a head of them may end, and words of the next row that reach into the one above."""
+    pitch, words = rnd.uniform(8.0, 16.0), []
+    for row in range(rnd.randint(1, 50)):
+        for x0 in sorted(rnd.uniform(0, 500) for _ in range(rnd.randint(1, 6))):
+            top = 100 + row * pitch + rnd.uniform(-3.0, 3.0)
+            height = rnd.uniform(20.0, 60.0) if rnd.random() < 0.03 else rnd.uniform(8.0, 11.0)
+            words.append(Word("w", x0, top, x0 + rnd.uniform(5, 40), top + height, height))
+    return words
+
+
+def test_the_box_column_read_from_a_head_is_the_window_column() -> None:
+    """The Rubriker column read from a head of the box window first (then, for a reader that goes on, the window) gives
+    the lines the whole window's column gives, in its order, on random windows (over one or two pages, lines in any
+    order, tall words whose middles lie below the head's last line, heads of one line to all) and on fixtures."""
+    rnd = random.Random(23)
+    windows = []
+    for _ in range(1500):
+        pages = (1, 2)[: rnd.randint(1, 2)]
+        lines = [line for page in pages for line in group_lines(rnd.choice([_random_words, _rows])(rnd), page)]
+        if rnd.random() < 0.3:
+            rnd.shuffle(lines)
+        windows.append((lines, rnd.choice([1e9, rnd.uniform(0, 540)])))
+    for name in ("lulea-2018", "generated/analys2010-region-gotland"):
+        doc = open_pdf(str(ROOT / "fixtures" / name / "report.pdf"))
+        all_lines = [line for page in doc.pages for line in page.lines]
+        windows += [(all_lines[n : n + 40], rnd.uniform(100, 600)) for n in range(0, len(all_lines), 7)]
+        doc.close()
+    for lines, x_to in windows:
+        whole = _shape(list(iter_column_lines(lines, -1e9, x_to)))
+        for head in (1, 2, 3, 5, box.HEAD, 60):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(box, "HEAD", head)
+                assert _shape(list(box_column(lines, None, x_to))) == whole
 
 
 def test_a_line_is_not_given_while_a_tall_word_still_to_come_could_top_it() -> None:

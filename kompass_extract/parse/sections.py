@@ -18,9 +18,9 @@ from kompass_extract.locate.labels import (
     starts_with_label,
     strip_bullet,
 )
-from kompass_extract.locate.layout import Layout, iter_column_lines, line_pitch
+from kompass_extract.locate.layout import Layout, line_pitch
 from kompass_extract.model import Area, BreakDoubt, Section, union
-from kompass_extract.parse.box import box_items, box_lines
+from kompass_extract.parse.box import box_column, box_items, box_lines
 from kompass_extract.parse.breaks import HANGING_PUNCTUATION, JUSTIFIED_SPREAD, PageBreaks, ends_sentence
 from kompass_extract.parse.columns import in_columns
 from kompass_extract.parse.findings import find_findings_header, parse_findings
@@ -86,7 +86,7 @@ def _parse_box(lines: list[Line], area: Area, markers: MarkerSource | None) -> i
     limit_x = score_label.x0 - 6 if beside and score_label is not None else 1e9
     column = (  # lazily: the headings end within a few lines, and each word is tested against the labels
         Line([w for w in ln.words if not is_label(w.text, "box_rubriker", "box_score")], ln.page)
-        for ln in iter_column_lines(with_markers(window[start:], markers), -1e9, limit_x)
+        for ln in box_column(window[start:], markers, limit_x)
     )
     items, last, doubt = box_items(box_lines(ln for ln in column if ln.words), window[start].x0)
     items = [trimmed([ln for ln in parts if ln.words]) for parts in items]
