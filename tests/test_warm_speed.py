@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from conftest import make_pdf
 
 from kompass_extract import pipeline
 from kompass_extract.errors import NotKommunkompassError
+
+WORD = re.compile(r"[^\s\x00\ufeff]+")
+"""A word of pdfium's page text by definition: a run of characters that are neither white space nor NUL nor BOM."""
 
 
 def _record_collector(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
@@ -115,7 +119,7 @@ def test_glyph_placed_words_are_split_by_their_definition() -> None:
     import pypdfium2 as pdfium
 
     from kompass_extract.read.document import _read_upright
-    from kompass_extract.read.geometry import WORD_RE, _WordReader
+    from kompass_extract.read.geometry import _WordReader
 
     pdf = pdfium.PdfDocument(str(CHROMIUM_DISC))
     checked = 0
@@ -124,7 +128,7 @@ def test_glyph_placed_words_are_split_by_their_definition() -> None:
             textpage, text, frame = _read_upright(page)
             reader = _WordReader(textpage, frame)
             page_words = []  # the page's words by the rule: one rectangle, or the pieces below
-            for m in WORD_RE.finditer(text):
+            for m in WORD.finditer(text):
                 start, end = m.span()
                 if textpage.count_rects(start, end - start) == 1:
                     x0, _, x1, _ = reader.frame_box(*textpage.get_rect(0))
@@ -163,7 +167,7 @@ def test_one_rectangle_words_in_the_common_frame_are_read_by_their_definition(na
     import pypdfium2 as pdfium
 
     from kompass_extract.read.document import _read_upright
-    from kompass_extract.read.geometry import WORD_RE, _WordReader
+    from kompass_extract.read.geometry import _WordReader
 
     pdf = pdfium.PdfDocument(str(FIXTURES / name / "report.pdf"))
     x, y = ctypes.c_double(), ctypes.c_double()
@@ -174,7 +178,7 @@ def test_one_rectangle_words_in_the_common_frame_are_read_by_their_definition(na
             assert (frame.ax, frame.by) == (1, -1)
             reader = _WordReader(textpage, frame)
             words = iter(reader.read(text))
-            for m in WORD_RE.finditer(text):
+            for m in WORD.finditer(text):
                 start, end = m.span()
                 if textpage.count_rects(start, end - start) != 1:
                     for _ in reader.split(text, [(start, end)])[0]:
