@@ -164,12 +164,13 @@ def test_texts_are_searched_only_for_the_cues_whose_required_text_they_hold() ->
             r"(?i)ΣΟΣ",
             r"(?i)\d{4}",
             r"(?i)sk",
+            r"(?i)ſa",  # an ASCII "s" matches it
         )
     ]
     required = [required_text(p) for p in patterns]
     rnd = random.Random(7)
     words = ["analys", "ANALYS", "Analys", "av", "utvärderingen", "UTVÄRDERINGEN", "Kommunkompassen", "förhållande"]
-    words += ["till", "σος", "ΣΟΣ", "ſk", "SK", "\u212a", "ı", "İ", "anaſys", "x", "2018", " ", "  ", "ä"]
+    words += ["till", "σος", "ΣΟΣ", "ſk", "SK", "\u212a", "ı", "İ", "anaſys", "x", "2018", " ", "  ", "ä", "sa", "SA"]
     searched = 0
     for _ in range(3000):
         texts = ["".join(rnd.choice(words) + rnd.choice(["", " "]) for _ in range(rnd.randint(0, 8))) for _ in range(4)]
