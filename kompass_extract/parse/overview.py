@@ -61,9 +61,12 @@ class RowBuilder:
     unread: dict[str, str] = field(default_factory=dict)
 
     def add_box(self, words: list[Word], page: int) -> None:
-        """Provenance: the row's box on its first page (a row continued on the next page keeps that one)."""
+        """Provenance: the row's box on its first page (a row continued on the next page keeps that one): the box a
+        line of ``words`` has (from its first word's left edge), without making one (its box is computed a
+        property at a time, four times the work, on each of a table's hundred rows)."""
         if words and page == self.page:
-            self.boxes.append(Line(words, page).bbox)
+            top, right, bottom = min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)
+            self.boxes.append((words[0].x0, top, right, bottom))
 
 
 def find_overview_start(
@@ -210,10 +213,12 @@ def _numbers(
         else:
             merged.append(w)
     found: dict[str, tuple[float, str, Word]] = {}
+    centres = columns.centres
     for w in merged:
-        if w.xc < columns.text_right:
+        xc = w.xc
+        if xc < columns.text_right:
             continue
-        nearest = min(columns.centres, key=lambda k: abs(columns.centres[k] - w.xc))
+        nearest = min(centres, key=lambda k, xc=xc: abs(centres[k] - xc))
         text = w.text if w.conf is None else _ocr_number(w.text, nearest == "percent")
         parsed = parse_number(text)
         if parsed is None:
@@ -236,12 +241,18 @@ def _text_column(words: list[Word], columns: Columns | None) -> list[Word]:
     """
     if columns is None:
         return words
-    text = [w for w in words if w.xc < columns.text_right]
+    text, right_of = [], []
+    for w in words:  # each word's centre once
+        xc = w.xc
+        if xc < columns.text_right:
+            text.append(w)
+        elif xc >= columns.text_right:
+            right_of.append(w)
     if not text:
         return text
     first_centre = min(columns.centres.values())
     right = max(w.x1 for w in text)
-    rest = sorted((w for w in words if w.xc >= columns.text_right), key=lambda w: w.x0)
+    rest = sorted(right_of, key=lambda w: w.x0)
     for i, w in enumerate(rest):  # an OCR'd word there is more likely a garbled cell: never run on
         if w.conf is not None or w.x1 >= first_centre or w.text == "%" or parse_number(w.text) is not None:
             break
