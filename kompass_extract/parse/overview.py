@@ -75,7 +75,9 @@ def find_overview_start(
     """Index of the overview chapter heading: a label line (not a TOC entry, not running text) that a
     table follows. A chart caption "Poängfördelning per område" in chapter 2 has no table after it."""
     for i, line in enumerate(lines):
-        text = CHAPTER_NO_RE.sub("", line.text.strip())
+        text = line.text.strip()
+        if text[:1].isdigit():  # a chapter number begins with a digit (every "\d" is one): most lines have none
+            text = CHAPTER_NO_RE.sub("", text)
         is_label_line = starts_with_label(text, "overview_headings") and not is_toc_entry(line)
         if (
             is_label_line
