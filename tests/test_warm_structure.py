@@ -86,8 +86,8 @@ def test_the_box_groups_only_the_lines_it_reads(monkeypatch: pytest.MonkeyPatch)
         *(Line([_word(f"Brödtext{n}", 50, 160 + 14 * n), _word("och", 120, 160 + 14 * n)], 1) for n in range(36)),
     ]
     made: list[Line] = []
-    real = document._measured
-    monkeypatch.setattr(document, "_measured", lambda words, page: made.append(real(words, page)) or made[-1])
+    real = document.measured_line
+    monkeypatch.setattr(document, "measured_line", lambda words, page: made.append(real(words, page)) or made[-1])
     area = Area(1)
     start = sections._parse_box(lines, area, None)
     assert area.rubriker == ["Ledning", "Styrning"] and area.header_score == 71.0

@@ -29,7 +29,7 @@ from kompass_extract.locate.labels import (
 )
 from kompass_extract.model import Area, BBox, CellBox, Question, union
 from kompass_extract.parse.ocr_rows import LabelColumn, number_by_neighbours, ocr_rows, speck_height
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.document import Line, Word, measured_line
 
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
 PLACED_NO_RE = re.compile(r"^(\d+)\.(\d+)$")
@@ -61,12 +61,11 @@ class RowBuilder:
     unread: dict[str, str] = field(default_factory=dict)
 
     def add_box(self, words: list[Word], page: int) -> None:
-        """Provenance: the row's box on its first page (a row continued on the next page keeps that one): the box a
-        line of ``words`` has (from its first word's left edge), without making one (its box is computed a
+        """Provenance: the row's box on its first page (a row continued on the next page keeps that one): the box of
+        a line of ``words``, measured in one pass as grouping measures its lines (a plain ``Line`` computes its box a
         property at a time, four times the work, on each of a table's hundred rows)."""
         if words and page == self.page:
-            top, right, bottom = min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)
-            self.boxes.append((words[0].x0, top, right, bottom))
+            self.boxes.append(measured_line(words, page).bbox)
 
 
 def find_overview_start(

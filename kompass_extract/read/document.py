@@ -416,7 +416,7 @@ def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Li
                     settled < len(lines) - 2 or lines[settled][0] + lines[settled][1] <= centre
                 ):
                     settled += 1
-                given += [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines[last:settled]]
+                given += [measured_line(sorted(members, key=_X0), page_number) for _, _, members in lines[last:settled]]
                 given.sort(key=_TOP)
                 bound = (lines[settled][0] if settled < len(lines) else centre) - reach
                 ready = bisect.bisect_left(given, bound, key=_TOP)
@@ -424,12 +424,12 @@ def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Li
                 del given[:ready]
             lines.append((centre, near, [w]))
         latest_centre, _, latest = lines[-1]
-    given += [_measured(sorted(members, key=_X0), page_number) for _, _, members in lines[settled:]]
-    given.sort(key=_TOP)  # in order of their tops, measured when made (see _measured)
+    given += [measured_line(sorted(members, key=_X0), page_number) for _, _, members in lines[settled:]]
+    given.sort(key=_TOP)  # in order of their tops, measured when made (see measured_line)
     yield from given
 
 
-def _measured(words: list[Word], page_number: int) -> Line:
+def measured_line(words: list[Word], page_number: int) -> Line:
     """A line of ``words`` (left to right, at least one) with its box and size set at once, in one pass.
 
     Nearly every stage asks a line for its box and size; computed on first use, each is a call and a pass of its
