@@ -8,7 +8,16 @@ import random
 import pytest
 
 from kompass_extract.locate.labels import is_label
-from kompass_extract.match.catalog import QUESTION_MARGIN, QUESTION_THRESHOLD, STRICT_THRESHOLD, Match, load_catalog
+from kompass_extract.match.catalog import (
+    QUESTION_MARGIN,
+    QUESTION_THRESHOLD,
+    STRICT_THRESHOLD,
+    Catalog,
+    Criterion,
+    Match,
+    Pool,
+    load_catalog,
+)
 from kompass_extract.match.text import ComparedMany, compared, similarities, similarity_of
 from kompass_extract.model import Area
 from kompass_extract.parse import sections
@@ -91,6 +100,31 @@ def test_question_matching_is_its_definition() -> None:
             assert catalog.match_question(edition, c.area_no, c.question_no, printed) == expected, (edition, printed)
             checked += expected is not None
     assert checked > 100  # most noisy texts still match: the comparison covers matches, not only misses
+
+
+def test_a_tie_for_runner_up_is_broken_by_catalog_order() -> None:
+    """The best and the runner-up are taken without sorting every score: among candidates scored alike the first in
+    the catalog's order comes first, as in a stable sort. Here the runner-up of the printed 1.1 is the other 1.1 (so
+    the number settles nothing and the lead is too small); the 1.2 tied with it, taken instead, would settle it."""
+    text = "Finns det en plan för hur kommunen informerar invånarna om sina tjänster"
+    near = text.replace("sina", "dess")
+
+    def criterion(edition: str, question_no: str, question_text: str) -> Criterion:
+        return Criterion(edition, 1, question_no, question_text, 4.0, None, "exact", "test")
+
+    def best(*candidates: Criterion) -> Match | None:
+        pool = Pool(list(candidates), ComparedMany.of([compared(c.question_text) for c in candidates]))
+        return Catalog._best(pool, "1.1", compared(text), QUESTION_THRESHOLD)
+
+    lead = similarity_of(compared(text), compared(text)) - similarity_of(compared(text), compared(near))
+    assert 0 < lead < QUESTION_MARGIN
+    first, other_one, other_two = (
+        criterion("2016", "1.1", text),
+        criterion("2010", "1.1", near),
+        criterion("2020", "1.2", near),
+    )
+    assert best(first, other_one, other_two) is None
+    assert best(first, other_two, other_one) == Match(first.catalog_id, text, 100.0, 4.0)
 
 
 def test_similarities_are_similarity_of_each_from_the_cutoff_up() -> None:

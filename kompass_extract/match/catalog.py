@@ -196,12 +196,21 @@ class Catalog:
         if not candidates.criteria or not printed[0]:
             return None
         # Below threshold - margin a score decides nothing: the best is too low, or it leads the runner-up clearly.
+        # The best and the runner-up are the first two candidates of a stable sort by falling score: the first
+        # with the highest score, then the first of the others with their highest (scores are never negative, so
+        # the best, scored -1 in its place, is not met again). Two passes over the scores, not a sort of them all:
+        # most printed questions are looked up in a pool where none reaches the threshold.
         scores = similarities(printed, candidates.forms, threshold - QUESTION_MARGIN)
-        scored = sorted(zip(scores, candidates.criteria, strict=True), key=lambda sc: -sc[0])
-        score, best = scored[0]
+        score = max(scores)
         if score < threshold:
             return None
-        runner_up = scored[1] if len(scored) > 1 else (0.0, None)
+        at = scores.index(score)
+        best = candidates.criteria[at]
+        runner_up: tuple[float, Criterion | None] = (0.0, None)
+        if len(scores) > 1:
+            scores[at] = -1.0
+            second = max(scores)
+            runner_up = (second, candidates.criteria[scores.index(second)])
         clear = score - runner_up[0] >= QUESTION_MARGIN
         settled_by_number = best.question_no == question_no.strip() and (
             runner_up[1] is None or runner_up[1].question_no != question_no.strip()
