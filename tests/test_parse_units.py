@@ -830,7 +830,7 @@ def test_a_one_column_narrative_with_a_short_line_is_read_as_before() -> None:
         line(text, 70, 114 + 14 * i)
         for i, text in enumerate(["Kommunen har en plan som styr hela arbetet i", "kommunen.", "Nästa stycke."])
     ]
-    assert in_columns(lines) == (lines, False)
+    assert in_columns(lines) == (lines, False, [])
 
 
 def test_a_full_line_settles_one_column_but_a_joined_line_across_a_gutter_does_not() -> None:
@@ -980,7 +980,7 @@ def test_columns_going_on_overleaf_with_one_line_on_a_side_are_parted_where_they
         Line([*words("Ett område vore att skapa en", 70, 60), *words("enskilda personer.", 320, 60)], 2),
         Line(words("samlande mötesarena för alla.", 70, 74), 2),
     ]
-    lines, split = in_columns(page_one + page_two)
+    lines, split, _ = in_columns(page_one + page_two)
     assert split
     assert [ln.text for ln in lines if ln.page == 2] == [
         "Ett område vore att skapa en",

@@ -10,6 +10,7 @@ import itertools
 import math
 import operator
 from statistics import median
+from typing import NamedTuple
 
 from kompass_extract.locate.labels import ENUMERATOR_RE, is_bullet
 from kompass_extract.locate.layout import column_lines
@@ -103,25 +104,40 @@ number or a label beside a line)."""
 TRAILING_STEPS = 1.5
 """Line steps by which a heading below two columns stands apart from the column's last line above it."""
 LEAD_LINES = 2
-"""Short lines of the text across the page (a paragraph's last line, a heading) that may stand right above two
-columns, in the run of lines that do not bridge the middle."""
+"""Short lines of text across the page (a paragraph's last line, a heading, a one-line paragraph) that may stand
+right above two columns, in the run of lines that do not bridge the middle."""
 
 
-def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
+class Narrative(NamedTuple):
+    """A narrative's lines in reading order (see :func:`in_columns`)."""
+
+    lines: list[Line]
+    split: bool
+    """Some page was read column by column."""
+    straddled: list[Line]
+    """Lines left as they are that look like two columns' lines read across their gutter (see :func:`_straddled`)."""
+
+
+def in_columns(lines: list[Line]) -> Narrative:
     """Narrative ``lines`` read column by column where a page's lines hold two columns side by side: the left
     column's lines, then the right one's, each regrouped on its own. Two columns are a white band in the middle
-    of the page's text that no word crosses, with words on each side on at least :data:`SIDE_LINES` lines (lines
-    of the two columns, joined where their baselines meet). A page is read region by region, top to bottom: a
+    of the narrative's text that no word crosses, with words on each side on at least :data:`SIDE_LINES` lines (lines
+    of the two columns, joined where their baselines meet). The middle is that of the text of all the narrative's
+    pages, not of each page's own: a page holding only the columns' last lines, the right one's a short line, has
+    narrow text, and its left column's longest line bridged that page's middle. A page is read region by region, top
+    to bottom: a
     paragraph across the page (its lines bridge the middle) above or below two columns is kept as it is and the
     columns are read column by column (read as one, the two columns' lines interleaved with no check). Other pages
-    are kept as they are. Also says whether any page was read in columns."""
+    are kept as they are. Also says whether any page was read in columns, and which lines left as they are may be
+    two columns read across."""
     out: list[Line] = []
+    straddled: list[Line] = []
     split = False
     last_cut: float | None = None  # where the columns of the page before parted
+    x0, x1 = min((ln.x0 for ln in lines), default=0.0), max((ln.x1 for ln in lines), default=0.0)
+    lo, hi = x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0)
     for page in dict.fromkeys(ln.page for ln in lines):
         group = [ln for ln in lines if ln.page == page]
-        x0, x1 = min(ln.x0 for ln in group), max(ln.x1 for ln in group)
-        lo, hi = x0 + MIDDLE[0] * (x1 - x0), x0 + MIDDLE[1] * (x1 - x0)
         narrowest = GUTTER_SHARE * min((w.size for ln in group for w in ln.words), default=0.0)
         runs = [
             (across, list(run))
@@ -129,19 +145,45 @@ def in_columns(lines: list[Line]) -> tuple[list[Line], bool]:
         ]
         cut_before, last_cut = last_cut, None
         for n, (across, region) in enumerate(runs):
-            below_across = n > 0  # text across the page above (runs alternate), whose last lines may be short
             go_on = cut_before if n == 0 else None  # columns going on at the page's head part where they did
-            lead, cut = (len(region), None) if across else _columns(region, lo, hi, below_across, len(runs) > 1, go_on)
+            lead, cut = (len(region), None) if across else _columns(region, lo, hi, len(runs) > 1, go_on)
             out += region[:lead]
             last_cut = cut  # the page's last region says whether its columns go on overleaf
             if cut is None:
+                straddled += [] if across else _straddled(region, lo, hi)
                 continue
             columns = region[lead:]
             end = len(columns) - (_trailing(columns, cut) if n + 1 < len(runs) else 0)
             out += column_lines(columns[:end], -math.inf, cut) + column_lines(columns[:end], cut, math.inf)
             out += columns[end:]
             split = True
-    return out, split
+    return Narrative(out, split, straddled)
+
+
+def _straddled(region: list[Line], lo: float, hi: float) -> list[Line]:
+    """The lines of a region not read in columns that look like two columns' lines joined across their gutter: on
+    at least :data:`SIDE_LINES` of them one gap, a gutter wide (:data:`GUTTER_SHARE` text sizes) and more than
+    :data:`GUTTER_OVER_SPACE` times each of the line's other gaps, lies in the middle band ``lo``..``hi`` at one x.
+
+    The region was left as it is because it fails a test of columns (too few lines beside the band, more short lines
+    above it than :data:`LEAD_LINES`, columns unequally wide, or the band crossed by a line), so if these lines are
+    two columns' they are read interleaved, which no number shows; a table set in the narrative looks alike and is
+    doubted too. Justified text's wide spaces are stretched alike on a line, so a river of them is no such gap."""
+    size = text_size(region) or 0.0
+    gaps: list[tuple[float, float, Line]] = []  # the gutter-like gap of each line that has one, within the band
+    for ln in region:
+        spaces = [(a.x1, b.x0) for a, b in itertools.pairwise(sorted(ln.words, key=_X0))]
+        wide = [(a, b) for a, b in spaces if b - a >= GUTTER_SHARE * size and min(b, hi) > max(a, lo)]
+        if len(wide) == 1 and all(
+            wide[0][1] - wide[0][0] > GUTTER_OVER_SPACE * (b - a) for a, b in spaces if (a, b) != wide[0]
+        ):
+            gaps.append((max(wide[0][0], lo), min(wide[0][1], hi), ln))
+    most: list[Line] = []
+    for x, _, _ in gaps:  # the x most gaps hold is where one of them begins
+        holding = [ln for a, b, ln in gaps if a <= x <= b]
+        if len(holding) > len(most):
+            most = holding
+    return most if len(most) >= SIDE_LINES else []
 
 
 def _trailing(columns: list[Line], cut: float) -> int:
@@ -159,20 +201,23 @@ def _trailing(columns: list[Line], cut: float) -> int:
 
 
 def _columns(
-    region: list[Line], lo: float, hi: float, below_across: bool, part: bool, go_on: float | None = None
+    region: list[Line], lo: float, hi: float, part: bool, go_on: float | None = None
 ) -> tuple[int, float | None]:
     """How many of the region's first lines go before its columns and where the columns part (None: no columns).
 
     Below text across the page, the last line of its paragraph (or a heading across it) is short and so does not
-    bridge the middle: it begins the run of lines of two columns below, and crosses their gutter. Up to
-    :data:`LEAD_LINES` such lines are left before the columns, only there. A region that is ``part`` of its page
-    (lines across it elsewhere) is in columns only when they are about equally wide: a few lines of justified
-    text between full ones that do not bridge (a wide space) may leave a river as wide as a gutter.
+    bridge the middle: it begins the run of lines of two columns below, and crosses their gutter. So does text across
+    the page whose lines are all short, at the head of the narrative or of a page (a heading and a one-line
+    paragraph). Up to :data:`LEAD_LINES` such lines are left before the columns, when the region is in columns
+    without them. A region that is ``part`` of its page (lines across it elsewhere), or that is in columns only
+    without its first lines, is in columns only when they are about equally wide and the gutter is wider than the
+    lines' spaces: a few lines of justified text between full ones that do not bridge (a wide space), or below a
+    heading (the short last lines of its paragraphs), may leave a river as wide as a gutter.
 
     At the head of a page whose page before ended in columns parted at ``go_on``, the columns' last lines may be
     fewer than :data:`SIDE_LINES` on a side (a paragraph's end in each column, their first lines joined into one
     line across the gutter): a gutter-wide white band at ``go_on`` with words on both sides parts them there."""
-    for lead in range(min(LEAD_LINES if below_across else 0, len(region)) + 1):
+    for lead in range(min(LEAD_LINES, len(region)) + 1):
         rest = region[lead:]
         if go_on is not None and lead == 0 and not part and _parted_at(rest, go_on):
             return 0, go_on
@@ -181,7 +226,7 @@ def _columns(
         cut = gutter(rest, lo, hi)
         if cut is None or min(sum(ln.x0 < cut for ln in rest), sum(ln.x1 > cut for ln in rest)) < SIDE_LINES:
             continue
-        if not part or _equal_sides(rest, cut) and _wider_than_spaces(rest, cut):
+        if not (part or lead) or _equal_sides(rest, cut) and _wider_than_spaces(rest, cut):
             return lead, cut
     return len(region), None
 

@@ -49,11 +49,11 @@ def parse_area(
     body_start = _parse_box(lines, area, markers)
     findings_at = find_findings_header(lines, body_start, layout)
     narrative_end = findings_at if findings_at is not None else len(lines)
-    narrative, in_two = in_columns(lines[body_start:narrative_end])
+    narrative, in_two, straddled = in_columns(lines[body_start:narrative_end])
     if in_two:  # the report's pitch was measured between lines of two columns' baselines interleaved
         layout = replace(layout, pitch=line_pitch(narrative, layout.body_size))
     narrative = with_markers(narrative, markers)  # drawn bullets start paragraphs too
-    area.sections = _parse_narrative(narrative, layout, area.rubriker)
+    area.sections = _parse_narrative(narrative, layout, area.rubriker, _across_gutter(straddled))
     area.rubriker = _unbroken(area.rubriker, [section.heading for section in area.sections])
     if findings_at is not None:
         area.findings = parse_findings(lines[findings_at:], layout, markers, look)
@@ -199,7 +199,24 @@ def _floated_score(line: Line, word: Word, label: Word) -> bool:
 # --- narrative ----------------------------------------------------------------------------------
 
 
-def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> list[Section]:
+def _across_gutter(straddled: list[Line]) -> dict[int, str]:
+    """The doubt of each line that may be two columns' lines read across their gutter, by its last word (a drawn
+    marker added to a line stands left of its words)."""
+    if not straddled:
+        return {}
+    first = straddled[0]
+    doubt = (
+        f"{len(straddled)} lines of page {first.page} hold a white band at one place in the middle, as two columns "
+        f"read across their gutter would ({first.text.strip()[:60]!r})"
+    )
+    return {id(ln.words[-1]): doubt for ln in straddled}
+
+
+def _parse_narrative(
+    lines: list[Line], layout: Layout, rubriker: list[str], straddled: dict[int, str] | None = None
+) -> list[Section]:
+    """The sections of the narrative ``lines``; ``straddled`` (see :func:`_across_gutter`) doubts the sections
+    that hold such lines."""
     sections: list[Section] = []
     known = {fold(r) for r in rubriker} | {fold(x) for x in labels()["general_heading"]}
     paragraphs: list[list[str]] = []
@@ -216,7 +233,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
         heading = layout.is_heading(line) or (
             line.bold is None and (fold(text) in known or _looks_like_subheading(prev, line, layout))
         )
-        doubt = shapes.heading_doubt(line) if heading else None
+        doubt = (shapes.heading_doubt(line) if heading else None) or (straddled or {}).get(id(line.words[-1]))
         heading = heading and shapes.supports(line)  # a scan's line box is no font: does the page show a heading?
         if heading and not text.endswith((".", ",", ";")):
             if (
@@ -230,6 +247,7 @@ def _parse_narrative(lines: list[Line], layout: Layout, rubriker: list[str]) -> 
                 current.heading = join_lines([current.heading, text])
                 if line.page == current.page and current.bbox is not None:  # the box covers every line of it
                     current.bbox = union([current.bbox, line.bbox])
+                current.doubt = current.doubt or doubt
                 prev = line
                 continue
             _close(current, paragraphs, sections)

@@ -58,10 +58,12 @@ def _echoed(area: Area) -> int:
 @rule(
     "narrative-uncertain",
     "warning",
-    "On a page without fonts (OCR'd), the parser could not tell from the page alone where a sub-heading or a "
-    "paragraph begins: a line taken for a sub-heading by its shape only (no sub-area of the box echoes it), or two "
+    "The parser could not tell from the page alone where the narrative's text runs. On a page without fonts "
+    "(OCR'd): a line taken for a sub-heading by its shape only (no sub-area of the box echoes it), or two "
     "paragraphs parted (or joined) by a gap close to the threshold, which a line box stretched by an accent or a "
-    "speck can move. Verify the area's sub-headings and paragraph breaks against the page.",
+    "speck can move. On any page: lines that hold a white band down the middle at one place, as two columns' lines "
+    "would, in text the parser did not read column by column (the columns' lines may be interleaved; a table in "
+    "the narrative looks alike). Verify the area's sub-headings, paragraphs and reading order against the page.",
     message="area {area_no}: {count} doubtful sub-heading(s) or paragraph break(s), first: {first}",
     on="area-review",
 )
