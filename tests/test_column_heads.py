@@ -126,3 +126,21 @@ def test_a_table_of_one_row_or_rivers_of_justified_spaces_are_no_straddled_colum
     ]
     for lines in (lone, apart):
         assert in_columns(lines).straddled == []
+
+
+def test_the_columns_last_lines_overleaf_not_parted_are_doubted() -> None:
+    """At the head of the next page the columns' last lines, one of each joined into a line across the gutter, are
+    too few to be columns; when the left column's next line reaches into the gutter they are read as they are.
+    That one joined line, whose gap holds where the page before was parted, doubts its section."""
+    full_left = "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd"
+    page_1 = [
+        _line([(full_left, LEFT), ("ett två tre fyra fem sex sju åtta nio", RIGHT)], 100.0 + 14 * n) for n in range(3)
+    ]
+    page_2 = [
+        _line([("en bild av hur detta", LEFT), ("inte klart.", RIGHT)], 100.0, page=2),
+        _line([("Detta lärande samordnas inte, följs inte uppåt", LEFT)], 114.0, page=2),
+    ]
+    assert 282 < page_2[1].x1 < RIGHT  # into the gutter, past where page 1 parted its columns
+    narrative = in_columns(page_1 + page_2)
+    assert [ln.text for ln in narrative.lines[-2:]] == [ln.text for ln in page_2]
+    assert narrative.straddled == page_2[:1]

@@ -150,7 +150,7 @@ def in_columns(lines: list[Line]) -> Narrative:
             out += region[:lead]
             last_cut = cut  # the page's last region says whether its columns go on overleaf
             if cut is None:
-                straddled += [] if across else _straddled(region, lo, hi)
+                straddled += [] if across else _straddled(region, lo, hi, go_on)
                 continue
             columns = region[lead:]
             end = len(columns) - (_trailing(columns, cut) if n + 1 < len(runs) else 0)
@@ -160,7 +160,7 @@ def in_columns(lines: list[Line]) -> Narrative:
     return Narrative(out, split, straddled)
 
 
-def _straddled(region: list[Line], lo: float, hi: float) -> list[Line]:
+def _straddled(region: list[Line], lo: float, hi: float, go_on: float | None = None) -> list[Line]:
     """The lines of a region not read in columns that look like two columns' lines joined across their gutter: on
     at least :data:`SIDE_LINES` of them one gap, a gutter wide (:data:`GUTTER_SHARE` text sizes) and more than
     :data:`GUTTER_OVER_SPACE` times each of the line's other gaps, lies in the middle band ``lo``..``hi`` at one x.
@@ -168,7 +168,9 @@ def _straddled(region: list[Line], lo: float, hi: float) -> list[Line]:
     The region was left as it is because it fails a test of columns (too few lines beside the band, more short lines
     above it than :data:`LEAD_LINES`, columns unequally wide, or the band crossed by a line), so if these lines are
     two columns' they are read interleaved, which no number shows; a table set in the narrative looks alike and is
-    doubted too. Justified text's wide spaces are stretched alike on a line, so a river of them is no such gap."""
+    doubted too. Justified text's wide spaces are stretched alike on a line, so a river of them is no such gap.
+    At the head of a page whose page before ended in columns parted at ``go_on``, one line whose gap holds ``go_on``
+    is enough: the columns' last lines, one of each joined (see :func:`_columns`)."""
     size = text_size(region) or 0.0
     gaps: list[tuple[float, float, Line]] = []  # the gutter-like gap of each line that has one, within the band
     for ln in region:
@@ -178,7 +180,9 @@ def _straddled(region: list[Line], lo: float, hi: float) -> list[Line]:
             wide[0][1] - wide[0][0] > GUTTER_OVER_SPACE * (b - a) for a, b in spaces if (a, b) != wide[0]
         ):
             gaps.append((max(wide[0][0], lo), min(wide[0][1], hi), ln))
-    most: list[Line] = []
+    most = [ln for a, b, ln in gaps if go_on is not None and a <= go_on <= b]
+    if most:
+        return most
     for x, _, _ in gaps:  # the x most gaps hold is where one of them begins
         holding = [ln for a, b, ln in gaps if a <= x <= b]
         if len(holding) > len(most):
