@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from kompass_extract.model import Finding
 from kompass_extract.parse.findings import parse_findings
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MARKER, with_markers
-from kompass_extract.validate.lists import CODE, findings_checks, item_starts
+from kompass_extract.validate.lists import CODE, _starts, findings_checks, item_starts
 from kompass_testing.compare import compare
 from kompass_testing.truth_report import report_from_truth
 
@@ -145,6 +146,17 @@ def test_capital_after_a_short_line_starts_an_item_and_after_a_full_line_a_doubt
     ]
     assert [f.doubt is not None for f in findings] == [False, False, True, True]
     assert "Kulturlivet" in (findings[2].doubt or "") and "Facebook" in (findings[3].doubt or "")
+
+
+def test_item_starts_without_a_capital_after_the_first_word_are_none_as_word_by_word() -> None:
+    """Items with no capital after their first word are passed over without reading their words: the same starts as
+    word by word, also for letters whose lower case is themselves ("ℂ") and white space other than spaces."""
+    rnd = random.Random(24)
+    pieces = ["a", "kommun", "Vision", "ℂommun", "ǅ", "Ⓐb", "KKiK", ".", "”", "(", "2050", " ", "\u00a0", "\n", "\t"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
+        assert item_starts(text) == _starts(text), repr(text)
+    assert item_starts("styrning i ℂommun") == ["ℂommun"]
 
 
 def test_item_starts_ignore_names_after_names_acronyms_and_prepositions_of_one_name() -> None:

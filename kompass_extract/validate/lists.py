@@ -149,8 +149,21 @@ def _item_reasons(item: Finding, typical: float | None) -> list[str]:
 
 
 def item_starts(text: str) -> list[str]:
-    """Words inside ``text`` where another finding seems to begin: a capitalised word (not an acronym, not a
-    name after a name) straight after a word that ends in a lower-case letter, or after a full stop."""
+    r"""Words inside ``text`` where another finding seems to begin: a capitalised word (not an acronym, not a
+    name after a name) straight after a word that ends in a lower-case letter, or after a full stop.
+
+    Most items hold no capital after their first word, and then no word after it is capitalised: the text after
+    the first word (``str.split`` parts words at the white space ``\S+`` does) is told in C, since ``str.islower``
+    is False for a text with any character ``str.isupper`` holds, not word by word (2 M instructions a report).
+    """
+    rest = text.split(None, 1)[1:]
+    if not rest or rest[0].islower():
+        return []
+    return _starts(text)
+
+
+def _starts(text: str) -> list[str]:
+    """:func:`item_starts` word by word (its definition)."""
     words = [w.strip(QUOTES) for w in _WORD.findall(text)]
     found = []
     for prev, word in zip(words, words[1:], strict=False):
