@@ -28,6 +28,7 @@ from kompass_extract.locate.labels import (
     starts_with_label,
 )
 from kompass_extract.model import Area, BBox, CellBox, Question, union
+from kompass_extract.parse.glued import unglued
 from kompass_extract.parse.ocr_rows import LabelColumn, number_by_neighbours, ocr_rows, speck_height
 from kompass_extract.read.document import Line, Word, measured_line
 
@@ -113,6 +114,18 @@ def _column_phrases() -> list[tuple[tuple[str, ...], str]]:
 
 
 @cache
+def _phrase_end_tuple() -> tuple[str, ...]:
+    """:func:`_phrase_ends` for ``str.endswith``."""
+    return tuple(_phrase_ends())
+
+
+@cache
+def _label_words() -> frozenset[str]:
+    """Every folded word of the column labels."""
+    return frozenset(word for phrase, _ in _column_phrases() for word in phrase)
+
+
+@cache
 def _phrase_ends() -> frozenset[str]:
     """The folded last words of the column labels: a header row ends with one of them."""
     return frozenset(phrase[-1] for phrase, _ in _column_phrases())
@@ -140,8 +153,14 @@ def _header_columns(line: Line) -> Columns | None:
     area name before them ("Resultat och effektivitet") is never taken for a column.
     """
     words = line.words
-    if not words or fold(words[-1].text).strip(":") not in _phrase_ends():  # most lines: every line is asked
+    if not words:
         return None
+    last = fold(words[-1].text).strip(":")
+    if last not in _phrase_ends():  # most lines: every line is asked
+        glued = unglued(words[-1], _label_words()) if last.endswith(_phrase_end_tuple()) else None  # "MaxProcent"
+        if glued is None:
+            return None
+        words = [*words[:-1], *glued]
     folded = [fold(w.text).strip(":") for w in words]
     spans = _label_run(words, folded, len(words), {})
     if spans is None:
