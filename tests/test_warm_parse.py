@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from rapidfuzz import fuzz
 
-from kompass_extract.locate.labels import is_label
+from kompass_extract.locate.labels import fold, is_label
 from kompass_extract.match.catalog import (
     QUESTION_MARGIN,
     QUESTION_THRESHOLD,
@@ -19,9 +20,10 @@ from kompass_extract.match.catalog import (
     load_catalog,
 )
 from kompass_extract.match.text import ComparedMany, compared, similarities, similarity_of
-from kompass_extract.model import Area
+from kompass_extract.model import Area, Section
 from kompass_extract.parse import sections
 from kompass_extract.read.document import Line, Word
+from kompass_extract.validate.sections import SIMILAR, _echoed
 
 
 def _word(text: str, x0: float, top: float, size: float = 10.0, bold: bool = False) -> Word:
@@ -385,3 +387,28 @@ def test_trailing_numbers_are_stripped_as_defined() -> None:
             rnd.choice(words) + rnd.choice(["", " ", "  ", "\t", "\u00a0", "\u3000"]) for _ in range(rnd.randint(0, 7))
         )
         assert strip_trailing_numbers(text) == by_definition(text), repr(text)
+
+
+def test_a_box_sub_area_is_echoed_by_the_same_headings_as_pair_by_pair() -> None:
+    """The sub-headings that echo a box's sub-area are looked for with one rapidfuzz call per sub-area (giving up on a
+    heading below the threshold), not one per pair: the same count as every pair's full token-set score, on catalog
+    texts reworded, cut and mixed with others, around the threshold too."""
+    rnd = random.Random(85)
+    texts = sorted({c.question_text for c in load_catalog().criteria() if c.question_text})
+    words = [w for t in texts for w in t.split()]
+
+    def near(text: str) -> str:
+        parts = text.split()[: rnd.randint(1, 8)]
+        for _ in range(rnd.choice([0, 1, 2, 3])):
+            parts.insert(rnd.randrange(len(parts) + 1), rnd.choice(words))
+        return " ".join(parts) if rnd.random() < 0.9 else rnd.choice(["", " ", "Åtgärder"])
+
+    scores: list[float] = []
+    for _ in range(300):
+        rubriker = [near(rnd.choice(texts)) for _ in range(rnd.randint(0, 6))]
+        headings = [near(rnd.choice(rubriker or texts)) for _ in range(rnd.randint(0, 8))]
+        area = Area(1, rubriker=rubriker, sections=[Section(h, [], 1) for h in headings])
+        echoed = [r for r in rubriker if any(fuzz.token_set_ratio(fold(r), fold(h)) >= SIMILAR for h in headings if h)]
+        assert _echoed(area) == len(echoed), (rubriker, headings)
+        scores += [fuzz.token_set_ratio(fold(r), fold(h)) for r in rubriker for h in headings if h]
+    assert any(SIMILAR <= s < 100 for s in scores) and any(0 < s < SIMILAR for s in scores)
