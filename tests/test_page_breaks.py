@@ -14,6 +14,7 @@ from kompass_extract import extract
 from kompass_extract.locate.areas import AreaHeading
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Area, BreakDoubt, Report, Section
+from kompass_extract.parse.breaks import PageBreaks
 from kompass_extract.parse.sections import parse_area
 from kompass_extract.read.document import Line, Word
 from kompass_extract.validate import validate_report
@@ -283,3 +284,37 @@ def test_a_sentence_closed_by_a_quote_or_bracket_at_a_page_foot_is_a_sentence_en
     wide = _area(FILLER, sentence, "Sammanfattningsvis finns en modell som används.")
     assert len(wide.sections[0].paragraphs) == 2
     assert [(b.parted, b.page) for b in wide.sections[0].breaks] == [(True, 1)]
+
+
+def _squeezed(text: str, right: float, top: float) -> Line:
+    """``text`` set from ``LEFT`` with its word spaces narrowed so that it ends at ``right`` (a line that a composer
+    shrank to fit its last word)."""
+    natural = _words(text, LEFT, top)
+    shrink = (natural[-1].x1 - right) / (len(natural) - 1)
+    assert GAP - shrink < GAP - 0.5  # narrower than the natural space, by more than a rounding
+    return Line([Word(w.text, w.x0 - i * shrink, top, w.x1 - i * shrink, top + SIZE, SIZE, False) for i, w in
+                 enumerate(natural)], 1)  # fmt: skip
+
+
+def test_a_justified_page_s_last_line_squeezed_to_the_margin_is_recorded() -> None:
+    """Only spaces stretched wider than the natural one show a justified line that goes on: a paragraph's last line
+    may be squeezed to take its last word (Typst does that), and such a line at the margin was read as going on with
+    no doubt (a held-out Typst report, seed 45: the next page's paragraph joined to it)."""
+    last = _squeezed(
+        "Detta gäller alla nämnder och bolag i hela kommunen och regionen samt för verksamheter.", 470.0, 0
+    )
+    area = _parsed([*_justified_page(last), Line(_words("Kommunens modell används.", LEFT, 60), 2)])
+    assert area.sections[0].paragraphs[-1].endswith("verksamheter. Kommunens modell används.")  # the reading kept
+    assert [(b.parted, b.after) for b in area.sections[0].breaks] == [(False, "Kommunens modell används.")]
+
+
+def test_a_line_at_a_justified_margin_read_as_ending_its_paragraph_is_in_doubt() -> None:
+    """In a justified column a short line ended its paragraph; one that reaches the margin may go on, so a new
+    paragraph read after it is open (a held-out Chromium report, seed 45, parted a paragraph there with no doubt)."""
+    full = _ending_at("Detta gäller alla nämnder och bolag i hela kommunen.", LEFT + 400.0, 0)
+    page = _justified_page(full)
+    overleaf = Line(_words("Kommunens modell används.", LEFT, 60), 2)
+    breaks = PageBreaks(page + [overleaf], LAYOUT)
+    assert breaks.doubt(page[-1], overleaf, parted=True)
+    short = _justified_page(Line(_words("Detta gäller alla nämnder.", LEFT, 0), 1))
+    assert not PageBreaks(short + [overleaf], LAYOUT).doubt(short[-1], overleaf, parted=True)

@@ -90,14 +90,15 @@ class PageBreaks:
     def doubt(self, prev: Line, line: Line, parted: bool) -> bool:
         """Whether the reading of a break between ``prev`` (the last line before a page or column break) and
         ``line`` (``parted``: read as a new paragraph) is open: ``prev`` ends a sentence, ``line`` begins in no lower
-        case, and neither a justified margin nor greedy breaking settles it."""
+        case, and neither a justified margin nor greedy breaking settles it (in a justified column only a short
+        ``prev`` ended its paragraph)."""
         if not ends_sentence(prev.text) or line.text.lstrip()[:1].islower():
             return False
         column = self.column(prev, line)
         if not parted:  # read as going on: prev reaches a margin; settled only when its spaces were stretched to it
             return not (self._fonts(prev) and self._stretched(prev, column))
-        if self._justified(column):
-            return False  # a justified line that goes on reaches the margin: a short one ended its paragraph
+        if self._justified(column):  # a justified line that goes on reaches the margin: a short one ended its paragraph
+            return prev.x1 >= self._margin_low(column)
         return not (self._fonts(prev, line) and self.fits(prev, line, column) and self.greedy(prev.page))
 
     def column(self, prev: Line, after: Line | None = None) -> list[Line]:
@@ -151,9 +152,11 @@ class PageBreaks:
         return not ends and not strip_bullet(below.words)[0]
 
     def _stretched(self, prev: Line, column: list[Line]) -> bool:
-        """``prev``'s word spaces are set wider or narrower than those of the column's lines that end short of the
-        margin (set at their natural width): a justified line, which goes on. A paragraph's last line, and any line
-        of ragged text, keeps the natural space, even where it happens to end at the margin."""
+        """``prev``'s word spaces are set wider than those of the column's lines that end short of the margin (set
+        at their natural width): a justified line, which goes on. A paragraph's last line, and any line of ragged
+        text, keeps the natural space, even where it happens to end at the margin, or has it squeezed: a composer
+        may narrow a paragraph's last line to take its last word (held-out Typst), so narrower spaces settle
+        nothing."""
         margin = max(ln.x1 for ln in column)
         short = [
             space
@@ -163,14 +166,17 @@ class PageBreaks:
         space = _space(prev)
         if space is None or len(short) < MIN_SHORT:
             return False
-        return abs(space - median(short)) > SPACE_TOLERANCE * self.layout.body_size
+        return space - median(short) > SPACE_TOLERANCE * self.layout.body_size
 
     def _justified(self, column: list[Line]) -> bool:
         if len(column) < MIN_COLUMN:
             return False
-        margin = max(ln.x1 for ln in column)
-        low = margin - HANGING_PUNCTUATION * self.layout.body_size - JUSTIFIED_SPREAD
+        low = self._margin_low(column)
         return sum(ln.x1 >= low for ln in column) >= JUSTIFIED_MAJORITY * len(column)
+
+    def _margin_low(self, column: list[Line]) -> float:
+        """From where a line of ``column`` ends at its margin."""
+        return max(ln.x1 for ln in column) - HANGING_PUNCTUATION * self.layout.body_size - JUSTIFIED_SPREAD
 
     @staticmethod
     def _fonts(*lines: Line) -> bool:
