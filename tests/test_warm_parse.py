@@ -202,6 +202,22 @@ def test_a_text_without_a_suspect_character_holds_no_garbled_one() -> None:
     assert SUSPECT.search("Sve\ue001rige") and SUSPECT.search("kommun\x02") and SUSPECT.search("Ｓ")
 
 
+def test_a_latin1_text_is_told_suspect_as_the_pattern_tells_it() -> None:
+    """A text of Latin-1 characters is told suspect from its bytes, other texts by the pattern: the same answer for
+    every Latin-1 character alone and beside others, and for texts mixing in characters outside Latin-1."""
+    from kompass_extract.validate.text_rules import SUSPECT, _suspect
+
+    rnd = random.Random(1252)
+    latin1 = [chr(c) for c in range(256)]
+    for c in latin1:
+        for text in (c, f"Styrning {c}", f"{c}å\t\n"):
+            assert _suspect(text) == (SUSPECT.search(text) is not None), repr(text)
+    others = ["–", "”", "•", "\ue001", "Ж", "\ufffd", "Ｓ", "\u0100"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(latin1 + others) for _ in range(rnd.randint(0, 6)))
+        assert _suspect(text) == (SUSPECT.search(text) is not None), repr(text)
+
+
 def test_text_garbled_searches_only_texts_with_a_suspect_character(monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: every text of every area (its paragraphs, items, questions) was searched with the garbled-character
     pattern, 2.2 ms of a 31-page report; a text of Latin letters, digits and punctuation alone is not."""

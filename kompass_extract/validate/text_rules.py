@@ -66,8 +66,23 @@ def metadata_garbled(facts: ReportFacts) -> Iterator[Hit]:
 
 def _garbled(texts: list[tuple[str, str]], **where: int) -> Iterator[Hit]:
     """One hit naming the first garbled character of ``texts`` ((field, text) pairs) and how many there are."""
-    suspect = [(field, text) for field, text in texts if SUSPECT.search(text)]
+    suspect = [(field, text) for field, text in texts if _suspect(text)]
     found = [(field, text, m.start()) for field, text in suspect for m in GARBLED.finditer(text)]
     if found:
         field, text, at = found[0]
         yield hit(**where, count=len(found), field=field, sample=text[max(0, at - 20) : at + 20])
+
+
+_SUSPECT_LATIN1 = bytes(code for code in range(256) if SUSPECT.match(chr(code)))
+"""The characters of Latin-1 that :data:`SUSPECT` matches (controls but tab and line breaks), as Latin-1 bytes."""
+
+
+def _suspect(text: str) -> bool:
+    """``text`` holds a character :data:`SUSPECT` matches. Most of a report's texts are Latin-1 only (Swedish letters),
+    and Latin-1's bytes are its characters' code points: such a text is told by deleting the suspect bytes in C, not
+    by the pattern's character class, tested character by character (2.8 M instructions for a report's areas)."""
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:  # a dash, a quotation mark, a bullet: the pattern
+        return SUSPECT.search(text) is not None
+    return len(data.translate(None, _SUSPECT_LATIN1)) != len(data)
