@@ -15,7 +15,7 @@ from kompass_extract.model import Finding
 from kompass_extract.parse.findings import parse_findings
 from kompass_extract.read.document import Line, Word
 from kompass_extract.read.markers import MARKER, with_markers
-from kompass_extract.validate.lists import CODE, _starts, findings_checks, item_starts
+from kompass_extract.validate.lists import CODE, INNER_MARKER, _holds_marker, _starts, findings_checks, item_starts
 from kompass_testing.compare import compare
 from kompass_testing.truth_report import report_from_truth
 
@@ -157,6 +157,15 @@ def test_item_starts_without_a_capital_after_the_first_word_are_none_as_word_by_
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10)))
         assert item_starts(text) == _starts(text), repr(text)
     assert item_starts("styrning i ℂommun") == ["ℂommun"]
+
+
+def test_a_marker_inside_an_item_is_found_as_the_pattern_finds_it() -> None:
+    """The marker pattern is searched only in texts holding a marker glyph: the same answer as the pattern's."""
+    rnd = random.Random(2022)
+    pieces = ["a", "kommun", "å", "–", " ", "\n", "\u2022", "\uf0b7", "\u2713", "\u25aa", "\u27a2", "•x"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8)))
+        assert _holds_marker(text) == (INNER_MARKER.search(text) is not None), repr(text)
 
 
 def test_item_starts_ignore_names_after_names_acronyms_and_prepositions_of_one_name() -> None:
