@@ -150,7 +150,8 @@ def in_columns(lines: list[Line]) -> Narrative:
             out += region[:lead]
             last_cut = cut  # the page's last region says whether its columns go on overleaf
             if cut is None:
-                straddled += [] if across else _straddled(region, lo, hi, go_on)
+                if not across and (len(region) >= SIDE_LINES or go_on is not None):  # else too few lines to tell
+                    straddled += _straddled(region, lo, hi, go_on)
                 continue
             columns = region[lead:]
             end = len(columns) - (_trailing(columns, cut) if n + 1 < len(runs) else 0)
