@@ -175,11 +175,9 @@ def _straddled(region: list[Line], lo: float, hi: float, go_on: float | None = N
     size = text_size(region) or 0.0
     gaps: list[tuple[float, float, Line]] = []  # the gutter-like gap of each line that has one, within the band
     for ln in region:
-        spaces = [(a.x1, b.x0) for a, b in itertools.pairwise(sorted(ln.words, key=_X0))]
+        spaces = _spaces(ln)
         wide = [(a, b) for a, b in spaces if b - a >= GUTTER_SHARE * size and min(b, hi) > max(a, lo)]
-        if len(wide) == 1 and all(
-            wide[0][1] - wide[0][0] > GUTTER_OVER_SPACE * (b - a) for a, b in spaces if (a, b) != wide[0]
-        ):
+        if len(wide) == 1 and _stands_out(wide[0], [gap for gap in spaces if gap != wide[0]]):
             gaps.append((max(wide[0][0], lo), min(wide[0][1], hi), ln))
     most = [ln for a, b, ln in gaps if go_on is not None and a <= go_on <= b]
     if most:
@@ -251,11 +249,23 @@ def _wider_than_spaces(lines: list[Line], cut: float) -> bool:
     spaces in justified text is no wider than the line's other spaces, all stretched alike."""
     parted = 0
     for ln in lines:
-        gaps = [(b.x0 - a.x1, a.x1 <= cut <= b.x0) for a, b in itertools.pairwise(sorted(ln.words, key=_X0))]
-        at_cut = [gap for gap, here in gaps if here]
-        others = [gap for gap, here in gaps if not here]
-        parted += bool(at_cut) and all(at_cut[0] > GUTTER_OVER_SPACE * gap for gap in others)
+        spaces = _spaces(ln)
+        at_cut = [(a, b) for a, b in spaces if a <= cut <= b]
+        others = [(a, b) for a, b in spaces if not a <= cut <= b]
+        parted += bool(at_cut) and _stands_out(at_cut[0], others)
     return parted >= SIDE_LINES
+
+
+def _spaces(line: Line) -> list[tuple[float, float]]:
+    """The gaps between the words of ``line``, left to right: (where a word ends, where the next begins)."""
+    return [(a.x1, b.x0) for a, b in itertools.pairwise(sorted(line.words, key=_X0))]
+
+
+def _stands_out(gap: tuple[float, float], others: list[tuple[float, float]]) -> bool:
+    """``gap`` is more than :data:`GUTTER_OVER_SPACE` times as wide as each of ``others``: a gutter beside a line's
+    word spaces, not a river of spaces stretched alike."""
+    width = gap[1] - gap[0]
+    return all(width > GUTTER_OVER_SPACE * (b - a) for a, b in others)
 
 
 GUTTER_OVER_SPACE = 1.5

@@ -20,14 +20,14 @@ def unglued(word: Word, vocabulary: frozenset[str]) -> list[Word] | None:
 
     The cut is searched from the right, longest word first, and must use the whole word.
     """
-    folded = fold(word.text).strip(":")
-    if len(folded) != len(word.text.strip(":")):  # folding changed the letters' count: no place to cut by
+    text = word.text.strip(":")
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the letters' count: no place to cut by
         return None
     parts = _cut(folded, vocabulary)
     if parts is None or len(parts) < 2:
         return None
-    width = (word.x1 - word.x0) / len(folded)
-    text = word.text.strip(":")
+    width = (word.x1 - word.x0) / len(text)
     out, start = [], 0
     for part in parts:
         end = start + len(part)

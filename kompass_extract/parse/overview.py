@@ -114,21 +114,16 @@ def _column_phrases() -> list[tuple[tuple[str, ...], str]]:
 
 
 @cache
-def _phrase_end_tuple() -> tuple[str, ...]:
-    """:func:`_phrase_ends` for ``str.endswith``."""
-    return tuple(_phrase_ends())
-
-
-@cache
 def _label_words() -> frozenset[str]:
     """Every folded word of the column labels."""
     return frozenset(word for phrase, _ in _column_phrases() for word in phrase)
 
 
 @cache
-def _phrase_ends() -> frozenset[str]:
-    """The folded last words of the column labels: a header row ends with one of them."""
-    return frozenset(phrase[-1] for phrase, _ in _column_phrases())
+def _phrase_ends() -> tuple[str, ...]:
+    """The folded last words of the column labels: a header row ends with one of them (a tuple, for ``in`` and for
+    ``str.endswith``)."""
+    return tuple(dict.fromkeys(phrase[-1] for phrase, _ in _column_phrases()))
 
 
 def _label_run(
@@ -157,7 +152,7 @@ def _header_columns(line: Line) -> Columns | None:
         return None
     last = fold(words[-1].text).strip(":")
     if last not in _phrase_ends():  # most lines: every line is asked
-        glued = unglued(words[-1], _label_words()) if last.endswith(_phrase_end_tuple()) else None  # "MaxProcent"
+        glued = unglued(words[-1], _label_words()) if last.endswith(_phrase_ends()) else None  # "MaxProcent"
         if glued is None:
             return None
         words = [*words[:-1], *glued]
