@@ -25,6 +25,9 @@ def _group_lines_as_defined(words: list[Word], page_number: int) -> list[Line]:
     ordered = sorted(((w.top + w.bottom) / 2, w.x0, n, w) for n, w in enumerate(words))
     lines: list[tuple[float, float, list[Word]]] = []
     for centre, _, _, w in ordered:
+        if lines and centre == lines[-1][0]:  # the latest line's own centre: it joins (a NaN height at infinity too)
+            lines[-1][2].append(w)
+            continue
         height = max(w.bottom - w.top, 1.0)
         for anchor_centre, anchor_height, members in lines[:-4:-1]:
             if abs(centre - anchor_centre) < 0.3 * min(height, anchor_height):
@@ -38,8 +41,11 @@ def _group_lines_as_defined(words: list[Word], page_number: int) -> list[Line]:
 
 
 def _shape(lines: list[Line]) -> list[tuple]:
-    """Each line's words (by identity), page, box and size: what a reader of the lines sees."""
-    return [([id(w) for w in ln.words], ln.page, ln.top, ln.bottom, ln.x0, ln.x1, ln.size) for ln in lines]
+    """Each line's words (by identity), page, box and size: what a reader of the lines sees (floats by repr, so
+    that a NaN equals a NaN and -0.0 differs from 0.0)."""
+    return [
+        ([id(w) for w in ln.words], ln.page, *map(repr, (ln.top, ln.bottom, ln.x0, ln.x1, ln.size))) for ln in lines
+    ]
 
 
 def _random_words(rnd: random.Random) -> list[Word]:
@@ -70,6 +76,64 @@ def test_lines_given_as_they_are_read_are_the_grouped_lines() -> None:
         assert _shape(list(iter_lines(words, 4))) == defined
         taken = rnd.randint(0, 5)
         assert _shape([line for _, line in zip(range(taken), iter_lines(words, 4), strict=False)]) == defined[:taken]
+
+
+def _set_words(rnd: random.Random) -> list[Word]:
+    """Words as a producer sets them, with what could make a shortcut differ: lines in runs of words with the same
+    top and bottom, a run broken into several (a line that crosses a table's columns, read column by column), words
+    of another height on a line's centre, runs not left to right, ties in left edge and centre, signed zeros,
+    specks under 1 pt, infinities and NaN; or all of them in no order."""
+    words: list[Word] = []
+    odd = rnd.choice([0.0, 0.03, 0.3])  # share of runs at infinity or NaN
+    for _ in range(rnd.randint(0, 12)):
+        top = rnd.choice([100.0, 112.0, 0.0, -0.0, float(rnd.randint(0, 40)), rnd.uniform(0, 200)])
+        bottom = top + rnd.choice([10.0, 10.0, 12.0, 0.5, 0.0, rnd.uniform(0.2, 30.0)])
+        if rnd.random() < odd:
+            top, bottom = rnd.choice([(math.nan, 10.0), (100.0, math.nan), (math.inf, math.inf), (-math.inf, math.inf)])
+        height = bottom - top
+        size = rnd.choice([height, 10.0, math.nan]) if rnd.random() < 0.1 else height
+        run = []
+        for _ in range(rnd.randint(1, 8)):
+            x0 = rnd.choice([0.0, -0.0, 50.0, float(rnd.randint(0, 30) * 10), rnd.uniform(0, 500)])
+            if rnd.random() < 0.02:
+                x0 = math.nan
+            if rnd.random() < 0.1:  # another height on the same centre (a bigger or smaller font on the line)
+                grown = rnd.choice([1.0, 2.0, 4.0])
+                run.append(Word("w", x0, top - grown, x0 + 9.0, bottom + grown, size))
+            else:
+                run.append(Word("w", x0, top, rnd.choice([x0, x0 + rnd.uniform(0, 60)]), bottom, size))
+        if rnd.random() < 0.7:
+            run.sort(key=lambda w: w.x0 if w.x0 == w.x0 else 0.0)
+        cut = rnd.randint(0, len(run))
+        at = rnd.randint(0, len(words))
+        words[at:at] = run[:cut]
+        at = rnd.randint(0, len(words)) if rnd.random() < 0.3 else len(words)
+        words[at:at] = run[cut:]
+    if rnd.random() < 0.1:  # no runs at all
+        rnd.shuffle(words)
+    return words
+
+
+def test_grouped_lines_are_those_of_the_definition() -> None:
+    """group_lines and iter_lines take the words as runs of one top and bottom and sort them by centre alone: the
+    lines, their words' order, their order and their measures must be those of the definition (a sort of every
+    word by (centre, x0, index), word by word), on every page of every committed fixture, on its words shuffled,
+    and on random pages set as producers set them, ties, mixed heights, signed zeros and NaN included (iter_lines
+    where no height is NaN: the tallest word's height bounds what it gives, and a NaN top has no place among tops)."""
+    rnd = random.Random(25)
+    pages = [_set_words(rnd) for _ in range(6000)]
+    for path in sorted((ROOT / "fixtures").rglob("*.pdf")):
+        doc = open_pdf(str(path))
+        pages += [page.words for page in doc.pages]
+        pages += [rnd.sample(page.words, len(page.words)) for page in doc.pages[:3]]
+        doc.close()
+    for words in pages:
+        defined = _shape(_group_lines_as_defined(words, 4))
+        assert _shape(group_lines(words, 4)) == defined
+        if all(w.bottom - w.top == w.bottom - w.top for w in words):  # a NaN height or top: an order of its own
+            taken = rnd.randint(0, 8)
+            given = _shape([line for _, line in zip(range(taken), iter_lines(words, 4), strict=False)])
+            assert given == defined[:taken]
 
 
 def _word(text: str, x0: float, top: float, size: float = 10.0, bold: bool = False) -> Word:
