@@ -406,7 +406,10 @@ def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Li
             latest += piece
             mixed.add(id(latest))
             continue
-        for anchor_centre, anchor_near, members in lines[:-4:-1]:
+        # The lines' first centres increase (but word by word, see _pieces): a line is only farther than the latest,
+        # so when the latest is out of this piece's reach (which bounds reached below), so are all: none looked at.
+        nearby = lines[:-4:-1] if centre - latest_centre < near or not in_order else ()
+        for anchor_centre, anchor_near, members in nearby:
             reached = anchor_near if anchor_near < near else near  # min(near, anchor_near), inlined
             if -reached < centre - anchor_centre < reached:  # abs(...) < reached, without a call
                 members += piece
