@@ -459,9 +459,14 @@ def _without_specks(lines: list[Line], split: Split) -> list[Line]:
 def _to_findings(columns: dict[str, list[_Item]]) -> list[Finding]:
     findings: list[Finding] = []
     for kind in ("strength", "improvement"):
-        read = [(item, trimmed(item.lines)) for item in columns[kind]]
-        for pos, (item, lines) in enumerate(((i, ls) for i, ls in read if join_lines([ln.text for ln in ls])), 1):
+        read = [
+            (item, lines, join_lines([ln.text for ln in lines]))
+            for item in columns[kind]
+            for lines in [trimmed(item.lines)]
+        ]
+        for pos, (item, lines, text) in enumerate(((i, ls, t) for i, ls, t in read if t), 1):
             confidence = min(item.confs) if item.confs else None
-            text, box = join_lines([ln.text for ln in lines]), union(item.boxes)
-            findings.append(Finding(kind, pos, text, item.page, box, confidence, item.doubt, misread(lines)))
+            findings.append(
+                Finding(kind, pos, text, item.page, union(item.boxes), confidence, item.doubt, misread(lines))
+            )
     return findings

@@ -50,14 +50,13 @@ def _word_tails(lines: list[Line], split: Split) -> Split:
     """``split`` without the dash "markers" that end a word split with a spaced hyphen ("organisa" / "- tionen"): a
     dash before a lower-case word, below a line of the column that ends in a letter, standing right of where the
     column's other markers stand (where the items' wrapped text begins). A dash-marked item stands at the markers."""
-    size = text_size(lines) or 0.0
     out = list(split)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not (had and n and rest and word_tail(lines[n - 1], line, rest[0])):
             continue
         others = [o.words[0].x0 for o, (o_had, _) in zip(lines, split, strict=True) if o_had and o is not line]
-        if others and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * size:  # right of the markers
-            out[n] = (False, line.words)
+        if others and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * (text_size(lines) or 0.0):
+            out[n] = (False, line.words)  # right of the markers
     return out
 
 
@@ -157,9 +156,11 @@ def _lined_up(lines: list[Line], split: Split) -> Split:
     left of a line, or a letter OCR split off its word ("u" of "ut") that the ink reader took for a blob, stands
     alone; so does the one marker of a column whose other markers were not seen, which would join all its items.
     Such a marker starts nothing: the column is read by its layout or its other markers."""
-    size = text_size(lines) or 0.0
     xs = [line.words[0].x0 if had and line.bold is None else None for line, (had, _) in zip(lines, split, strict=True)]
     seen = [x for x in xs if x is not None]
+    if not seen:  # no marker on an OCR'd line: nothing to line up (nor a text size to measure)
+        return split
+    size = text_size(lines) or 0.0
     return [
         (False, rest) if x is not None and sum(abs(x - o) <= OCR_ALIGN_SHARE * size for o in seen) < 2 else (had, rest)
         for x, (had, rest) in zip(xs, split, strict=True)
