@@ -279,3 +279,25 @@ def test_grouped_lines_are_measured_once_when_made_by_the_definition() -> None:
             }
             checked += 1
     assert checked > 1000
+
+
+def test_a_file_is_hashed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the pipeline hashed the bytes it had just read and hashed: ~30 instructions a byte, twice."""
+    import hashlib
+
+    hashed: list[int] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b""):  # type: ignore[no-untyped-def]
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(hashlib, "sha256", counting)
+    data = CHROMIUM_DISC.read_bytes()
+    assert pipeline.extract(CHROMIUM_DISC).sha256 == real(data).hexdigest()
+    assert hashed == [len(data)]
+    given = "0" * 64  # the caller's hash of the bytes it read (the batch's), taken as given
+    assert pipeline.extract(CHROMIUM_DISC, data=data, sha256=given).sha256 == given
+    assert hashed == [len(data)]
+    assert pipeline.extract(CHROMIUM_DISC, data=data).sha256 == real(data).hexdigest()
+    assert hashed == [len(data)] * 2

@@ -95,7 +95,7 @@ def run_one(
         if cached is not None:
             entry = {**cached, "cached": True}
         else:
-            report = job.extract_fn(path, data=read.data, **job.options, ocr_progress=ocr_progress)
+            report = job.extract_fn(path, data=read.data, sha256=sha, **job.options, ocr_progress=ocr_progress)
             entry = {"status": "ok", "report": report.to_dict()}
         del read
     except KompassError as exc:
