@@ -151,7 +151,7 @@ def test_the_box_groups_only_the_lines_it_reads(monkeypatch: pytest.MonkeyPatch)
     ]
     made: list[Line] = []
     real = document.measured_line
-    monkeypatch.setattr(document, "measured_line", lambda words, page: made.append(real(words, page)) or made[-1])
+    monkeypatch.setattr(document, "measured_line", lambda *args, **kw: made.append(real(*args, **kw)) or made[-1])
     area = Area(1)
     start = sections._parse_box(lines, area, None)
     assert area.rubriker == ["Ledning", "Styrning"] and area.header_score == 71.0

@@ -443,8 +443,8 @@ def _made(members: list[Word], page_number: int, in_order: bool, mixed: set[int]
     stably, unless they are one piece of :func:`_pieces`, which is already (ties in input order), as a stable sort
     would keep it (~10% of a page's grouping)."""
     if not in_order or id(members) in mixed:
-        members = sorted(members, key=_X0)
-    return measured_line(members, page_number)
+        return measured_line(sorted(members, key=_X0), page_number)
+    return measured_line(members, page_number, level=True)
 
 
 def _near(w: Word) -> float:
@@ -490,23 +490,27 @@ def _pieces(words: list[Word]) -> list[tuple[float, float, list[Word]]] | None:
     return pieces
 
 
-def measured_line(words: list[Word], page_number: int) -> Line:
-    """A line of ``words`` (left to right, at least one) with its box and size set at once, in one pass.
+def measured_line(words: list[Word], page_number: int, level: bool = False) -> Line:
+    """A line of ``words`` (left to right, at least one) with its box and size set at once.
 
     Nearly every stage asks a line for its box and size; computed on first use, each is a call and a pass of its
-    own (3x the time). The comparisons are those of ``min`` and ``max``, so the values are the same floats."""
+    own (3x the time). The comparisons are those of ``min`` and ``max``, so the values are the same floats.
+    ``level``: the words share one top and one bottom (one piece of :func:`_pieces`: nearly every line), so the
+    first word's are the line's (``min`` and ``max`` keep the first of equal floats, 0.0 or -0.0)."""
     line = Line(words, page_number)
     first = words[0]
     top, bottom, x1, size = first.top, first.bottom, first.x1, first.size
     for w in words:
-        if w.top < top:
-            top = w.top
-        if w.bottom > bottom:
-            bottom = w.bottom
         if w.x1 > x1:
             x1 = w.x1
         if w.size > size:
             size = w.size
+    if not level:
+        for w in words:
+            if w.top < top:
+                top = w.top
+            if w.bottom > bottom:
+                bottom = w.bottom
     measures = line.__dict__  # what the cached properties would store
     measures["x0"], measures["x1"], measures["top"], measures["bottom"], measures["size"] = (
         first.x0,
