@@ -14,6 +14,7 @@ from collections import Counter
 from rapidfuzz import fuzz
 
 from kompass_extract.locate.labels import after_label, starts_with_label
+from kompass_extract.locate.layout import rounded_size
 from kompass_extract.read.document import Line, Page
 
 BAND = 0.12
@@ -118,13 +119,14 @@ def body_lines(pages: list[Page]) -> dict[int, list[Line]]:
     families: Counter[tuple[str, int]] = Counter()
     sizes: dict[bool, Counter[float]] = {False: Counter(), True: Counter()}
     banded: list[list[tuple[Line, tuple[str, int] | None]]] = []  # each page's lines with their key when in the band
+    memo: dict[float, float] = {}
     for page in pages:
         seen = set()
         marked = []
         page_sizes = sizes[page.ocr]
         above, below = page.height * BAND, page.height * (1 - BAND)  # _in_band's bounds, taken once per page
         for line in page.lines:
-            page_sizes[round(line.size, 1)] += len(line.text)
+            page_sizes[rounded_size(line.size, memo)] += len(line.text)
             key = (_mask(line.text), round(line.top / 12)) if line.bottom < above or line.top > below else None
             marked.append((line, key))
             if key is not None and key not in seen:
