@@ -17,7 +17,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any, Generic, TypeVar
 
 import pypdfium2 as pdfium
@@ -60,44 +60,59 @@ class cached_property(Generic[T]):  # noqa: N801 (a drop-in for functools.cached
     def __get__(self, obj: Any, owner: type | None = None) -> T:
         if obj is None:
             return self  # type: ignore[return-value]
-        value = obj.__dict__[self.name] = self.func(obj)
+        value = self.func(obj)
+        _set_attribute(obj, self.name, value)  # kept with the object's other attributes (no dict made)
         return value
+
+
+_set_attribute = object.__setattr__
+"""Stores an attribute among the object's own values: reading ``obj.__dict__`` (to store in it) turns them into a
+dictionary of their own, which makes each later read of any of the object's attributes slower."""
+
+Measures = tuple[float, float, float, float, float]
+"""A line's x0, x1, top, bottom and size."""
 
 
 @dataclass
 class Line:
-    """Words that share a baseline, left to right. May span several table columns."""
+    """Words that share a baseline, left to right. May span several table columns.
+
+    Its box and size are measured when it is made: nearly every stage reads them (some 16,000 reads a report), and a
+    plain attribute is read in a quarter of the instructions of a cached property (a descriptor whose class is
+    defined in Python keeps the interpreter from specialising the read: ~170 against ~40). ``measures`` are given by
+    a maker that measured the words already (:func:`measured_line`). A line of no words has none (a reader gets an
+    ``AttributeError``, as it got an ``IndexError`` or ``ValueError`` when they were measured on first use)."""
 
     words: list[Word]
     page: int
+    measures: InitVar[Measures | None] = None
+    x0: float = field(init=False, repr=False, compare=False)
+    x1: float = field(init=False, repr=False, compare=False)
+    top: float = field(init=False, repr=False, compare=False)
+    bottom: float = field(init=False, repr=False, compare=False)
+    size: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self, measures: Measures | None) -> None:
+        if measures is None:
+            words = self.words
+            if not words:
+                return
+            measures = (
+                words[0].x0,
+                max(map(_X1, words)),
+                min(map(_TOP, words)),
+                max(map(_BOTTOM, words)),
+                max(map(_SIZE, words)),
+            )
+        self.x0, self.x1, self.top, self.bottom, self.size = measures
 
     @cached_property
     def text(self) -> str:
         return " ".join([w.text for w in self.words])
 
     @cached_property
-    def x0(self) -> float:
-        return self.words[0].x0
-
-    @cached_property
-    def x1(self) -> float:
-        return max(map(_X1, self.words))
-
-    @cached_property
-    def top(self) -> float:
-        return min(map(_TOP, self.words))
-
-    @cached_property
-    def bottom(self) -> float:
-        return max(map(_BOTTOM, self.words))
-
-    @cached_property
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.x0, self.top, self.x1, self.bottom)
-
-    @cached_property
-    def size(self) -> float:
-        return max(map(_SIZE, self.words))
 
     @cached_property
     def bold(self) -> bool | None:
@@ -493,11 +508,9 @@ def _pieces(words: list[Word]) -> list[tuple[float, float, list[Word]]] | None:
 def measured_line(words: list[Word], page_number: int, level: bool = False) -> Line:
     """A line of ``words`` (left to right, at least one) with its box and size set at once.
 
-    Nearly every stage asks a line for its box and size; computed on first use, each is a call and a pass of its
-    own (3x the time). The comparisons are those of ``min`` and ``max``, so the values are the same floats.
+    One pass over the words where :class:`Line` makes one per measure (``min``/``max`` over a ``map``). The comparisons are those of ``min`` and ``max``, so the values are the same floats.
     ``level``: the words share one top and one bottom (one piece of :func:`_pieces`: nearly every line), so the
     first word's are the line's (``min`` and ``max`` keep the first of equal floats, 0.0 or -0.0)."""
-    line = Line(words, page_number)
     first = words[0]
     top, bottom, x1, size = first.top, first.bottom, first.x1, first.size
     for w in words:
@@ -511,12 +524,4 @@ def measured_line(words: list[Word], page_number: int, level: bool = False) -> L
                 top = w.top
             if w.bottom > bottom:
                 bottom = w.bottom
-    measures = line.__dict__  # what the cached properties would store
-    measures["x0"], measures["x1"], measures["top"], measures["bottom"], measures["size"] = (
-        first.x0,
-        x1,
-        top,
-        bottom,
-        size,
-    )
-    return line
+    return Line(words, page_number, (first.x0, x1, top, bottom, size))
