@@ -129,8 +129,8 @@ def convert(
     :class:`kompass_extract.batch.outdir.OutputFolderError` for an output folder that cannot be written or is
     in use by another run, both before any work; every problem with a file becomes a failure row instead.
     ``extract_fn`` must be a module-level function (worker processes are spawned and import it by name); it
-    is called as ``extract_fn(path, data=<the bytes>, sha256=<their hash>, **options)``; tests inject stubs through it. ``corrections`` is a
-    corrections.csv applied after extraction (the cache keeps the extraction); a malformed file raises
+    is called as ``extract_fn(path, data=<the bytes>, sha256=<their hash>, **options)``; tests inject stubs through
+    it. ``corrections`` is a corrections.csv applied after extraction (the cache keeps the extraction); a malformed file raises
     :class:`kompass_extract.correct.CorrectionsFileError` before any work.
     """
     started, clock = datetime.now(UTC), time.perf_counter()

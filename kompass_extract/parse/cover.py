@@ -7,6 +7,7 @@ position and the cue that produced it, so a reader can check it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,7 +40,7 @@ def _with_wrapped(lines: list[Line]) -> list[tuple[Line, str, bool]]:
     its hyphen ("Per-" / "Olof") keeps the hyphen and no space, and the line-end hyphen some producers' text layers
     give as a soft-hyphen code (U+FFFE) reads as the printed "-"."""
     out = []
-    for a, b in zip(lines, [*lines[1:], None][: len(lines)], strict=True):
+    for a, b in itertools.zip_longest(lines, lines[1:]):  # the last line with None
         if b is not None and (b.top - a.bottom < a.size * 1.2 if a.page == b.page else _turns_page(a, b)):
             out.append((type(a)(a.words + b.words, a.page), join_lines([a.text, b.text]), False))
         out.append((a, join_lines([a.text]), True))

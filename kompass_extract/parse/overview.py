@@ -30,7 +30,7 @@ from kompass_extract.locate.labels import (
 from kompass_extract.model import Area, BBox, CellBox, Question, union
 from kompass_extract.parse.glued import unglued
 from kompass_extract.parse.ocr_rows import LabelColumn, number_by_neighbours, ocr_rows, speck_height
-from kompass_extract.read.document import Line, Word, measured_line
+from kompass_extract.read.document import Line, Word
 
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
 PLACED_NO_RE = re.compile(r"^(\d+)\.(\d+)$")
@@ -66,7 +66,7 @@ class RowBuilder:
         a line of ``words``, measured in one pass as grouping measures its lines (a plain ``Line`` computes its box a
         property at a time, four times the work, on each of a table's hundred rows)."""
         if words and page == self.page:
-            self.boxes.append(measured_line(words, page).bbox)
+            self.boxes.append(Line(words, page).bbox)
 
 
 def find_overview_start(

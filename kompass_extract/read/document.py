@@ -40,7 +40,7 @@ _OBJECT_TYPE = bare(pdfium_c.FPDFPageObj_GetType)
 SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
 _ALNUM = re.compile(r"[^\W_]")
 """A letter or digit (what ``str.isalnum`` accepts)."""
-_X0, _X1, _TOP, _BOTTOM, _SIZE = (operator.attrgetter(k) for k in ("x0", "x1", "top", "bottom", "size"))
+_X0, _TOP, _BOTTOM = (operator.attrgetter(k) for k in ("x0", "top", "bottom"))
 _CENTRE = operator.itemgetter(0)
 T = TypeVar("T")
 
@@ -94,16 +94,9 @@ class Line:
 
     def __post_init__(self, measures: Measures | None) -> None:
         if measures is None:
-            words = self.words
-            if not words:
+            if not self.words:
                 return
-            measures = (
-                words[0].x0,
-                max(map(_X1, words)),
-                min(map(_TOP, words)),
-                max(map(_BOTTOM, words)),
-                max(map(_SIZE, words)),
-            )
+            measures = _measures(self.words)
         self.x0, self.x1, self.top, self.bottom, self.size = measures
 
     @cached_property
@@ -506,9 +499,13 @@ def _pieces(words: list[Word]) -> list[tuple[float, float, list[Word]]] | None:
 
 
 def measured_line(words: list[Word], page_number: int, level: bool = False) -> Line:
-    """A line of ``words`` (left to right, at least one) with its box and size set at once.
+    """A line of ``words`` (left to right, at least one) that grouping made; ``level``: see :func:`_measures`."""
+    return Line(words, page_number, _measures(words, level))
 
-    One pass over the words where :class:`Line` makes one per measure (``min``/``max`` over a ``map``). The comparisons are those of ``min`` and ``max``, so the values are the same floats.
+
+def _measures(words: list[Word], level: bool = False) -> Measures:
+    """The box and size of a line of ``words`` (at least one), in one pass: the comparisons are those of ``min`` and
+    ``max``, so the values are the same floats, at less than a ``min``/``max`` over a ``map`` per measure costs.
     ``level``: the words share one top and one bottom (one piece of :func:`_pieces`: nearly every line), so the
     first word's are the line's (``min`` and ``max`` keep the first of equal floats, 0.0 or -0.0)."""
     first = words[0]
@@ -524,4 +521,4 @@ def measured_line(words: list[Word], page_number: int, level: bool = False) -> L
                 top = w.top
             if w.bottom > bottom:
                 bottom = w.bottom
-    return Line(words, page_number, (first.x0, x1, top, bottom, size))
+    return (first.x0, x1, top, bottom, size)
