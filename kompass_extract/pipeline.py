@@ -29,7 +29,8 @@ from kompass_extract.model import Area, Report
 from kompass_extract.parse.cover import FRONT_PAGES, read_metadata
 from kompass_extract.parse.overview import find_overview_start, find_table_start, parse_overview
 from kompass_extract.parse.sections import parse_area
-from kompass_extract.read.document import Document, Line, Page, open_pdf
+from kompass_extract.read.document import Document, Page, open_pdf
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import page_markers
 from kompass_extract.read.ocr.pages import ProgressHook
 from kompass_extract.read.ocr.probe import Look, MarkerLook, Place

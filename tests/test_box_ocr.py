@@ -13,7 +13,8 @@ from pathlib import Path
 
 from kompass_extract.model import Area, Report, Section
 from kompass_extract.parse import sections
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import MARKER
 from kompass_extract.validate import validate_report
 from kompass_testing.truth_report import report_from_truth

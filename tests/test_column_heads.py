@@ -9,7 +9,8 @@ from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Area, Report
 from kompass_extract.parse.columns import MIDDLE, in_columns
 from kompass_extract.parse.sections import parse_area
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.validate import validate_report
 
 SIZE = 10.0

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kompass_extract.parse.columns import in_columns
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 SIZE = 10.0
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Finding
 from kompass_extract.parse.findings import find_findings_header, parse_findings
-from kompass_extract.read.document import Word, group_lines
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import group_lines
 
 OCR = Layout(body_size=11.5, pitch=14.5, has_fonts=False)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from kompass_extract.locate.layout import Layout
 from kompass_extract.parse.findings import parse_findings
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 SIZE = 10.0
 LAYOUT = Layout(body_size=SIZE, pitch=12.0, has_fonts=True)

@@ -11,8 +11,9 @@ from pathlib import Path
 from kompass_extract.model import Report
 from kompass_extract.parse.cover import read_metadata
 from kompass_extract.pipeline import _front_lines, parse_document
-from kompass_extract.read.document import Line, Page, open_pdf
+from kompass_extract.read.document import Page, open_pdf
 from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 REPORT = Path(__file__).resolve().parent.parent / "fixtures" / "generated" / "analys2010-region-gotland" / "report.pdf"
 

@@ -12,7 +12,8 @@ import pytest
 from kompass_extract import extract
 from kompass_extract.parse.glued import unglued
 from kompass_extract.parse.overview import _header_columns, _label_words
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 ROOT = Path(__file__).resolve().parent.parent
 

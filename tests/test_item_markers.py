@@ -4,7 +4,8 @@ markers read with a speck, a marker lost altogether before a compound word (as o
 from __future__ import annotations
 
 from kompass_extract.parse.findings import parse_findings
-from kompass_extract.read.document import Word, group_lines
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import group_lines
 from tests.test_findings_geometry import OCR, marked_row, ocr_words, texts
 
 HEADER = ocr_words("Styrkor", 77.0, 280.0, 291.8) + ocr_words("Förbättringsområden", 405.0, 280.0, 291.8)
@@ -118,7 +119,7 @@ def test_a_spaced_hyphen_at_the_items_text_is_a_word_tail_not_a_dash_marker() ->
     tail became an item and every later item moved down one (no check). A dash right of the column's markers, before
     a lower-case word, below a line ending in a letter, ends that word; a dash at the markers still marks an item."""
     from kompass_extract.parse.item_markers import item_markers
-    from kompass_extract.read.document import Line
+    from kompass_extract.read.lines import Line
 
     def row(words: list[tuple[str, float]], top: float) -> Line:
         return Line([Word(t, x, top, x + 5.0 * len(t), top + 10.0, 10.0, False) for t, x in words], 1)

@@ -12,7 +12,8 @@ from pathlib import Path
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Check, Report
 from kompass_extract.parse.findings import parse_findings
-from kompass_extract.read.document import Word, group_lines
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import group_lines
 from kompass_extract.validate.lists import TEXT_CODE
 from kompass_extract.validate.run import validate_report
 from kompass_testing.scan_matrix import score

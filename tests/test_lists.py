@@ -13,7 +13,8 @@ from kompass_extract import extract
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Finding
 from kompass_extract.parse.findings import parse_findings
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import MARKER, with_markers
 from kompass_extract.validate.lists import CODE, INNER_MARKER, _holds_marker, _starts, findings_checks, item_starts
 from kompass_testing.compare import compare

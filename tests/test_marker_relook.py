@@ -11,7 +11,8 @@ from PIL import Image, ImageDraw
 
 from kompass_extract.model import BBox
 from kompass_extract.parse.findings import find_findings_header, parse_findings
-from kompass_extract.read.document import Word, group_lines
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import group_lines
 from kompass_extract.read.ocr.probe import MarkerLook, like_marker
 from tests.test_findings_geometry import OCR, ocr_words, texts
 

@@ -20,7 +20,8 @@ from rapidfuzz import fuzz
 from scan_fixture import cached_scan_pdf, skew_for, text_crop
 
 from kompass_extract.errors import OcrFailedError, OcrUnavailableError
-from kompass_extract.read.document import Line, Page, open_pdf
+from kompass_extract.read.document import Page, open_pdf
+from kompass_extract.read.lines import Line
 from kompass_extract.read.ocr import libtesseract
 from kompass_extract.read.ocr import tesseract as ocr_tesseract
 from kompass_extract.read.ocr.image import _long_runs, _runs, deskew, deskewed_crop, estimate_skew, remove_rules

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from kompass_extract.locate.layout import Layout
 from kompass_extract.parse.findings import parse_findings
-from kompass_extract.read.document import Word, group_lines
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import group_lines
 from tests.test_findings_geometry import ocr_words, texts
 
 OCR = Layout(body_size=8.6, pitch=11.2, has_fonts=False)

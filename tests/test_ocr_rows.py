@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from kompass_extract.model import Area, Report
 from kompass_extract.parse.overview import parse_overview
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.validate import validate_report
 
 SIZE = 8.0

@@ -16,7 +16,8 @@ from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Area, BreakDoubt, Report, Section
 from kompass_extract.parse.breaks import PageBreaks
 from kompass_extract.parse.sections import parse_area
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.validate import validate_report
 from kompass_extract.write.tables import report_rows
 from kompass_testing.compare import KNOWN_AMBIGUOUS, Mismatch

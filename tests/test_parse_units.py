@@ -18,7 +18,9 @@ from kompass_extract.parse.cover import read_metadata
 from kompass_extract.parse.findings import parse_findings
 from kompass_extract.parse.overview import _header_columns, parse_overview
 from kompass_extract.parse.sections import parse_area
-from kompass_extract.read.document import Line, Page, Word, group_lines
+from kompass_extract.read.document import Page
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line, group_lines
 from kompass_extract.validate import validate_report
 
 SIZE = 11.0

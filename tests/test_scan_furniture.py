@@ -5,7 +5,8 @@ the top of a page, whose box is lower than the body's, is no running header."""
 from __future__ import annotations
 
 from kompass_extract.locate.furniture import body_lines
-from kompass_extract.read.document import Page, Word
+from kompass_extract.read.document import Page
+from kompass_extract.read.geometry import Word
 
 BOX = 9.6
 """An OCR'd body line's box height."""

@@ -12,7 +12,8 @@ import pytest
 
 from kompass_extract.common.text import fold_diacritics, single_spaced
 from kompass_extract.match import text as match_text
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 EVERY = "".join(map(chr, [*range(0x30000), *range(0x30000, 0x110000, 61)]))
 """Every code point of the planes in use, lone surrogates included (a text layer may hold them), and every 61st above."""
@@ -263,15 +264,15 @@ def test_words_are_grouped_into_lines_without_a_call_per_comparison(monkeypatch:
     """Regression: grouping words into lines (every page, and each column again) called ``max`` for each word's
     height and ``abs`` and ``min`` for each comparison with the last lines (~16,000 calls a report); the comparisons
     are made inline, on the same floats (guarded by test_lines_given_as_they_are_read_are_the_grouped_lines)."""
-    from kompass_extract.read import document
+    from kompass_extract.read import lines as grouping
 
     calls: list[str] = []
     for name, real in (("abs", abs), ("max", max), ("min", min)):
         monkeypatch.setattr(
-            document, name, lambda *a, _n=name, _f=real, **k: calls.append(_n) or _f(*a, **k), raising=False
+            grouping, name, lambda *a, _n=name, _f=real, **k: calls.append(_n) or _f(*a, **k), raising=False
         )
     words = [_word(f"w{n}", 60.0 * (n % 7), 100.0 + 14 * (n // 7) + (n % 3) * 0.4) for n in range(70)]
-    lines = document.group_lines(words, 1)
+    lines = grouping.group_lines(words, 1)
     assert [len(line.words) for line in lines] == [7] * 10
     assert calls == []
 

@@ -22,7 +22,8 @@ from kompass_extract.match.catalog import (
 from kompass_extract.match.text import ComparedMany, compared, similarities, similarity_of
 from kompass_extract.model import Area, Section
 from kompass_extract.parse import sections
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.validate.sections import SIMILAR, _echoed
 
 
@@ -265,7 +266,7 @@ def test_a_page_without_a_swapped_unit_is_not_searched_for_swapped_ligatures(mon
 def test_grouped_lines_carry_the_top_they_were_ordered_by() -> None:
     """Regression: group_lines took each line's top to order the lines and the line took it again at first use
     (every line's top is read: running headers, body size, pitch); it is taken once, as its definition says."""
-    from kompass_extract.read.document import group_lines
+    from kompass_extract.read.lines import group_lines
 
     rnd = random.Random(18)
     for _ in range(50):

@@ -254,8 +254,8 @@ def test_grouped_lines_are_measured_once_when_made_by_the_definition() -> None:
     min and max over the words, ties and signed zeros included."""
     import random
 
-    from kompass_extract.read.document import group_lines
     from kompass_extract.read.geometry import Word
+    from kompass_extract.read.lines import group_lines
 
     rnd = random.Random(18)
     checked = 0
@@ -289,8 +289,8 @@ def test_a_line_made_from_words_is_measured_by_the_definition() -> None:
     against ~40, some 16,000 reads a report."""
     import random
 
-    from kompass_extract.read.document import Line
     from kompass_extract.read.geometry import Word
+    from kompass_extract.read.lines import Line
 
     assert all(getattr(Line, name, None) is None for name in ("x0", "x1", "top", "bottom", "size"))
     rnd = random.Random(19)

@@ -14,8 +14,10 @@ from kompass_extract.locate.layout import iter_column_lines
 from kompass_extract.model import Area
 from kompass_extract.parse import box, sections
 from kompass_extract.parse.box import box_column
-from kompass_extract.read import document
-from kompass_extract.read.document import Line, Word, group_lines, iter_lines, open_pdf
+from kompass_extract.read import lines as grouping
+from kompass_extract.read.document import open_pdf
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line, group_lines, iter_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,8 +152,8 @@ def test_the_box_groups_only_the_lines_it_reads(monkeypatch: pytest.MonkeyPatch)
         *(Line([_word(f"Brödtext{n}", 50, 160 + 14 * n), _word("och", 120, 160 + 14 * n)], 1) for n in range(36)),
     ]
     made: list[Line] = []
-    real = document.measured_line
-    monkeypatch.setattr(document, "measured_line", lambda *args, **kw: made.append(real(*args, **kw)) or made[-1])
+    real = grouping.measured_line
+    monkeypatch.setattr(grouping, "measured_line", lambda *args, **kw: made.append(real(*args, **kw)) or made[-1])
     area = Area(1)
     start = sections._parse_box(lines, area, None)
     assert area.rubriker == ["Ledning", "Styrning"] and area.header_score == 71.0

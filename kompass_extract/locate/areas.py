@@ -20,7 +20,7 @@ from kompass_extract.locate.labels import (
     starts_with_label,
 )
 from kompass_extract.locate.layout import Layout
-from kompass_extract.read.document import Line
+from kompass_extract.read.lines import Line
 
 
 def _area_heading_re() -> re.Pattern[str]:

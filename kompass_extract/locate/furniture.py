@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 
 from kompass_extract.locate.labels import after_label, starts_with_label
 from kompass_extract.locate.layout import rounded_size
-from kompass_extract.read.document import Line, Page
+from kompass_extract.read.document import Page
+from kompass_extract.read.lines import Line
 
 BAND = 0.12
 PAGE_NUMBER_RE = re.compile(

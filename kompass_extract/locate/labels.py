@@ -9,7 +9,8 @@ from typing import Any
 
 from kompass_extract.common.data import data_text
 from kompass_extract.common.text import fold_diacritics, single_spaced
-from kompass_extract.read.document import SOFT_HYPHENS, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.textlayer import SOFT_HYPHENS
 
 _WIDE_SPACES = re.compile(r"\s{2,}")
 _DOT_LEADER = re.compile(r"(?:(?<!\s)\s+|(?<![\s.]))\.{3,}\s*\d*\s*$")

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import median
 
-from kompass_extract.read.document import Line, Word, group_lines, iter_lines
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line, group_lines, iter_lines
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from kompass_extract.locate.layout import column_lines, iter_column_lines
 from kompass_extract.parse.item_markers import INK_CHARS, item_markers
 from kompass_extract.parse.item_markers import OCR_ALIGN_SHARE as ALIGN_SHARE
 from kompass_extract.parse.item_text import PUNCTUATION, inked
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import MarkerSource, with_markers
 
 WINDOW = 30

@@ -27,7 +27,7 @@ from kompass_extract.locate.labels import strip_bullet
 from kompass_extract.locate.layout import Layout
 from kompass_extract.parse.item_starts import SPACE_SHARE
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP
-from kompass_extract.read.document import Line
+from kompass_extract.read.lines import Line
 
 SENTENCE_END = (".", "!", "?", ":")
 """Characters that end a sentence (or a lead-in) at the end of a line: a paragraph may end there."""

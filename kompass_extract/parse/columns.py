@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from kompass_extract.locate.labels import ENUMERATOR_RE, is_bullet
 from kompass_extract.locate.layout import column_lines
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 _X0 = operator.attrgetter("x0")
 

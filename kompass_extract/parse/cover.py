@@ -15,7 +15,7 @@ from typing import Any
 
 from kompass_extract.common.patterns import Required, holding, required_text
 from kompass_extract.locate.labels import clean_heading, collapse_letter_spacing, join_lines, labels
-from kompass_extract.read.document import Line
+from kompass_extract.read.lines import Line
 
 FRONT_PAGES = 6
 

@@ -36,7 +36,8 @@ from kompass_extract.parse.item_markers import Split, at, item_markers, text_sta
 from kompass_extract.parse.item_starts import Breaks, titled
 from kompass_extract.parse.item_text import inked, misread, trimmed
 from kompass_extract.parse.relook import Relook
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import MarkerSource, unplaced, with_markers
 from kompass_extract.read.ocr.probe import Look
 

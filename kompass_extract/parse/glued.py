@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kompass_extract.locate.labels import fold
-from kompass_extract.read.document import Word
+from kompass_extract.read.geometry import Word
 
 
 def unglued(word: Word, vocabulary: frozenset[str]) -> list[Word] | None:

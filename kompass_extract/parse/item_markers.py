@@ -14,7 +14,8 @@ from statistics import median
 
 from kompass_extract.locate.labels import is_bullet, strip_marker
 from kompass_extract.parse.columns import text_size
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 Split = list[tuple[bool, list[Word]]]
 """Per line of a column: whether it began with a marker, and its words without the marker."""

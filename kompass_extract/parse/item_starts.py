@@ -16,7 +16,7 @@ from statistics import mean, median
 from kompass_extract.locate.labels import joins_on
 from kompass_extract.locate.layout import Layout
 from kompass_extract.parse.columns import text_size
-from kompass_extract.read.document import Line
+from kompass_extract.read.lines import Line
 
 
 def titled(word: str) -> bool:

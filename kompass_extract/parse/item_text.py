@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import cache
 
 from kompass_extract.locate.labels import fold, joins_on, labels
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 PUNCTUATION = "\"'`‘’“”„«»,.·:;!?()[]-–—/•▪*&|"
 """Marks stripped from a word's ends before its letters are counted (a list marker read as text included)."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from kompass_extract.common.editions import question_no
 from kompass_extract.model import Area, Question
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.ocr.numbers import normalise_ocr_number
 
 

@@ -30,7 +30,8 @@ from kompass_extract.locate.labels import (
 from kompass_extract.model import Area, BBox, CellBox, Question, union
 from kompass_extract.parse.glued import unglued
 from kompass_extract.parse.ocr_rows import LabelColumn, number_by_neighbours, ocr_rows, speck_height
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 
 AREA_TITLE_RE = re.compile(r"^(\d)\s*[.:)]?$")
 PLACED_NO_RE = re.compile(r"^(\d+)\.(\d+)$")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from statistics import median
 
 from kompass_extract.model import BBox
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import MarkerSource
 from kompass_extract.read.ocr.probe import Look
 

@@ -27,7 +27,8 @@ from kompass_extract.parse.findings import find_findings_header, parse_findings
 from kompass_extract.parse.item_markers import word_tail
 from kompass_extract.parse.item_text import misread, trimmed
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP, FontlessNarrative
-from kompass_extract.read.document import Line, Word
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line
 from kompass_extract.read.markers import MarkerSource, with_markers
 from kompass_extract.read.ocr.probe import Look
 

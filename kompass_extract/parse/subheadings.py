@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 
 from kompass_extract.locate.labels import fold
 from kompass_extract.locate.layout import Layout
-from kompass_extract.read.document import Line
+from kompass_extract.read.lines import Line
 
 FULL_SHORTFALL = 3.0
 """Body sizes (about six letters) short of its column's margin within which a line counts as full: a justified

@@ -19,8 +19,9 @@ from collections.abc import Callable
 import pypdfium2.raw as pdfium_c
 
 from kompass_extract.model import BBox
-from kompass_extract.read.document import Line, Page
+from kompass_extract.read.document import Page
 from kompass_extract.read.geometry import Frame, Word, bare
+from kompass_extract.read.lines import Line
 
 MarkerSource = Callable[[int], list[BBox]]
 """Page number -> boxes of that page's markers (see :func:`page_markers`)."""

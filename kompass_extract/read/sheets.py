@@ -26,8 +26,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kompass_extract.read.document import Document, Line, Page, SheetPart, group_lines
+from kompass_extract.read.document import Document, Page, SheetPart
 from kompass_extract.read.geometry import Word
+from kompass_extract.read.lines import Line, group_lines
 
 LANDSCAPE = 1.15
 """Width/height ratio from which a page is a landscape sheet that may hold two portrait pages side by side."""

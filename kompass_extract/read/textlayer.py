@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+SOFT_HYPHENS = ("\ufffe", "\u00ad", "\x02")
+"""What a text layer writes for a hyphen that a line break made: pdfium's U+FFFE or U+0002, or a soft hyphen."""
 _SWAPPED = "".join(chr(c << 8) for c in range(0x21, 0x7F))
 _UNSWAP = {c << 8: c for c in range(0x21, 0x7F)}
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"

@@ -7,7 +7,7 @@ Why this shape:
   (:mod:`kompass_extract.read.ocr.tesseract`: its library in this process, or the binary). That keeps the moving parts
   few (no ocrmypdf, no intermediate PDF) and gives word boxes with a confidence each, which is all the pipeline needs.
 * Page segmentation mode 11 (sparse text) is used, and lines are rebuilt from positions downstream
-  (:func:`kompass_extract.read.document.group_lines`). Measured on a scan of a 2016-edition report: mode 6 (one
+  (:func:`kompass_extract.read.lines.group_lines`). Measured on a scan of a 2016-edition report: mode 6 (one
   uniform block) interleaves two-column bullet lists and reads the bullets as letters; modes 3 and 4 (automatic
   layout / one column) drop whole number columns of the overview tables as "non-text"; mode 11 keeps both the lists
   and nearly every table cell, at the same speed.
@@ -46,7 +46,8 @@ from PIL import Image
 
 from kompass_extract.common.files import atomic_path
 from kompass_extract.errors import CorruptPdfError
-from kompass_extract.read.document import Page, Word
+from kompass_extract.read.document import Page
+from kompass_extract.read.geometry import Word
 from kompass_extract.read.ocr.image import deskew, estimate_skew, remove_rules, whiten_paper
 from kompass_extract.read.ocr.markers import find_markers
 from kompass_extract.read.ocr.numbers import normalise_ocr_number, reread_numbers
