@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from kompass_extract.locate.layout import Layout
 from kompass_extract.model import Finding
-from kompass_extract.parse.findings import find_findings_header, parse_findings
+from kompass_extract.parse.findings import parse_findings
+from kompass_extract.parse.findings_header import find_findings_header
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.lines import group_lines
 

@@ -11,7 +11,7 @@ import pytest
 
 from kompass_extract import extract
 from kompass_extract.parse.glued import unglued
-from kompass_extract.parse.overview import _header_columns, _label_words
+from kompass_extract.parse.table_columns import header_columns, label_words
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.lines import Line
 
@@ -23,21 +23,21 @@ def _word(text: str, x0: float, x1: float) -> Word:
 
 
 def test_a_glued_run_of_labels_is_cut_into_the_labels_by_their_letters() -> None:
-    parts = unglued(_word("MaxProcent", 462.0, 532.0), _label_words())
+    parts = unglued(_word("MaxProcent", 462.0, 532.0), label_words())
     assert parts is not None
     assert [(w.text, w.x0, w.x1) for w in parts] == [("Max", 462.0, 483.0), ("Procent", 483.0, 532.0)]
-    three = unglued(_word("UppnåttMaxProcent", 0.0, 170.0), _label_words())
+    three = unglued(_word("UppnåttMaxProcent", 0.0, 170.0), label_words())
     assert three is not None and [w.text for w in three] == ["Uppnått", "Max", "Procent"]
 
 
 @pytest.mark.parametrize("text", ["Procent", "verksamhetsprocent", "5procent", "MaxProcentX", "Ma"])
 def test_a_word_that_is_no_run_of_two_labels_stays_whole(text: str) -> None:
-    assert unglued(_word(text, 0.0, 50.0), _label_words()) is None
+    assert unglued(_word(text, 0.0, 50.0), label_words()) is None
 
 
 def test_a_header_row_whose_last_labels_touch_gives_every_column() -> None:
     words = [_word("1.", 71.0, 80.0), _word("Samspel", 85.0, 130.0), _word("Uppnått", 393.0, 440.0)]
-    columns = _header_columns(Line([*words, _word("MaxProcent", 462.0, 532.0)], 1))
+    columns = header_columns(Line([*words, _word("MaxProcent", 462.0, 532.0)], 1))
     assert columns is not None and set(columns.centres) == {"achieved", "max", "percent"}
     assert columns.centres["achieved"] < columns.centres["max"] < columns.centres["percent"]
 

@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from kompass_extract.model import BBox
-from kompass_extract.parse.findings import find_findings_header, parse_findings
+from kompass_extract.parse.findings import parse_findings
+from kompass_extract.parse.findings_header import find_findings_header
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.lines import group_lines
 from kompass_extract.read.ocr.probe import MarkerLook, like_marker

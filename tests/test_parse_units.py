@@ -16,8 +16,9 @@ from kompass_extract.model import Area, Report
 from kompass_extract.parse.columns import in_columns, stray_start
 from kompass_extract.parse.cover import read_metadata
 from kompass_extract.parse.findings import parse_findings
-from kompass_extract.parse.overview import _header_columns, parse_overview
+from kompass_extract.parse.overview import parse_overview
 from kompass_extract.parse.sections import parse_area
+from kompass_extract.parse.table_columns import header_columns
 from kompass_extract.read.document import Page
 from kompass_extract.read.geometry import Word
 from kompass_extract.read.lines import Line, group_lines
@@ -320,10 +321,10 @@ def test_column_labels_are_read_as_a_trailing_run_of_phrases() -> None:
         + words("Procent", 500, 100),
         1,
     )
-    cols = _header_columns(title)
+    cols = header_columns(title)
     assert cols is not None and set(cols.centres) == {"achieved", "max", "percent"}
     assert cols.text_right == 356
-    swapped = _header_columns(
+    swapped = header_columns(
         Line(
             words("1. Offentlighet", 70, 100)
             + words("Max", 380, 100)
@@ -333,7 +334,7 @@ def test_column_labels_are_read_as_a_trailing_run_of_phrases() -> None:
         )
     )
     assert swapped is not None and swapped.centres["max"] < swapped.centres["achieved"] < swapped.centres["percent"]
-    assert _header_columns(line("arbetar med uppföljning och resultat", 70, 100)) is None
+    assert header_columns(line("arbetar med uppföljning och resultat", 70, 100)) is None
 
 
 def test_summary_subheadings_do_not_shift_the_area_sections() -> None:

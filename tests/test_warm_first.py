@@ -229,16 +229,16 @@ def test_a_line_is_not_asked_for_the_strengths_label_when_its_first_letters_begi
     """Regression: each line of every section was asked whether its first words, joined one to three at a time,
     are the strengths label (six label tests a line, each a fold of a text new to the process); words whose first
     character begins no strengths label are told without a test."""
-    from kompass_extract.parse import findings
+    from kompass_extract.parse import findings_header
 
     tested: list[str] = []
-    real = findings.is_label
-    monkeypatch.setattr(findings, "is_label", lambda text, *keys: tested.append(text) or real(text, *keys))
+    real = findings_header.is_label
+    monkeypatch.setattr(findings_header, "is_label", lambda text, *keys: tested.append(text) or real(text, *keys))
     words = [_word(t, 10.0 * n, 100) for n, t in enumerate(["Kommunen", "har", "en", "vision"])]
-    assert findings._strengths_label(words) is None
-    assert not findings._label_alone(Line(words, 1))
+    assert findings_header.strengths_label(words) is None
+    assert not findings_header.label_alone(Line(words, 1))
     assert tested == []
-    assert findings._strengths_label([_word("S", 10, 100), _word("tyrkor", 20, 100)]) == (0, 2)
+    assert findings_header.strengths_label([_word("S", 10, 100), _word("tyrkor", 20, 100)]) == (0, 2)
 
 
 def test_a_label_begins_with_what_may_start_one_on_every_character() -> None:

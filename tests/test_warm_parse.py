@@ -176,17 +176,17 @@ def test_single_spaced_is_the_white_space_pattern() -> None:
 def test_a_line_is_read_as_a_table_header_only_when_a_column_label_ends_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: every word of every line after the overview heading was folded to look for the column labels at
     its end; a line whose last word ends no label is no header, and its other words are left alone."""
-    from kompass_extract.parse import overview
+    from kompass_extract.parse import table_columns
 
-    overview._column_phrases()  # the labels themselves are folded once per process
+    table_columns.column_phrases()  # the labels themselves are folded once per process
     folded: list[str] = []
-    real = overview.fold
-    monkeypatch.setattr(overview, "fold", lambda text: folded.append(text) or real(text))
+    real = table_columns.fold
+    monkeypatch.setattr(table_columns, "fold", lambda text: folded.append(text) or real(text))
     row = Line([_word(w, 50 + 60 * n, 100) for n, w in enumerate(["1.1", "Finns", "en", "plan", "3", "4"])], 1)
-    assert overview._header_columns(row) is None
+    assert table_columns.header_columns(row) is None
     assert folded == ["4"]
     header = Line([_word(w, 50 + 80 * n, 100) for n, w in enumerate(["Fråga", "Poäng", "Max", "poäng"])], 1)
-    assert overview._header_columns(header) is not None
+    assert table_columns.header_columns(header) is not None
 
 
 def test_a_text_without_a_suspect_character_holds_no_garbled_one() -> None:
@@ -285,7 +285,7 @@ def test_the_strengths_label_in_pieces_is_found_as_defined() -> None:
     """The strengths label among a line's first two words, whole or in up to three pieces OCR broke it into, is
     looked for by adding one piece at a time to the joined text (each line of every section is asked): the same
     (index, pieces) as joining each slice anew. A guard: the old code gives the same, slower."""
-    from kompass_extract.parse.findings import LABEL_PIECES, _strengths_label
+    from kompass_extract.parse.findings_header import LABEL_PIECES, strengths_label
 
     def by_definition(words: list[Word]) -> tuple[int, int] | None:
         for k in range(min(2, len(words))):
@@ -299,7 +299,7 @@ def test_the_strengths_label_in_pieces_is_found_as_defined() -> None:
     found = 0
     for _ in range(3000):
         words = [_word(rnd.choice(pieces), 10.0 * n, 100) for n in range(rnd.randint(0, 5))]
-        assert _strengths_label(words) == by_definition(words), [w.text for w in words]
+        assert strengths_label(words) == by_definition(words), [w.text for w in words]
         found += by_definition(words) is not None
     assert found > 300
 

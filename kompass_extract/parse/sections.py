@@ -23,7 +23,8 @@ from kompass_extract.model import Area, BreakDoubt, Section, union
 from kompass_extract.parse.box import box_column, box_items, box_lines
 from kompass_extract.parse.breaks import HANGING_PUNCTUATION, JUSTIFIED_SPREAD, PageBreaks, ends_sentence
 from kompass_extract.parse.columns import in_columns
-from kompass_extract.parse.findings import find_findings_header, parse_findings
+from kompass_extract.parse.findings import parse_findings
+from kompass_extract.parse.findings_header import find_findings_header
 from kompass_extract.parse.item_markers import word_tail
 from kompass_extract.parse.item_text import misread, trimmed
 from kompass_extract.parse.subheadings import PARAGRAPH_GAP, FontlessNarrative
