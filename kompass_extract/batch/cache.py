@@ -18,9 +18,20 @@ from typing import Any
 
 from kompass_extract import __version__
 from kompass_extract.common.files import Signature, atomic_path, json_text
+from kompass_extract.errors import ExtractionTimeoutError, KompassError, OcrUnavailableError, TooLargeError
 
 CACHE_DIR = ".cache"
 _FINGERPRINT_SUFFIXES = (".py", ".csv", ".json")
+UNCACHED_CODES = frozenset(
+    {ExtractionTimeoutError.code, OcrUnavailableError.code, TooLargeError.code, KompassError.code}
+)
+"""Failures that depend on the machine, the limits or the moment rather than the file (a timeout, no Tesseract, too
+little memory, an internal error): not kept, so tried again next run."""
+
+
+def worth_keeping(entry: Mapping[str, Any]) -> bool:
+    """A result that the same bytes will give again: a report, or a failure of the file itself."""
+    return entry["status"] == "ok" or entry["error_code"] not in UNCACHED_CODES
 
 
 @lru_cache(maxsize=1)

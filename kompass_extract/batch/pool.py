@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kompass_extract.batch.cache import Cache
+from kompass_extract.batch.cache import Cache, worth_keeping
+from kompass_extract.batch.results import ReportSummary
 from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, read_input
 from kompass_extract.errors import ExtractionTimeoutError, KompassError, TooLargeError
 from kompass_extract.model import Report
@@ -61,9 +62,13 @@ class Job:
     options: Mapping[str, Any]
     """Keyword arguments of ``extract_fn`` (besides the path and the bytes)."""
     cache: Cache | None = None
-    """Where a worker looks up the hash it computed (a file seen before under another name or stat)."""
+    """Where results are kept. A worker stores what it converted there itself, so that encoding a report (~5 ms)
+    runs in the workers, beside each other, not in the one parent that publishes every report; and, with ``reuse``,
+    first looks up the hash it computed (a file seen before under another name or stat)."""
     cache_options: Mapping[str, Any] = field(default_factory=dict)
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB
+    reuse: bool = True
+    """Serve a result from the cache when it holds one (off with --force: every file converted again)."""
 
     @property
     def max_file_bytes(self) -> int:
@@ -82,16 +87,18 @@ def run_one(
     The entry carries the ``sha256`` of the bytes that were parsed and the file's ``signature`` (when it did
     not change while read); an unexpected exception becomes ``internal-error``, exhausted memory ``too-large``.
     ``on_read`` gets the hash as soon as it is known, so that a file that then times out is still identified;
-    ``ocr_progress`` is the pipeline's OCR page hook.
+    ``ocr_progress`` is the pipeline's OCR page hook. A report that is in the job's cache (stored here, see
+    :func:`_stored`) comes as its ``summary``, which is all the parent keeps of it until it publishes the report
+    from the cache.
     """
     start = time.perf_counter()
     _reset_peak_memory()
-    sha = sig = None
+    sha = sig = report = None
     try:
         read = read_input(path, job.max_file_bytes)
         sha, sig = read.sha256, read.signature
         on_read(sha)
-        cached = job.cache.get(sha, job.cache_options) if job.cache is not None else None
+        cached = job.cache.get(sha, job.cache_options) if job.cache is not None and job.reuse else None
         if cached is not None:
             entry = {**cached, "cached": True}
         else:
@@ -108,7 +115,25 @@ def run_one(
     if not entry.get("cached"):
         entry["seconds"] = round(time.perf_counter() - start, 3)
     entry.update(sha256=sha, signature=sig, peak_rss_mb=_peak_memory_mb())
+    if _stored(job, entry) and entry["status"] == "ok":
+        entry["summary"] = ReportSummary.of(report or Report.from_dict(entry["report"]))
+        del entry["report"]
     return entry
+
+
+def _stored(job: Job, entry: dict[str, Any]) -> bool:
+    """The entry is in the job's cache: it came from there, or it is stored now (marked ``stored``). An entry that
+    cannot be written (a full disk) is left to the parent, which stores it or says why it cannot."""
+    if entry.get("cached"):
+        return True
+    if job.cache is None or entry["sha256"] is None or not worth_keeping(entry):
+        return False
+    try:
+        job.cache.put(entry["sha256"], job.cache_options, {k: v for k, v in entry.items() if k != "signature"})
+    except OSError:
+        return False
+    entry["stored"] = True
+    return True
 
 
 def _reset_peak_memory() -> None:

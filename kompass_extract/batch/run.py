@@ -24,19 +24,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kompass_extract.batch.cache import Cache, FileIndex
+from kompass_extract.batch.cache import Cache, FileIndex, worth_keeping
 from kompass_extract.batch.inputs import Discovery, discover
 from kompass_extract.batch.outdir import claim_output, read_manifest
-from kompass_extract.batch.pool import INTERNAL_ERROR, ExtractFn, Job, run_pool
+from kompass_extract.batch.pool import ExtractFn, Job, run_pool
 from kompass_extract.batch.publish import publication_key, publish
 from kompass_extract.batch.results import Outcome, Progress, ReportSummary, RunSummary
 from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, Signature, display_path, probe_input
 from kompass_extract.correct import corrections_digest, read_corrections
 from kompass_extract.errors import (
-    ExtractionTimeoutError,
     KompassError,
-    OcrUnavailableError,
-    TooLargeError,
     UnreadableFileError,
 )
 from kompass_extract.match.catalog import load_catalog
@@ -50,10 +47,6 @@ from kompass_extract.write.formats import (
     output_plan,
     write_json,
 )
-
-UNCACHED_CODES = frozenset({ExtractionTimeoutError.code, OcrUnavailableError.code, TooLargeError.code, INTERNAL_ERROR})
-"""Failures that depend on the machine, the limits or the moment rather than the file: tried again next run."""
-
 
 # --- the batch ------------------------------------------------------------------------------------------------
 
@@ -79,9 +72,11 @@ def _probe_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> dict[st
 def _outcome(path: str, sha: str | None, entry: dict[str, Any], cached: bool) -> Outcome:
     timing = {"seconds": entry.get("seconds"), "peak_rss_mb": entry.get("peak_rss_mb"), "cached": cached}
     if entry["status"] == "ok":  # summarised; the report itself is in the cache until it is published
-        report = Report.from_dict(entry["report"])
-        report.source_file, report.sha256 = display_path(path), sha  # the cache may have seen these bytes elsewhere
-        return Outcome(path, sha, report=ReportSummary.of(report), **timing)
+        summary = entry.get("summary") or ReportSummary.of(
+            Report.from_dict(entry["report"])
+        )  # the worker's, if it sent one
+        summary.source_file, summary.sha256 = display_path(path), sha  # the cache may have seen these bytes elsewhere
+        return Outcome(path, sha, report=summary, **timing)
     return Outcome(
         path, sha, error_code=entry["error_code"], message=entry["message"], traceback=entry.get("traceback"), **timing
     )
@@ -161,7 +156,7 @@ def convert(
         ]
         worker_options = {"edition": edition, "ocr": ocr, "max_pages": max_pages, "catalog_dir": catalog_dir,
                           "ocr_cache": str(cache.root)}  # OCR'd pages survive a timeout or a kill  # fmt: skip
-        job = Job(extract_fn, worker_options, None if force else cache, result_options, max_memory_mb)
+        job = Job(extract_fn, worker_options, cache, result_options, max_memory_mb, reuse=not force)
         outcomes = _convert_all(discovery, cache, job, summary, jobs=jobs, timeout=timeout, force=force,
                                 progress=progress)  # fmt: skip
         ordered = [outcomes[p] for p in sorted(outcomes)]
@@ -247,7 +242,7 @@ def _convert_all(
         sha, cached = entry.get("sha256"), bool(entry.get("cached"))
         if sha and entry.get("signature"):
             known[path] = (tuple(entry["signature"]), sha)
-        if sha and not cached and (entry["status"] == "ok" or entry["error_code"] not in UNCACHED_CODES):
+        if sha and not cached and not entry.get("stored") and worth_keeping(entry):  # else the worker stored it
             cache.put(sha, job.cache_options, {k: v for k, v in entry.items() if k not in ("signature", "cached")})
         record(_outcome(path, sha, entry, cached=cached))
     index.save(known)
