@@ -63,13 +63,13 @@ def extract(
 ) -> Report:
     """Extract one Kommunkompass report.
 
-    ``data`` is the file's content when the caller has read it already (the batch reads each input once, so
-    that the bytes parsed are the bytes hashed), and ``sha256`` their hash (hex) when the caller took it as it read
-    them; otherwise the file is read, or the bytes hashed, here, once (a hash costs ~30 instructions a byte: 5 M for
-    a 175 KB report). ``edition`` overrides edition detection; ``ocr`` is "auto" (OCR pages without a text layer),
-    "never" (such files fail with ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs
-    extending the packaged catalog (see :func:`~kompass_extract.match.catalog.load_catalog`): an edition added there, with its area
-    names, area count and maxima, is read without a code change. ``ocr_progress`` is called before and after
+    ``data`` is the file's content when the caller has read it already (the batch reads each input once, so that the
+    bytes parsed are the bytes hashed), and ``sha256`` their hash (hex) when the caller took it as it read them;
+    otherwise the file is read, or the bytes hashed, here, once (a hash costs ~30 instructions a byte: 5 M for a 175
+    KB report). ``edition`` overrides edition detection; ``ocr`` is "auto" (OCR pages without a text layer), "never"
+    (such files fail with ``no-text-layer``) or "always". ``catalog_dir`` is a folder of catalog CSVs extending the
+    packaged catalog (see :func:`~kompass_extract.match.catalog.load_catalog`): an edition added there, with its
+    area names, area count and maxima, is read without a code change. ``ocr_progress`` is called before and after
     each OCR'd page (see :class:`~kompass_extract.read.ocr.pages.OcrProgress`). Raises
     :class:`~kompass_extract.errors.KompassError` subclasses for inputs that cannot be converted.
     """

@@ -29,6 +29,11 @@ UNCACHED_CODES = frozenset(
 little memory, an internal error): not kept, so tried again next run."""
 
 
+RUN_KEYS = frozenset({"signature", "cached", "stored"})
+"""What an entry says of one run, not of the file: the file's stat when read, whether it came from the cache or was
+stored by its worker."""
+
+
 def worth_keeping(entry: Mapping[str, Any]) -> bool:
     """A result that the same bytes will give again: a report, or a failure of the file itself."""
     return entry["status"] == "ok" or entry["error_code"] not in UNCACHED_CODES
@@ -70,7 +75,9 @@ class Cache:
         return entry if isinstance(entry, dict) and entry.get("status") in ("ok", "failed") else None
 
     def put(self, sha256: str, options: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
-        record = {**entry, "sha256": sha256, "extractor": self.fingerprint, "options": dict(options)}
+        """Store ``entry`` without what belongs to one run (see :data:`RUN_KEYS`)."""
+        kept = {k: v for k, v in entry.items() if k not in RUN_KEYS}
+        record = {**kept, "sha256": sha256, "extractor": self.fingerprint, "options": dict(options)}
         with atomic_path(self.path(sha256, options)) as tmp:
             tmp.write_text(json_text(record, indent=None), encoding="utf-8")  # exact names, also not UTF-8 ones
 

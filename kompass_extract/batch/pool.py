@@ -129,7 +129,7 @@ def _stored(job: Job, entry: dict[str, Any]) -> bool:
     if job.cache is None or entry["sha256"] is None or not worth_keeping(entry):
         return False
     try:
-        job.cache.put(entry["sha256"], job.cache_options, {k: v for k, v in entry.items() if k != "signature"})
+        job.cache.put(entry["sha256"], job.cache_options, entry)
     except OSError:
         return False
     entry["stored"] = True

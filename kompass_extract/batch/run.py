@@ -72,9 +72,9 @@ def _probe_inputs(paths: Sequence[str], outcomes: dict[str, Outcome]) -> dict[st
 def _outcome(path: str, sha: str | None, entry: dict[str, Any], cached: bool) -> Outcome:
     timing = {"seconds": entry.get("seconds"), "peak_rss_mb": entry.get("peak_rss_mb"), "cached": cached}
     if entry["status"] == "ok":  # summarised; the report itself is in the cache until it is published
-        summary = entry.get("summary") or ReportSummary.of(
-            Report.from_dict(entry["report"])
-        )  # the worker's, if it sent one
+        summary = entry.get("summary")  # the worker's, when the report is in the cache
+        if summary is None:
+            summary = ReportSummary.of(Report.from_dict(entry["report"]))
         summary.source_file, summary.sha256 = display_path(path), sha  # the cache may have seen these bytes elsewhere
         return Outcome(path, sha, report=summary, **timing)
     return Outcome(
@@ -121,12 +121,12 @@ def convert(
     :mod:`kompass_extract.batch.inputs`) into the output tables in ``out_dir``.
 
     Raises :class:`kompass_extract.batch.inputs.InputNotFoundError` for an input that names nothing and
-    :class:`kompass_extract.batch.outdir.OutputFolderError` for an output folder that cannot be written or is
-    in use by another run, both before any work; every problem with a file becomes a failure row instead.
-    ``extract_fn`` must be a module-level function (worker processes are spawned and import it by name); it
-    is called as ``extract_fn(path, data=<the bytes>, sha256=<their hash>, **options)``; tests inject stubs through
-    it. ``corrections`` is a corrections.csv applied after extraction (the cache keeps the extraction); a malformed file raises
-    :class:`kompass_extract.correct.CorrectionsFileError` before any work.
+    :class:`kompass_extract.batch.outdir.OutputFolderError` for an output folder that cannot be written or is in use
+    by another run, both before any work; every problem with a file becomes a failure row instead. ``extract_fn``
+    must be a module-level function (worker processes are spawned and import it by name); it is called as
+    ``extract_fn(path, data=<the bytes>, sha256=<their hash>, **options)``; tests inject stubs through it.
+    ``corrections`` is a corrections.csv applied after extraction (the cache keeps the extraction); a malformed file
+    raises :class:`kompass_extract.correct.CorrectionsFileError` before any work.
     """
     started, clock = datetime.now(UTC), time.perf_counter()
     if set(formats) - set(FORMATS) or csv_dialect not in CSV_DIALECTS:  # fail before the work, not after it
@@ -243,7 +243,7 @@ def _convert_all(
         if sha and entry.get("signature"):
             known[path] = (tuple(entry["signature"]), sha)
         if sha and not cached and not entry.get("stored") and worth_keeping(entry):  # else the worker stored it
-            cache.put(sha, job.cache_options, {k: v for k, v in entry.items() if k not in ("signature", "cached")})
+            cache.put(sha, job.cache_options, entry)
         record(_outcome(path, sha, entry, cached=cached))
     index.save(known)
     _settle_duplicates(outcomes, summary)

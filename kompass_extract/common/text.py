@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
+ALNUM = re.compile(r"[^\W_]")
+"""A letter or digit (what ``str.isalnum`` accepts)."""
 
 
 def fold_diacritics(text: str) -> str:

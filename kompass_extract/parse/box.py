@@ -14,12 +14,12 @@ is a marker's ink.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice, takewhile
 from statistics import median
 
+from kompass_extract.common.text import ALNUM
 from kompass_extract.locate.labels import is_label, parse_number, starts_with_label, strip_marker
 from kompass_extract.locate.layout import column_lines, iter_column_lines
 from kompass_extract.parse.item_markers import INK_CHARS, item_markers
@@ -191,7 +191,7 @@ def box_items(column: Iterable[BoxLine], left: float) -> tuple[list[list[Line]],
         if box.score:  # printed under the headings: the list has ended
             break
         text = Line(rest, ln.page)
-        if box.ocr and (had_bullet and not rest or _ink_alone(ln, marker_x, item_x) or not _ALNUM.search(ln.text)):
+        if box.ocr and (had_bullet and not rest or _ink_alone(ln, marker_x, item_x) or not ALNUM.search(ln.text)):
             continue  # a marker alone, ink that OCR read as a line of its own, or specks
         if had_bullet and rest:
             bullet_style, item_x, marker_x = True, rest[0].x0, ln.x0
@@ -221,9 +221,6 @@ def box_items(column: Iterable[BoxLine], left: float) -> tuple[list[list[Line]],
             break
         last = ln
     return items, last, doubt
-
-
-_ALNUM = re.compile(r"[^\W_]")
 
 
 def _ink_alone(line: Line, marker_x: float | None, item_x: float | None) -> bool:

@@ -52,11 +52,14 @@ def _word_tails(lines: list[Line], split: Split) -> Split:
     dash before a lower-case word, below a line of the column that ends in a letter, standing right of where the
     column's other markers stand (where the items' wrapped text begins). A dash-marked item stands at the markers."""
     out = list(split)
+    size = None  # the column's text size, measured once and only when a dash is looked at (seldom)
     for n, (line, (had, rest)) in enumerate(zip(lines, split, strict=True)):
         if not (had and n and rest and word_tail(lines[n - 1], line, rest[0])):
             continue
         others = [o.words[0].x0 for o, (o_had, _) in zip(lines, split, strict=True) if o_had and o is not line]
-        if others and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * (text_size(lines) or 0.0):
+        if size is None:
+            size = text_size(lines) or 0.0
+        if others and line.words[0].x0 > median(others) + OCR_ALIGN_SHARE * size:
             out[n] = (False, line.words)  # right of the markers
     return out
 

@@ -203,7 +203,8 @@ def text_column(words: list[Word], columns: Columns | None) -> list[Word]:
 
 
 def _ocr_number(text: str, percent: bool) -> str:
-    """OCR'd cells: look-alike letters to digits, a misread per-cent sign undone (see kompass_extract.read.ocr.pages)."""
+    """OCR'd cells: look-alike letters to digits, a misread per-cent sign undone (see
+    :mod:`kompass_extract.read.ocr.numbers`)."""
     from kompass_extract.read.ocr.numbers import normalise_ocr_number
 
     return normalise_ocr_number(text, percent=percent)

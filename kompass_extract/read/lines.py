@@ -10,15 +10,13 @@ from __future__ import annotations
 import bisect
 import math
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import InitVar, dataclass, field
 from typing import Any, Generic, TypeVar
 
+from kompass_extract.common.text import ALNUM
 from kompass_extract.read.geometry import Word
 
-_ALNUM = re.compile(r"[^\W_]")
-"""A letter or digit (what ``str.isalnum`` accepts)."""
 _X0, _TOP, _BOTTOM = (operator.attrgetter(k) for k in ("x0", "top", "bottom"))
 _CENTRE = operator.itemgetter(0)
 T = TypeVar("T")
@@ -93,8 +91,8 @@ class Line:
         Only words with a letter or digit count; when all words of the line are alike (nearly every line), one such
         word is looked for, not each word tested."""
         flags = {w.bold for w in self.words}
-        if len(flags) > 1 or not any(w.text.isalnum() or _ALNUM.search(w.text) for w in self.words):
-            flags = {w.bold for w in self.words if w.text.isalnum() or _ALNUM.search(w.text)}  # isalnum: quick test
+        if len(flags) > 1 or not any(w.text.isalnum() or ALNUM.search(w.text) for w in self.words):
+            flags = {w.bold for w in self.words if w.text.isalnum() or ALNUM.search(w.text)}  # isalnum: quick test
         if not flags or None in flags:
             return None
         return all(flags)
@@ -130,7 +128,8 @@ a reader takes are grouped."""
 
 
 def _grouped(words: list[Word], page_number: int, settle_at: int) -> Iterator[Line]:
-    """The grouping of :func:`group_lines`; with ``settle_at`` > 0 (lines made) its lines are given early (see :func:`iter_lines`).
+    """The grouping of :func:`group_lines`; with ``settle_at`` > 0 (lines made) its lines are given early (see
+    :func:`iter_lines`).
 
     Words are taken as the pieces of :func:`_pieces`, each of which joins one line whole, as each of its words would
     one by one (the first word's choice is the others' too: same centre, same height, same last three lines). A line
