@@ -113,6 +113,8 @@ def test_a_newline_or_terminal_escape_in_a_file_name_stays_on_one_line_of_log_an
     lines = result.stderr.splitlines()
     assert any("new\\x0aline.pdf  ok 2580-2018" in line for line in lines), result.stderr
     assert any("red\\x1b[31m.pdf" in line for line in lines) and any("tab\\x09broken.pdf" in line for line in lines)
+    failed = [line for line in lines if line.startswith("failed not-pdf: ")]  # the run's summary names it the same way
+    assert len(failed) == 1 and "tab\\x09broken.pdf: " in failed[0], result.stderr
     rows = read_csv(out / "reports.csv") + read_csv(out / "duplicates.csv") + read_csv(out / "failures.csv")
     shown = sorted(row["source_file"] for row in rows)
     assert shown == sorted(str(inputs / n) for n in ("new\\x0aline.pdf", "red\\x1b[31m.pdf", "tab\\x09broken.pdf"))

@@ -24,7 +24,7 @@ from kompass_extract.cli.options import (
     quiet_option,
 )
 from kompass_extract.cli.progress import checks_text, run_display
-from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, json_text
+from kompass_extract.common.files import DEFAULT_MAX_MEMORY_MB, display_path, json_text
 from kompass_extract.write.formats import CSV_DIALECTS, DEFAULT_FORMATS, FORMATS
 
 OCR_MODES = ("auto", "never", "always")
@@ -106,7 +106,11 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], files_from: BinaryIO | 
     if quiet:  # no progress or summary, but a failed input is never silent
         loud = Console(stderr=True, soft_wrap=True)
         for f in data["failures"]:
-            loud.print(f"failed {f['error_code']}: {f['source_file']}: {f['message']}", markup=False, highlight=False)
+            loud.print(
+                f"failed {f['error_code']}: {display_path(f['source_file'])}: {f['message']}",
+                markup=False,
+                highlight=False,
+            )
     if debugging(ctx):
         for path, trace in summary.tracebacks.items():
             Console(stderr=True).print(f"{path}\n{trace}", style="red", markup=False, highlight=False)
@@ -152,7 +156,7 @@ def _print_summary(console: Any, data: dict[str, Any]) -> None:
 
     for f in data["failures"]:
         # names and messages are data: a file called "Rapport [slutlig].pdf" is not console markup
-        text = escape(f"{f['error_code']}: {f['source_file']}: {f['message']}")
+        text = escape(f"{f['error_code']}: {display_path(f['source_file'])}: {f['message']}")  # as the progress lines
         console.print(f"[red]failed[/] {text}", highlight=False)
     for warning in data["warnings"]:
         console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
