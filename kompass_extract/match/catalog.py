@@ -10,7 +10,6 @@ time series while an empty one is flagged and can be reviewed.
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,12 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from kompass_extract.common.editions import COLUMN_NAMES, DEFAULT_FACTS, EditionFacts
+from kompass_extract.common.editions import DEFAULT_FACTS, EditionFacts
 from kompass_extract.match.catalog_files import (
     CATALOG_FILES,
     CatalogError,
     catalog_identity,
+    catalog_int,
+    catalog_number,
     directory_state,
+    edition_facts,
     merged_rows,
 )
 from kompass_extract.match.text import Compared, ComparedMany, compared, similarities, similarity_of
@@ -309,20 +311,6 @@ class Catalog:
         return rows
 
 
-def _number(value: str, where: str) -> float | None:
-    if not value:
-        return None
-    try:
-        return float(value.replace(",", "."))
-    except ValueError as exc:
-        raise CatalogError(f"{where}: not a number: {value!r}") from exc
-
-
-def _int(value: str, where: str) -> int | None:
-    number = _number(value, where)
-    return None if number is None else int(number)
-
-
 def _load(directory: Path | None) -> Catalog:
     criteria = [
         Criterion(
@@ -330,7 +318,7 @@ def _load(directory: Path | None) -> Catalog:
             area_no=int(r["area_no"]),
             question_no=r["question_no"],
             question_text=r["question_text"],
-            max=_number(r["max"], f"criteria.csv {r['edition']}:{r['question_no']}"),
+            max=catalog_number(r["max"], f"criteria.csv {r['edition']}:{r['question_no']}"),
             rubrik=r["rubrik"] or None,
             certainty=r["certainty"],
             source=r["source"],
@@ -360,41 +348,17 @@ def _load(directory: Path | None) -> Catalog:
     ]
     edition_rows = merged_rows("editions.csv", directory)
     editions = {
-        r["edition"]: (_int(r["first_year"], "editions.csv"), _int(r["last_year"], "editions.csv"))
+        r["edition"]: (catalog_int(r["first_year"], "editions.csv"), catalog_int(r["last_year"], "editions.csv"))
         for r in edition_rows
     }
-    facts = {r["edition"]: _edition_facts(r) for r in edition_rows}
+    facts = {r["edition"]: edition_facts(r) for r in edition_rows}
     cues = [
-        (r["label"], r["edition"], _number(r["weight"], "edition_cues.csv") or 0.0)
+        (r["label"], r["edition"], catalog_number(r["weight"], "edition_cues.csv") or 0.0)
         for r in merged_rows("edition_cues.csv", directory)
     ]
     return Catalog(
         criteria, areas, crosswalk, concepts, editions, cues, identity=catalog_identity(directory), facts=facts
     )
-
-
-def _edition_facts(row: dict[str, str]) -> EditionFacts:
-    """The facts of one editions.csv row; an empty or absent cell (a user's file of the older columns) keeps the
-    default."""
-    where = f"editions.csv {row['edition']}"
-    found = {
-        "area_count": _int(row.get("area_count", ""), where),
-        "area_max": _number(row.get("area_max", ""), where),
-        "report_max": _number(row.get("report_max", ""), where),
-        "columns": tuple(row.get("columns", "").split()) or None,
-        "question_no_patterns": (row["question_no_pattern"],) if row.get("question_no_pattern") else None,
-    }
-    unknown = set(found["columns"] or ()) - set(COLUMN_NAMES)
-    if unknown or (found["area_count"] is not None and found["area_count"] < 1):
-        raise CatalogError(f"{where}: area_count must be positive and columns among {', '.join(COLUMN_NAMES)}")
-    for pattern in found["question_no_patterns"] or ():
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise CatalogError(f"{where}: question_no_pattern is not a regular expression: {exc}") from exc
-        if compiled.groups < 2:
-            raise CatalogError(f"{where}: question_no_pattern needs two groups (area, question)")
-    return EditionFacts(**{k: v for k, v in found.items() if v is not None})
 
 
 @lru_cache(maxsize=8)

@@ -7,16 +7,19 @@ question number) replaces it. The catalog's identity is a hash of every file it 
 matched with one catalog are never taken for results of another (the batch cache key includes it).
 
 Files are read strictly: a row with more or fewer cells than the header (an unquoted comma) is an error,
-not a value cut off without a word.
+not a value cut off without a word, and so is a cell that is no number where a number belongs or an edition's facts
+(area count, table columns, question number pattern) that cannot be used.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from pathlib import Path
 
 from kompass_extract.common.data import CATALOG_DIR
+from kompass_extract.common.editions import COLUMN_NAMES, EditionFacts
 from kompass_extract.errors import KompassError
 
 CATALOG_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -121,3 +124,43 @@ def catalog_identity(directory: Path | None) -> str:
 def directory_state(directory: Path) -> tuple[tuple[str, int, int], ...]:
     """(name, size, mtime) of a user's catalog files: a loaded catalog is reused only while these are unchanged."""
     return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in user_files(directory).values())
+
+
+def catalog_number(value: str, where: str) -> float | None:
+    """A number cell ("1,5" as a Swedish spreadsheet writes it too); empty is None; anything else names its file and row
+    (``where``), since a user's catalog is typed by hand."""
+    if not value:
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: not a number: {value!r}") from exc
+
+
+def catalog_int(value: str, where: str) -> int | None:
+    number = catalog_number(value, where)
+    return None if number is None else int(number)
+
+
+def edition_facts(row: dict[str, str]) -> EditionFacts:
+    """The facts of one editions.csv row; an empty or absent cell (a user's file of the older columns) keeps the
+    default."""
+    where = f"editions.csv {row['edition']}"
+    found = {
+        "area_count": catalog_int(row.get("area_count", ""), where),
+        "area_max": catalog_number(row.get("area_max", ""), where),
+        "report_max": catalog_number(row.get("report_max", ""), where),
+        "columns": tuple(row.get("columns", "").split()) or None,
+        "question_no_patterns": (row["question_no_pattern"],) if row.get("question_no_pattern") else None,
+    }
+    unknown = set(found["columns"] or ()) - set(COLUMN_NAMES)
+    if unknown or (found["area_count"] is not None and found["area_count"] < 1):
+        raise CatalogError(f"{where}: area_count must be positive and columns among {', '.join(COLUMN_NAMES)}")
+    for pattern in found["question_no_patterns"] or ():
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise CatalogError(f"{where}: question_no_pattern is not a regular expression: {exc}") from exc
+        if compiled.groups < 2:
+            raise CatalogError(f"{where}: question_no_pattern needs two groups (area, question)")
+    return EditionFacts(**{k: v for k, v in found.items() if v is not None})

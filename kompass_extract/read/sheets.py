@@ -12,14 +12,13 @@ the PDF.
 The evidence is geometric and cheap: the words already read (a pdfium text layer or OCR), a band near the middle of
 the page that no word crosses (vertical on a landscape page; horizontal, found from the page's lines, on most pages
 of a document), each part's own page furniture (a short line holding a page number at its foot or head), and the
-document's sheets agreeing on where they are cut. A portrait report costs a pass over each page's lines.
+document's sheets agreeing on where they are cut (the bands: :mod:`kompass_extract.read.gutters`). A portrait report
+costs a pass over each page's lines.
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
-import operator
 import re
 import statistics
 from collections import Counter
@@ -28,19 +27,9 @@ from typing import Any
 
 from kompass_extract.read.document import Document, Page, SheetPart
 from kompass_extract.read.geometry import Word
+from kompass_extract.read.gutters import MIN_WORDS, Sheet, agreed, band_across, band_down, inked, landscape
 from kompass_extract.read.lines import Line, group_lines
 
-LANDSCAPE = 1.15
-"""Width/height ratio from which a page is a landscape sheet that may hold two portrait pages side by side."""
-MIDDLE = (0.38, 0.62)
-"""Share of the sheet's width (height) the gutter's middle must lie in: pages imposed side by side (stacked) meet
-near the middle (centred or shifted by unequal margins), a page's own text columns rarely do so on every sheet."""
-GUTTER_SIZES = 2.0
-"""Smallest gutter, in body text sizes: two pages' margins; a column gap of one page is one to two."""
-MIN_WORDS = 8
-"""Words a part must hold to count as a page in the evidence (its page number, a gutter); a part with fewer is still
-read as a page when any word is inked on it (the last two items of a list run on to the next page), and dropped only
-when blank (the last sheet of an odd count)."""
 FOLIO = re.compile(
     r"(?:^|\s)(?:sida\s+)?[-–(]?(\d{1,3})[-–)]?(?:\s*\(\d{1,3}\)|\s+av\s+\d{1,3}|\s*/\s*\d{1,3})?$", re.I
 )
@@ -52,9 +41,6 @@ for stacked pages to be looked for at all (one page often has a white band betwe
 FOOT, HEAD = 0, 1
 """Where a page number stands on its page. Pages stacked on a sheet print theirs at the same end, a single page's
 own running header and footer are at opposite ends."""
-REACH_LINES = 3
-"""Lines above the middle of a page whose bottoms are counted when a band across it is looked for (a tall line
-that begins above the middle may reach into it)."""
 SHRUNK = 6.5
 """Points: text set smaller than this, on the median of a document's lines, is pages shrunk to fit several on each
 sheet. A printed report's body text is 9-12 pt (a scan's line boxes read 7.5 pt and up); a page shrunk to half its
@@ -65,25 +51,11 @@ EDGE_STEP = 2.0
 cells is counted: OCR moves an edge by a point or two."""
 
 
-_top = operator.attrgetter("top")
-
-
-@dataclass(frozen=True)
-class _Sheet:
-    """A page that may hold several report pages: where white bands cut it (None: no band that way)."""
-
-    page: Page
-    xcut: float | None
-    """x of the vertical gutter's cut (pages side by side)."""
-    ycut: float | None
-    """y of the horizontal gutter's cut (pages stacked)."""
-
-
 @dataclass(frozen=True)
 class _Grid:
     """A sheet cut into its cells: left to right, top to bottom."""
 
-    sheet: _Sheet
+    sheet: Sheet
     bounds: tuple[tuple[float, float, float, float], ...]
     """Each cell's (x0, top, x1, bottom) on the sheet."""
     lines: tuple[list[Line], ...]
@@ -136,19 +108,19 @@ def split_sheets(doc: Document) -> dict[str, Any] | None:
     report's provenance and a warning), else None.
     """
     texted = [p for p in doc.pages if p.words]
-    across = [_across(p) for p in texted]  # cheap: the lines are grouped for every page anyway
+    across = [band_across(p) for p in texted]  # cheap: the lines are grouped for every page anyway
     shrunk = shrunk_size(texted)
     several = shrunk is not None and sum(c is not None for c in across) >= MOST_SHEETS * len(texted)
     stacked = several or sum(map(_numbered_rows, texted, across)) >= MOST_SHEETS * len(texted)
     sheets = [
-        _Sheet(page, _down(page), ycut if stacked else None)
+        Sheet(page, band_down(page), ycut if stacked else None)
         for page, ycut in zip(texted, across, strict=True)
-        if _landscape(page) or stacked and ycut is not None
+        if landscape(page) or stacked and ycut is not None
     ]
     sheets = [s for s in sheets if s.xcut is not None or s.ycut is not None]
     if not sheets:
         return _unsplit(texted, shrunk)
-    grids = {g.sheet.page.number: g for g in map(_grid, _agreed(sheets, texted))}
+    grids = {g.sheet.page.number: g for g in map(_grid, agreed(sheets, texted))}
     numbered = sum(g.furniture for g in grids.values()) >= MOST_SHEETS * len(grids)
     shapes = Counter(g.shape for g in grids.values())
     frames = _frames(list(grids.values()))
@@ -192,7 +164,7 @@ def _accepted(grid: _Grid, numbered: bool, alike: int, texted: list[Page], sever
         return True
     if alike < MOST_SHEETS * len(texted):
         return False
-    return several or side and not stacked and all(_landscape(p) for p in texted)
+    return several or side and not stacked and all(landscape(p) for p in texted)
 
 
 def _whole(page: Page) -> Page:
@@ -200,27 +172,6 @@ def _whole(page: Page) -> Page:
     values go back to its PDF page when the logical pages are renumbered."""
     cell = (0.0, 0.0, page.width, page.height)
     return replace(page, sheet=SheetPart(page.number, 1, 1, 0.0, 0.0, True, cell))
-
-
-def _landscape(page: Page) -> bool:
-    return page.width > LANDSCAPE * page.height
-
-
-def _across(page: Page) -> float | None:
-    """The cut of the tallest white band across the page near its middle that parts two pages' text, or None.
-
-    Runs on every page: only the lines about the middle are looked at (found by bisection on the page's lines,
-    which are in order of their tops), with a few before them for the reach of a tall one."""
-    lines = page.lines
-    lo, hi = MIDDLE[0] * page.height, MIDDLE[1] * page.height
-    first, last = bisect.bisect_left(lines, lo, key=_top), bisect.bisect_right(lines, hi, key=_top)
-    near = lines[max(first - REACH_LINES, 0) : last + 1]
-    if page.ocr:  # a line of specks must not close a band (a text layer's lines are all text, near enough)
-        near = [line for line in near if any(map(_inked, line.words))]
-    if len(near) < 2:
-        return None
-    sizes = sorted(line.size for line in near)
-    return _cut([(line.top, line.bottom) for line in near], sizes[len(sizes) // 2], page.height)
 
 
 def _numbered_rows(page: Page, cut: float | None) -> bool:
@@ -235,97 +186,13 @@ def _numbered_rows(page: Page, cut: float | None) -> bool:
     return top is not None and bottom is not None and top[1] == bottom[1]
 
 
-def _down(page: Page) -> float | None:
-    """The cut of the widest white band down the page near its middle (or, on a landscape sheet whose text all
-    stands in one half, the middle: its other page is blank), or None."""
-    words = [w for w in page.words if _inked(w)]
-    if len(words) < MIN_WORDS:
-        return None
-    spans = sorted((w.x0, w.x1) for w in words)
-    cut = _cut(spans, statistics.median(w.size for w in words), page.width)
-    if (
-        cut is None
-        and _landscape(page)
-        and (max(x1 for _, x1 in spans) <= page.width / 2 or spans[0][0] >= page.width / 2)
-    ):
-        return page.width / 2
-    return cut
-
-
-def _cut(spans: list[tuple[float, float]], size: float, extent: float) -> float | None:
-    """Where to cut at the widest gap between the sorted spans that is wide enough to part two pages and lies
-    near the middle of ``extent``: the middle itself when the gap holds it (the cells then share one frame, as
-    imposed), else the gap's middle; None when there is no such gap."""
-    lo, hi = MIDDLE[0] * extent, MIDDLE[1] * extent
-    best: tuple[float, float] | None = None
-    reach = spans[0][1]
-    for start, end in spans[1:]:
-        wide = start - reach >= GUTTER_SIZES * size and (best is None or start - reach > best[1] - best[0])
-        if wide and lo <= (reach + start) / 2 <= hi:
-            best = (reach, start)
-        reach = max(reach, end)
-    if best is None:
-        return None
-    middle = extent / 2
-    return middle if best[0] <= middle <= best[1] else (best[0] + best[1]) / 2
-
-
-def _agreed(sheets: list[_Sheet], texted: list[Page]) -> list[_Sheet]:
-    """The sheets cut where most of them are (the median cut each way), wherever that is white on a sheet; a page
-    of the same orientation without a band of its own (one page at the top of the last sheet) is cut there too
-    when all its text is on one side (a narrower gap, a table's column gap, is no gutter)."""
-    xcut = _median([s.xcut for s in sheets])
-    ycut = _median([s.ycut for s in sheets])
-    orientation = Counter(_landscape(s.page) for s in sheets).most_common(1)[0][0]
-    banded = {s.page.number: s for s in sheets}
-    agreed = []
-    for page in texted:
-        own = banded.get(page.number)
-        if own is None and _landscape(page) != orientation:
-            continue
-        x, y = _at(page, own and own.xcut, xcut, False), _at(page, own and own.ycut, ycut, True)
-        if x is not None or y is not None:
-            agreed.append(_Sheet(page, x, y))
-    return agreed
-
-
-def _at(page: Page, own: float | None, agreed: float | None, across: bool) -> float | None:
-    """Where the page is cut one way: where the sheets agree if that is white on it (for a page without a band of
-    its own: if all its text is on one side), else at its own band."""
-    if agreed is None:
-        return None
-    if (_white if own is not None else _one_side)(page, agreed, across):
-        return agreed
-    return own
-
-
-def _median(cuts: list[float | None]) -> float | None:
-    """The median cut, when at least half of the sheets are cut that way (a table's column gap on a few pages of
-    stacked sheets is no column of pages)."""
-    found = [c for c in cuts if c is not None]
-    return statistics.median_low(found) if found and 2 * len(found) >= len(cuts) else None
-
-
-def _white(page: Page, cut: float, across: bool) -> bool:
-    """No inked word of the page crosses the line at ``cut`` (across the page at y, or down it at x)."""
-    if across:
-        return not any(w.top < cut < w.bottom for w in page.words if _inked(w))
-    return not any(w.x0 < cut < w.x1 for w in page.words if _inked(w))
-
-
-def _one_side(page: Page, cut: float, across: bool) -> bool:
-    """All inked words of the page lie on one side of the cut."""
-    sides = {(w.top + w.bottom) / 2 < cut if across else (w.x0 + w.x1) / 2 < cut for w in page.words if _inked(w)}
-    return len(sides) == 1 and _white(page, cut, across)
-
-
-def _grid(sheet: _Sheet) -> _Grid:
+def _grid(sheet: Sheet) -> _Grid:
     """The sheet's cells with their lines and page numbers."""
     page = sheet.page
     xs = (0.0, sheet.xcut, page.width) if sheet.xcut is not None else (0.0, page.width)
     ys = (0.0, sheet.ycut, page.height) if sheet.ycut is not None else (0.0, page.height)
     bounds = tuple((x0, top, x1, bottom) for top, bottom in itertools.pairwise(ys) for x0, x1 in itertools.pairwise(xs))
-    words = [w for w in page.words if _inked(w)]
+    words = [w for w in page.words if inked(w)]
     lines = tuple(group_lines([w for w in words if _within(_middle(w), cell)], 0) for cell in bounds)
     return _Grid(sheet, bounds, lines, tuple(map(_folio, lines)))
 
@@ -381,12 +248,6 @@ def _in_order(pages: list[tuple[Page, int | None]]) -> list[Page]:
     return [replace(p, sheet=replace(p.sheet, certain=False)) if p.sheet else p for p, _ in pages]
 
 
-def _inked(word: Word) -> bool:
-    """A word that is text: a letter or digit in it, and for OCR a confident reading (a speck read as "." or a
-    smudge read at low confidence must not close a gutter)."""
-    return any(c.isalnum() for c in word.text) and (word.conf is None or word.conf >= 30)
-
-
 def _folio(lines: list[Line]) -> tuple[int, int] | None:
     """The page number the cell's last or first line, set apart from the text, ends (or begins) with, and which."""
     if len(lines) < 3:
@@ -406,8 +267,8 @@ def _parts(grid: _Grid, frames: tuple[float | None, float | None], certain: bool
     cols = 2 if sheet.xcut is not None else 1
     xs = _origins(sheet.xcut, frames[0], page.width)
     ys = _origins(sheet.ycut, frames[1], page.height)
-    for k, (cell, inked) in enumerate(zip(grid.bounds, grid.inked, strict=True)):
-        if not inked:
+    for k, (cell, has_ink) in enumerate(zip(grid.bounds, grid.inked, strict=True)):
+        if not has_ink:
             continue
         (x, width), (y, height) = xs[k % cols], ys[k // cols]
         part = SheetPart(page.number, k + 1, len(grid.bounds), x, y, certain, cell)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from kompass_extract.common.files import FILE_MODE, atomic_path, json_text, staged_paths  # noqa: F401 (re-exported)
-from kompass_extract.write.schema import TABLES, Table
+from kompass_extract.write.fields import Table
+from kompass_extract.write.schema import TABLES
 
 Rows = Sequence[Mapping[str, Any]]
 FORMATS = ("csv", "parquet", "sqlite", "xlsx")

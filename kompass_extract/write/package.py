@@ -14,7 +14,8 @@ from typing import Any
 
 from kompass_extract import __version__
 from kompass_extract.common.files import file_sha256
-from kompass_extract.write.schema import PACKAGE, TABLES, Field, Table
+from kompass_extract.write.fields import Field, Table
+from kompass_extract.write.schema import PACKAGE, TABLES
 
 MEDIATYPES = {
     "csv": "text/csv",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from kompass_extract.write.schema import Table
+from kompass_extract.write.fields import Table
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean"}
 ROW_GROUP_ROWS = 65_536

@@ -17,8 +17,9 @@ import os
 import sqlite3
 from typing import Any
 
+from kompass_extract.write.fields import Table
 from kompass_extract.write.formats import SQLITE_NAME
-from kompass_extract.write.schema import PACKAGE, TABLES, Table
+from kompass_extract.write.schema import PACKAGE, TABLES
 
 SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 FTS_TOKENIZER = "unicode61 remove_diacritics 0"

@@ -19,8 +19,9 @@ import contextlib
 import os
 from typing import Any
 
+from kompass_extract.write.fields import Field
 from kompass_extract.write.formats import XLSX_NAME
-from kompass_extract.write.schema import PACKAGE, TABLES, Field
+from kompass_extract.write.schema import PACKAGE, TABLES
 
 DICTIONARY_SHEET = "data_dictionary"
 DICTIONARY_FIELDS = ("table", "field", "type", "unit", "allowed values", "description")
