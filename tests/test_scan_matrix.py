@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from kompass_extract.model import Check
+from kompass_extract.model import BreakDoubt, Check
 from kompass_extract.read.document import open_pdf
 from kompass_extract.read.ocr.pages import page_needs_ocr, tesseract_available
 from kompass_testing.degrade import DEGRADATIONS, cached_degraded_pdf, degrade_page, page_skew
@@ -139,6 +139,23 @@ def test_score_counts_narrative_headings_paragraphs_and_their_silent_errors() ->
     ]
     report.checks.append(Check("warning", "sections-uncertain", "verify the sub-headings", 5, None))
     assert score(report, TRUTH).narrative_silent == 0
+
+
+def test_a_paragraph_parted_at_an_unsettled_break_is_flagged_not_silent() -> None:
+    """A paragraph read as two at a page break the parser could not settle (``Section.breaks``, the info
+    ``paragraph-break-uncertain``) is flagged, as the held-out hunt counts it; the same split where no break is
+    doubted is two silent errors, and so is one in another section of the same area."""
+    report = report_from_truth(TRUTH)
+    section = next(s for s in report.area(5).sections if s.heading and len(s.paragraphs[0]) > 200)
+    head, _, tail = section.paragraphs[0].partition(". ")
+    section.paragraphs[0:1] = [head + ".", tail]
+    assert score(report, TRUTH).narrative_silent == 2
+    section.breaks = [BreakDoubt(page=9, paragraph=2, before=head[-20:], after=tail[:20], parted=True)]
+    assert score(report, TRUTH).narrative_silent == 0
+    other = next(s for s in report.area(5).sections if s is not section and len(s.paragraphs[0]) > 200)
+    first, _, rest = other.paragraphs[0].partition(". ")
+    other.paragraphs[0:1] = [first + ".", rest]
+    assert score(report, TRUTH).narrative_silent == 2
 
 
 def _sample_pages(pdf: Path) -> list[int]:
