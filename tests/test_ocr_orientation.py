@@ -9,9 +9,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from kompass_extract.read.ocr import pages
-from kompass_extract.read.ocr.pages import _doubtful, ocr_image, tesseract_available
+from kompass_extract.read.ocr import upright
+from kompass_extract.read.ocr.pages import ocr_image, tesseract_available
 from kompass_extract.read.ocr.tesseract import OcrWord
+from kompass_extract.read.ocr.upright import doubtful
 
 PDF = Path(__file__).parent.parent / "fixtures" / "lulea-2018" / "report.pdf"
 
@@ -23,11 +24,15 @@ def _words(texts: list[tuple[str, float]]) -> list[OcrWord]:
 def test_long_words_read_with_high_confidence_prove_a_page_upright() -> None:
     cover = [("Sveriges", 96.0), ("Kommuner", 93.0), ("och", 95.0), ("Landsting", 91.0), ("Analys", 96.5)]
     cover += [("Kommi", 40.0), ("r", 30.0), ("2018", 95.0)]
-    assert not _doubtful(_words(cover))  # 4 sure long words of 8 (was doubtful: fewer than 30 words)
+    assert not doubtful(_words(cover))  # 4 sure long words of 8 (was doubtful: fewer than 30 words)
     turned = [("LTOC", 88.0), ("ǝɯ", 30.0), ("uo", 45.0), ("puejg", 86.0), ("sa", 20.0), ("'", 10.0)]
-    assert _doubtful(_words(turned))  # what text read upside down gives: at most a stray word or two
+    assert doubtful(_words(turned))  # what text read upside down gives: at most a stray word or two
     junk = [("Sveriges", 96.0), ("Kommuner", 93.0), ("Landsting", 91.0)] + [("SS", 30.0)] * 40
-    assert _doubtful(_words(junk))  # three sure words among junk: a quarter of the reading at least is asked
+    assert doubtful(_words(junk))  # three sure words among junk: a quarter of the reading at least is asked
+    fragments = [("5", 70.0), ("2", 66.0), ("Mo", 62.0)] * 22  # a list page copied sideways, read as fragments
+    assert doubtful(_words(fragments))  # many words, confident enough, none of them long (was read as it stood)
+    table = [("Uppnått", 95.0), ("Procent", 94.0), ("Finns", 92.0), ("strategi", 96.0)] + [("15", 90.0)] * 12
+    assert not doubtful(_words(table))  # a page of numbers with a few long words, a quarter of it: upright
 
 
 @pytest.mark.skipif(not tesseract_available(), reason="tesseract with the swe model is not installed")
@@ -41,8 +46,8 @@ def test_an_upright_cover_skips_orientation_detection_a_turned_one_is_turned(
     finally:
         pdf.close()
     asked = []
-    detect = pages.page_rotation
-    monkeypatch.setattr(pages, "page_rotation", lambda image: asked.append(image.size) or detect(image))
+    detect = upright.page_rotation
+    monkeypatch.setattr(upright, "page_rotation", lambda image: asked.append(image.size) or detect(image))
     record = ocr_image(cover.rotate(turn, expand=True) if turn else cover, dpi=200)
     assert (len(asked), record["rotation"]) == ((0, 0) if turn == 0 else (1, turn))
     assert {"Luleå", "KommunKompassen"} <= {word[0] for word in record["words"]}

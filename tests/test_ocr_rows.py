@@ -315,3 +315,21 @@ def test_a_misread_number_on_a_row_whose_numbers_stand_by_its_second_line_begins
                      ("1.13", "113", 11.0, "Arbetar kommunen med en effektivisering?"),
                      ("1.14", None, 14.0, "Kommuniceras resultat?")]  # fmt: skip
     assert area.score is None
+
+
+def test_a_speck_read_before_a_question_number_does_not_end_the_tables() -> None:
+    """A copy's dark edge read as "1" far left of a row ("1 7.2 Arbetar ...") is no chapter numbered 1 after area
+    7, which ended the tables and lost areas 7 and 8 (all flagged as missing); the row reads as printed."""
+    lines = [
+        header(7, "Verksamhetsutveckling", 100),
+        row("7.1", "Finns en strategi?", ("13", "20", "66 %"), 116),
+        Line(ocr_words("1", 2.0, 132) + row("7.2", "Arbetar verksamheterna?", ("19", "20", "94 %"), 132).words, 20),
+        row("", "", ("32", "40", "80 %"), 148),
+        header(8, "Samhällsbyggare", 180),
+        row("8.1", "Finns en strategi?", ("10", "20", "48 %"), 196),
+    ]
+    areas = parse(lines)
+    assert [(q.question_no, q.achieved) for a in areas.values() for q in a.questions] == [
+        ("7.1", 13.0), ("7.2", 19.0), ("8.1", 10.0)
+    ]  # fmt: skip
+    assert areas[7].score == 32.0 and 1 not in areas

@@ -34,3 +34,19 @@ def test_a_two_column_narrative_read_across_its_columns_is_warned() -> None:
     for area in report.areas[5:]:
         area.sections[1].heading = f"{area.sections[1].heading} I senaste årsredovisningen görs jämförelser"
     assert _warned(report) == [1, 2, 3, 4, 5]
+
+
+def test_an_area_without_a_narrative_where_the_others_have_one_is_warned() -> None:
+    """A page of lists copied sideways and read as fragments lost area 4's section heading: area 4 came from the
+    overview tables alone, its narrative empty and no narrative check on it (16 headings and paragraphs silent on a
+    photocopy of chromium-disc-table). An area without a narrative where two or more areas have one is warned; a
+    report without narratives is not."""
+    report = _report()
+    assert [c for c in validate_report(report) if c.code == "narrative-uncertain"] == []
+    report.areas[3].sections = []
+    checks = [c for c in validate_report(report) if c.code == "narrative-uncertain"]
+    assert [(c.area_no, c.severity) for c in checks] == [(report.areas[3].area_no, "warning")]
+    assert "no narrative was read, where 7 of the report's 8 areas have one" in checks[0].message
+    for area in report.areas[1:]:
+        area.sections = []
+    assert [c for c in validate_report(report) if c.code == "narrative-uncertain"] == []

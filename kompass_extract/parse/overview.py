@@ -132,7 +132,7 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
         elif columns is None and trailing_numbers(line, facts) is not None:
             columns = columns_from_rows(lines[index:], facts)
         text_part = text_column(line.words, columns)
-        text_words = split_glued_number(text_part)
+        text_words = _without_leading_speck(split_glued_number(text_part), facts)
         unread: dict[str, str] = {}
         in_text = set(map(id, text_part))  # the line's own words (``in`` would compare every pair field by field)
         nums = cell_numbers([w for w in line.words if id(w) not in in_text], columns, unread, speck) if columns else {}
@@ -226,6 +226,20 @@ def parse_overview(lines: list[Line], areas: dict[int, Area], facts: EditionFact
     for area in areas.values():
         number_by_neighbours(area)
     return end
+
+
+def _without_leading_speck(words: list[Word], facts: EditionFacts) -> list[Word]:
+    """An OCR'd row's words without a speck read before its question number ("1 7.2 Arbetar ...", a copy's dark
+    edge or a speck in the margin): a word of one or two characters standing apart from a question number of the
+    tables (a gap wider than the line is high). Read as the row's first word it would be a chapter number that goes
+    back to 1 after area 7, which ends the tables."""
+    if len(words) < 2 or words[0].conf is None or len(words[0].text) > 2:
+        return words
+    first, second = words[0], words[1]
+    if second.x0 - first.x1 <= first.bottom - first.top:
+        return words
+    number = facts.match_question_no(second.text)
+    return words[1:] if number is not None and int(number.group(1)) in facts.area_nos else words
 
 
 def _area_title_words(words: list[Word]) -> list[Word]:

@@ -28,6 +28,8 @@ AREA_SHARE = 0.5
 """...and then each area where fewer than this share are found is warned."""
 MIN_RUBRIKER = 10
 """Sub-areas a report's boxes must list for the share to say anything."""
+NARRATED = 2
+"""Areas with a narrative read that show the report prints narratives (one could be text read after a heading)."""
 
 
 @rule(
@@ -69,7 +71,9 @@ def _echoed(area: Area) -> int:
     "paragraphs parted (or joined) by a gap close to the threshold, which a line box stretched by an accent or a "
     "speck can move. On any page: lines that hold a white band down the middle at one place, as two columns' lines "
     "would, in text the parser did not read column by column (the columns' lines may be interleaved; a table in "
-    "the narrative looks alike). Verify the area's sub-headings, paragraphs and reading order against the page.",
+    "the narrative looks alike). Or no narrative read at all in an area of a report whose other areas have one: the "
+    "area's section heading was not found (a page read turned or as fragments), so its text is missing or was read "
+    "into the area before it. Verify the area's sub-headings, paragraphs and reading order against the page.",
     message="area {area_no}: {count} doubtful sub-heading(s) or paragraph break(s), first: {first}",
     on="area-review",
 )
@@ -77,6 +81,22 @@ def narrative_uncertain(facts: AreaFacts) -> Iterator[Hit]:
     doubts = [s.doubt for s in facts.area.sections if s.doubt]
     if doubts:
         yield hit(area=facts.no, area_no=facts.no, count=len(doubts), text={"first": doubts[0]})
+
+
+@rule("narrative-uncertain", message="area {area_no}: no narrative was read, {why}", on="report-end")
+def narrative_not_read(facts: ReportFacts) -> Iterator[Hit]:
+    """One warning per area without a narrative when at least :data:`NARRATED` of the report's areas have one: every
+    area of a report that prints narratives has one, so its section was not found (a heading on a page OCR read
+    turned or as fragments, or a heading not told from the text) and what it prints is missing or in another area;
+    nothing in the numbers, read from the overview tables, notices."""
+    areas = facts.report.areas
+    narrated = sum(bool(a.sections) for a in areas)
+    if narrated < NARRATED:
+        return
+    for area in areas:
+        if not area.sections:
+            why = f"where {narrated} of the report's {len(areas)} areas have one (its section's heading may be unread)"
+            yield hit(area=area.area_no, area_no=area.area_no, text={"why": why})
 
 
 @rule(

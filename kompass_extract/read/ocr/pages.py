@@ -33,7 +33,6 @@ import hashlib
 import itertools
 import json
 import math
-import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,24 +47,19 @@ from kompass_extract.common.files import atomic_path
 from kompass_extract.errors import CorruptPdfError
 from kompass_extract.read.document import Page
 from kompass_extract.read.geometry import Word
-from kompass_extract.read.ocr.image import deskew, estimate_skew, remove_rules, whiten_paper
+from kompass_extract.read.ocr.edges import clear_dark_edges
+from kompass_extract.read.ocr.image import deskew, remove_rules, whiten_paper
 from kompass_extract.read.ocr.markers import find_markers
 from kompass_extract.read.ocr.numbers import normalise_ocr_number, reread_numbers
-from kompass_extract.read.ocr.tesseract import (
-    OcrWord,
-    page_rotation,
-    require_tesseract,
-    run_tesseract,
-    tesseract_available,
-    tsv_words,
-)
+from kompass_extract.read.ocr.tesseract import OcrWord, require_tesseract, tesseract_available
+from kompass_extract.read.ocr.upright import upright_reading
 
 __all__ = ["OcrProgress", "normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
 
-OCR_VERSION = 6
+OCR_VERSION = 7
 """Part of the cache key: bump when rendering, clean-up, word conversion or the list-marker blobs a cached page
 keeps change (5: specks under a bullet and blobs under half the typical marker size are no markers; 6: deskew turns
-the paper without ink by the nearest pixel)."""
+the paper without ink by the nearest pixel; 7: dark bands along a copy's edges are painted white)."""
 PSM = 11
 MIN_LETTERS = 40
 """A page with fewer letters/digits than this has no usable text layer (a running header alone is ~30)."""
@@ -285,17 +279,9 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
     ``[text, x0, top, x1, bottom, conf]`` in points (top and bottom are those of the word's line box), and the
     boxes of list markers found as ink (:mod:`kompass_extract.read.ocr.markers`).
     """
-    image = whiten_paper(image)
-    angle = estimate_skew(image)
-    clean = remove_rules(deskew(image, angle))
-    first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
-    rotation = page_rotation(clean) if _doubtful(first) else 0
-    if rotation:  # scanned sideways or upside down: turn the page, then read it again
-        image = image.rotate(-rotation, expand=True)
-        angle = estimate_skew(image)
-        clean = remove_rules(deskew(image, angle))
-        first = tsv_words(run_tesseract(clean, dpi=dpi, lang=lang, psm=PSM))
-    markers, words = find_markers(clean, reread_numbers(clean, first, dpi=dpi))
+    read = upright_reading(clear_dark_edges(whiten_paper(image), dpi), dpi=dpi, lang=lang, psm=PSM)
+    image, angle, rotation, clean = read.image, read.skew, read.rotation, read.clean
+    markers, words = find_markers(clean, reread_numbers(clean, read.words, dpi=dpi))
     scale = 72 / dpi
     return {
         "width": image.width * scale,
@@ -312,7 +298,7 @@ def ocr_image(image: Image.Image, *, dpi: int = 300, lang: str = "swe") -> dict:
 def _add_markers(record: dict, image: Image.Image, dpi: int) -> dict:
     """A cached record from before markers were looked for, with its markers: the page image prepared as when it
     was read (paper, turn, skew, rules) and the words' Tesseract lines rebuilt from their shared line boxes."""
-    image = whiten_paper(image)
+    image = clear_dark_edges(whiten_paper(image), dpi)
     if record.get("rotation"):
         image = image.rotate(-record["rotation"], expand=True)
     clean = remove_rules(deskew(image, record.get("skew", 0.0)))
@@ -330,30 +316,6 @@ def _add_markers(record: dict, image: Image.Image, dpi: int) -> dict:
         "words": [[w.text, *(round(v / scale, 2) for v in (w.x0, w.top, w.x1, w.bottom)), w.conf] for w in kept],
         "markers": [[round(v / scale, 2) for v in box] for box in markers],
     }
-
-
-DOUBTFUL_CONFIDENCE = 60.0
-DOUBTFUL_WORDS = 30
-UPRIGHT_WORDS = 3
-"""Words of four letters or more read with :data:`UPRIGHT_CONFIDENCE` that prove a page upright (with a quarter of
-its words at least): text read sideways or upside down gives none. Measured on the first readings of 10 pages of 5
-scans (covers among them), each turned 0, 90, 180 and 270 degrees: 4 to 210 such words upright, at most 1 turned
-("LTOC", "puejg")."""
-UPRIGHT_CONFIDENCE = 85.0
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _doubtful(words: list) -> bool:
-    """A first reading that few words or a low median confidence make suspect: is the page turned? Not when long
-    words read with high confidence prove it upright: a cover (a dozen words under a logo Tesseract reads as junk)
-    is not sent to orientation detection, which costs 0.25-0.3 s of CPU a page."""
-    sure = sum(1 for w in words if w.conf >= UPRIGHT_CONFIDENCE and _LONG_WORD.fullmatch(w.text))
-    if sure >= UPRIGHT_WORDS and 4 * sure >= len(words):
-        return False
-    if len(words) < DOUBTFUL_WORDS:
-        return True
-    confidences = sorted(w.conf for w in words)
-    return confidences[len(confidences) // 2] < DOUBTFUL_CONFIDENCE
 
 
 def _page_from_json(number: int, record: dict) -> Page:
