@@ -11,7 +11,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from kompass_extract.read.ocr.edges import clear_dark_edges
+from kompass_extract.read.geometry import Word
+from kompass_extract.read.ocr.edges import clear_dark_edges, drop_margin_specks
 from kompass_extract.read.ocr.image import DARK
 from kompass_extract.read.ocr.pages import ocr_image, tesseract_available
 
@@ -71,3 +72,34 @@ def test_a_list_page_copied_with_a_dark_edge_reads_no_word_in_the_band() -> None
     band_pt = 6 * 72 / 25.4
     assert [w for w in record["words"] if w[1] < band_pt] == []
     assert [w[0] for w in record["words"]] == [w[0] for w in plain["words"]]
+
+
+def _line(texts: list[tuple[str, float, float]], top: float) -> list[Word]:
+    """OCR'd words of one Tesseract line (text, x0, confidence), 5 pt a character, sharing the line box."""
+    return [Word(text, x, top, x + 5 * len(text), top + 12, 12, None, conf) for text, x, conf in texts]
+
+
+def test_a_speck_in_the_left_margin_is_dropped_a_bullet_or_a_confident_number_is_not() -> None:
+    """A punch hole read as "3" at 0 confidence, 45 pt left of the text, before a sub-heading: dropped, so the
+    heading reads alone. A bullet read as "e" at 20 before its item's text, and a page number read with confidence
+    in the margin, stay: they stand at the text's edge, or were read as what they are."""
+    page = [
+        *_line([("Allmänt", 77, 96)], 100),
+        *_line([("3", 18, 0), ("Strategi", 76, 95), ("för", 121, 96), ("brukarfokus", 140, 94)], 120),
+        *_line([("Kommunen", 77, 95), ("har", 125, 96)], 140),
+        *_line([("e", 77, 20), ("Utveckla", 100, 93), ("dialogen", 145, 95)], 160),
+        *_line([("12", 20, 91), ("Sida", 77, 95)], 180),
+        *_line([("Det", 77, 96), ("finns", 97, 95)], 200),
+    ]
+    kept = drop_margin_specks(page)
+    assert [w.text for w in page if w not in kept] == ["3"]
+    assert drop_margin_specks(kept) is kept
+
+
+def test_list_markers_read_as_letters_left_of_their_items_text_stay() -> None:
+    """A list whose markers Tesseract read as "e" at low confidence, 20 pt before the items' text, which is the page's
+    leftmost edge of three lines and more: the markers repeat at one place, so they are no specks."""
+    page = [*_line([("Styrkor", 100, 96)], 80)]
+    for k in range(4):
+        page += _line([("e", 77, 20), ("Utveckla", 100, 93), ("dialogen", 145, 95)], 100 + 20 * k)
+    assert drop_margin_specks(page) is page

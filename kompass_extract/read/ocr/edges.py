@@ -1,4 +1,4 @@
-"""Dark bands along a copy's edges, painted white before OCR.
+"""What a copy adds at its edges and in its margins: dark bands painted white before OCR, specks dropped after.
 
 A photocopy or a scan of a copy often shows a dark band along one or two edges of the sheet: the copier's lid
 or the sheet's own edge and shadow, a book's gutter. Tesseract reads the band's inner edge as a "1", "|" or "l"
@@ -8,13 +8,20 @@ tables. Text is printed inside margins of at least a few millimetres, so ink tha
 the image, in a band several millimetres wide and long, is no text: it is painted white, row by row (column by
 column) from the edge, with a margin for its ragged, anti-aliased border. A letter that touches the edge of a
 tightly cropped scan makes runs as long as a stem is wide and a line is high, not a band.
+
+A punch hole or a speck in the left margin reads as a word of a character or two at little confidence before the
+line beside it ("3 Strategi för brukarfokus": a sub-heading then read as a paragraph's start); such a word, well
+left of the page's text, is dropped from the reading (:func:`drop_margin_specks`).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from PIL import Image
 
+from kompass_extract.read.geometry import Word
 from kompass_extract.read.ocr.image import DARK, grey
 
 BAND_MIN_MM = 1.5
@@ -68,3 +75,51 @@ def _band_reach(ink: np.ndarray, dpi: float) -> np.ndarray | None:
     for start, end in zip(starts[long_enough], ends[long_enough], strict=True):
         in_band[start:end] = True
     return np.where(in_band & (run > 0), run + int(HALO_MM * per_mm), 0)
+
+
+SPECK_CONFIDENCE = 30.0
+"""OCR confidence under which a word of one or two characters in the margin is a speck or a punch hole read as text."""
+SPECK_CHARS = 2
+SHARED_STARTS = 3
+"""Lines that must start at one place (within :data:`START_STEP`) for it to be a left edge of the page's text: the
+leftmost such place is the text's edge (a page number or a speck in the margin starts one line; a second column's
+edge is further right)."""
+START_STEP = 2.0
+"""Points to which line starts are rounded when they are counted: OCR moves an edge by a point or two."""
+
+
+def drop_margin_specks(words: list[Word]) -> list[Word]:
+    """OCR'd ``words`` without specks read in the left margin: a word of at most :data:`SPECK_CHARS` characters read
+    below :data:`SPECK_CONFIDENCE`, first on its line, more than a line's height left of the page's text (the leftmost
+    edge :data:`SHARED_STARTS` lines start at) and of the next word, and alone at its place ("3" read at 0 confidence
+    from a punch hole before "Strategi för brukarfokus", a sub-heading then read as a paragraph). List markers read
+    as letters stand at the text's edge, or repeat at one place down the list, and stay; so do specks that repeat
+    (holes of a binder at one place: kept, as read). Lines are Tesseract's (words sharing their line box)."""
+    lines: dict[tuple[float, float], list[Word]] = {}
+    for word in words:
+        lines.setdefault((word.top, word.bottom), []).append(word)
+    starts, candidates = [], []
+    for line in lines.values():
+        line.sort(key=lambda w: w.x0)
+        if len(line) > 1 and _speck_before(line[0], line[1]):
+            candidates.append(line[0])
+            starts.append(line[1].x0)
+        else:
+            starts.append(line[0].x0)
+    shared = [x for x, n in Counter(round(x / START_STEP) for x in starts).items() if n >= SHARED_STARTS]
+    if not candidates or not shared:
+        return words
+    left = min(shared) * START_STEP
+    places = Counter(round(w.x0 / START_STEP) for w in candidates)  # list markers repeat at one place, specks do not
+    specks = {id(w) for w in candidates if w.x1 < left - (w.bottom - w.top) and places[round(w.x0 / START_STEP)] == 1}
+    return [w for w in words if id(w) not in specks] if specks else words
+
+
+def _speck_before(first: Word, second: Word) -> bool:
+    """``first`` may be a speck: short, read with little confidence, a line's height or more before ``second``."""
+    return (
+        len(first.text) <= SPECK_CHARS
+        and first.conf is not None
+        and first.conf < SPECK_CONFIDENCE
+        and second.x0 - first.x1 > first.bottom - first.top
+    )

@@ -47,7 +47,7 @@ from kompass_extract.common.files import atomic_path
 from kompass_extract.errors import CorruptPdfError
 from kompass_extract.read.document import Page
 from kompass_extract.read.geometry import Word
-from kompass_extract.read.ocr.edges import clear_dark_edges
+from kompass_extract.read.ocr.edges import clear_dark_edges, drop_margin_specks
 from kompass_extract.read.ocr.image import deskew, remove_rules, whiten_paper
 from kompass_extract.read.ocr.markers import find_markers
 from kompass_extract.read.ocr.numbers import normalise_ocr_number, reread_numbers
@@ -320,6 +320,7 @@ def _add_markers(record: dict, image: Image.Image, dpi: int) -> dict:
 
 def _page_from_json(number: int, record: dict) -> Page:
     words = [Word(t, x0, top, x1, bottom, bottom - top, None, conf) for t, x0, top, x1, bottom, conf in record["words"]]
+    words = drop_margin_specks(words)
     frame = (float(record.get("skew", 0.0)), int(record.get("rotation", 0)))
     markers = [(x0, top, x1, bottom) for x0, top, x1, bottom in record.get("markers", [])]
     page = Page(
