@@ -43,9 +43,19 @@ sys.path.insert(0, str(ROOT))
 FIXTURE = ROOT / "fixtures" / "generated" / "skl2016-baseline" / "report.pdf"
 DPI = 300
 TARGETS = (("issue 12", 1.3), ("issue 18", 1.2))
-STAGES = ("whiten_paper", "estimate_skew", "deskew", "remove_rules", "run_tesseract", "reread_numbers", "find_markers")
-"""The steps of :func:`kompass_extract.read.ocr.pages.ocr_image`, timed by ``--stages`` (``run_tesseract`` there is
-the main read; the digits pass is inside ``reread_numbers``)."""
+STAGES = (
+    ("pages", "whiten_paper"),
+    ("pages", "clear_dark_edges"),
+    ("upright", "estimate_skew"),
+    ("upright", "deskew"),
+    ("upright", "remove_rules"),
+    ("upright", "run_tesseract"),
+    ("pages", "reread_numbers"),
+    ("pages", "find_markers"),
+)
+"""The steps of :func:`kompass_extract.read.ocr.pages.ocr_image`, each by the module of ``kompass_extract.read.ocr``
+that calls it, timed by ``--stages`` (``run_tesseract`` there is the main read, and the second one of a page read
+turned; the digits pass is inside ``reread_numbers``)."""
 
 
 HELPER_WAY = "kompass-extract, library call"
@@ -91,10 +101,11 @@ def _tool(scan: Path, pages: list[int], *, in_helper: bool = False) -> None:
             os.environ["KOMPASS_TESSERACT"] = previous
 
 
-def _stages(scan: Path, pages: list[int]) -> dict[str, float]:
+def _stages(scan: Path, pages_read: list[int]) -> dict[str, float]:
     """CPU seconds per page of each step of the tool's OCR; "render and the rest" is what the steps leave over."""
-    from kompass_extract.read.ocr import pages as ocr_pages
+    from kompass_extract.read.ocr import pages, upright
 
+    modules = {"pages": pages, "upright": upright}
     spent: dict[str, float] = defaultdict(float)
 
     def timing(name: str, step: Callable) -> Callable:
@@ -107,16 +118,16 @@ def _stages(scan: Path, pages: list[int]) -> dict[str, float]:
 
         return timed
 
-    originals = {name: getattr(ocr_pages, name) for name in STAGES}
+    originals = {(module, name): getattr(modules[module], name) for module, name in STAGES}
     try:
-        for name, step in originals.items():
-            setattr(ocr_pages, name, timing(name, step))
-        total, _ = _timed(lambda: _tool(scan, pages))
+        for (module, name), step in originals.items():
+            setattr(modules[module], name, timing(name, step))
+        total, _ = _timed(lambda: _tool(scan, pages_read))
     finally:
-        for name, step in originals.items():
-            setattr(ocr_pages, name, step)
+        for (module, name), step in originals.items():
+            setattr(modules[module], name, step)
     spent["render and the rest"] = total - sum(spent.values())
-    return {name: seconds / len(pages) for name, seconds in spent.items()}
+    return {name: seconds / len(pages_read) for name, seconds in spent.items()}
 
 
 def ocr_figures(pages: int = 6, degradation: str = "grey-200-skew", repeats: int = 3, stages: bool = False) -> str:
