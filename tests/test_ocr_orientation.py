@@ -51,3 +51,19 @@ def test_an_upright_cover_skips_orientation_detection_a_turned_one_is_turned(
     record = ocr_image(cover.rotate(turn, expand=True) if turn else cover, dpi=200)
     assert (len(asked), record["rotation"]) == ((0, 0) if turn == 0 else (1, turn))
     assert {"Luleå", "KommunKompassen"} <= {word[0] for word in record["words"]}
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract with the swe model is not installed")
+def test_a_page_read_as_fragments_is_read_turned_when_detection_cannot_tell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a 1-bit copy, orientation detection could not tell four pages copied sideways or upside down from upright
+    ones, and each was read as 150-400 fragments (an area's heading and narrative lost). A page of many words none
+    of them legible is read at the other turns, and the legible reading is kept."""
+    pdf = pdfium.PdfDocument(str(PDF))
+    try:
+        page = pdf[4].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    monkeypatch.setattr(upright, "page_rotation", lambda image: 0)  # detection cannot tell
+    reading = upright.upright_reading(page.rotate(180), dpi=150, lang="swe", psm=11)
+    assert reading.rotation == 180
+    assert upright.legible(reading.words) >= 30 and not upright.doubtful(reading.words)

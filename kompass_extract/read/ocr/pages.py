@@ -56,10 +56,11 @@ from kompass_extract.read.ocr.upright import upright_reading
 
 __all__ = ["OcrProgress", "normalise_ocr_number", "ocr_document", "ocr_image", "page_needs_ocr", "tesseract_available"]
 
-OCR_VERSION = 7
+OCR_VERSION = 8
 """Part of the cache key: bump when rendering, clean-up, word conversion or the list-marker blobs a cached page
 keeps change (5: specks under a bullet and blobs under half the typical marker size are no markers; 6: deskew turns
-the paper without ink by the nearest pixel; 7: dark bands along a copy's edges are painted white)."""
+the paper without ink by the nearest pixel; 7: dark bands along a copy's edges are painted white; 8: a page read as
+fragments is read at every turn)."""
 PSM = 11
 MIN_LETTERS = 40
 """A page with fewer letters/digits than this has no usable text layer (a running header alone is ~30)."""

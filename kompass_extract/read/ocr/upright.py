@@ -2,7 +2,8 @@
 
 Tesseract's orientation detection costs 0.25-0.3 s of CPU a page, so it runs only on a first reading that leaves the
 orientation in doubt (:func:`doubtful`); a turned page is read again, and the turned reading is kept only when it
-is more legible than the first (:func:`legible`): detection guesses on a page of little text.
+is more legible than the first (:func:`legible`): detection guesses on a page of little text. A page read as
+fragments that detection does not turn legible is read at the other turns (1.3 s each) before it is given up.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ its words at least): text read sideways or upside down gives none. Measured on t
 scans (covers among them), each turned 0, 90, 180 and 270 degrees: 4 to 210 such words upright, at most 1 turned
 ("LTOC", "puejg")."""
 UPRIGHT_CONFIDENCE = 85.0
+UNREAD_WORDS = 10
+"""Words a reading must hold for a page to count as holding text: two list items running on to a page of their own
+(22 words) were read upside down as 25 fragments, one of them a long word."""
+UNREAD_SHARE = 0.05
+"""Share of a reading's words that are legible under which the page was not read: text read turned gave 0-2.5% (1-bit
+copies of pages turned 90, 180 and 270 degrees; Luleå's page 5 upside down at 150 dpi 5 of 383), upright text
+two fifths and more."""
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -39,13 +47,24 @@ class Reading(NamedTuple):
 
 def upright_reading(image: Image.Image, *, dpi: float, lang: str, psm: int) -> Reading:
     """Read ``image`` (whitened paper); when the reading is :func:`doubtful`, ask orientation detection and read the
-    page again turned, keeping the turned reading when it is more :func:`legible`."""
-    first = _read(image, dpi, lang, psm, 0)
-    rotation = page_rotation(first.clean) if doubtful(first.words) else 0
-    if not rotation:  # scanned upright, or orientation detection cannot tell
-        return first
-    turned = _read(image.rotate(-rotation, expand=True), dpi, lang, psm, rotation)
-    return turned if legible(turned.words) > legible(first.words) else first
+    page again turned, keeping the turned reading when it is more :func:`legible`. A page of many words none of
+    them legible (:func:`unread`) that detection did not turn legible is read at each other turn, until one is no
+    longer doubtful, and the most legible reading is kept: on a 1-bit copy, detection could not tell four pages
+    copied sideways or upside down from upright ones, and each was read as some 150-400 fragments."""
+    best = _read(image, dpi, lang, psm, 0)
+    if not doubtful(best.words):
+        return best
+    detected = page_rotation(best.clean)
+    turns = [detected] if detected else []
+    if unread(best.words):
+        turns += [turn for turn in (180, 90, 270) if turn != detected]
+    for turn in turns:
+        reading = _read(image.rotate(-turn, expand=True), dpi, lang, psm, turn)
+        if legible(reading.words) > legible(best.words):
+            best = reading
+        if not doubtful(best.words):
+            break
+    return best
 
 
 def _read(image: Image.Image, dpi: float, lang: str, psm: int, rotation: int) -> Reading:
@@ -67,6 +86,14 @@ def doubtful(words: list[OcrWord]) -> bool:
         return True
     confidences = sorted(w.conf for w in words)
     return confidences[len(confidences) // 2] < DOUBTFUL_CONFIDENCE
+
+
+def unread(words: list[OcrWord]) -> bool:
+    """A reading of a page that holds text (:data:`UNREAD_WORDS` words or more) of which next to nothing is legible
+    (under :data:`UNREAD_SHARE` of its words long words read with :data:`DOUBTFUL_CONFIDENCE`, and at most one): text
+    read turned, or too poor a copy; a blank page read as grain gives few words."""
+    found = legible(words)
+    return len(words) >= UNREAD_WORDS and (found < UNREAD_SHARE * len(words) or found <= 1)
 
 
 def legible(words: list[OcrWord], confidence: float = DOUBTFUL_CONFIDENCE) -> int:
