@@ -50,3 +50,22 @@ def test_an_area_without_a_narrative_where_the_others_have_one_is_warned() -> No
     for area in report.areas[1:]:
         area.sections = []
     assert [c for c in validate_report(report) if c.code == "narrative-uncertain"] == []
+
+
+def _lower_case_warnings(report) -> list[int]:
+    return [c.area_no for c in validate_report(report) if "begins in lower case" in c.message]
+
+
+def test_a_paragraph_split_mid_word_is_warned_a_list_of_lower_case_items_is_not() -> None:
+    """A speck before the second half of a hyphenated word ("organisa-" / "tionen.") read as a list marker began a
+    paragraph "• tionen. Tidigare ..." on a tinted scan, silently. A paragraph beginning in lower case after one
+    that ends mid-sentence is warned; items of a list, in lower case, after an introduction ending in a colon and
+    after each other, are not."""
+    report = _report()
+    section = next(s for s in report.areas[2].sections if s.paragraphs and len(s.paragraphs[0]) > 120)
+    first = section.paragraphs[0]
+    cut = first.index(" ", 60)
+    section.paragraphs[0:1] = [first[:cut], "• " + first[cut + 1 :].lower()]
+    assert _lower_case_warnings(report) == [report.areas[2].area_no]
+    section.paragraphs[0:2] = [first[:cut] + ":", "• ökad samverkan", "• bättre dialog med brukarna"]
+    assert _lower_case_warnings(report) == []

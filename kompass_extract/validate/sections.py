@@ -10,6 +10,8 @@ Nothing in the numbers notices that, so the areas whose headings miss most of th
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterator
 
 from rapidfuzz import fuzz, process
@@ -17,6 +19,7 @@ from rapidfuzz import fuzz, process
 from kompass_extract.locate.labels import fold
 from kompass_extract.model import Area
 from kompass_extract.validate.enrich import AreaFacts, ReportFacts
+from kompass_extract.validate.lists import MARKER_GLYPHS
 from kompass_extract.validate.registry import Hit, hit, rule
 
 SIMILAR = 85
@@ -30,6 +33,13 @@ MIN_RUBRIKER = 10
 """Sub-areas a report's boxes must list for the share to say anything."""
 NARRATED = 2
 """Areas with a narrative read that show the report prints narratives (one could be text read after a heading)."""
+SENTENCE_ENDS = ".!?:;…"
+CLOSERS = ' "”’)»'
+"""What may close a sentence after its end: quotes and a parenthesis."""
+LIST_ITEM = re.compile(rf"[{MARKER_GLYPHS}–—-]\s")
+"""A paragraph that is a list item: it begins with a marker (items of a list end without a sentence's end)."""
+LOWER_START = re.compile(rf"(?:[{MARKER_GLYPHS}–—-]\s+)?[a-zåäöé]")
+"""A paragraph's text beginning in lower case, after a list marker if any: no paragraph of a report does."""
 
 
 @rule(
@@ -73,7 +83,8 @@ def _echoed(area: Area) -> int:
     "would, in text the parser did not read column by column (the columns' lines may be interleaved; a table in "
     "the narrative looks alike). Or no narrative read at all in an area of a report whose other areas have one: the "
     "area's section heading was not found (a page read turned or as fragments), so its text is missing or was read "
-    "into the area before it. Verify the area's sub-headings, paragraphs and reading order against the page.",
+    "into the area before it. Or a paragraph that begins in lower case after one that ends mid-sentence: one "
+    "paragraph read as two (a speck read as a list marker before a word's second half). Verify the area's sub-headings, paragraphs and reading order against the page.",
     message="area {area_no}: {count} doubtful sub-heading(s) or paragraph break(s), first: {first}",
     on="area-review",
 )
@@ -97,6 +108,24 @@ def narrative_not_read(facts: ReportFacts) -> Iterator[Hit]:
         if not area.sections:
             why = f"where {narrated} of the report's {len(areas)} areas have one (its section's heading may be unread)"
             yield hit(area=area.area_no, area_no=area.area_no, text={"why": why})
+
+
+@rule("narrative-uncertain", message="area {area_no}: {why}", on="area-review")
+def paragraph_split_mid_sentence(facts: AreaFacts) -> Iterator[Hit]:
+    """One warning per area with a paragraph that begins in lower case (after a list marker, if any) after a
+    paragraph of its section that ends without a sentence's end and is no list item: one paragraph read as two. On a
+    tinted, noisy scan a speck before the second half of a hyphenated word ("organisa-" / "tionen.") was read as a
+    list marker, and "• tionen. Tidigare ..." began a paragraph of its own, silently."""
+    for section in facts.area.sections:
+        for before, after in itertools.pairwise(section.paragraphs):
+            ended = before.rstrip(CLOSERS)[-1:] in SENTENCE_ENDS
+            if not ended and not LIST_ITEM.match(before) and LOWER_START.match(after):
+                why = (
+                    f"a paragraph begins in lower case ({after[:40]!r}) after one that ends mid-sentence "
+                    f"({before[-40:]!r}): one paragraph read as two?"
+                )
+                yield hit(area=facts.no, area_no=facts.no, text={"why": why})
+                return
 
 
 @rule(
