@@ -43,6 +43,13 @@ class Degradation:
     """Toner specks per page (1-3 px dots and short smears), mostly away from the text."""
     threshold: int = 140
     """Grey level under which a pixel turns black on a 1-bit copy (lower: thinner, broken strokes)."""
+    edge_band: float = 0.0
+    """Millimetres of a copier's dark band along the left edge of the glass (widening down the page, as a sheet laid
+    askew leaves it), and along the foot of every other page: the lid open or the sheet's own edge and shadow."""
+    holes: int = 0
+    """Punch holes in the left margin, drawn dark (a copy of a filed report with the lid open)."""
+    turned: float = 0.0
+    """Share of the pages fed turned by 90, 180 or 270 degrees (a copy made in a hurry, a landscape page)."""
 
 
 DEGRADATIONS: dict[str, Degradation] = {
@@ -57,6 +64,8 @@ DEGRADATIONS: dict[str, Degradation] = {
         Degradation("tinted-noise-200", 200, "grey", max_skew=2.0, paper=(236, 224, 190), noise=14.0, blur=0.6),
         Degradation("colour-jpeg50-150-tinted", 150, "colour", jpeg_quality=50, max_skew=2.0, paper=(238, 232, 214),
                     noise=8.0),
+        Degradation("photocopy-200-edges", 200, "grey", max_skew=1.5, noise=6.0, blur=0.5, edge_band=4.0, holes=2,
+                    turned=0.4),
     )
 }  # fmt: skip
 
@@ -67,6 +76,12 @@ def page_skew(degradation: Degradation, page: int) -> float:
     if degradation.max_skew == 0 or rng.random() < 1 / 3:
         return 0.0
     return round(rng.uniform(-degradation.max_skew, degradation.max_skew), 2)
+
+
+def page_turn(degradation: Degradation, page: int) -> int:
+    """Degrees (counter-clockwise) one page of the scan was fed turned by: fixed for a degradation and page."""
+    rng = random.Random(f"{degradation.name}/turn/{page}")
+    return rng.choice((90, 180, 270)) if rng.random() < degradation.turned else 0
 
 
 def degrade_page(image: Image.Image, degradation: Degradation, page: int) -> Image.Image:
@@ -83,8 +98,13 @@ def degrade_page(image: Image.Image, degradation: Degradation, page: int) -> Ima
         pixels += rng.normal(0.0, degradation.noise, pixels.shape[:2])[..., None]
     if degradation.specks:
         _add_specks(pixels, degradation.specks, rng)
+    if degradation.edge_band or degradation.holes:
+        _add_copier_marks(pixels, degradation, page, rng)
     pixels = np.clip(pixels, 0, 255).astype(np.uint8)
     out = Image.fromarray(pixels, "RGB")
+    turn = page_turn(degradation, page)
+    if turn:
+        out = out.rotate(turn, expand=True)
     if degradation.mode == "grey":
         return out.convert("L")
     if degradation.mode == "bw":
@@ -100,6 +120,24 @@ def _add_specks(pixels: np.ndarray, count: int, rng: np.random.Generator) -> Non
         size = int(rng.integers(1, 4))
         length = size if rng.random() < 0.9 else int(rng.integers(4, 9))
         pixels[y : y + size, x : x + length] = rng.uniform(0, 70)
+
+
+def _add_copier_marks(pixels: np.ndarray, degradation: Degradation, page: int, rng: np.random.Generator) -> None:
+    """A copier's dark band along the left edge (and the foot of every other page) and punch holes in the margin."""
+    height, width = pixels.shape[:2]
+    per_mm = degradation.dpi / 25.4
+    if degradation.edge_band:
+        top, bottom = degradation.edge_band * per_mm, 1.5 * degradation.edge_band * per_mm
+        reach = np.linspace(top, bottom, height).astype(int)  # widening down the page
+        columns = np.arange(width)
+        pixels[columns[None, :] < reach[:, None]] = rng.uniform(15, 60)
+        if page % 2 == 0:
+            pixels[height - int(degradation.edge_band * per_mm) :] = rng.uniform(15, 60)
+    radius, x = int(3 * per_mm), int(12 * per_mm)
+    ys, xs = np.ogrid[:height, :width]
+    for k in range(degradation.holes):
+        y = int(height * (k + 1) / (degradation.holes + 1))
+        pixels[(ys - y) ** 2 + (xs - x) ** 2 <= radius**2] = 30.0
 
 
 def degrade_pdf(src: str | Path, dest: str | Path, degradation: Degradation, *, pages: list[int] | None = None) -> Path:

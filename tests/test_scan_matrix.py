@@ -19,7 +19,7 @@ from PIL import Image
 from kompass_extract.model import BreakDoubt, Check
 from kompass_extract.read.document import open_pdf
 from kompass_extract.read.ocr.pages import page_needs_ocr, tesseract_available
-from kompass_testing.degrade import DEGRADATIONS, cached_degraded_pdf, degrade_page, page_skew
+from kompass_testing.degrade import DEGRADATIONS, cached_degraded_pdf, degrade_page, page_skew, page_turn
 from kompass_testing.scan_matrix import fixture_folders, plan, run_one, score
 from kompass_testing.truth_report import report_from_truth
 
@@ -35,11 +35,17 @@ def test_every_degradation_spoils_the_page_its_own_way() -> None:
         page = degrade_page(clean, d, 2)
         assert page.mode == {"grey": "L", "colour": "RGB", "bw": "1"}[d.mode]
         pixels = np.asarray(page.convert("L"), dtype=np.float64)
-        assert pixels[105, 200] < 100, d.name  # the ink survives
+        upright = np.asarray(page.rotate(-page_turn(d, 2), expand=True).convert("L"), dtype=np.float64)
+        assert upright[105, 200] < 100, d.name  # the ink survives
         seen.add(pixels.tobytes())
         assert abs(page_skew(d, 2)) <= d.max_skew
         assert (np.asarray(degrade_page(clean, d, 2).convert("L")) == pixels).all(), "not deterministic"
     assert len(seen) == len(DEGRADATIONS)
+    copy = DEGRADATIONS["photocopy-200-edges"]
+    turns = [page_turn(copy, n) for n in range(1, 30)]
+    assert {90, 180, 270} <= set(turns) and turns.count(0) > 10  # some pages fed turned, most not
+    flat = np.asarray(degrade_page(clean, copy, 4).rotate(-page_turn(copy, 4), expand=True).convert("L"))
+    assert flat[:, :4].mean() < 100 and flat[-3:].mean() < 100  # the dark band along the edge and the foot
     skews = {page_skew(DEGRADATIONS["grey-200-skew"], n) for n in range(1, 30)}
     assert len(skews) > 10 and max(map(abs, skews)) > 1.0
 
