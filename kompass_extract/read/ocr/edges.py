@@ -106,8 +106,10 @@ def drop_margin_specks(words: list[Word]) -> list[Word]:
             starts.append(line[1].x0)
         else:
             starts.append(line[0].x0)
+    if not candidates:  # most pages: nothing short and unsure before a line, nothing to count
+        return words
     shared = [x for x, n in Counter(round(x / START_STEP) for x in starts).items() if n >= SHARED_STARTS]
-    if not candidates or not shared:
+    if not shared:
         return words
     left = min(shared) * START_STEP
     places = Counter(round(w.x0 / START_STEP) for w in candidates)  # list markers repeat at one place, specks do not
